@@ -1,0 +1,1 @@
+"""Amina: the information system of a displacement-crisis response."""

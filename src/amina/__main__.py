@@ -1,0 +1,3 @@
+from amina.cli import main
+
+main()

@@ -1,0 +1,42 @@
+from rest_framework import serializers, viewsets
+
+from amina.accounts.models import Organisation, User
+from amina.core.api import IsAminaAdmin, router
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    governorate = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name_en", "name_ar", "acronym", "kind", "governorate"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    organisation = serializers.StringRelatedField()
+    governorates = serializers.SlugRelatedField(many=True, read_only=True, slug_field="pcode")
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "first_name", "last_name", "email", "role", "organisation",
+                  "national_scope", "governorates", "can_view_personal_data", "is_active",
+                  "last_login"]
+
+
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Organisations are public within the system: everyone logged in may list them."""
+
+    serializer_class = OrganisationSerializer
+    queryset = Organisation.objects.select_related("governorate")
+
+
+class UserViewSet(viewsets.ReadOnlyModelViewSet):
+    """Users, for admins only."""
+
+    serializer_class = UserSerializer
+    permission_classes = [IsAminaAdmin]
+    queryset = User.objects.select_related("organisation").prefetch_related("governorates").order_by("username")
+
+
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("users", UserViewSet, basename="user")

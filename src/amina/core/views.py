@@ -1,0 +1,42 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.db.models import Count
+from django.http import JsonResponse
+from django.shortcuts import render
+
+from amina.accounts import access
+from amina.jobs.models import Job
+
+#: Panels other capabilities add to the home page: (template, context function).
+HOME_PANELS: list = []
+
+
+def home_panel(template: str):
+    def register(func):
+        HOME_PANELS.append((template, func))
+        return func
+
+    return register
+
+
+def home(request):
+    user = request.user
+    governorates = access.governorates_in_scope(user).annotate(n_locations=Count("locations"))
+    panels = []
+    for template, func in HOME_PANELS:
+        context = func(request)
+        if context is not None:
+            panels.append((template, context))
+    jobs = Job.objects.filter(created_by=user)[:5] if not access.is_admin(user) else Job.objects.all()[:5]
+    return render(request, "core/home.html", {
+        "governorates": governorates, "national": access.has_national_scope(user),
+        "panels": panels, "jobs": jobs, "detail": access.sees_detail(user),
+    })
+
+
+@login_not_required
+def healthz(request):
+    """For load balancers: answers 200 when the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

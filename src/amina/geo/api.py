@@ -1,0 +1,103 @@
+from rest_framework import serializers, viewsets
+
+from amina.accounts import access
+from amina.core.api import ScopedReadOnlyViewSet, router
+from amina.geo.models import District, Governorate, Location, PlaceAlias, SubDistrict
+
+
+class GovernorateSerializer(serializers.ModelSerializer):
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta:
+        model = Governorate
+        fields = ["id", "pcode", "pcode_2014", "iso_code", "name_en", "name_ar", "name_dtm",
+                  "kurdistan_region", "centroid_lat", "centroid_lon", "aliases"]
+
+
+class DistrictSerializer(serializers.ModelSerializer):
+    governorate = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
+
+    class Meta:
+        model = District
+        fields = ["id", "pcode", "governorate", "name_en", "name_ar", "centroid_lat",
+                  "centroid_lon"]
+
+
+class SubDistrictSerializer(serializers.ModelSerializer):
+    district = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
+
+    class Meta:
+        model = SubDistrict
+        fields = ["id", "pcode", "district", "name_en", "name_ar", "centroid_lat", "centroid_lon"]
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    governorate = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
+    district = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
+    sub_district = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
+
+    class Meta:
+        model = Location
+        fields = ["id", "pcode", "dtm_place_id", "name_en", "name_ar", "kind", "governorate",
+                  "district", "sub_district", "centroid_lat", "centroid_lon", "needs_review"]
+
+
+class GovernorateViewSet(viewsets.ReadOnlyModelViewSet):
+    """The governorates in the caller's scope (every role sees its own)."""
+
+    serializer_class = GovernorateSerializer
+    lookup_field = "pcode"
+
+    def get_queryset(self):
+        return access.governorates_in_scope(self.request.user).prefetch_related("aliases")
+
+
+class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DistrictSerializer
+    lookup_field = "pcode"
+
+    def get_queryset(self):
+        qs = District.objects.select_related("governorate").filter(
+            governorate__in=access.governorates_in_scope(self.request.user)
+        )
+        if gov := self.request.query_params.get("governorate"):
+            qs = qs.filter(governorate__pcode=gov)
+        return qs
+
+
+class SubDistrictViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = SubDistrictSerializer
+    lookup_field = "pcode"
+
+    def get_queryset(self):
+        return SubDistrict.objects.select_related("district").filter(
+            district__governorate__in=access.governorates_in_scope(self.request.user)
+        )
+
+
+class LocationViewSet(ScopedReadOnlyViewSet):
+    """Locations: detail-level, so partners see none and officers only their governorates."""
+
+    serializer_class = LocationSerializer
+    queryset = Location.objects.select_related("governorate", "district", "sub_district")
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        params = self.request.query_params
+        if gov := params.get("governorate"):
+            qs = qs.filter(governorate__pcode=gov)
+        if district := params.get("district"):
+            qs = qs.filter(district__pcode=district)
+        return qs
+
+
+class PlaceAliasSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlaceAlias
+        fields = ["id", "name", "source", "governorate", "district", "location"]
+
+
+router.register("geo/governorates", GovernorateViewSet, basename="governorate")
+router.register("geo/districts", DistrictViewSet, basename="district")
+router.register("geo/sub-districts", SubDistrictViewSet, basename="subdistrict")
+router.register("geo/locations", LocationViewSet, basename="location")

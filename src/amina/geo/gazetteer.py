@@ -1,0 +1,152 @@
+"""The gazetteer resolver: every importer turns a place name or code into a place here.
+
+A name resolves when its normalised key matches exactly one place at the asked level
+(its English, Arabic or DTM name, a p-code of either scheme, an ISO code, or an alias).
+Anything else comes back unresolved with the closest known names as suggestions, or
+ambiguous with its candidates: the resolver never guesses.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from amina.geo.names import code_key, place_key
+from amina.geo.models import District, Governorate, Location, PlaceAlias
+
+@dataclass
+class Resolution:
+    """The answer for one name: a place, or why not (with suggestions to offer a person)."""
+
+    text: str
+    place: object | None = None
+    candidates: list = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.place is not None
+
+    @property
+    def ambiguous(self) -> bool:
+        return len(self.candidates) > 1
+
+    def reason(self, what: str) -> str:
+        """A one-line message naming the text and what to do about it."""
+        if self.ok:
+            return ""
+        if self.ambiguous:
+            names = ", ".join(f"{c.name_en} ({c.pcode})" for c in self.candidates)
+            return f"{what} {self.text!r} is ambiguous: it could be {names}"
+        if not str(self.text).strip():
+            return f"{what} is empty"
+        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
+        return f"unknown {what} {self.text!r}{hint}"
+
+
+class _Index:
+    def __init__(self) -> None:
+        self.by_code: dict[str, set[int]] = defaultdict(set)
+        self.by_key: dict[str, set[int]] = defaultdict(set)
+        self.places: dict[int, object] = {}
+
+    def add(self, place, codes=(), names=()) -> None:
+        self.places[place.pk] = place
+        for code in codes:
+            if code:
+                self.by_code[code_key(code)].add(place.pk)
+        for name in names:
+            if name and (key := place_key(name)):
+                self.by_key[key].add(place.pk)
+
+    def resolve(self, text, within=None) -> Resolution:
+        """Match ``text``; ``within`` limits the candidates (e.g. to one governorate)."""
+        res = Resolution(text="" if text is None else str(text).strip())
+        if not res.text:
+            return res
+        allowed = (lambda pk: True) if within is None else within
+        ids = {pk for pk in self.by_code.get(code_key(res.text), ()) if allowed(pk)}
+        if not ids:
+            ids = {pk for pk in self.by_key.get(place_key(res.text), ()) if allowed(pk)}
+        if len(ids) == 1:
+            res.place = self.places[ids.pop()]
+        elif ids:
+            res.candidates = sorted((self.places[pk] for pk in ids), key=lambda p: p.pcode or "")
+        else:
+            keys = [k for k, pks in self.by_key.items() if any(allowed(pk) for pk in pks)]
+            close = difflib.get_close_matches(place_key(res.text), keys, n=3, cutoff=0.6)
+            seen = []
+            for key in close:
+                for pk in sorted(self.by_key[key]):
+                    place = self.places[pk]
+                    label = f"{place.name_en} ({place.pcode})" if place.pcode else place.name_en
+                    if allowed(pk) and label not in seen:
+                        seen.append(label)
+            res.suggestions = seen[:3]
+        return res
+
+
+class Gazetteer:
+    """An in-memory index of the hierarchy, built once per import (a few thousand rows).
+
+    Build a fresh one after changing places or aliases; it reads the database once.
+    """
+
+    def __init__(self) -> None:
+        self.governorates = _Index()
+        self.districts = _Index()
+        self.locations = _Index()
+        aliases = defaultdict(list)
+        for alias in PlaceAlias.objects.all():
+            target = (
+                ("g", alias.governorate_id) if alias.governorate_id
+                else ("d", alias.district_id) if alias.district_id
+                else ("l", alias.location_id)
+            )
+            aliases[target].append(alias.name)
+        for gov in Governorate.objects.all():
+            self.governorates.add(
+                gov,
+                codes=(gov.pcode, gov.pcode_2014, gov.iso_code),
+                names=(gov.name_en, gov.name_ar, gov.name_dtm, *aliases[("g", gov.pk)]),
+            )
+        self._district_gov: dict[int, int] = {}
+        for dist in District.objects.all():
+            self._district_gov[dist.pk] = dist.governorate_id
+            self.districts.add(
+                dist, codes=(dist.pcode,), names=(dist.name_en, dist.name_ar, *aliases[("d", dist.pk)])
+            )
+        self._location_parent: dict[int, tuple[int, int | None]] = {}
+        for loc in Location.objects.only(
+            "pk", "pcode", "dtm_place_id", "name_en", "name_ar", "governorate_id", "district_id"
+        ):
+            self._location_parent[loc.pk] = (loc.governorate_id, loc.district_id)
+            self.locations.add(
+                loc,
+                codes=(loc.pcode, loc.dtm_place_id),
+                names=(loc.name_en, loc.name_ar, *aliases[("l", loc.pk)]),
+            )
+
+    def governorate(self, text) -> Resolution:
+        return self.governorates.resolve(text)
+
+    def district(self, text, governorate: Governorate | None = None) -> Resolution:
+        within = None
+        if governorate is not None:
+            gov_id = governorate.pk
+            within = lambda pk: self._district_gov.get(pk) == gov_id  # noqa: E731
+        return self.districts.resolve(text, within)
+
+    def location(self, text, governorate=None, district=None) -> Resolution:
+        within = None
+        if district is not None:
+            within = lambda pk: self._location_parent[pk][1] == district.pk  # noqa: E731
+        elif governorate is not None:
+            within = lambda pk: self._location_parent[pk][0] == governorate.pk  # noqa: E731
+        return self.locations.resolve(text, within)
+
+
+def resolve_governorate(text) -> Resolution:
+    """One-off lookup; importers should build one ``Gazetteer`` and reuse it."""
+    return Gazetteer().governorate(text)

@@ -1,0 +1,175 @@
+"""The administrative hierarchy and its names: governorate → district → sub-district → location.
+
+Codes are stored with the scheme they belong to (the 2019 COD p-codes and the older
+2014 ones number nine governorates differently), never guessed from their digits.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Place(models.Model):
+    """What every unit of the hierarchy has: names in both languages and a centroid."""
+
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_ar = models.CharField(_("name (Arabic)"), max_length=120, blank=True)
+    centroid_lat = models.FloatField(_("latitude"), null=True, blank=True)
+    centroid_lon = models.FloatField(_("longitude"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name_en
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, falling back to English."""
+        from django.utils.translation import get_language
+
+        if (get_language() or "").startswith("ar") and self.name_ar:
+            return self.name_ar
+        return self.name_en
+
+
+class Governorate(Place):
+    pcode = models.CharField(_("p-code"), max_length=20, unique=True)
+    pcode_2014 = models.CharField(
+        _("2014 p-code"), max_length=20, unique=True, null=True, blank=True,
+        help_text=_("The older OCHA scheme (IQ-G01…), which numbers nine governorates differently."),
+    )
+    iso_code = models.CharField(_("ISO 3166-2 code"), max_length=10, unique=True, null=True, blank=True)
+    name_dtm = models.CharField(_("name as DTM spells it"), max_length=120, blank=True)
+    kurdistan_region = models.BooleanField(_("in the Kurdistan Region"), default=False)
+    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pcode"]
+        verbose_name = _("governorate")
+        verbose_name_plural = _("governorates")
+
+
+class District(Place):
+    pcode = models.CharField(_("p-code"), max_length=20, unique=True)
+    governorate = models.ForeignKey(
+        Governorate, models.PROTECT, related_name="districts", verbose_name=_("governorate")
+    )
+    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pcode"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+
+class SubDistrict(Place):
+    pcode = models.CharField(_("p-code"), max_length=20, unique=True)
+    district = models.ForeignKey(
+        District, models.PROTECT, related_name="sub_districts", verbose_name=_("district")
+    )
+
+    class Meta:
+        ordering = ["pcode"]
+        verbose_name = _("sub-district")
+        verbose_name_plural = _("sub-districts")
+
+
+class Location(Place):
+    """A village, neighbourhood, camp or site where displaced people live.
+
+    ``governorate`` is always set and is what scope is decided on; ``district`` may be
+    empty when an import could not match the district name (listed for review).
+    """
+
+    class Kind(models.TextChoices):
+        VILLAGE = "village", _("village")
+        NEIGHBOURHOOD = "neighbourhood", _("neighbourhood")
+        CAMP = "camp", _("camp")
+        SITE = "site", _("site")
+
+    pcode = models.CharField(_("p-code"), max_length=30, unique=True, null=True, blank=True)
+    dtm_place_id = models.CharField(
+        _("DTM place id"), max_length=30, unique=True, null=True, blank=True
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.VILLAGE)
+    governorate = models.ForeignKey(
+        Governorate, models.PROTECT, related_name="locations", verbose_name=_("governorate")
+    )
+    district = models.ForeignKey(
+        District, models.PROTECT, related_name="locations", null=True, blank=True,
+        verbose_name=_("district"),
+    )
+    sub_district = models.ForeignKey(
+        SubDistrict, models.PROTECT, related_name="locations", null=True, blank=True,
+        verbose_name=_("sub-district"),
+    )
+    needs_review = models.BooleanField(
+        _("needs review"), default=False,
+        help_text=_("Its district could not be matched when it was imported."),
+    )
+
+    scope_field = "governorate"
+
+    class Meta:
+        ordering = ["governorate__pcode", "name_en"]
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        indexes = [models.Index(fields=["governorate", "district"])]
+
+
+class PlaceAlias(models.Model):
+    """Another spelling of a place, or a name from another source (such as DTM's districts).
+
+    Exactly one of the three targets is set. The gazetteer matches on ``key``, the
+    normalised form of ``name``; admins edit these rows to teach it a crosswalk.
+    """
+
+    class Source(models.TextChoices):
+        REFERENCE = "reference", _("reference data")
+        DTM = "dtm", _("DTM crosswalk")
+        USER = "user", _("added by a user")
+
+    name = models.CharField(_("spelling"), max_length=160)
+    key = models.CharField(max_length=160, db_index=True, editable=False)
+    governorate = models.ForeignKey(
+        Governorate, models.CASCADE, null=True, blank=True, related_name="aliases",
+        verbose_name=_("governorate"),
+    )
+    district = models.ForeignKey(
+        District, models.CASCADE, null=True, blank=True, related_name="aliases",
+        verbose_name=_("district"),
+    )
+    location = models.ForeignKey(
+        Location, models.CASCADE, null=True, blank=True, related_name="aliases",
+        verbose_name=_("location"),
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices,
+                              default=Source.USER)
+
+    class Meta:
+        verbose_name = _("place alias")
+        verbose_name_plural = _("place aliases")
+        constraints = [
+            models.CheckConstraint(
+                name="placealias_one_target",
+                condition=(
+                    Q(governorate__isnull=False, district__isnull=True, location__isnull=True)
+                    | Q(governorate__isnull=True, district__isnull=False, location__isnull=True)
+                    | Q(governorate__isnull=True, district__isnull=True, location__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def target(self):
+        return self.governorate or self.district or self.location
+
+    def save(self, *args, **kwargs):
+        from amina.geo.names import place_key
+
+        self.key = place_key(self.name)
+        super().save(*args, **kwargs)

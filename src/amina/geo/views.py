@@ -1,0 +1,126 @@
+"""Browsing the geography: every list passes through the access policy."""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
+
+from amina.accounts import access
+from amina.core.arabic import normalise_name
+from amina.geo.metrics import METRICS, default_metric
+from amina.geo.models import District, Governorate, Location
+
+
+def governorate_list(request):
+    governorates = access.governorates_in_scope(request.user).annotate(
+        n_districts=Count("districts", distinct=True), n_locations=Count("locations", distinct=True)
+    )
+    return render(request, "geo/governorate_list.html", {"governorates": governorates})
+
+
+def governorate_detail(request, pcode):
+    gov = get_object_or_404(access.governorates_in_scope(request.user), pcode=pcode)
+    districts = gov.districts.annotate(n_locations=Count("locations"))
+    detail = access.sees_detail(request.user)
+    return render(request, "geo/governorate_detail.html", {
+        "governorate": gov, "districts": districts, "detail": detail,
+        "aliases": gov.aliases.all(),
+    })
+
+
+def district_detail(request, pcode):
+    district = get_object_or_404(
+        District.objects.select_related("governorate").filter(
+            governorate__in=access.governorates_in_scope(request.user)
+        ),
+        pcode=pcode,
+    )
+    locations = access.scoped(request.user, Location.objects.filter(district=district))
+    return render(request, "geo/district_detail.html", {
+        "district": district, "locations": locations[:500],
+        "detail": access.sees_detail(request.user),
+    })
+
+
+def location_list(request):
+    qs = access.scoped(request.user, Location).select_related("governorate", "district")
+    q = request.GET.get("q", "").strip()
+    if q:
+        key = normalise_name(q)
+        qs = qs.filter(
+            Q(name_en__icontains=q) | Q(name_ar__icontains=q) | Q(name_ar__icontains=key)
+            | Q(pcode__iexact=q) | Q(dtm_place_id__iexact=q)
+        )
+    if gov := request.GET.get("governorate"):
+        qs = qs.filter(governorate__pcode=gov)
+    if request.GET.get("review"):
+        qs = qs.filter(needs_review=True)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "geo/location_list.html", {
+        "page": page, "q": q,
+        "governorates": access.governorates_in_scope(request.user),
+    })
+
+
+def location_detail(request, pk):
+    location = access.get_scoped_or_404(
+        request.user, Location.objects.select_related("governorate", "district", "sub_district"),
+        pk=pk,
+    )
+    return render(request, "geo/location_detail.html", {"location": location})
+
+
+def map_view(request):
+    name = request.GET.get("metric") or default_metric()
+    if name not in METRICS:
+        raise Http404
+    return render(request, "geo/map.html", {
+        "metric": name, "metrics": [(k, v[0]) for k, v in METRICS.items()],
+    })
+
+
+@cache_control(private=True, max_age=60)
+def governorates_geojson(request):
+    """Governorates in scope with a metric's value, their centroid and, if imported, their polygon."""
+    name = request.GET.get("metric") or default_metric()
+    if name not in METRICS:
+        raise Http404
+    label, func = METRICS[name]
+    governorates = list(access.governorates_in_scope(request.user))
+    values = func(request.user, governorates)
+    features = []
+    for gov in governorates:
+        centroid = (
+            {"type": "Point", "coordinates": [gov.centroid_lon, gov.centroid_lat]}
+            if gov.centroid_lat is not None else None
+        )
+        features.append({
+            "type": "Feature",
+            "geometry": gov.boundary or centroid,
+            "properties": {
+                "pcode": gov.pcode, "name": gov.name, "name_en": gov.name_en,
+                "name_ar": gov.name_ar, "value": values.get(gov.pk, 0),
+                "centroid": centroid["coordinates"] if centroid else None,
+                "url": f"/geo/governorates/{gov.pcode}/",
+            },
+        })
+    return JsonResponse({"type": "FeatureCollection", "metric": name, "label": str(label),
+                         "features": features})
+
+
+@cache_control(private=True, max_age=300)
+def districts_geojson(request, pcode):
+    gov = get_object_or_404(access.governorates_in_scope(request.user), pcode=pcode)
+    features = [
+        {
+            "type": "Feature",
+            "geometry": d.boundary or (
+                {"type": "Point", "coordinates": [d.centroid_lon, d.centroid_lat]}
+                if d.centroid_lat is not None else None
+            ),
+            "properties": {"pcode": d.pcode, "name": d.name, "url": f"/geo/districts/{d.pcode}/"},
+        }
+        for d in gov.districts.all()
+    ]
+    return JsonResponse({"type": "FeatureCollection", "features": features})

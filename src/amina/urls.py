@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path("", include("amina.core.urls")),
+    path("accounts/", include("amina.accounts.urls")),
+    path("geo/", include("amina.geo.urls")),
+    path("jobs/", include("amina.jobs.urls")),
+    path("audit/", include("amina.audit.urls")),
+    path("api/v1/", include("amina.api_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+]
