@@ -33,7 +33,7 @@ test: install-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/amina makemigrations --check --dry-run
-	$(BIN)/python scripts/check_catalogue.py
+	$(BIN)/python scripts/messages.py --check
 	$(BIN)/pytest -q
 
 test-fast: install-test
@@ -48,7 +48,7 @@ format: install-test
 	$(BIN)/ruff format src tests bench
 
 messages: install-test
-	cd src/amina && ../../$(BIN)/amina makemessages -l ar --no-obsolete --add-location file && ../../$(BIN)/amina makemessages -d djangojs -l ar --no-obsolete --add-location file && ../../$(BIN)/amina compilemessages -l ar
+	$(BIN)/python scripts/messages.py --update
 
 bench: install-test
 	$(BIN)/python -m bench

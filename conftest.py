@@ -11,12 +11,21 @@ PASSWORD = "correct-horse-battery-9"
 
 @pytest.fixture
 def reference_geography(db):
-    """The 18 governorates and 101 districts, also after a transactional test flushed them."""
+    """All reference data (the 18 governorates, 101 districts, DTM shelter types and periods,
+    MCOF sectors and phases), also after a transactional test flushed the database."""
     from amina.geo.models import District, Governorate, PlaceAlias
     from amina.geo.reference import load_reference_geography
+    from amina.needs.models import Phase, Sector
+    from amina.needs.reference import load_mcof_reference
+    from amina.tracking.models import DisplacementPeriod, ShelterType
+    from amina.tracking.reference import load_tracking_reference
 
     if Governorate.objects.count() < 18:
         load_reference_geography(Governorate, District, PlaceAlias)
+    if not ShelterType.objects.exists():
+        load_tracking_reference(ShelterType, DisplacementPeriod)
+    if not Sector.objects.exists():
+        load_mcof_reference(Sector, Phase)
 
 
 @pytest.fixture

@@ -79,6 +79,12 @@ INSTALLED_APPS = [
     "amina.geo",
     "amina.audit",
     "amina.jobs",
+    "amina.tracking",
+    "amina.registry",
+    "amina.needs",
+    "amina.supply",
+    "amina.coordination",
+    "amina.reports",
 ]
 
 MIDDLEWARE = [
@@ -257,3 +263,4 @@ AMINA_TILE_ATTRIBUTION = os.environ.get("AMINA_TILE_ATTRIBUTION", "")
 AMINA_SMALL_CELL_THRESHOLD = envint("AMINA_SMALL_CELL_THRESHOLD", "5")
 AMINA_RETENTION_DAYS = envint("AMINA_RETENTION_DAYS", "730")
 AXES_VERBOSE = False
+AMINA_BASE_URL = os.environ.get("AMINA_BASE_URL", "http://127.0.0.1:8000")

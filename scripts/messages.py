@@ -1,0 +1,93 @@
+"""The Arabic catalogues: refresh them (``--update``) or check them (``--check``, in CI).
+
+Each capability app keeps its own catalogue in ``src/amina/<app>/locale``; the project
+catalogue in ``src/amina/locale`` covers the shared templates and the foundation apps.
+The check fails when a translatable string has no Arabic entry, an entry is untranslated
+or fuzzy, or a committed ``.mo`` is stale.
+"""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = ROOT / "src" / "amina"
+
+
+def roots() -> list[tuple[Path, list[str]]]:
+    """(directory, ignore patterns): the project root ignores apps that own a catalogue."""
+    owned = sorted(p.parent.parent for p in APP.glob("*/locale/ar") if p.is_dir())
+    found = [(APP, [f"{p.name}/*" for p in owned] + ["static/*"])]
+    found += [(p, ["static/*"]) for p in owned]
+    return found
+
+
+def makemessages(directory: Path, ignore: list[str]) -> None:
+    (directory / "locale").mkdir(exist_ok=True)
+    args = [sys.executable, "-m", "django", "makemessages", "-l", "ar", "--no-obsolete",
+            "--add-location", "file"]
+    for pattern in ignore:
+        args += ["--ignore", pattern]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "amina.settings",
+           "PYTHONPATH": str(ROOT / "src")}
+    subprocess.run(args, cwd=directory, check=True, env=env, capture_output=True)  # noqa: S603
+
+
+def untranslated(po: Path) -> list[str]:
+    import polib
+
+    return [e.msgid for e in polib.pofile(str(po))
+            if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+
+
+def compile_mo(po: Path, mo: Path) -> None:
+    subprocess.run(["msgfmt", "--check-format", "-o", str(mo), str(po)], check=True)  # noqa: S603,S607
+
+
+def update() -> int:
+    for directory, ignore in roots():
+        makemessages(directory, ignore)
+        po = directory / "locale" / "ar" / "LC_MESSAGES" / "django.po"
+        if po.exists():
+            compile_mo(po, po.with_suffix(".mo"))
+            missing = untranslated(po)
+            print(f"{po.relative_to(ROOT)}: {len(missing)} untranslated")
+    return 0
+
+
+def check() -> int:
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "amina"
+        shutil.copytree(APP, copy, ignore=shutil.ignore_patterns("__pycache__", "static"))
+        for directory, ignore in roots():
+            relative = directory.relative_to(APP)
+            target = copy / relative
+            makemessages(target, ignore)
+            fresh = target / "locale" / "ar" / "LC_MESSAGES" / "django.po"
+            if not fresh.exists():
+                continue
+            committed = directory / "locale" / "ar" / "LC_MESSAGES" / "django.po"
+            missing = untranslated(fresh)
+            if missing:
+                problems.append(f"{committed.relative_to(ROOT)}: {len(missing)} untranslated "
+                                f"strings, e.g. {missing[:4]} — run `make messages` and translate")
+            if committed.exists():
+                out = Path(tmp) / f"{relative.as_posix().replace('/', '_') or 'root'}.mo"
+                compile_mo(committed, out)
+                mo = committed.with_suffix(".mo")
+                if not mo.exists() or mo.read_bytes() != out.read_bytes():
+                    problems.append(f"{mo.relative_to(ROOT)} is stale: run `make messages`")
+    for p in problems:
+        print(f"catalogue: {p}")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=["--update", "--check"])
+    sys.exit(update() if parser.parse_args().mode == "--update" else check())

@@ -1,0 +1,99 @@
+"""Writing tables for people and machines: CSV, XLSX, HXL and GeoJSON from one description.
+
+An exporter describes its columns once (header, HXL hashtag, how to get the value) and
+``write_table`` renders any format. HXL puts the hashtag row under the header, as the
+Humanitarian Exchange Language expects, so libhxl and HDX read the file directly.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+FORMATS = ("csv", "xlsx", "hxl", "geojson")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "hxl": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
+}
+EXTENSIONS = {"csv": "csv", "hxl": "csv", "xlsx": "xlsx", "geojson": "geojson"}
+
+
+@dataclass
+class ExportColumn:
+    key: str
+    header: str
+    hxl: str = ""
+    get: Callable[[Any], Any] | None = None
+
+    def value(self, row: Any) -> Any:
+        if self.get is not None:
+            return self.get(row)
+        return row.get(self.key) if isinstance(row, dict) else getattr(row, self.key, None)
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def write_table(
+    rows: Iterable[Any], columns: list[ExportColumn], fmt: str, *,
+    title: str = "data", geometry: Callable[[Any], dict | None] | None = None,
+) -> bytes:
+    """Render ``rows`` in ``fmt``; GeoJSON needs ``geometry`` (a row → GeoJSON geometry)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt in ("csv", "hxl"):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow([c.header for c in columns])
+        if fmt == "hxl":
+            writer.writerow([c.hxl for c in columns])
+        for row in rows:
+            writer.writerow([_plain(c.value(row)) for c in columns])
+        # A BOM lets Excel open Arabic text correctly; HXL tools expect plain UTF-8.
+        return (("\ufeff" if fmt == "csv" else "") + buffer.getvalue()).encode("utf-8")
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        workbook = Workbook(write_only=False)
+        sheet = workbook.active
+        sheet.title = title[:31]
+        sheet.append([c.header for c in columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        if any(c.hxl for c in columns):
+            sheet.append([c.hxl for c in columns])
+        for row in rows:
+            sheet.append([_plain(c.value(row)) for c in columns])
+        sheet.freeze_panes = "A3" if any(c.hxl for c in columns) else "A2"
+        out = io.BytesIO()
+        workbook.save(out)
+        return out.getvalue()
+    if geometry is None:
+        raise ValueError("this export has no geometry: choose csv, xlsx or hxl")
+    features = []
+    for row in rows:
+        features.append({
+            "type": "Feature",
+            "geometry": geometry(row),
+            "properties": {c.key: _plain(c.value(row)) for c in columns},
+        })
+    return json.dumps({"type": "FeatureCollection", "features": features},
+                      ensure_ascii=False).encode("utf-8")
+
+
+def point(lat, lon) -> dict | None:
+    if lat is None or lon is None:
+        return None
+    return {"type": "Point", "coordinates": [lon, lat]}

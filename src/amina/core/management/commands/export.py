@@ -1,0 +1,38 @@
+import sys
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import BaseCommand
+
+from amina.core.commands import fail, registry
+from amina.core.exports import EXTENSIONS, FORMATS
+
+
+class Command(BaseCommand):
+    help = "Export data: amina export KIND --format csv|xlsx|hxl|geojson [-o FILE]"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
+        for name, command in registry("EXPORTS").items():
+            p = sub.add_parser(name, help=command.help)
+            p.add_argument("--format", choices=FORMATS, default="csv")
+            p.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
+            p.add_argument("--round", dest="round_code", metavar="CODE")
+            p.add_argument("--governorate", action="append", default=[], metavar="PCODE")
+            p.add_argument("--purpose", default="", help="why personal data is exported (logged)")
+            command.add_arguments(p)
+
+    def handle(self, *args, kind, **options):
+        try:
+            content = registry("EXPORTS")[kind].run(options, self.stdout)
+        except (ValidationError, ValueError, PermissionDenied) as exc:
+            raise fail(exc) from None
+        output = options.get("output")
+        if output is None:
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
+            return
+        if output.suffix == "":
+            output = output.with_suffix("." + EXTENSIONS[options["format"]])
+        output.write_bytes(content)
+        self.stderr.write(f"wrote {output} ({len(content)} bytes)")
