@@ -6,7 +6,7 @@ real user created through the service that the UI and CLI use.
 
 import pytest
 
-PASSWORD = "correct-horse-battery-9"
+PASSWORD = "correct-horse-battery-9"  # noqa: S105 (test personas only)
 
 
 @pytest.fixture
@@ -45,8 +45,15 @@ def gov_b(reference_geography):
 def make_user(username, role, governorates=(), personal_data=False, national=None):
     from amina.accounts.services import create_user
 
-    return create_user(None, username, role=role, password=PASSWORD, governorates=governorates,
-                       personal_data=personal_data, national_scope=national)
+    return create_user(
+        None,
+        username,
+        role=role,
+        password=PASSWORD,
+        governorates=governorates,
+        personal_data=personal_data,
+        national_scope=national,
+    )
 
 
 @pytest.fixture
@@ -87,8 +94,12 @@ def partner(reference_geography):
 @pytest.fixture
 def personas(admin_user, national_user, officer_a, officer_b, field_a, logistics_a, partner):
     return {
-        "admin": admin_user, "national": national_user, "officer_a": officer_a,
-        "officer_b": officer_b, "field_a": field_a, "logistics_a": logistics_a,
+        "admin": admin_user,
+        "national": national_user,
+        "officer_a": officer_a,
+        "officer_b": officer_b,
+        "field_a": field_a,
+        "logistics_a": logistics_a,
         "partner": partner,
     }
 
@@ -98,9 +109,15 @@ def location_a(gov_a):
     from amina.geo.models import Location
 
     district = gov_a.districts.first()
-    return Location.objects.create(name_en="Hay Al-Nour 1", name_ar="حي النور 1", governorate=gov_a,
-                                   district=district, centroid_lat=32.0, centroid_lon=44.3,
-                                   dtm_place_id="900001")
+    return Location.objects.create(
+        name_en="Hay Al-Nour 1",
+        name_ar="حي النور 1",
+        governorate=gov_a,
+        district=district,
+        centroid_lat=32.0,
+        centroid_lon=44.3,
+        dtm_place_id="900001",
+    )
 
 
 @pytest.fixture
@@ -108,9 +125,15 @@ def location_b(gov_b):
     from amina.geo.models import Location
 
     district = gov_b.districts.first()
-    return Location.objects.create(name_en="Hay Al-Salam 2", name_ar="حي السلام 2", governorate=gov_b,
-                                   district=district, centroid_lat=36.9, centroid_lon=43.0,
-                                   dtm_place_id="900002")
+    return Location.objects.create(
+        name_en="Hay Al-Salam 2",
+        name_ar="حي السلام 2",
+        governorate=gov_b,
+        district=district,
+        centroid_lat=36.9,
+        centroid_lon=43.0,
+        dtm_place_id="900002",
+    )
 
 
 @pytest.fixture

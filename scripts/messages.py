@@ -28,20 +28,35 @@ def roots() -> list[tuple[Path, list[str]]]:
 
 def makemessages(directory: Path, ignore: list[str]) -> None:
     (directory / "locale").mkdir(exist_ok=True)
-    args = [sys.executable, "-m", "django", "makemessages", "-l", "ar", "--no-obsolete",
-            "--add-location", "file"]
+    args = [
+        sys.executable,
+        "-m",
+        "django",
+        "makemessages",
+        "-l",
+        "ar",
+        "--no-obsolete",
+        "--add-location",
+        "file",
+    ]
     for pattern in ignore:
         args += ["--ignore", pattern]
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "amina.settings",
-           "PYTHONPATH": str(ROOT / "src")}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "amina.settings",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
     subprocess.run(args, cwd=directory, check=True, env=env, capture_output=True)  # noqa: S603
 
 
 def untranslated(po: Path) -> list[str]:
     import polib
 
-    return [e.msgid for e in polib.pofile(str(po))
-            if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
+    return [
+        e.msgid
+        for e in polib.pofile(str(po))
+        if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)
+    ]
 
 
 def compile_mo(po: Path, mo: Path) -> None:
@@ -74,8 +89,10 @@ def check() -> int:
             committed = directory / "locale" / "ar" / "LC_MESSAGES" / "django.po"
             missing = untranslated(fresh)
             if missing:
-                problems.append(f"{committed.relative_to(ROOT)}: {len(missing)} untranslated "
-                                f"strings, e.g. {missing[:4]} — run `make messages` and translate")
+                problems.append(
+                    f"{committed.relative_to(ROOT)}: {len(missing)} untranslated "
+                    f"strings, e.g. {missing[:4]} — run `make messages` and translate"
+                )
             if committed.exists():
                 out = Path(tmp) / f"{relative.as_posix().replace('/', '_') or 'root'}.mo"
                 compile_mo(committed, out)

@@ -21,7 +21,10 @@ for config in apps.get_app_configs():
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema",
-                                                 permission_classes=[AllowAny]), name="api-docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[AllowAny]),
+        name="api-docs",
+    ),
     path("", include(router.urls)),
 ]

@@ -1,8 +1,12 @@
 """The one way any capability tells users something: ``notify``.
 
 It refuses recipients outside the governorate's scope (nobody is told of what they may
-not see), writes one ``Notification`` per user and e-mails those with an address, after
-the surrounding transaction commits.
+not see), honours each user's choice of kinds and channels (``NotificationPreference``),
+writes one ``Notification`` per user and e-mails those who want it and have an address,
+after the surrounding transaction commits.
+
+A user who turned a kind off in the app but kept it by e-mail still gets a
+``Notification`` row (the record that the e-mail went out), already marked as read.
 """
 
 from __future__ import annotations
@@ -13,9 +17,23 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from amina.accounts import access
-from amina.coordination.models import Notification
+from amina.coordination.models import Notification, NotificationPreference
+
+#: The kinds users can choose from (other capabilities call ``notify`` with these names).
+#: A kind not listed here is still delivered, and its preference defaults to both channels.
+KINDS = {
+    "influx_alert": _("Influx alerts"),
+    "low_stock": _("Low stock"),
+    "action_point": _("Action points"),
+    "duplicates": _("Duplicates to review"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return str(KINDS.get(kind, kind.replace("_", " ")))
 
 
 def users_for_governorate(governorate, roles: Iterable[str] = ("governorate", "national")):
@@ -29,30 +47,56 @@ def users_for_governorate(governorate, roles: Iterable[str] = ("governorate", "n
     ).distinct()
 
 
+def channels(user, kind: str) -> tuple[bool, bool]:
+    """(in the app, by e-mail) for this user and kind; both unless the user chose otherwise."""
+    cache = getattr(user, "_amina_notification_prefs", None)
+    if cache is None:
+        cache = {
+            p.kind: (p.in_app, p.email)
+            for p in NotificationPreference.objects.filter(user_id=user.pk)
+        }
+        user._amina_notification_prefs = cache
+    return cache.get(kind, (True, True))
+
+
 def wants(user, kind: str) -> bool:
-    """A user's choice of which kinds of notification to receive (all, unless they opted out)."""
-    prefs = getattr(user, "notification_preferences", None)
-    if callable(prefs):
-        return prefs(kind)
-    return True
+    """Whether a user receives this kind at all (in the app, by e-mail, or both)."""
+    in_app, email = channels(user, kind)
+    return in_app or email
+
+
+def wants_email(user, kind: str) -> bool:
+    return channels(user, kind)[1]
+
+
+def in_scope(user, governorate) -> bool:
+    """Nobody is told of a governorate they may not read."""
+    if governorate is None:
+        return True
+    return access.has_national_scope(user) or governorate.pk in access.governorate_ids(user)
 
 
 def notify(recipients: Iterable, kind: str, subject: str, body: str = "", url: str = "",
            governorate=None) -> list[Notification]:
-    made = []
+    """Notify ``recipients`` of something in ``governorate`` (None: not tied to a place).
+
+    Returns the notifications written; users out of scope, inactive, or who opted out of
+    ``kind`` are skipped silently.
+    """
+    made, mail = [], []
+    now = timezone.now()
     for user in recipients:
-        if not access.is_active(user) or not wants(user, kind):
+        if not access.is_active(user) or not wants(user, kind) or not in_scope(user, governorate):
             continue
-        if governorate is not None and not (
-            access.has_national_scope(user) or governorate.pk in access.governorate_ids(user)
-        ):
-            continue
-        made.append(Notification(recipient=user, kind=kind, subject=subject[:200], body=body,
-                                 url=url, governorate=governorate))
+        in_app, email = channels(user, kind)
+        note = Notification(recipient=user, kind=kind, subject=subject[:200], body=body,
+                            url=url, governorate=governorate, read_at=None if in_app else now)
+        made.append(note)
+        if email and user.email:
+            mail.append(note)
     Notification.objects.bulk_create(made)
-    emailed = [n for n in made if n.recipient.email]
-    if emailed:
-        transaction.on_commit(lambda: _send(emailed))
+    if mail:
+        transaction.on_commit(lambda: _send(mail))
     return made
 
 
@@ -64,3 +108,9 @@ def _send(notifications: list[Notification]) -> None:
     Notification.objects.filter(pk__in=[n.pk for n in notifications if n.pk]).update(
         emailed_at=timezone.now()
     )
+
+
+def unread_count(user) -> int:
+    if not access.is_active(user):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,6 +1,8 @@
 import os
+import signal
 import subprocess
 import sys
+import time
 
 from django.conf import settings
 from django.core.management import call_command
@@ -17,8 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--scale", choices=list(SCALES), default="medium")
         parser.add_argument("--seed", type=int, default=2015)
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--no-serve", action="store_true",
-                            help="load the data in this process and exit")
+        parser.add_argument(
+            "--no-serve", action="store_true", help="load the data in this process and exit"
+        )
 
     def handle(self, *args, scale, seed, port, no_serve, **options):
         from amina.core.demo import DemoContext
@@ -28,24 +31,30 @@ class Command(BaseCommand):
         if "sqlite3" not in settings.DATABASES["default"]["ENGINE"] and not os.environ.get(
             "AMINA_DEMO_ANY_DATABASE"
         ):
-            raise CommandError("amina demo runs on the embedded SQLite database; unset DATABASE_URL")
+            raise CommandError(
+                "amina demo runs on the embedded SQLite database; unset DATABASE_URL"
+            )
         call_command("migrate", interactive=False, verbosity=0)
         import random
 
         organisations_and_users(DemoContext(scale, seed, random.Random(seed), lambda *a: None))
-        already = Job.objects.filter(kind="demo-data", status__in=["queued", "running", "succeeded"])
+        already = Job.objects.filter(
+            kind="demo-data", status__in=["queued", "running", "succeeded"]
+        )
         if no_serve:
             if not already.filter(status="succeeded").exists():
-                job = run_inline("demo-data", {"scale": scale, "seed": seed},
-                                 label=f"Demo data ({scale})")
+                job = run_inline(
+                    "demo-data", {"scale": scale, "seed": seed}, label=f"Demo data ({scale})"
+                )
                 if job.status != Job.Status.SUCCEEDED:
                     raise CommandError(f"demo data failed: {job.error}")
         elif not already.exists():
             from django.db import transaction
 
             with transaction.atomic():
-                job = start_job("demo-data", {"scale": scale, "seed": seed},
-                                label=f"Demo data ({scale})")
+                job = start_job(
+                    "demo-data", {"scale": scale, "seed": seed}, label=f"Demo data ({scale})"
+                )
             self.stdout.write(f"Loading demo data in the background: see /jobs/{job.pk}/")
         self.stdout.write("Demo users (username / password):")
         for username, role, password in ensure_demo_users(seed):
@@ -54,11 +63,38 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Serving Amina at http://127.0.0.1:{port}/ (Ctrl-C stops)")
         env = {**os.environ, "AMINA_SECURE": "false"}
-        worker = subprocess.Popen([sys.executable, "-m", "amina", "worker"], env=env)  # noqa: S603
+        children = [
+            subprocess.Popen([sys.executable, "-m", "amina", "worker"], env=env),  # noqa: S603
+            subprocess.Popen(  # noqa: S603
+                [
+                    sys.executable,
+                    "-m",
+                    "amina",
+                    "serve",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    "2",
+                ],
+                env=env,
+            ),
+        ]
+
+        def stop(*_args):
+            raise KeyboardInterrupt
+
+        signal.signal(signal.SIGTERM, stop)
         try:
-            subprocess.call(  # noqa: S603
-                [sys.executable, "-m", "amina", "serve", "--bind", f"127.0.0.1:{port}"], env=env
-            )
+            while all(child.poll() is None for child in children):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
         finally:
-            worker.terminate()
-            worker.wait(timeout=30)
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+            for child in children:
+                try:
+                    child.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    child.kill()

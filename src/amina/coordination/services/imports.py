@@ -1,0 +1,382 @@
+"""Importing 4W from the spreadsheets partners already keep (CSV or XLSX, HXL or not).
+
+If a row of HXL hashtags sits under the header, columns are mapped by hashtag (in any
+order, attributes in any order); otherwise by header names in English or Arabic. Every
+row is checked before anything is written: one bad cell refuses the whole file, with
+each problem named by row and column. A row already imported (same organisation,
+sector, activity, place and start date) is updated, so importing a corrected file twice
+does not double the figures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from amina.accounts.models import Organisation
+from amina.audit.services import record_bulk
+from amina.coordination.models import Activity
+from amina.coordination.services.rights import may_report_activity
+from amina.core import tabular
+from amina.core.arabic import normalise_name, to_western_digits
+from amina.geo.gazetteer import Gazetteer
+from amina.needs.models import Sector
+
+# name, header aliases (English, Arabic), HXL hashtag specs (tag, attributes that must be present)
+COLUMNS: list[tuple[str, tuple[str, ...], tuple[tuple[str, frozenset], ...]]] = []
+
+
+def _col(name, aliases, *hxl):
+    specs = []
+    for spec in hxl:
+        tag, *attrs = spec.lstrip("#").split("+")
+        specs.append((tag, frozenset(attrs)))
+    COLUMNS.append((name, aliases, tuple(specs)))
+
+
+_col("organisation", ("organisation", "organization", "org", "partner", "agency",
+                      "implementing partner", "المنظمة", "الجهة", "الجهة المنفذة"), "#org")
+_col("sector", ("sector", "mcof sector", "cluster", "القطاع"), "#sector")
+_col("activity", ("activity", "activity type", "activity name", "النشاط", "نوع النشاط"),
+     "#activity")
+_col("governorate_code", ("governorate pcode", "governorate p-code", "admin1 pcode",
+                          "adm1 pcode", "admin1pcode"), "#adm1+code")
+_col("governorate", ("governorate", "admin1", "province", "المحافظة"), "#adm1+name", "#adm1")
+_col("district_code", ("district pcode", "district p-code", "admin2 pcode", "adm2 pcode",
+                       "admin2pcode"), "#adm2+code")
+_col("district", ("district", "admin2", "القضاء"), "#adm2+name", "#adm2")
+_col("location_code", ("location pcode", "location p-code", "location code", "place id"),
+     "#loc+code")
+_col("location", ("location", "site", "village", "neighbourhood", "الموقع", "المكان"),
+     "#loc+name", "#loc")
+_col("start", ("start date", "start", "date start", "تاريخ البدء", "تاريخ البداية"),
+     "#date+start")
+_col("end", ("end date", "end", "date end", "تاريخ الانتهاء", "تاريخ النهاية"), "#date+end")
+_col("status", ("status", "الحالة"), "#status")
+_col("girls", ("girls", "بنات", "الفتيات"), "#reached+f+children", "#reached+f+child",
+     "#reached+girls")
+_col("boys", ("boys", "أولاد", "الفتيان"), "#reached+m+children", "#reached+m+child",
+     "#reached+boys")
+_col("women", ("women", "نساء", "النساء"), "#reached+f+adults", "#reached+f+adult",
+     "#reached+women")
+_col("men", ("men", "رجال", "الرجال"), "#reached+m+adults", "#reached+m+adult", "#reached+men")
+_col("elderly_women", ("elderly women", "older women", "women 60+", "مسنات", "النساء المسنات"),
+     "#reached+f+elderly")
+_col("elderly_men", ("elderly men", "older men", "men 60+", "مسنون", "الرجال المسنون"),
+     "#reached+m+elderly")
+_col("female", ("female", "females", "women and girls", "إناث"), "#reached+f")
+_col("male", ("male", "males", "men and boys", "ذكور"), "#reached+m")
+_col("total", ("people reached", "reached", "total reached", "beneficiaries",
+               "عدد المستفيدين", "المستفيدون"), "#reached+ind", "#reached+total", "#reached")
+_col("distribution_ref", ("distribution reference", "waybill", "مرجع التوزيع"),
+     "#meta+distribution", "#meta+waybill")
+_col("description", ("description", "comments", "notes", "الوصف", "ملاحظات"), "#description",
+     "#meta+notes")
+
+AGE_GROUPS = {"f": ("girls", "women", "elderly_women"), "m": ("boys", "men", "elderly_men")}
+
+STATUS_WORDS = {
+    "planned": ("planned", "plan", "pipeline", "proposed", "مخطط", "مخطط له", "مقرر"),
+    "ongoing": ("ongoing", "on going", "in progress", "active", "current", "جاري", "جار",
+                "مستمر", "قيد التنفيذ"),
+    "completed": ("completed", "complete", "done", "finished", "closed", "منجز", "مكتمل",
+                  "منتهي", "أنجز"),
+}
+# Cluster names partners use for the MCOF sectors they map to.
+SECTOR_WORDS = {
+    "cccm": 1, "camp management": 1, "displacement tracking": 1, "shelter": 2, "nfi": 2,
+    "shelter nfi": 2, "shelter/nfi": 2, "transport": 3, "health": 4, "psychosocial": 5,
+    "mhpss": 5, "pss": 5, "reintegration": 6, "stabilization": 7, "stabilisation": 7,
+    "drr": 8, "counter trafficking": 10, "counter-trafficking": 10, "protection": 10,
+}
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    hxl: bool = False
+    report: tabular.Report = field(default_factory=tabular.Report)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated
+
+
+def _hxl_key(cell) -> tuple[str, frozenset] | None:
+    text = str(cell or "").strip().lower().replace(" ", "")
+    if not text.startswith("#"):
+        return None
+    tag, *attrs = text.lstrip("#").split("+")
+    return tag, frozenset(a for a in attrs if a)
+
+
+def _hxl_row(raw: list[list]) -> int | None:
+    """The index of a row of hashtags among the first rows, if the file is HXL-tagged."""
+    for index, row in enumerate(raw[:15]):
+        cells = [c for c in row if str(c or "").strip()]
+        if cells and sum(1 for c in cells if _hxl_key(c)) >= max(2, len(cells) // 2 + 1):
+            return index
+    return None
+
+
+def _match_hxl(key: tuple[str, frozenset]) -> str | None:
+    """The column for a hashtag: the spec with the same tag whose attributes are all
+    present, preferring the most specific (``#reached+f+children`` before ``#reached+f``)."""
+    tag, attrs = key
+    best, best_len = None, -1
+    for name, _aliases, specs in COLUMNS:
+        for spec_tag, spec_attrs in specs:
+            if spec_tag == tag and spec_attrs <= attrs and len(spec_attrs) > best_len:
+                # Extra attributes are fine (+ind on a total), but not a sex or age the
+                # spec lacks: "#reached+f+children" must not match the plain total.
+                extra = attrs - spec_attrs
+                if extra & {"f", "m", "children", "child", "adults", "adult", "elderly",
+                            "code", "name", "start", "end"}:
+                    continue
+                best, best_len = name, len(spec_attrs)
+    return best
+
+
+def read_rows(source: bytes, filename: str) -> tuple[list[tabular.Row], dict[str, str], bool]:
+    """Rows keyed by column name, the header each column was found under, and whether
+    the file was mapped by HXL hashtags."""
+    if tabular.is_xlsx(source):
+        _sheet, raw = tabular.read_xlsx_rows(source)
+    elif filename.lower().endswith((".xlsx", ".xls", ".xlsm")):
+        raise tabular.TableError("this file is named like a workbook but is not an XLSX file")
+    else:
+        raw = tabular.read_csv_rows(source)
+    if not any(any(str(v or "").strip() for v in row) for row in raw):
+        raise tabular.TableError("the file is empty")
+    tag_index = _hxl_row(raw)
+    if tag_index is None:
+        table = tabular.read_table(
+            source, [tabular.Column(n, a) for n, a, _h in COLUMNS], filename=filename
+        )
+        return table.rows, table.mapping, False
+    header = raw[tag_index - 1] if tag_index > 0 else raw[tag_index]
+    positions: dict[str, int] = {}
+    labels: dict[str, str] = {}
+    for pos, cell in enumerate(raw[tag_index]):
+        key = _hxl_key(cell)
+        name = _match_hxl(key) if key else None
+        if name and name not in positions:
+            positions[name] = pos
+            text = str(header[pos]).strip() if pos < len(header) and header[pos] else ""
+            labels[name] = text or str(cell).strip()
+    rows = []
+    for index in range(tag_index + 1, len(raw)):
+        values = raw[index]
+        if not any(str(v or "").strip() for v in values):
+            continue
+        padded = list(values) + [""] * (len(raw[tag_index]) - len(values))
+        rows.append(tabular.Row(index + 1, {
+            n: (padded[p].strip() if isinstance(padded[p], str) else
+                ("" if padded[p] is None else padded[p]))
+            for n, p in positions.items()
+        }))
+    return rows, labels, True
+
+
+class _Lookups:
+    def __init__(self) -> None:
+        self.gazetteer = Gazetteer()
+        self.organisations: dict[str, set[int]] = {}
+        self.org_by_pk = {}
+        for org in Organisation.objects.all():
+            self.org_by_pk[org.pk] = org
+            for text in (org.name_en, org.name_ar, org.acronym):
+                if text:
+                    self.organisations.setdefault(normalise_name(text), set()).add(org.pk)
+        self.sectors = {s.code: s for s in Sector.objects.all()}
+        self.sector_names = {}
+        for s in self.sectors.values():
+            for text in (s.name_en, s.name_ar):
+                self.sector_names[normalise_name(text)] = s
+        for word, code in SECTOR_WORDS.items():
+            if code in self.sectors:
+                self.sector_names.setdefault(normalise_name(word), self.sectors[code])
+        self.status = {normalise_name(w): key for key, words in STATUS_WORDS.items() for w in words}
+
+    def organisation(self, text):
+        ids = self.organisations.get(normalise_name(str(text)), set())
+        return self.org_by_pk[next(iter(ids))] if len(ids) == 1 else None
+
+    def sector(self, text):
+        raw = str(text).strip()
+        if isinstance(text, int | float) and int(text) in self.sectors:
+            return self.sectors[int(text)]
+        if m := re.match(r"^\s*(\d{1,2})(?:[.\s)\-:]|$)", to_western_digits(raw)):
+            return self.sectors.get(int(m.group(1)))
+        return self.sector_names.get(normalise_name(raw))
+
+
+def _cell_text(row: tabular.Row, name: str) -> str:
+    value = row.values.get(name, "")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip() if value is not None else ""
+
+
+def parse_rows(user, rows: list[tabular.Row], labels: dict[str, str],
+               report: tabular.Report) -> list[Activity]:
+    """Turn rows into unsaved activities, recording every problem in ``report``."""
+    look = _Lookups()
+    label = lambda name: labels.get(name, name)  # noqa: E731
+    activities = []
+    for name in ("organisation", "sector", "activity", "start"):
+        if name not in labels:
+            report.error(None, name, "this column is missing")
+    if "governorate" not in labels and "governorate_code" not in labels:
+        report.error(None, "governorate", "this column is missing (name or p-code)")
+    if not report.ok:
+        return []
+    for row in rows:
+        before = len(report.errors)
+        org_text = _cell_text(row, "organisation")
+        org = look.organisation(org_text) if org_text else None
+        if not org_text:
+            report.error(row.number, label("organisation"), "is required")
+        elif org is None:
+            report.error(row.number, label("organisation"),
+                         f"unknown organisation {org_text!r} (ask an administrator to add it)")
+        sector_text = _cell_text(row, "sector")
+        sector = look.sector(row.values.get("sector", "")) if sector_text else None
+        if not sector_text:
+            report.error(row.number, label("sector"), "is required")
+        elif sector is None:
+            report.error(row.number, label("sector"),
+                         f"unknown MCOF sector {sector_text!r} (give its number 1–15 or name)")
+        activity_type = _cell_text(row, "activity")
+        if not activity_type:
+            report.error(row.number, label("activity"), "is required")
+        gov = district = location = None
+        gov_name = "governorate_code" if _cell_text(row, "governorate_code") else "governorate"
+        res = look.gazetteer.governorate(_cell_text(row, gov_name))
+        if res.ok:
+            gov = res.place
+        else:
+            report.error(row.number, label(gov_name), res.reason("governorate"))
+        if gov is not None:
+            d_name = "district_code" if _cell_text(row, "district_code") else "district"
+            if _cell_text(row, d_name):
+                res = look.gazetteer.district(_cell_text(row, d_name), gov)
+                if res.ok:
+                    district = res.place
+                else:
+                    report.error(row.number, label(d_name), res.reason("district"))
+            l_name = "location_code" if _cell_text(row, "location_code") else "location"
+            if _cell_text(row, l_name):
+                res = look.gazetteer.location(_cell_text(row, l_name), gov, district)
+                if res.ok:
+                    location = res.place
+                    district = district or location.district
+                else:
+                    report.error(row.number, label(l_name), res.reason("location"))
+        start = tabular.cell_date(report, row, "start", required=True, header=label("start"))
+        end = tabular.cell_date(report, row, "end", header=label("end"))
+        if start and end and end < start:
+            report.error(row.number, label("end"), f"{end} is before the start date {start}")
+        status_text = _cell_text(row, "status")
+        status = look.status.get(normalise_name(status_text)) if status_text else None
+        if status_text and status is None:
+            report.error(row.number, label("status"),
+                         f"{status_text!r} is not a status (planned, ongoing or completed)")
+        counts = {}
+        for name in (*AGE_GROUPS["f"], *AGE_GROUPS["m"], "female", "male", "total"):
+            counts[name] = tabular.cell_int(report, row, name, header=label(name))
+        fields = {k: counts[k] or 0 for k in (*AGE_GROUPS["f"], *AGE_GROUPS["m"])}
+        fields["female_other"] = fields["male_other"] = fields["reached_other"] = 0
+        for sex, name, other in (("f", "female", "female_other"), ("m", "male", "male_other")):
+            by_age = sum(fields[k] for k in AGE_GROUPS[sex])
+            if counts[name] is not None:
+                if any(counts[k] is not None for k in AGE_GROUPS[sex]):
+                    if counts[name] != by_age:
+                        report.error(row.number, label(name),
+                                     f"{counts[name]} differs from the sum by age group ({by_age})")
+                else:
+                    fields[other] = counts[name]
+        by_sex = sum(fields.values())
+        if counts["total"] is not None:
+            if by_sex and counts["total"] < by_sex:
+                report.error(row.number, label("total"),
+                             f"{counts['total']} is less than the sum by sex and age ({by_sex})")
+            else:
+                # People the report did not break down are kept as "not disaggregated".
+                fields["reached_other"] = counts["total"] - by_sex
+        if org is not None and gov is not None and not may_report_activity(user, org, gov):
+            report.error(row.number, label("organisation"),
+                         f"you may not report activities of {org} in {gov.name_en}")
+        if len(report.errors) > before:
+            continue
+        activities.append(Activity(
+            organisation=org, sector=sector, activity_type=activity_type[:200],
+            governorate=gov, district=district, location=location, start_date=start,
+            end_date=end, status=status or default_status(start, end),
+            distribution_ref=_cell_text(row, "distribution_ref")[:60],
+            description=_cell_text(row, "description"), reported_by=user, **fields,
+        ))
+    return activities
+
+
+def default_status(start, end) -> str:
+    """A sheet without a status column: judge from the dates against today."""
+    today = timezone.localdate()
+    if end and end < today:
+        return Activity.Status.COMPLETED
+    return Activity.Status.ONGOING if start <= today else Activity.Status.PLANNED
+
+
+def _natural_key(a: Activity) -> tuple:
+    return (a.organisation_id, a.sector_id, normalise_name(a.activity_type), a.governorate_id,
+            a.district_id, a.location_id, a.start_date)
+
+
+@transaction.atomic
+def import_activities(user, source: bytes | str | Path, filename: str | None = None
+                      ) -> ImportResult:
+    """Import a 4W sheet, all or nothing; raises ``tabular.ImportFailed`` with the report."""
+    if not isinstance(source, bytes):
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise tabular.TableError(f"cannot read {path}: {exc.strerror or exc}") from None
+        filename = filename or path.name
+    else:
+        data = source
+    result = ImportResult()
+    rows, labels, result.hxl = read_rows(data, filename or "upload.csv")
+    if not rows:
+        raise tabular.TableError("the file has a header but no rows")
+    activities = parse_rows(user, rows, labels, result.report)
+    if not result.report.ok:
+        raise tabular.ImportFailed(result.report)
+    existing = {}
+    orgs = {a.organisation_id for a in activities}
+    for stored in Activity.objects.filter(organisation_id__in=orgs):
+        existing[_natural_key(stored)] = stored
+    seen = set()
+    for activity in activities:
+        key = _natural_key(activity)
+        if key in seen:
+            continue  # the same row twice in one file: keep the first
+        seen.add(key)
+        stored = existing.get(key)
+        if stored is not None:
+            activity.pk = stored.pk
+            activity.created_at = stored.created_at
+            result.updated += 1
+        else:
+            result.created += 1
+        activity.save()
+    record_bulk(user, Activity, "import", {
+        "file": (filename or "upload")[:100], "created": result.created,
+        "updated": result.updated, "hxl": result.hxl,
+    }, f"4W import: {result.created} new, {result.updated} updated")
+    return result

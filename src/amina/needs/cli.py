@@ -1,0 +1,53 @@
+"""``amina import needs FILE`` and ``amina export needs --format csv|xlsx|hxl``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+
+from amina.core.commands import SubCommand
+from amina.geo.models import Governorate
+
+
+def _import_args(parser):
+    parser.add_argument("file", type=Path, help="KoboToolbox / ODK export of the needs form (CSV or XLSX)")
+
+
+def _import(options, stdout):
+    from amina.needs.importing import import_needs_file
+
+    return import_needs_file(None, options["file"]).summary()
+
+
+def governorates_from(pcodes: list[str]) -> list[int] | None:
+    """Ids of the governorates named on the command line (None: all); unknown is an error."""
+    if not pcodes:
+        return None
+    found = dict(Governorate.objects.filter(pcode__in=pcodes).values_list("pcode", "pk"))
+    unknown = [p for p in pcodes if p not in found]
+    if unknown:
+        raise ValidationError(f"unknown governorate p-code {', '.join(unknown)}")
+    return list(found.values())
+
+
+def _export_args(parser):
+    parser.add_argument("--all", action="store_true",
+                        help="every assessment, not only the latest of each location")
+
+
+def _export(options, stdout) -> bytes:
+    from amina.needs.exports import export_needs
+
+    if options["format"] == "geojson":
+        raise ValidationError("needs exports are csv, xlsx or hxl")
+    return export_needs(governorates_from(options["governorate"]), options["format"],
+                        latest_only=not options["all"])
+
+
+IMPORTS = {
+    "needs": SubCommand("a KoboToolbox/ODK export of the needs-assessment form", _import_args, _import),
+}
+EXPORTS = {
+    "needs": SubCommand("severity of needs per location and MCOF sector", _export_args, _export),
+}

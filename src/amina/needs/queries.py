@@ -1,0 +1,155 @@
+"""Read-side figures of needs, for pages, the API, exports and other capabilities.
+
+These functions take governorate ids rather than a user: callers pass
+``amina.accounts.access.governorate_ids(user)`` (or ``None`` for everything, as the CLI and
+other capabilities' aggregates do), so the access policy stays the one place that decides.
+
+"Latest" always means the most recent assessment of each location (by date, then by the
+order it was recorded): an older assessment of the same place no longer counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from amina.needs.models import NeedsAssessment, PriorityNeed, Sector, SectorSeverity
+from amina.needs.severity import SEVERE_FROM, in_need
+
+
+@dataclass(frozen=True)
+class SeverityRow:
+    location_id: int
+    governorate_id: int
+    sector_code: int
+    severity: int
+    assessed_on: date
+
+
+@dataclass(frozen=True)
+class GapRow:
+    location_id: int
+    governorate_id: int
+    sector_code: int
+    severity: int
+    assessed_on: date
+    covered: bool | None  # None: no activity data to compare with
+
+
+@dataclass
+class GapReport:
+    rows: list[GapRow]
+    #: False while the coordination capability (4W) is not installed: needs alone are shown.
+    activities_available: bool
+
+
+def latest_assessments(governorate_ids: Iterable[int] | None = None) -> QuerySet[NeedsAssessment]:
+    """The latest assessment of every location (in those governorates)."""
+    qs = NeedsAssessment.objects.all()
+    if governorate_ids is not None:
+        qs = qs.filter(location__governorate_id__in=list(governorate_ids))
+    newest = NeedsAssessment.objects.filter(location=OuterRef("location")).order_by(
+        "-assessed_on", "-pk"
+    ).values("pk")[:1]
+    return qs.filter(pk=Subquery(newest))
+
+
+def latest_severity(governorate_ids: Iterable[int] | None = None) -> list[SeverityRow]:
+    """Severity per location and sector, from each location's latest assessment."""
+    rows = SectorSeverity.objects.filter(
+        assessment__in=latest_assessments(governorate_ids).values("pk")
+    ).values_list(
+        "assessment__location_id", "assessment__location__governorate_id", "sector__code",
+        "severity", "assessment__assessed_on",
+    ).order_by("assessment__location_id", "sector__code")
+    return [SeverityRow(*row) for row in rows]
+
+
+def severe_needs(threshold: int = SEVERE_FROM,
+                 governorate_ids: Iterable[int] | None = None) -> list[SeverityRow]:
+    """The latest severity rows at or above ``threshold`` (4, extreme, by default)."""
+    return [r for r in latest_severity(governorate_ids) if r.severity >= threshold]
+
+
+def top_priority_needs(governorate_ids: Iterable[int] | None = None,
+                       limit: int = 5) -> list[tuple[Sector, int]]:
+    """Sectors most often named among the three priority needs of the latest assessments.
+
+    Ties are broken by how often the sector was named first, then by sector number.
+    """
+    rows = PriorityNeed.objects.filter(
+        assessment__in=latest_assessments(governorate_ids).values("pk")
+    ).values_list("sector_id", "rank")
+    mentions: Counter[int] = Counter()
+    firsts: Counter[int] = Counter()
+    for sector_id, rank in rows:
+        mentions[sector_id] += 1
+        if rank == 1:
+            firsts[sector_id] += 1
+    sectors = Sector.objects.in_bulk(list(mentions))
+    ranked = sorted(mentions, key=lambda s: (-mentions[s], -firsts[s], sectors[s].code))
+    return [(sectors[s], mentions[s]) for s in ranked[:limit]]
+
+
+def latest_figures(location_ids: list[int]) -> dict:
+    """Displacement tracking's latest figures per location, or {} before tracking is installed."""
+    try:
+        from amina.tracking.queries import latest_location_figures
+    except ImportError:
+        return {}
+    return latest_location_figures(location_ids=location_ids)
+
+
+def population_by_location(assessments: Iterable[NeedsAssessment]) -> dict[int, int]:
+    """The population each assessment covered; when the team recorded none, the location's
+    latest displacement figure stands in for it."""
+    assessments = list(assessments)
+    population = {a.location_id: a.population_individuals for a in assessments}
+    missing = [loc for loc, value in population.items() if value is None]
+    if missing:
+        for loc, figure in latest_figures(missing).items():
+            population[loc] = getattr(figure, "idp_individuals", None)
+    return {loc: value or 0 for loc, value in population.items()}
+
+
+def people_in_need(governorate_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """People in need per sector code (rule in ``amina.needs.severity``)."""
+    latest = list(latest_assessments(governorate_ids).only(
+        "pk", "location_id", "population_individuals"
+    ))
+    population = population_by_location(latest)
+    location_of = {a.pk: a.location_id for a in latest}
+    totals: dict[int, int] = defaultdict(int)
+    for assessment_id, code, severity in SectorSeverity.objects.filter(
+        assessment_id__in=list(location_of)
+    ).values_list("assessment_id", "sector__code", "severity"):
+        totals[code] += in_need(severity, population[location_of[assessment_id]])
+    return dict(totals)
+
+
+def _activity_presence(governorate_ids) -> set[tuple[int, int]] | None:
+    try:
+        from amina.coordination.queries import activity_presence
+    except ImportError:
+        return None
+    return activity_presence(governorate_ids)
+
+
+def gaps(governorate_ids: Iterable[int] | None = None, threshold: int = SEVERE_FROM) -> GapReport:
+    """Every location and sector with severe needs, and whether any actor reports an
+    activity there (4W). Without the coordination capability, ``covered`` is None."""
+    ids = list(governorate_ids) if governorate_ids is not None else None
+    rows = severe_needs(threshold, ids)
+    presence = _activity_presence(ids)
+    return GapReport(
+        rows=[
+            GapRow(r.location_id, r.governorate_id, r.sector_code, r.severity, r.assessed_on,
+                   None if presence is None else (r.location_id, r.sector_code) in presence)
+            for r in rows
+        ],
+        activities_available=presence is not None,
+    )

@@ -1,0 +1,163 @@
+"""Writing needs assessments: the only path by which assessments enter the database.
+
+The web form, the field-form import and the demo all call ``record_assessment`` (the
+import through ``importing``), so the same checks apply to every channel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from amina.accounts import access
+from amina.accounts.models import Role
+from amina.audit.services import record_change
+from amina.geo.models import Location
+from amina.needs.models import (
+    NeedsAssessment,
+    Phase,
+    PriorityNeed,
+    Sector,
+    SectorSeverity,
+    Submission,
+)
+from amina.needs.queries import latest_figures
+
+#: Roles that record assessments (partners and logistics officers read needs only).
+RECORDING_ROLES = frozenset({Role.ADMIN, Role.NATIONAL, Role.GOVERNORATE, Role.FIELD})
+
+
+def can_record(user) -> bool:
+    return access.is_active(user) and (user.is_superuser or user.role in RECORDING_ROLES)
+
+
+@dataclass
+class Priority:
+    sector: Sector
+    detail: str = ""
+
+
+@dataclass
+class AssessmentData:
+    """What one assessment says, as the form or an imported row gives it."""
+
+    location: Location
+    assessed_on: date
+    team: str
+    key_informants_count: int
+    severities: Mapping[Sector, int]
+    priorities: list[Priority]
+    key_informants_description: str = ""
+    population_individuals: int | None = None
+    access_constraints: str = ""
+    notes: str = ""
+    phase: Phase | None = None
+
+
+def population_default(location: Location) -> tuple[int | None, date | None]:
+    """The location's latest displacement figure (individuals, as of), if tracking has one."""
+    figure = latest_figures([location.pk]).get(location.pk)
+    if figure is None:
+        return None, None
+    return getattr(figure, "idp_individuals", None), getattr(figure, "as_of", None)
+
+
+def validate(data: AssessmentData) -> list[tuple[str, str]]:
+    """Problems as (field, message); empty when the assessment can be recorded."""
+    problems: list[tuple[str, str]] = []
+    if data.assessed_on > timezone.localdate():
+        problems.append(("assessed_on", _("The date of assessment is in the future.")))
+    if not data.team.strip():
+        problems.append(("team", _("Name the team.")))
+    if data.key_informants_count is None or data.key_informants_count < 0:
+        problems.append(("key_informants_count", _("Give the number of key informants.")))
+    if not data.severities:
+        problems.append(("severities", _("Rate the severity of at least one sector.")))
+    for sector, value in data.severities.items():
+        if value not in range(1, 6):
+            problems.append((f"sev_{sector.code}", _("Severity must be 1 to 5.")))
+    if not data.priorities:
+        problems.append(("priority_1", _("Give at least the first priority need.")))
+    if len(data.priorities) > 3:
+        problems.append(("priorities", _("Give at most three priority needs.")))
+    seen: set[int] = set()
+    for rank, priority in enumerate(data.priorities, start=1):
+        if priority.sector.pk in seen:
+            problems.append((f"priority_{rank}",
+                             _("Each priority need must be a different sector.")))
+        seen.add(priority.sector.pk)
+    return problems
+
+
+def _check_scope(user, location: Location) -> None:
+    if user is None:  # the command line and the demo act for the system
+        return
+    if not can_record(user):
+        raise PermissionDenied
+    access.check_governorate(user, location.governorate_id)
+
+
+def _create(user, data: AssessmentData) -> NeedsAssessment:
+    population, as_of = data.population_individuals, None
+    source = NeedsAssessment.PopulationSource.TEAM if population is not None else ""
+    if population is None:
+        population, as_of = population_default(data.location)
+        if population is not None:
+            source = NeedsAssessment.PopulationSource.TRACKING
+    assessment = NeedsAssessment.objects.create(
+        location=data.location, assessed_on=data.assessed_on, team=data.team.strip(),
+        key_informants_count=data.key_informants_count,
+        key_informants_description=data.key_informants_description.strip(),
+        population_individuals=population, population_source=source, population_as_of=as_of,
+        access_constraints=data.access_constraints.strip(), notes=data.notes.strip(),
+        phase=data.phase, assessed_by=user if getattr(user, "pk", None) else None,
+    )
+    SectorSeverity.objects.bulk_create([
+        SectorSeverity(assessment=assessment, sector=sector, severity=value)
+        for sector, value in sorted(data.severities.items(), key=lambda kv: kv[0].code)
+    ])
+    PriorityNeed.objects.bulk_create([
+        PriorityNeed(assessment=assessment, rank=rank, sector=p.sector, detail=p.detail.strip())
+        for rank, p in enumerate(data.priorities, start=1)
+    ])
+    return assessment
+
+
+@transaction.atomic
+def record_assessment(user, data: AssessmentData) -> NeedsAssessment:
+    """Record one assessment with its severities and priority needs, and audit it.
+
+    Raises ValidationError (keyed by field) for an inconsistent assessment and
+    PermissionDenied for a location outside the user's governorates.
+    """
+    _check_scope(user, data.location)
+    problems = validate(data)
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for field, message in problems:
+            errors.setdefault(field, []).append(message)
+        raise ValidationError(errors)
+    assessment = _create(user, data)
+    record_change(user, assessment, "create", {
+        "location": [None, data.location.pk], "assessed_on": [None, str(data.assessed_on)],
+        "severities": [None, {str(s.code): v for s, v in data.severities.items()}],
+        "priorities": [None, [p.sector.code for p in data.priorities]],
+    })
+    return assessment
+
+
+def record_imported(user, rows: Iterable[tuple[str, AssessmentData]], source: str) -> int:
+    """Record already validated submissions (inside the caller's transaction)."""
+    count = 0
+    for instance_id, data in rows:
+        assessment = _create(user, data)
+        Submission.objects.create(instance_id=instance_id, assessment=assessment,
+                                  source=source[:200])
+        count += 1
+    return count

@@ -1,0 +1,280 @@
+"""Read functions for displacement figures: the interface other capabilities rely on.
+
+Pure reads with no access checks: callers pass ids already reduced to the user's scope
+(``amina.accounts.access``). "Latest estimate" means the latest IDP round's assessments
+plus the emergency-tracking movements recorded after that round's date. Returnee
+figures come from the latest returnees round when there is one, else from the returnee
+columns of the latest IDP round.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+
+from amina.tracking.models import (
+    AssessmentOrigin,
+    AssessmentPeriod,
+    AssessmentShelter,
+    LocationAssessment,
+    MovementEvent,
+    Round,
+)
+
+
+@dataclass
+class LocationFigures:
+    idp_families: int = 0
+    idp_individuals: int = 0
+    returnee_families: int = 0
+    returnee_individuals: int = 0
+    as_of: datetime.date | None = None
+
+
+@dataclass
+class GovernorateFigures(LocationFigures):
+    locations: int = 0
+
+    def add(self, other: LocationFigures, locations: int = 0) -> None:
+        self.idp_families += other.idp_families
+        self.idp_individuals += other.idp_individuals
+        self.returnee_families += other.returnee_families
+        self.returnee_individuals += other.returnee_individuals
+        self.locations += locations
+        if other.as_of and (self.as_of is None or other.as_of > self.as_of):
+            self.as_of = other.as_of
+
+
+@dataclass
+class Breakdowns:
+    """Families by origin governorate id, shelter code and period code."""
+
+    origin: dict[int, int] = field(default_factory=dict)
+    shelter: dict[str, int] = field(default_factory=dict)
+    period: dict[str, int] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- rounds
+
+
+def rounds(kind: str = "idps"):
+    """The rounds of one kind, oldest first."""
+    return Round.objects.filter(kind=kind).order_by("date", "pk")
+
+
+def latest_round(kind: str = "idps") -> Round | None:
+    return Round.objects.filter(kind=kind).order_by("-date", "-pk").first()
+
+
+def previous_round(round: Round) -> Round | None:  # noqa: A002 (the domain's word)
+    """The round of the same kind just before ``round``."""
+    return (
+        Round.objects.filter(kind=round.kind)
+        .filter(Q(date__lt=round.date) | Q(date=round.date, pk__lt=round.pk))
+        .order_by("-date", "-pk").first()
+    )
+
+
+def resolve_round(value) -> Round | None:
+    """A Round from an instance, a primary key or a code (None stays None)."""
+    if value is None or isinstance(value, Round):
+        return value
+    if isinstance(value, int):
+        return Round.objects.filter(pk=value).first()
+    return Round.objects.filter(code=str(value)).first()
+
+
+def _filter(qs, prefix: str, location_ids, governorate_ids, district_ids=None):
+    if location_ids is not None:
+        qs = qs.filter(**{f"{prefix}location_id__in": list(location_ids)})
+    if governorate_ids is not None:
+        qs = qs.filter(**{f"{prefix}location__governorate_id__in": list(governorate_ids)})
+    if district_ids is not None:
+        qs = qs.filter(**{f"{prefix}location__district_id__in": list(district_ids)})
+    return qs
+
+
+# ---------------------------------------------------------------- per location
+
+
+def latest_location_figures(location_ids=None, governorate_ids=None
+                            ) -> dict[int, LocationFigures]:
+    """Per location: the latest round's figures plus the movements after it."""
+    return location_figures(None, location_ids=location_ids, governorate_ids=governorate_ids)
+
+
+def location_figures(round=None, location_ids=None, governorate_ids=None,  # noqa: A002
+                     district_ids=None) -> dict[int, LocationFigures]:
+    """Per location figures of ``round`` (a Round, id or code), or the latest estimate."""
+    rows = _location_rows(round, location_ids, governorate_ids, district_ids)
+    return {loc: row[2] for loc, row in rows.items()}
+
+
+def _location_rows(round, location_ids, governorate_ids, district_ids=None  # noqa: A002
+                   ) -> dict[int, tuple[int, int | None, LocationFigures]]:
+    """location id → (governorate id, district id, figures), in a few queries."""
+    chosen = resolve_round(round)
+    estimate = chosen is None
+    idp_round = latest_round("idps") if estimate else chosen
+    rows: dict[int, tuple[int, int | None, LocationFigures]] = {}
+    parents = ("location__governorate_id", "location__district_id")
+    if idp_round is not None:
+        qs = _filter(LocationAssessment.objects.filter(round=idp_round), "",
+                     location_ids, governorate_ids, district_ids)
+        for loc, gov, dist, fam, ind, rfam, rind in qs.values_list(
+            "location_id", *parents, "families", "individuals", "returnee_families",
+            "returnee_individuals",
+        ):
+            rows[loc] = (gov, dist, LocationFigures(fam, ind, rfam, rind, idp_round.date))
+    returnee_round = None
+    if estimate:
+        returnee_round = latest_round("returnees")
+    elif chosen.kind == Round.Kind.RETURNEES:
+        returnee_round = chosen
+    if returnee_round is not None and returnee_round != idp_round:
+        for _, _, f in rows.values():
+            f.returnee_families = f.returnee_individuals = 0
+        qs = _filter(LocationAssessment.objects.filter(round=returnee_round), "",
+                     location_ids, governorate_ids, district_ids)
+        for loc, gov, dist, rfam, rind in qs.values_list(
+            "location_id", *parents, "returnee_families", "returnee_individuals"
+        ):
+            if loc not in rows:
+                rows[loc] = (gov, dist, LocationFigures(as_of=returnee_round.date))
+            rows[loc][2].returnee_families, rows[loc][2].returnee_individuals = rfam, rind
+    if estimate:
+        movements = _filter(MovementEvent.objects.all(), "", location_ids, governorate_ids,
+                            district_ids)
+        if idp_round is not None:
+            movements = movements.filter(date__gt=idp_round.date)
+        for loc, gov, dist, direction, fam, ind, day in movements.order_by("date", "pk").values_list(
+            "location_id", *parents, "direction", "families", "individuals", "date"
+        ):
+            if loc not in rows:
+                rows[loc] = (gov, dist, LocationFigures(as_of=day))
+            f = rows[loc][2]
+            sign = 1 if direction == MovementEvent.Direction.ARRIVAL else -1
+            # Departures never take a location below zero: what left was counted there.
+            f.idp_families = max(0, f.idp_families + sign * fam)
+            f.idp_individuals = max(0, f.idp_individuals + sign * ind)
+            if f.as_of is None or day > f.as_of:
+                f.as_of = day
+    return rows
+
+
+# ---------------------------------------------------------------- per governorate
+
+
+def governorate_totals(round=None, governorate_ids=None  # noqa: A002
+                       ) -> dict[int, GovernorateFigures]:
+    """Per governorate id: totals of ``round`` or, with None, of the latest estimate."""
+    chosen = resolve_round(round)
+    totals: dict[int, GovernorateFigures] = {}
+    if chosen is None:
+        # Locations with zero IDPs still count as assessed: count from the figures.
+        for gov, _, f in _location_rows(None, None, governorate_ids).values():
+            totals.setdefault(gov, GovernorateFigures()).add(f, locations=1)
+        return totals
+    qs = LocationAssessment.objects.filter(round=chosen)
+    if governorate_ids is not None:
+        qs = qs.filter(location__governorate_id__in=list(governorate_ids))
+    for row in qs.values("location__governorate_id").annotate(
+        fam=Sum("families"), ind=Sum("individuals"), rfam=Sum("returnee_families"),
+        rind=Sum("returnee_individuals"), n=Count("pk"),
+    ).order_by():
+        totals[row["location__governorate_id"]] = GovernorateFigures(
+            row["fam"] or 0, row["ind"] or 0, row["rfam"] or 0, row["rind"] or 0,
+            chosen.date, row["n"],
+        )
+    return totals
+
+
+def national_total(round=None) -> GovernorateFigures:  # noqa: A002
+    """The whole country: sum of every governorate's totals."""
+    total = GovernorateFigures()
+    chosen = resolve_round(round)
+    if chosen is None:
+        r = latest_round("idps")
+        total.as_of = r.date if r else None
+    else:
+        total.as_of = chosen.date
+    for figures in governorate_totals(chosen, None).values():
+        total.add(figures, locations=figures.locations)
+    return total
+
+
+def sum_figures(totals: dict[int, GovernorateFigures], ids) -> GovernorateFigures:
+    """The sum over a chosen set of governorates."""
+    out = GovernorateFigures()
+    for gid in ids:
+        if gid in totals:
+            out.add(totals[gid], locations=totals[gid].locations)
+    return out
+
+
+def district_totals(round=None, governorate_ids=None  # noqa: A002
+                    ) -> dict[tuple[int, int | None], GovernorateFigures]:
+    """Per (governorate id, district id or None): totals, for district tables."""
+    out: dict[tuple[int, int | None], GovernorateFigures] = defaultdict(GovernorateFigures)
+    for gov, dist, f in _location_rows(round, None, governorate_ids).values():
+        out[(gov, dist)].add(f, locations=1)
+    return dict(out)
+
+
+# ---------------------------------------------------------------- breakdowns
+
+
+def _round_or_latest(round):  # noqa: A002
+    chosen = resolve_round(round)
+    return chosen if chosen is not None else latest_round("idps")
+
+
+def shelter_breakdown(round=None, governorate_ids=None) -> dict[str, int]:  # noqa: A002
+    """Families per shelter type code in ``round`` (None: the latest IDP round)."""
+    chosen = _round_or_latest(round)
+    if chosen is None:
+        return {}
+    qs = AssessmentShelter.objects.filter(assessment__round=chosen)
+    if governorate_ids is not None:
+        qs = qs.filter(assessment__location__governorate_id__in=list(governorate_ids))
+    return {code: n for code, n in qs.values("shelter_type__code").annotate(n=Sum("families"))
+            .order_by().values_list("shelter_type__code", "n")}
+
+
+def origin_breakdown(round=None, governorate_ids=None) -> dict[int, int]:  # noqa: A002
+    """Families per governorate of origin (id) in ``round``."""
+    chosen = _round_or_latest(round)
+    if chosen is None:
+        return {}
+    qs = AssessmentOrigin.objects.filter(assessment__round=chosen)
+    if governorate_ids is not None:
+        qs = qs.filter(assessment__location__governorate_id__in=list(governorate_ids))
+    return dict(qs.values("governorate_id").annotate(n=Sum("families")).order_by()
+                .values_list("governorate_id", "n"))
+
+
+def period_breakdown(round=None, governorate_ids=None) -> dict[str, int]:  # noqa: A002
+    """Families per displacement period code in ``round``."""
+    chosen = _round_or_latest(round)
+    if chosen is None:
+        return {}
+    qs = AssessmentPeriod.objects.filter(assessment__round=chosen)
+    if governorate_ids is not None:
+        qs = qs.filter(assessment__location__governorate_id__in=list(governorate_ids))
+    return dict(qs.values("period__code").annotate(n=Sum("families")).order_by()
+                .values_list("period__code", "n"))
+
+
+def arrivals(since: datetime.date, until: datetime.date, *, governorate_id=None,
+             location_id=None) -> int:
+    """Families arriving in a governorate or location between two dates (inclusive)."""
+    qs = MovementEvent.objects.filter(direction=MovementEvent.Direction.ARRIVAL,
+                                      date__gte=since, date__lte=until)
+    if location_id is not None:
+        qs = qs.filter(location_id=location_id)
+    if governorate_id is not None:
+        qs = qs.filter(location__governorate_id=governorate_id)
+    return qs.aggregate(n=Sum("families"))["n"] or 0
