@@ -66,6 +66,14 @@ def is_admin(user) -> bool:
     return is_active(user) and (user.is_superuser or user.role in ADMIN_ROLES)
 
 
+#: Roles that may add and correct locations in their scope (reference data, not figures).
+PLACE_EDITOR_ROLES = frozenset({Role.ADMIN, Role.NATIONAL, Role.GOVERNORATE})
+
+
+def can_edit_places(user) -> bool:
+    return is_active(user) and (user.is_superuser or user.role in PLACE_EDITOR_ROLES)
+
+
 def scope_path(model: type[Model]) -> str:
     """The lookup from ``model`` to its governorate, declared on the model as ``scope_field``."""
     if model is Governorate:
@@ -110,6 +118,7 @@ def get_scoped_or_404(user, queryset, **lookup):
 
 __all__ = [
     "User",
+    "can_edit_places",
     "can_view_personal_data",
     "check_governorate",
     "get_scoped_or_404",

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CoordinationConfig(AppConfig):
     name = "amina.coordination"
     verbose_name = _("Coordination")
+
+    def ready(self):
+        from amina.core import nav
+
+        nav.add("coordination:activity-list", _("Coordination"), order=60)
+        nav.add("coordination:training-list", _("Trainings"), order=62)
+        nav.add("coordination:notification-list", _("Notifications"), order=90)
+        from amina.coordination import panels  # noqa: F401  (registers the home panel)

@@ -20,7 +20,9 @@ class Notification(models.Model):
     """
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="notifications",
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="notifications",
         verbose_name=_("recipient"),
     )
     kind = models.CharField(_("kind"), max_length=40, db_index=True)
@@ -28,7 +30,11 @@ class Notification(models.Model):
     body = models.TextField(_("message"), blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     governorate = models.ForeignKey(
-        "geo.Governorate", models.SET_NULL, null=True, blank=True, related_name="+",
+        "geo.Governorate",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("governorate"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
@@ -50,8 +56,12 @@ class NotificationPreference(models.Model):
     No row means both (the default); ``notify`` reads these through ``wants``.
     """
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE,
-                             related_name="notification_preference_rows", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="notification_preference_rows",
+        verbose_name=_("user"),
+    )
     kind = models.CharField(_("kind"), max_length=40)
     in_app = models.BooleanField(_("in the app"), default=True)
     email = models.BooleanField(_("by e-mail"), default=True)
@@ -79,7 +89,8 @@ class Activity(models.Model):
 
     People reached are recorded by sex and age group (under 18, 18–59, 60+); a report
     that gives only a total per sex fills ``female_other``/``male_other``, one that gives
-    only a grand total fills ``reached_other``. ``people_reached`` is their sum, checked by the database.
+    only a grand total fills ``reached_other``.
+    ``people_reached`` is their sum, checked by the database.
     """
 
     class Status(models.TextChoices):
@@ -87,22 +98,41 @@ class Activity(models.Model):
         ONGOING = "ongoing", _("ongoing")
         COMPLETED = "completed", _("completed")
 
-    organisation = models.ForeignKey("accounts.Organisation", models.PROTECT,
-                                     related_name="activities", verbose_name=_("organisation"))
-    sector = models.ForeignKey("needs.Sector", models.PROTECT, related_name="activities",
-                               verbose_name=_("MCOF sector"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        models.PROTECT,
+        related_name="activities",
+        verbose_name=_("organisation"),
+    )
+    sector = models.ForeignKey(
+        "needs.Sector", models.PROTECT, related_name="activities", verbose_name=_("MCOF sector")
+    )
     activity_type = models.CharField(_("activity"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    governorate = models.ForeignKey("geo.Governorate", models.PROTECT, related_name="activities",
-                                    verbose_name=_("governorate"))
-    district = models.ForeignKey("geo.District", models.PROTECT, null=True, blank=True,
-                                 related_name="activities", verbose_name=_("district"))
-    location = models.ForeignKey("geo.Location", models.PROTECT, null=True, blank=True,
-                                 related_name="activities", verbose_name=_("location"))
+    governorate = models.ForeignKey(
+        "geo.Governorate", models.PROTECT, related_name="activities", verbose_name=_("governorate")
+    )
+    district = models.ForeignKey(
+        "geo.District",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("district"),
+    )
+    location = models.ForeignKey(
+        "geo.Location",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("location"),
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.PLANNED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PLANNED
+    )
     girls = models.PositiveIntegerField(_("girls (under 18)"), default=0)
     boys = models.PositiveIntegerField(_("boys (under 18)"), default=0)
     women = models.PositiveIntegerField(_("women (18–59)"), default=0)
@@ -112,22 +142,39 @@ class Activity(models.Model):
     female_other = models.PositiveIntegerField(_("women and girls, age not given"), default=0)
     male_other = models.PositiveIntegerField(_("men and boys, age not given"), default=0)
     reached_other = models.PositiveIntegerField(
-        _("not disaggregated"), default=0,
+        _("not disaggregated"),
+        default=0,
         help_text=_("People reached whom the report did not break down by sex and age."),
     )
     people_reached = models.PositiveIntegerField(_("people reached"), default=0, editable=False)
     distribution_ref = models.CharField(
-        _("distribution reference"), max_length=60, blank=True,
+        _("distribution reference"),
+        max_length=60,
+        blank=True,
         help_text=_("The supply distribution plan or waybill behind this activity, if any."),
     )
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                                    blank=True, related_name="+", verbose_name=_("reported by"))
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reported by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     scope_field = "governorate"
-    BREAKDOWN = ("girls", "boys", "women", "men", "elderly_women", "elderly_men",
-                 "female_other", "male_other")
+    BREAKDOWN = (
+        "girls",
+        "boys",
+        "women",
+        "men",
+        "elderly_women",
+        "elderly_men",
+        "female_other",
+        "male_other",
+    )
 
     class Meta:
         ordering = ["-start_date", "-pk"]
@@ -141,9 +188,17 @@ class Activity(models.Model):
             ),
             models.CheckConstraint(
                 name="activity_total_is_sum",
-                condition=Q(people_reached=F("girls") + F("boys") + F("women") + F("men")
-                            + F("elderly_women") + F("elderly_men") + F("female_other")
-                            + F("male_other") + F("reached_other")),
+                condition=Q(
+                    people_reached=F("girls")
+                    + F("boys")
+                    + F("women")
+                    + F("men")
+                    + F("elderly_women")
+                    + F("elderly_men")
+                    + F("female_other")
+                    + F("male_other")
+                    + F("reached_other")
+                ),
             ),
             models.CheckConstraint(
                 name="activity_status_valid",
@@ -180,13 +235,25 @@ class ResponsePlan(models.Model):
     """A response plan for the country (no governorate) or for one governorate."""
 
     title = models.CharField(_("title"), max_length=200)
-    governorate = models.ForeignKey("geo.Governorate", models.PROTECT, null=True, blank=True,
-                                    related_name="response_plans", verbose_name=_("governorate"),
-                                    help_text=_("Empty for the national plan."))
+    governorate = models.ForeignKey(
+        "geo.Governorate",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="response_plans",
+        verbose_name=_("governorate"),
+        help_text=_("Empty for the national plan."),
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                                   blank=True, related_name="+", verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     scope_field = "governorate"
@@ -196,8 +263,9 @@ class ResponsePlan(models.Model):
         verbose_name = _("response plan")
         verbose_name_plural = _("response plans")
         constraints = [
-            models.CheckConstraint(name="plan_dates_ordered",
-                                   condition=Q(end_date__gte=F("start_date"))),
+            models.CheckConstraint(
+                name="plan_dates_ordered", condition=Q(end_date__gte=F("start_date"))
+            ),
         ]
 
     def __str__(self) -> str:
@@ -207,12 +275,15 @@ class ResponsePlan(models.Model):
 class Objective(models.Model):
     """What the plan wants to achieve in one MCOF phase and sector."""
 
-    plan = models.ForeignKey(ResponsePlan, models.CASCADE, related_name="objectives",
-                             verbose_name=_("plan"))
-    phase = models.ForeignKey("needs.Phase", models.PROTECT, related_name="+",
-                              verbose_name=_("MCOF phase"))
-    sector = models.ForeignKey("needs.Sector", models.PROTECT, related_name="+",
-                               verbose_name=_("MCOF sector"))
+    plan = models.ForeignKey(
+        ResponsePlan, models.CASCADE, related_name="objectives", verbose_name=_("plan")
+    )
+    phase = models.ForeignKey(
+        "needs.Phase", models.PROTECT, related_name="+", verbose_name=_("MCOF phase")
+    )
+    sector = models.ForeignKey(
+        "needs.Sector", models.PROTECT, related_name="+", verbose_name=_("MCOF sector")
+    )
     text = models.TextField(_("objective"))
 
     class Meta:
@@ -236,22 +307,42 @@ class Target(models.Model):
         OFFICIALS_TRAINED = "officials_trained", _("officials trained")
         HOUSEHOLDS_SERVED = "households_served", _("households served (distributions)")
 
-    plan = models.ForeignKey(ResponsePlan, models.CASCADE, related_name="targets",
-                             verbose_name=_("plan"))
-    objective = models.ForeignKey(Objective, models.SET_NULL, null=True, blank=True,
-                                  related_name="targets", verbose_name=_("objective"))
-    sector = models.ForeignKey("needs.Sector", models.PROTECT, related_name="+",
-                               verbose_name=_("MCOF sector"))
-    governorate = models.ForeignKey("geo.Governorate", models.PROTECT, related_name="+",
-                                    verbose_name=_("governorate"))
-    measure = models.CharField(_("measured by"), max_length=20, choices=Measure.choices,
-                               default=Measure.PEOPLE_REACHED)
+    plan = models.ForeignKey(
+        ResponsePlan, models.CASCADE, related_name="targets", verbose_name=_("plan")
+    )
+    objective = models.ForeignKey(
+        Objective,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="targets",
+        verbose_name=_("objective"),
+    )
+    sector = models.ForeignKey(
+        "needs.Sector", models.PROTECT, related_name="+", verbose_name=_("MCOF sector")
+    )
+    governorate = models.ForeignKey(
+        "geo.Governorate", models.PROTECT, related_name="+", verbose_name=_("governorate")
+    )
+    measure = models.CharField(
+        _("measured by"), max_length=20, choices=Measure.choices, default=Measure.PEOPLE_REACHED
+    )
     quantity = models.PositiveIntegerField(_("target"))
     deadline = models.DateField(_("deadline"))
-    lead = models.ForeignKey("accounts.Organisation", models.PROTECT, null=True, blank=True,
-                             related_name="+", verbose_name=_("lead organisation"))
-    partners = models.ManyToManyField("accounts.Organisation", blank=True, related_name="+",
-                                      verbose_name=_("partner organisations"))
+    lead = models.ForeignKey(
+        "accounts.Organisation",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lead organisation"),
+    )
+    partners = models.ManyToManyField(
+        "accounts.Organisation",
+        blank=True,
+        related_name="+",
+        verbose_name=_("partner organisations"),
+    )
 
     scope_field = "governorate"
 
@@ -260,8 +351,9 @@ class Target(models.Model):
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "sector", "governorate", "measure"],
-                                    name="target_unique_per_plan"),
+            models.UniqueConstraint(
+                fields=["plan", "sector", "governorate", "measure"], name="target_unique_per_plan"
+            ),
             models.CheckConstraint(name="target_positive", condition=Q(quantity__gt=0)),
         ]
 
@@ -277,22 +369,39 @@ class Meeting(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     date = models.DateField(_("date"))
-    governorate = models.ForeignKey("geo.Governorate", models.PROTECT, null=True, blank=True,
-                                    related_name="meetings", verbose_name=_("governorate"),
-                                    help_text=_("Empty for a national meeting."))
+    governorate = models.ForeignKey(
+        "geo.Governorate",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("governorate"),
+        help_text=_("Empty for a national meeting."),
+    )
     place = models.CharField(_("place"), max_length=200, blank=True)
     chair = models.CharField(_("chair"), max_length=200, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
     decisions = models.TextField(_("decisions"), blank=True)
-    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+",
-                                       verbose_name=_("attendees (users)"))
-    other_attendees = models.TextField(_("other attendees"), blank=True,
-                                       help_text=_("One person per line."))
-    organisations = models.ManyToManyField("accounts.Organisation", blank=True,
-                                           related_name="meetings",
-                                           verbose_name=_("organisations present"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                                   blank=True, related_name="+", verbose_name=_("created by"))
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("attendees (users)")
+    )
+    other_attendees = models.TextField(
+        _("other attendees"), blank=True, help_text=_("One person per line.")
+    )
+    organisations = models.ManyToManyField(
+        "accounts.Organisation",
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("organisations present"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
 
     scope_field = "governorate"
 
@@ -313,14 +422,20 @@ class ActionPoint(models.Model):
         DONE = "done", _("done")
         DROPPED = "dropped", _("dropped")
 
-    meeting = models.ForeignKey(Meeting, models.CASCADE, related_name="action_points",
-                                verbose_name=_("meeting"))
+    meeting = models.ForeignKey(
+        Meeting, models.CASCADE, related_name="action_points", verbose_name=_("meeting")
+    )
     text = models.TextField(_("action"))
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT,
-                              related_name="action_points", verbose_name=_("owner"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="action_points",
+        verbose_name=_("owner"),
+    )
     due_date = models.DateField(_("due date"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
 
@@ -331,8 +446,10 @@ class ActionPoint(models.Model):
         verbose_name = _("action point")
         verbose_name_plural = _("action points")
         constraints = [
-            models.CheckConstraint(name="action_point_status_valid",
-                                   condition=Q(status__in=["open", "done", "dropped"])),
+            models.CheckConstraint(
+                name="action_point_status_valid",
+                condition=Q(status__in=["open", "done", "dropped"]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -354,13 +471,24 @@ class Contact(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("position"), max_length=200, blank=True)
-    organisation = models.ForeignKey("accounts.Organisation", models.PROTECT,
-                                     related_name="contacts", verbose_name=_("organisation"))
-    governorate = models.ForeignKey("geo.Governorate", models.PROTECT, null=True, blank=True,
-                                    related_name="contacts", verbose_name=_("governorate"),
-                                    help_text=_("Empty for a national focal point."))
-    sectors = models.ManyToManyField("needs.Sector", blank=True, related_name="contacts",
-                                     verbose_name=_("MCOF sectors"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        models.PROTECT,
+        related_name="contacts",
+        verbose_name=_("organisation"),
+    )
+    governorate = models.ForeignKey(
+        "geo.Governorate",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("governorate"),
+        help_text=_("Empty for a national focal point."),
+    )
+    sectors = models.ManyToManyField(
+        "needs.Sector", blank=True, related_name="contacts", verbose_name=_("MCOF sectors")
+    )
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 
@@ -386,17 +514,29 @@ class Training(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     place = models.CharField(_("place"), max_length=200)
-    governorate = models.ForeignKey("geo.Governorate", models.PROTECT, related_name="trainings",
-                                    verbose_name=_("governorate"))
-    organiser = models.ForeignKey("accounts.Organisation", models.PROTECT,
-                                  related_name="trainings_organised", verbose_name=_("organiser"))
-    sectors = models.ManyToManyField("needs.Sector", blank=True, related_name="trainings",
-                                     verbose_name=_("MCOF sectors covered"))
+    governorate = models.ForeignKey(
+        "geo.Governorate", models.PROTECT, related_name="trainings", verbose_name=_("governorate")
+    )
+    organiser = models.ForeignKey(
+        "accounts.Organisation",
+        models.PROTECT,
+        related_name="trainings_organised",
+        verbose_name=_("organiser"),
+    )
+    sectors = models.ManyToManyField(
+        "needs.Sector", blank=True, related_name="trainings", verbose_name=_("MCOF sectors covered")
+    )
     topics = models.TextField(_("topics"), blank=True, help_text=_("One topic per line."))
     trainers = models.TextField(_("trainers"), blank=True, help_text=_("One trainer per line."))
     max_score = models.PositiveSmallIntegerField(_("maximum test score"), default=100)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True,
-                                   blank=True, related_name="+", verbose_name=_("created by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
 
     scope_field = "governorate"
 
@@ -405,10 +545,12 @@ class Training(models.Model):
         verbose_name = _("training")
         verbose_name_plural = _("trainings")
         constraints = [
-            models.CheckConstraint(name="training_dates_ordered",
-                                   condition=Q(end_date__gte=F("start_date"))),
-            models.CheckConstraint(name="training_max_score_positive",
-                                   condition=Q(max_score__gt=0)),
+            models.CheckConstraint(
+                name="training_dates_ordered", condition=Q(end_date__gte=F("start_date"))
+            ),
+            models.CheckConstraint(
+                name="training_max_score_positive", condition=Q(max_score__gt=0)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -432,15 +574,21 @@ class Participant(models.Model):
         FEMALE = "f", _("female")
         MALE = "m", _("male")
 
-    training = models.ForeignKey(Training, models.CASCADE, related_name="participants",
-                                 verbose_name=_("training"))
+    training = models.ForeignKey(
+        Training, models.CASCADE, related_name="participants", verbose_name=_("training")
+    )
     name = models.CharField(_("name (English)"), max_length=200, blank=True)
     name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
     title = models.CharField(_("position"), max_length=200, blank=True)
-    organisation = models.ForeignKey("accounts.Organisation", models.PROTECT,
-                                     related_name="trainees", verbose_name=_("organisation"))
-    governorate = models.ForeignKey("geo.Governorate", models.PROTECT, related_name="trainees",
-                                    verbose_name=_("governorate"))
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        models.PROTECT,
+        related_name="trainees",
+        verbose_name=_("organisation"),
+    )
+    governorate = models.ForeignKey(
+        "geo.Governorate", models.PROTECT, related_name="trainees", verbose_name=_("governorate")
+    )
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     pre_score = models.PositiveSmallIntegerField(_("pre-test score"), null=True, blank=True)
     post_score = models.PositiveSmallIntegerField(_("post-test score"), null=True, blank=True)
@@ -452,8 +600,9 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         constraints = [
-            models.CheckConstraint(name="participant_has_name",
-                                   condition=~Q(name="") | ~Q(name_ar="")),
+            models.CheckConstraint(
+                name="participant_has_name", condition=~Q(name="") | ~Q(name_ar="")
+            ),
             models.CheckConstraint(name="participant_sex_valid", condition=Q(sex__in=["f", "m"])),
         ]
 
@@ -468,8 +617,9 @@ class Participant(models.Model):
 class Attendance(models.Model):
     """A participant present on one day of the training (absent days have no row)."""
 
-    participant = models.ForeignKey(Participant, models.CASCADE, related_name="attendance",
-                                    verbose_name=_("participant"))
+    participant = models.ForeignKey(
+        Participant, models.CASCADE, related_name="attendance", verbose_name=_("participant")
+    )
     day = models.DateField(_("day"))
 
     class Meta:
@@ -479,3 +629,6 @@ class Attendance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["participant", "day"], name="attendance_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id}@{self.day}"

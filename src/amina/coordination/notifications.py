@@ -42,9 +42,11 @@ def users_for_governorate(governorate, roles: Iterable[str] = ("governorate", "n
 
     from amina.accounts.models import User
 
-    return User.objects.filter(is_active=True, role__in=list(roles)).filter(
-        Q(national_scope=True) | Q(governorates=governorate)
-    ).distinct()
+    return (
+        User.objects.filter(is_active=True, role__in=list(roles))
+        .filter(Q(national_scope=True) | Q(governorates=governorate))
+        .distinct()
+    )
 
 
 def channels(user, kind: str) -> tuple[bool, bool]:
@@ -76,8 +78,9 @@ def in_scope(user, governorate) -> bool:
     return access.has_national_scope(user) or governorate.pk in access.governorate_ids(user)
 
 
-def notify(recipients: Iterable, kind: str, subject: str, body: str = "", url: str = "",
-           governorate=None) -> list[Notification]:
+def notify(
+    recipients: Iterable, kind: str, subject: str, body: str = "", url: str = "", governorate=None
+) -> list[Notification]:
     """Notify ``recipients`` of something in ``governorate`` (None: not tied to a place).
 
     Returns the notifications written; users out of scope, inactive, or who opted out of
@@ -89,8 +92,15 @@ def notify(recipients: Iterable, kind: str, subject: str, body: str = "", url: s
         if not access.is_active(user) or not wants(user, kind) or not in_scope(user, governorate):
             continue
         in_app, email = channels(user, kind)
-        note = Notification(recipient=user, kind=kind, subject=subject[:200], body=body,
-                            url=url, governorate=governorate, read_at=None if in_app else now)
+        note = Notification(
+            recipient=user,
+            kind=kind,
+            subject=subject[:200],
+            body=body,
+            url=url,
+            governorate=governorate,
+            read_at=None if in_app else now,
+        )
         made.append(note)
         if email and user.email:
             mail.append(note)

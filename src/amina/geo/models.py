@@ -6,6 +6,7 @@ Codes are stored with the scheme they belong to (the 2019 COD p-codes and the ol
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,6 +50,9 @@ class Governorate(Place):
         verbose_name = _("governorate")
         verbose_name_plural = _("governorates")
 
+    def get_absolute_url(self) -> str:
+        return reverse("geo:governorate-detail", args=[self.pcode])
+
 
 class District(Place):
     pcode = models.CharField(_("p-code"), max_length=20, unique=True)
@@ -61,6 +65,9 @@ class District(Place):
         ordering = ["pcode"]
         verbose_name = _("district")
         verbose_name_plural = _("districts")
+
+    def get_absolute_url(self) -> str:
+        return reverse("geo:district-detail", args=[self.pcode])
 
 
 class SubDistrict(Place):
@@ -116,6 +123,9 @@ class Location(Place):
         verbose_name = _("location")
         verbose_name_plural = _("locations")
         indexes = [models.Index(fields=["governorate", "district"])]
+
+    def get_absolute_url(self) -> str:
+        return reverse("geo:location-detail", args=[self.pk])
 
 
 class PlaceAlias(models.Model):

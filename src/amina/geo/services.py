@@ -23,7 +23,7 @@ def _round_coords(coords, digits: int = 5):
 
 
 @transaction.atomic
-def import_boundaries(actor, path: str | Path) -> dict:
+def import_boundaries(actor, path: str | Path, progress=None) -> dict:
     """Load admin boundaries from an OCHA COD GeoJSON file (admin 1 or admin 2).
 
     Each feature is matched to a governorate or district by its p-code; a feature that
@@ -47,8 +47,13 @@ def import_boundaries(actor, path: str | Path) -> dict:
     }
     errors, updates = [], []
     for number, feature in enumerate(features, start=1):
-        props = (feature or {}).get("properties") or {}
-        geometry = (feature or {}).get("geometry") or {}
+        if progress is not None and number % 10 == 1:
+            progress(number - 1, len(features), "checking features")
+        if not isinstance(feature, dict):
+            errors.append(f"feature {number}: not a GeoJSON Feature")
+            continue
+        props = feature.get("properties") or {}
+        geometry = feature.get("geometry") or {}
         level = next(((key, name) for key, _model, name in LEVELS if props.get(key)), None)
         if level is None:
             errors.append(f"feature {number}: no ADM1_PCODE or ADM2_PCODE property")

@@ -10,7 +10,9 @@ urlpatterns = [
          name="districts-geojson"),
     path("districts/<str:pcode>/", views.district_detail, name="district-detail"),
     path("locations/", views.location_list, name="location-list"),
+    path("locations/add/", views.location_add, name="location-add"),
     path("locations/<int:pk>/", views.location_detail, name="location-detail"),
+    path("locations/<int:pk>/edit/", views.location_edit, name="location-edit"),
     path("map/", views.map_view, name="map"),
     path("map/governorates.geojson", views.governorates_geojson, name="governorates-geojson"),
 ]

@@ -1,15 +1,20 @@
 """Browsing the geography: every list passes through the access policy."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from amina.accounts import access
 from amina.core.arabic import normalise_name
+from amina.geo.forms import LocationForm
 from amina.geo.metrics import METRICS, default_metric
-from amina.geo.models import District, Governorate, Location
+from amina.geo.models import District, Location
+from amina.geo.services import save_place
 
 
 def governorate_list(request):
@@ -54,12 +59,15 @@ def location_list(request):
         )
     if gov := request.GET.get("governorate"):
         qs = qs.filter(governorate__pcode=gov)
-    if request.GET.get("review"):
+    review = bool(request.GET.get("review"))
+    if review:
         qs = qs.filter(needs_review=True)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "geo/location_list.html", {
-        "page": page, "q": q,
+        "page": page, "q": q, "review": review,
+        "n_review": access.scoped(request.user, Location).filter(needs_review=True).count(),
         "governorates": access.governorates_in_scope(request.user),
+        "can_edit": access.can_edit_places(request.user),
     })
 
 
@@ -68,7 +76,35 @@ def location_detail(request, pk):
         request.user, Location.objects.select_related("governorate", "district", "sub_district"),
         pk=pk,
     )
-    return render(request, "geo/location_detail.html", {"location": location})
+    return render(request, "geo/location_detail.html", {
+        "location": location, "can_edit": access.can_edit_places(request.user),
+    })
+
+
+def _edit_location(request, location: Location | None):
+    if not access.can_edit_places(request.user):
+        raise PermissionDenied
+    form = LocationForm(request.POST or None, instance=location, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        access.check_governorate(request.user, form.cleaned_data["governorate"])
+        try:
+            saved = save_place(request.user, form.save(commit=False))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The location was saved."))
+            return redirect("geo:location-detail", saved.pk)
+    return render(request, "geo/location_form.html", {"form": form, "location": location})
+
+
+def location_add(request):
+    """A new location in one of the user's governorates (admins, national, governorate officers)."""
+    return _edit_location(request, None)
+
+
+def location_edit(request, pk):
+    location = access.get_scoped_or_404(request.user, Location, pk=pk)
+    return _edit_location(request, location)
 
 
 def map_view(request):

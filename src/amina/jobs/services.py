@@ -14,7 +14,7 @@ import time
 import traceback
 from collections.abc import Callable
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
 from django.utils import timezone
 
 from amina.jobs.models import Job
@@ -63,6 +63,8 @@ class Progress:
         self.bar = bar
         self.interval = interval
         self._last = 0.0
+        self._side = None
+        self._side_ok = True
 
     def __call__(self, done: int, total: int | None = None, message: str = "") -> None:
         if total is not None:
@@ -80,11 +82,49 @@ class Progress:
         now = time.monotonic()
         if now - self._last >= self.interval or (self.job.total and done >= self.job.total):
             self._last = now
-            # Written outside the job's own transaction (a job may run inside one), so that
-            # the UI sees progress while an all-or-nothing import is still uncommitted.
-            Job.objects.filter(pk=self.job.pk).update(
-                done=self.job.done, total=self.job.total, message=self.job.message
+            self._write()
+
+    def _write(self) -> None:
+        """Store the progress where the UI can read it.
+
+        A handler may run inside its own transaction (an all-or-nothing import): on
+        PostgreSQL the row is then written through a second, autocommitting connection so
+        that the job page sees progress before the import commits. The job's row is never
+        touched by the main connection inside that transaction, so the two cannot lock
+        each other. SQLite allows one writer at a time: there, progress inside a
+        transaction shows when it commits.
+        """
+        values = {"done": self.job.done, "total": self.job.total, "message": self.job.message}
+        if connection.in_atomic_block and connection.vendor == "postgresql" and self._side_ok:
+            try:
+                if self._write_aside(values):
+                    return
+            except DatabaseError:
+                pass
+            # The row is locked by, or not yet committed in, this very transaction (a job
+            # created and run inside one): write it here, visible at commit.
+            log.debug("job %s: progress written in the job's transaction", self.job.pk)
+            self._side_ok = False
+            self.close()
+        Job.objects.filter(pk=self.job.pk).update(**values)
+
+    def _write_aside(self, values: dict) -> bool:
+        if self._side is None:
+            self._side = connections.create_connection(DEFAULT_DB_ALIAS)
+            with self._side.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '1s'")
+        table = self._side.ops.quote_name(Job._meta.db_table)
+        with self._side.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET done = %s, total = %s, message = %s WHERE id = %s",  # noqa: S608
+                [values["done"], values["total"], values["message"], self.job.pk],
             )
+            return cursor.rowcount == 1
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
 
 
 def create_job(kind: str, parameters: dict, user=None, label: str = "", governorate=None) -> Job:
@@ -129,13 +169,16 @@ def execute(job: Job, bar=None) -> Job:
                 detail=traceback.format_exc(limit=5))
     else:
         _finish(job, Job.Status.SUCCEEDED, result=result or {})
+    finally:
+        progress.close()
     job.refresh_from_db()
     return job
 
 
 def _finish(job: Job, status: str, result: dict | None = None, error: str = "",
             detail: str = "") -> None:
-    fields = {"status": status, "finished_at": timezone.now(), "error": error[:5000]}
+    fields = {"status": status, "finished_at": timezone.now(), "error": error[:5000],
+              "done": job.done, "total": job.total, "message": job.message}
     if result is not None:
         fields["result"] = result
     if status == Job.Status.SUCCEEDED and job.total:

@@ -11,7 +11,9 @@ from amina.geo.models import Governorate
 
 
 def _import_args(parser):
-    parser.add_argument("file", type=Path, help="KoboToolbox / ODK export of the needs form (CSV or XLSX)")
+    parser.add_argument(
+        "file", type=Path, help="KoboToolbox / ODK export of the needs form (CSV or XLSX)"
+    )
 
 
 def _import(options, stdout):
@@ -32,8 +34,9 @@ def governorates_from(pcodes: list[str]) -> list[int] | None:
 
 
 def _export_args(parser):
-    parser.add_argument("--all", action="store_true",
-                        help="every assessment, not only the latest of each location")
+    parser.add_argument(
+        "--all", action="store_true", help="every assessment, not only the latest of each location"
+    )
 
 
 def _export(options, stdout) -> bytes:
@@ -41,12 +44,15 @@ def _export(options, stdout) -> bytes:
 
     if options["format"] == "geojson":
         raise ValidationError("needs exports are csv, xlsx or hxl")
-    return export_needs(governorates_from(options["governorate"]), options["format"],
-                        latest_only=not options["all"])
+    return export_needs(
+        governorates_from(options["governorate"]), options["format"], latest_only=not options["all"]
+    )
 
 
 IMPORTS = {
-    "needs": SubCommand("a KoboToolbox/ODK export of the needs-assessment form", _import_args, _import),
+    "needs": SubCommand(
+        "a KoboToolbox/ODK export of the needs-assessment form", _import_args, _import
+    ),
 }
 EXPORTS = {
     "needs": SubCommand("severity of needs per location and MCOF sector", _export_args, _export),

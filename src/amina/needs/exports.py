@@ -53,44 +53,64 @@ def detail_rows(governorate_ids: Iterable[int] | None, *, latest_only: bool = Tr
         assessments = NeedsAssessment.objects.all()
         if governorate_ids is not None:
             assessments = assessments.filter(location__governorate_id__in=list(governorate_ids))
-    assessments = list(assessments.select_related(
-        "location__governorate", "location__district"
-    ))
+    assessments = list(assessments.select_related("location__governorate", "location__district"))
     by_id = {a.pk: a for a in assessments}
     population = {a.pk: a.population_individuals for a in assessments}
     fallback = population_by_location([a for a in assessments if a.population_individuals is None])
     for a in assessments:
         if population[a.pk] is None:
             population[a.pk] = fallback.get(a.location_id, 0)
-    ranks = {(a, s): r for a, s, r in PriorityNeed.objects.filter(
-        assessment_id__in=list(by_id)).values_list("assessment_id", "sector_id", "rank")}
+    ranks = {
+        (a, s): r
+        for a, s, r in PriorityNeed.objects.filter(assessment_id__in=list(by_id)).values_list(
+            "assessment_id", "sector_id", "rank"
+        )
+    }
     rows = []
-    for sev in SectorSeverity.objects.filter(assessment_id__in=list(by_id)).select_related("sector"):
+    for sev in SectorSeverity.objects.filter(assessment_id__in=list(by_id)).select_related(
+        "sector"
+    ):
         a = by_id[sev.assessment_id]
         loc = a.location
-        rows.append({
-            "governorate": loc.governorate.name_en, "governorate_pcode": loc.governorate.pcode,
-            "district": loc.district.name_en if loc.district_id else "",
-            "district_pcode": loc.district.pcode if loc.district_id else "",
-            "location": loc.name_en, "location_code": loc.pcode or f"L{loc.pk}",
-            "lat": loc.centroid_lat, "lon": loc.centroid_lon,
-            "assessed_on": a.assessed_on, "team": a.team,
-            "sector_code": sev.sector.code, "sector": sev.sector.name_en,
-            "severity": sev.severity, "severity_label": BY_VALUE[sev.severity].label_en,
-            "population": population[a.pk] or 0,
-            "in_need": in_need(sev.severity, population[a.pk]),
-            "priority_rank": ranks.get((a.pk, sev.sector_id), ""),
-            "assessment_id": a.pk,
-        })
-    rows.sort(key=lambda r: (r["governorate_pcode"], r["location"], r["location_code"],
-                             str(r["assessed_on"]), r["sector_code"]))
+        rows.append(
+            {
+                "governorate": loc.governorate.name_en,
+                "governorate_pcode": loc.governorate.pcode,
+                "district": loc.district.name_en if loc.district_id else "",
+                "district_pcode": loc.district.pcode if loc.district_id else "",
+                "location": loc.name_en,
+                "location_code": loc.pcode or f"L{loc.pk}",
+                "lat": loc.centroid_lat,
+                "lon": loc.centroid_lon,
+                "assessed_on": a.assessed_on,
+                "team": a.team,
+                "sector_code": sev.sector.code,
+                "sector": sev.sector.name_en,
+                "severity": sev.severity,
+                "severity_label": BY_VALUE[sev.severity].label_en,
+                "population": population[a.pk] or 0,
+                "in_need": in_need(sev.severity, population[a.pk]),
+                "priority_rank": ranks.get((a.pk, sev.sector_id), ""),
+                "assessment_id": a.pk,
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            r["governorate_pcode"],
+            r["location"],
+            r["location_code"],
+            str(r["assessed_on"]),
+            r["sector_code"],
+        )
+    )
     return rows
 
 
 def summary_rows(governorate_ids: Iterable[int] | None) -> list[dict]:
     """Per governorate and sector: locations assessed, severe, highest severity, people in need."""
-    cells: dict[tuple[int, int], dict] = defaultdict(lambda: {"locations": 0, "severe": 0,
-                                                               "max_severity": 0, "in_need": 0})
+    cells: dict[tuple[int, int], dict] = defaultdict(
+        lambda: {"locations": 0, "severe": 0, "max_severity": 0, "in_need": 0}
+    )
     for row in detail_rows(governorate_ids):
         cell = cells[(row["governorate_pcode"], row["sector_code"])]
         cell["locations"] += 1
@@ -100,15 +120,28 @@ def summary_rows(governorate_ids: Iterable[int] | None) -> list[dict]:
     govs = {g.pcode: g for g in Governorate.objects.filter(pcode__in={k[0] for k in cells})}
     sectors = {s.code: s for s in Sector.objects.all()}
     return [
-        {"governorate": govs[p].name_en, "governorate_pcode": p, "sector_code": code,
-         "sector": sectors[code].name_en, **cells[(p, code)]}
+        {
+            "governorate": govs[p].name_en,
+            "governorate_pcode": p,
+            "sector_code": code,
+            "sector": sectors[code].name_en,
+            **cells[(p, code)],
+        }
         for p, code in sorted(cells)
     ]
 
 
-def export_needs(governorate_ids: Iterable[int] | None, fmt: str, *, latest_only: bool = True,
-                 summary: bool = False) -> bytes:
+def export_needs(
+    governorate_ids: Iterable[int] | None,
+    fmt: str,
+    *,
+    latest_only: bool = True,
+    summary: bool = False,
+) -> bytes:
     if summary:
-        return write_table(summary_rows(governorate_ids), SUMMARY_COLUMNS, fmt, title="needs summary")
-    return write_table(detail_rows(governorate_ids, latest_only=latest_only), DETAIL_COLUMNS, fmt,
-                       title="needs")
+        return write_table(
+            summary_rows(governorate_ids), SUMMARY_COLUMNS, fmt, title="needs summary"
+        )
+    return write_table(
+        detail_rows(governorate_ids, latest_only=latest_only), DETAIL_COLUMNS, fmt, title="needs"
+    )

@@ -22,7 +22,16 @@ from django.utils import timezone
 from amina.accounts import access
 from amina.audit.services import record_bulk
 from amina.core.arabic import to_western_digits
-from amina.core.tabular import Column, ImportFailed, Report, Row, TableError, cell_date, cell_int, read_table
+from amina.core.tabular import (
+    Column,
+    ImportFailed,
+    Report,
+    Row,
+    TableError,
+    cell_date,
+    cell_int,
+    read_table,
+)
 from amina.geo.models import Location
 from amina.needs.models import NeedsAssessment, Phase, Sector, Submission
 from amina.needs.services import AssessmentData, Priority, record_imported, validate
@@ -39,14 +48,18 @@ class ImportResult:
     report: Report = field(default_factory=Report)
 
     def summary(self) -> str:
-        return (f"imported {self.created} needs assessments; "
-                f"{self.already_imported} submissions were already imported")
+        return (
+            f"imported {self.created} needs assessments; "
+            f"{self.already_imported} submissions were already imported"
+        )
 
 
 def columns(sector_codes: list[int]) -> list[Column]:
     required = {"location", "assessed_on", "team", "ki_count", "priority_1"}
-    cols = [Column(name, (f"{group}/{name}",), required=name in required)
-            for name, group in fields(sector_codes).items()]
+    cols = [
+        Column(name, (f"{group}/{name}",), required=name in required)
+        for name, group in fields(sector_codes).items()
+    ]
     cols.append(Column(INSTANCE, ("meta/instanceID", "instanceID", "KEY")))
     cols.append(Column(UUID, ("_uuid",)))
     return cols
@@ -90,8 +103,14 @@ class _Resolver:
         return found
 
 
-def _parse_row(row: Row, report: Report, resolver: _Resolver, places: dict[str, Location],
-               sector_codes: list[int], mapping: dict[str, str]) -> AssessmentData | None:
+def _parse_row(
+    row: Row,
+    report: Report,
+    resolver: _Resolver,
+    places: dict[str, Location],
+    sector_codes: list[int],
+    mapping: dict[str, str],
+) -> AssessmentData | None:
     errors_before = len(report.errors)
     header = mapping.get
 
@@ -102,11 +121,16 @@ def _parse_row(row: Row, report: Report, resolver: _Resolver, places: dict[str, 
     elif location is None:
         report.error(row.number, header("location"), f"unknown location {code!r}")
     elif resolver.allowed is not None and location.governorate_id not in resolver.allowed:
-        report.error(row.number, header("location"), f"location {code!r} is outside your governorates")
+        report.error(
+            row.number, header("location"), f"location {code!r} is outside your governorates"
+        )
     gov = str(row.values.get("governorate") or "").strip()
     if location is not None and gov and gov != location.governorate.pcode:
-        report.error(row.number, header("governorate"),
-                     f"{gov!r} is not the governorate of location {code!r}")
+        report.error(
+            row.number,
+            header("governorate"),
+            f"{gov!r} is not the governorate of location {code!r}",
+        )
 
     assessed_on = cell_date(report, row, "assessed_on", required=True, header=header("assessed_on"))
     if assessed_on and assessed_on > timezone.localdate():
@@ -139,6 +163,8 @@ def _parse_row(row: Row, report: Report, resolver: _Resolver, places: dict[str, 
         report.error(row.number, None, "no sector has a severity: rate at least one")
 
     priorities: list[Priority] = []
+    if row.values.get("priority_1") in ("", None):
+        report.error(row.number, header("priority_1"), "is required")
     gap_at = None
     for rank in (1, 2, 3):
         name = f"priority_{rank}"
@@ -150,33 +176,39 @@ def _parse_row(row: Row, report: Report, resolver: _Resolver, places: dict[str, 
         if sector is None:
             report.error(row.number, header(name), f"{raw!r} is not an MCOF sector")
             continue
-        if gap_at:
-            report.error(row.number, header(name),
-                         f"priority {rank} is given but priority {gap_at} is empty")
+        if gap_at and gap_at > 1:
+            report.error(
+                row.number, header(name), f"priority {rank} is given but priority {gap_at} is empty"
+            )
         if any(p.sector == sector for p in priorities):
-            report.error(row.number, header(name),
-                         f"sector {sector.code} is already an earlier priority need")
+            report.error(
+                row.number, header(name), f"sector {sector.code} is already an earlier priority need"
+            )
         priorities.append(Priority(sector, str(row.values.get(f"{name}_text") or "")[:200]))
-    if not priorities and not row.values.get("priority_1"):
-        report.error(row.number, header("priority_1"), "is required")
 
     if len(report.errors) > errors_before or location is None:
         return None
     data = AssessmentData(
-        location=location, assessed_on=assessed_on, team=team[:120],
-        key_informants_count=ki_count, severities=severities, priorities=priorities,
+        location=location,
+        assessed_on=assessed_on,
+        team=team[:120],
+        key_informants_count=ki_count,
+        severities=severities,
+        priorities=priorities,
         key_informants_description=str(row.values.get("ki_description") or "")[:300],
         population_individuals=population,
         access_constraints=str(row.values.get("access_constraints") or ""),
-        notes=str(row.values.get("notes") or ""), phase=phase,
+        notes=str(row.values.get("notes") or ""),
+        phase=phase,
     )
     for field_name, message in validate(data):  # the checks every channel shares
         report.error(row.number, header(field_name, field_name), message)
     return data
 
 
-def import_needs_file(user, source: str | Path | bytes, *, filename: str | None = None
-                      ) -> ImportResult:
+def import_needs_file(
+    user, source: str | Path | bytes, *, filename: str | None = None
+) -> ImportResult:
     """Import a needs-form export; raises ImportFailed (nothing written) on any error."""
     sector_codes = list(Sector.objects.order_by("code").values_list("code", flat=True))
     name = filename or (Path(source).name if not isinstance(source, bytes) else "upload")
@@ -187,14 +219,20 @@ def import_needs_file(user, source: str | Path | bytes, *, filename: str | None 
         report.error(None, None, str(exc))
         raise ImportFailed(report) from None
     if INSTANCE not in table.mapping and UUID not in table.mapping:
-        report.error(None, "meta/instanceID",
-                     "missing: export the submissions with their meta/instanceID or _uuid column")
+        report.error(
+            None,
+            "meta/instanceID",
+            "missing: export the submissions with their meta/instanceID or _uuid column",
+        )
         raise ImportFailed(report)
     resolver = _Resolver(user)
     places = resolver.locations({str(r.values.get("location") or "").strip() for r in table.rows})
     ids = [_instance_id(r) for r in table.rows]
-    existing = set(Submission.objects.filter(instance_id__in=[i for i in ids if i])
-                   .values_list("instance_id", flat=True))
+    existing = set(
+        Submission.objects.filter(instance_id__in=[i for i in ids if i]).values_list(
+            "instance_id", flat=True
+        )
+    )
     result = ImportResult(report=report)
     ready: list[tuple[str, AssessmentData]] = []
     seen: set[str] = set()
@@ -217,8 +255,15 @@ def import_needs_file(user, source: str | Path | bytes, *, filename: str | None 
         raise ImportFailed(report)
     with transaction.atomic():
         result.created = record_imported(user, ready, name)
-        record_bulk(user, NeedsAssessment, "import", {
-            "file": name[:200], "created": result.created,
-            "already_imported": result.already_imported,
-        }, f"needs import {name}")
+        record_bulk(
+            user,
+            NeedsAssessment,
+            "import",
+            {
+                "file": name[:200],
+                "created": result.created,
+                "already_imported": result.already_imported,
+            },
+            f"needs import {name}",
+        )
     return result

@@ -20,7 +20,11 @@ class _Bilingual(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_ar if (get_language() or "").startswith("ar") and self.name_ar else self.name_en
+        return (
+            self.name_ar
+            if (get_language() or "").startswith("ar") and self.name_ar
+            else self.name_en
+        )
 
     @property
     def description(self) -> str:
@@ -81,26 +85,40 @@ class NeedsAssessment(models.Model):
     team = models.CharField(_("team"), max_length=120)
     key_informants_count = models.PositiveSmallIntegerField(_("number of key informants"))
     key_informants_description = models.CharField(
-        _("key informants (roles, no names)"), max_length=300, blank=True,
-        help_text=_("For example: mukhtar, school director, two women's committee members. "
-                    "Do not write names."),
+        _("key informants (roles, no names)"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "For example: mukhtar, school director, two women's committee members. "
+            "Do not write names."
+        ),
     )
     population_individuals = models.PositiveIntegerField(
         _("population covered (individuals)"), null=True, blank=True
     )
     population_source = models.CharField(
-        _("source of the population figure"), max_length=20, choices=PopulationSource.choices,
+        _("source of the population figure"),
+        max_length=20,
+        choices=PopulationSource.choices,
         blank=True,
     )
     population_as_of = models.DateField(_("population figure as of"), null=True, blank=True)
     access_constraints = models.TextField(_("access constraints"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
     phase = models.ForeignKey(
-        Phase, models.PROTECT, null=True, blank=True, related_name="assessments",
+        Phase,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
         verbose_name=_("MCOF phase"),
     )
     assessed_by = models.ForeignKey(
-        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+",
+        "accounts.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
@@ -116,13 +134,19 @@ class NeedsAssessment(models.Model):
     def __str__(self) -> str:
         return f"{self.location} · {self.assessed_on}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("needs:assessment-detail", args=[self.pk])
+
 
 class SectorSeverity(models.Model):
     """The severity of need in one MCOF sector found by one assessment."""
 
     assessment = models.ForeignKey(NeedsAssessment, models.CASCADE, related_name="severities")
-    sector = models.ForeignKey(Sector, models.PROTECT, related_name="severities",
-                               verbose_name=_("sector"))
+    sector = models.ForeignKey(
+        Sector, models.PROTECT, related_name="severities", verbose_name=_("sector")
+    )
     severity = models.PositiveSmallIntegerField(_("severity"), choices=Severity.choices)
 
     scope_field = "assessment__location__governorate"
@@ -130,12 +154,18 @@ class SectorSeverity(models.Model):
     class Meta:
         ordering = ["assessment", "sector__code"]
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "sector"], name="needs_one_severity_per_sector"),
-            models.CheckConstraint(condition=models.Q(severity__gte=1, severity__lte=5),
-                                   name="needs_severity_1_to_5"),
+            models.UniqueConstraint(
+                fields=["assessment", "sector"], name="needs_one_severity_per_sector"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(severity__gte=1, severity__lte=5), name="needs_severity_1_to_5"
+            ),
         ]
         verbose_name = _("severity by sector")
         verbose_name_plural = _("severities by sector")
+
+    def __str__(self) -> str:
+        return f"{self.sector_id}: {self.severity}"
 
 
 class PriorityNeed(models.Model):
@@ -143,8 +173,9 @@ class PriorityNeed(models.Model):
 
     assessment = models.ForeignKey(NeedsAssessment, models.CASCADE, related_name="priorities")
     rank = models.PositiveSmallIntegerField(_("rank"))
-    sector = models.ForeignKey(Sector, models.PROTECT, related_name="priorities",
-                               verbose_name=_("sector"))
+    sector = models.ForeignKey(
+        Sector, models.PROTECT, related_name="priorities", verbose_name=_("sector")
+    )
     detail = models.CharField(_("what exactly"), max_length=200, blank=True)
 
     scope_field = "assessment__location__governorate"
@@ -153,12 +184,18 @@ class PriorityNeed(models.Model):
         ordering = ["assessment", "rank"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "rank"], name="needs_one_need_per_rank"),
-            models.UniqueConstraint(fields=["assessment", "sector"], name="needs_distinct_priorities"),
-            models.CheckConstraint(condition=models.Q(rank__gte=1, rank__lte=3),
-                                   name="needs_rank_1_to_3"),
+            models.UniqueConstraint(
+                fields=["assessment", "sector"], name="needs_distinct_priorities"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rank__gte=1, rank__lte=3), name="needs_rank_1_to_3"
+            ),
         ]
         verbose_name = _("priority need")
         verbose_name_plural = _("priority needs")
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.sector_id}"
 
 
 class Submission(models.Model):

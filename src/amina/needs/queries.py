@@ -52,31 +52,42 @@ def latest_assessments(governorate_ids: Iterable[int] | None = None) -> QuerySet
     qs = NeedsAssessment.objects.all()
     if governorate_ids is not None:
         qs = qs.filter(location__governorate_id__in=list(governorate_ids))
-    newest = NeedsAssessment.objects.filter(location=OuterRef("location")).order_by(
-        "-assessed_on", "-pk"
-    ).values("pk")[:1]
+    newest = (
+        NeedsAssessment.objects.filter(location=OuterRef("location"))
+        .order_by("-assessed_on", "-pk")
+        .values("pk")[:1]
+    )
     return qs.filter(pk=Subquery(newest))
 
 
 def latest_severity(governorate_ids: Iterable[int] | None = None) -> list[SeverityRow]:
     """Severity per location and sector, from each location's latest assessment."""
-    rows = SectorSeverity.objects.filter(
-        assessment__in=latest_assessments(governorate_ids).values("pk")
-    ).values_list(
-        "assessment__location_id", "assessment__location__governorate_id", "sector__code",
-        "severity", "assessment__assessed_on",
-    ).order_by("assessment__location_id", "sector__code")
+    rows = (
+        SectorSeverity.objects.filter(
+            assessment__in=latest_assessments(governorate_ids).values("pk")
+        )
+        .values_list(
+            "assessment__location_id",
+            "assessment__location__governorate_id",
+            "sector__code",
+            "severity",
+            "assessment__assessed_on",
+        )
+        .order_by("assessment__location_id", "sector__code")
+    )
     return [SeverityRow(*row) for row in rows]
 
 
-def severe_needs(threshold: int = SEVERE_FROM,
-                 governorate_ids: Iterable[int] | None = None) -> list[SeverityRow]:
+def severe_needs(
+    threshold: int = SEVERE_FROM, governorate_ids: Iterable[int] | None = None
+) -> list[SeverityRow]:
     """The latest severity rows at or above ``threshold`` (4, extreme, by default)."""
     return [r for r in latest_severity(governorate_ids) if r.severity >= threshold]
 
 
-def top_priority_needs(governorate_ids: Iterable[int] | None = None,
-                       limit: int = 5) -> list[tuple[Sector, int]]:
+def top_priority_needs(
+    governorate_ids: Iterable[int] | None = None, limit: int = 5
+) -> list[tuple[Sector, int]]:
     """Sectors most often named among the three priority needs of the latest assessments.
 
     Ties are broken by how often the sector was named first, then by sector number.
@@ -118,9 +129,9 @@ def population_by_location(assessments: Iterable[NeedsAssessment]) -> dict[int, 
 
 def people_in_need(governorate_ids: Iterable[int] | None = None) -> dict[int, int]:
     """People in need per sector code (rule in ``amina.needs.severity``)."""
-    latest = list(latest_assessments(governorate_ids).only(
-        "pk", "location_id", "population_individuals"
-    ))
+    latest = list(
+        latest_assessments(governorate_ids).only("pk", "location_id", "population_individuals")
+    )
     population = population_by_location(latest)
     location_of = {a.pk: a.location_id for a in latest}
     totals: dict[int, int] = defaultdict(int)
@@ -147,8 +158,14 @@ def gaps(governorate_ids: Iterable[int] | None = None, threshold: int = SEVERE_F
     presence = _activity_presence(ids)
     return GapReport(
         rows=[
-            GapRow(r.location_id, r.governorate_id, r.sector_code, r.severity, r.assessed_on,
-                   None if presence is None else (r.location_id, r.sector_code) in presence)
+            GapRow(
+                r.location_id,
+                r.governorate_id,
+                r.sector_code,
+                r.severity,
+                r.assessed_on,
+                None if presence is None else (r.location_id, r.sector_code) in presence,
+            )
             for r in rows
         ],
         activities_available=presence is not None,

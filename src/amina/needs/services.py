@@ -89,8 +89,9 @@ def validate(data: AssessmentData) -> list[tuple[str, str]]:
     seen: set[int] = set()
     for rank, priority in enumerate(data.priorities, start=1):
         if priority.sector.pk in seen:
-            problems.append((f"priority_{rank}",
-                             _("Each priority need must be a different sector.")))
+            problems.append(
+                (f"priority_{rank}", _("Each priority need must be a different sector."))
+            )
         seen.add(priority.sector.pk)
     return problems
 
@@ -111,21 +112,31 @@ def _create(user, data: AssessmentData) -> NeedsAssessment:
         if population is not None:
             source = NeedsAssessment.PopulationSource.TRACKING
     assessment = NeedsAssessment.objects.create(
-        location=data.location, assessed_on=data.assessed_on, team=data.team.strip(),
+        location=data.location,
+        assessed_on=data.assessed_on,
+        team=data.team.strip(),
         key_informants_count=data.key_informants_count,
         key_informants_description=data.key_informants_description.strip(),
-        population_individuals=population, population_source=source, population_as_of=as_of,
-        access_constraints=data.access_constraints.strip(), notes=data.notes.strip(),
-        phase=data.phase, assessed_by=user if getattr(user, "pk", None) else None,
+        population_individuals=population,
+        population_source=source,
+        population_as_of=as_of,
+        access_constraints=data.access_constraints.strip(),
+        notes=data.notes.strip(),
+        phase=data.phase,
+        assessed_by=user if getattr(user, "pk", None) else None,
     )
-    SectorSeverity.objects.bulk_create([
-        SectorSeverity(assessment=assessment, sector=sector, severity=value)
-        for sector, value in sorted(data.severities.items(), key=lambda kv: kv[0].code)
-    ])
-    PriorityNeed.objects.bulk_create([
-        PriorityNeed(assessment=assessment, rank=rank, sector=p.sector, detail=p.detail.strip())
-        for rank, p in enumerate(data.priorities, start=1)
-    ])
+    SectorSeverity.objects.bulk_create(
+        [
+            SectorSeverity(assessment=assessment, sector=sector, severity=value)
+            for sector, value in sorted(data.severities.items(), key=lambda kv: kv[0].code)
+        ]
+    )
+    PriorityNeed.objects.bulk_create(
+        [
+            PriorityNeed(assessment=assessment, rank=rank, sector=p.sector, detail=p.detail.strip())
+            for rank, p in enumerate(data.priorities, start=1)
+        ]
+    )
     return assessment
 
 
@@ -144,11 +155,17 @@ def record_assessment(user, data: AssessmentData) -> NeedsAssessment:
             errors.setdefault(field, []).append(message)
         raise ValidationError(errors)
     assessment = _create(user, data)
-    record_change(user, assessment, "create", {
-        "location": [None, data.location.pk], "assessed_on": [None, str(data.assessed_on)],
-        "severities": [None, {str(s.code): v for s, v in data.severities.items()}],
-        "priorities": [None, [p.sector.code for p in data.priorities]],
-    })
+    record_change(
+        user,
+        assessment,
+        "create",
+        {
+            "location": [None, data.location.pk],
+            "assessed_on": [None, str(data.assessed_on)],
+            "severities": [None, {str(s.code): v for s, v in data.severities.items()}],
+            "priorities": [None, [p.sector.code for p in data.priorities]],
+        },
+    )
     return assessment
 
 
@@ -157,7 +174,8 @@ def record_imported(user, rows: Iterable[tuple[str, AssessmentData]], source: st
     count = 0
     for instance_id, data in rows:
         assessment = _create(user, data)
-        Submission.objects.create(instance_id=instance_id, assessment=assessment,
-                                  source=source[:200])
+        Submission.objects.create(
+            instance_id=instance_id, assessment=assessment, source=source[:200]
+        )
         count += 1
     return count

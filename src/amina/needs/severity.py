@@ -42,26 +42,55 @@ class Level:
 
 
 SCALE: tuple[Level, ...] = (
-    Level(1, "None or minimal", "لا توجد أو طفيفة",
-          "Needs are met; services and goods are available and accessible as before the crisis.",
-          "الاحتياجات ملبّاة؛ الخدمات والسلع متوفرة ويمكن الوصول إليها كما كانت قبل الأزمة.",
-          "#fff5eb", "#212529"),
-    Level(2, "Stressed", "ضغط",
-          "Needs are mostly met, but people cope by reducing other essentials or using savings.",
-          "الاحتياجات ملبّاة في معظمها، لكن السكان يتدبرون أمرهم بتقليص ضرورات أخرى أو باستنفاد مدخراتهم.",
-          "#fdd0a2", "#212529"),
-    Level(3, "Severe", "شديدة",
-          "Significant unmet needs; people lack essential goods or services and depend on assistance.",
-          "احتياجات كبيرة غير ملبّاة؛ يفتقر السكان إلى سلع أو خدمات أساسية ويعتمدون على المساعدات.",
-          "#fd8d3c", "#212529"),
-    Level(4, "Extreme", "حادة جداً",
-          "Life-threatening gaps for many people; harmful coping and serious risks to health and safety.",
-          "فجوات تهدد حياة كثيرين؛ آليات تكيّف ضارة ومخاطر جسيمة على الصحة والسلامة.",
-          "#d94801", "#ffffff"),
-    Level(5, "Catastrophic", "كارثية",
-          "Total collapse of services and coping; loss of life is occurring or imminent without help.",
-          "انهيار تام للخدمات ولقدرة التكيّف؛ وفيات تقع أو وشيكة الوقوع من دون مساعدة فورية.",
-          "#7f2704", "#ffffff"),
+    Level(
+        1,
+        "None or minimal",
+        "لا توجد أو طفيفة",
+        "Needs are met; services and goods are available and accessible as before the crisis.",
+        "الاحتياجات ملبّاة؛ الخدمات والسلع متوفرة ويمكن الوصول إليها كما كانت قبل الأزمة.",
+        "#fff5eb",
+        "#212529",
+    ),
+    Level(
+        2,
+        "Stressed",
+        "ضغط",
+        "Needs are mostly met, but people cope by reducing other essentials or using savings.",
+        "الاحتياجات ملبّاة في معظمها، لكن السكان يتدبرون أمرهم "
+        "بتقليص ضرورات أخرى أو باستنفاد مدخراتهم.",
+        "#fdd0a2",
+        "#212529",
+    ),
+    Level(
+        3,
+        "Severe",
+        "شديدة",
+        "Significant unmet needs; people lack essential goods or services "
+        "and depend on assistance.",
+        "احتياجات كبيرة غير ملبّاة؛ يفتقر السكان إلى سلع أو خدمات أساسية ويعتمدون على المساعدات.",
+        "#fd8d3c",
+        "#212529",
+    ),
+    Level(
+        4,
+        "Extreme",
+        "حادة جداً",
+        "Life-threatening gaps for many people; harmful coping "
+        "and serious risks to health and safety.",
+        "فجوات تهدد حياة كثيرين؛ آليات تكيّف ضارة ومخاطر جسيمة على الصحة والسلامة.",
+        "#d94801",
+        "#ffffff",
+    ),
+    Level(
+        5,
+        "Catastrophic",
+        "كارثية",
+        "Total collapse of services and coping; loss of life is occurring "
+        "or imminent without help.",
+        "انهيار تام للخدمات ولقدرة التكيّف؛ وفيات تقع أو وشيكة الوقوع من دون مساعدة فورية.",
+        "#7f2704",
+        "#ffffff",
+    ),
 )
 
 BY_VALUE = {level.value: level for level in SCALE}

@@ -41,10 +41,19 @@ def location_code(location: Location) -> str:
 
 def fields(sector_codes: Iterable[int]) -> dict[str, str]:
     """Field name → group of every question of the form (what an export's columns are)."""
-    names = {name: GENERAL for name in (
-        "governorate", "location", "assessed_on", "team", "ki_count", "ki_description",
-        "population", "phase",
-    )}
+    names = {
+        name: GENERAL
+        for name in (
+            "governorate",
+            "location",
+            "assessed_on",
+            "team",
+            "ki_count",
+            "ki_description",
+            "population",
+            "phase",
+        )
+    }
     names.update({severity_field(code): SEVERITY for code in sector_codes})
     for rank in (1, 2, 3):
         names[f"priority_{rank}"] = PRIORITIES
@@ -54,9 +63,19 @@ def fields(sector_codes: Iterable[int]) -> dict[str, str]:
 
 
 SURVEY_HEADER = [
-    "type", "name", f"label::{EN}", f"label::{AR}", f"hint::{EN}", f"hint::{AR}", "required",
-    "constraint", f"constraint_message::{EN}", f"constraint_message::{AR}", "relevant",
-    "choice_filter", "appearance",
+    "type",
+    "name",
+    f"label::{EN}",
+    f"label::{AR}",
+    f"hint::{EN}",
+    f"hint::{AR}",
+    "required",
+    "constraint",
+    f"constraint_message::{EN}",
+    f"constraint_message::{AR}",
+    "relevant",
+    "choice_filter",
+    "appearance",
 ]
 CHOICES_HEADER = ["list_name", "name", f"label::{EN}", f"label::{AR}", "governorate"]
 
@@ -67,94 +86,209 @@ def _q(type_, name, en="", ar="", **extra) -> dict:
 
 def survey_rows(sectors: list[Sector]) -> list[dict]:
     rows = [
-        _q("start", "start"), _q("end", "end"),
+        _q("start", "start"),
+        _q("end", "end"),
         _q("begin_group", GENERAL, "Assessment", "التقييم"),
         _q("select_one governorate", "governorate", "Governorate", "المحافظة", required="yes"),
-        _q("select_one location", "location", "Location", "الموقع", required="yes",
-           choice_filter="governorate=${governorate}", appearance="minimal"),
-        _q("date", "assessed_on", "Date of assessment", "تاريخ التقييم", required="yes",
-           constraint=". <= today()",
-           **{f"constraint_message::{EN}": "The date cannot be in the future.",
-              f"constraint_message::{AR}": "لا يمكن أن يكون التاريخ في المستقبل."}),
+        _q(
+            "select_one location",
+            "location",
+            "Location",
+            "الموقع",
+            required="yes",
+            choice_filter="governorate=${governorate}",
+            appearance="minimal",
+        ),
+        _q(
+            "date",
+            "assessed_on",
+            "Date of assessment",
+            "تاريخ التقييم",
+            required="yes",
+            constraint=". <= today()",
+            **{
+                f"constraint_message::{EN}": "The date cannot be in the future.",
+                f"constraint_message::{AR}": "لا يمكن أن يكون التاريخ في المستقبل.",
+            },
+        ),
         _q("text", "team", "Team", "الفريق", required="yes"),
-        _q("integer", "ki_count", "Number of key informants", "عدد المخبرين الرئيسيين",
-           required="yes", constraint=". >= 0 and . <= 200",
-           **{f"constraint_message::{EN}": "Between 0 and 200.",
-              f"constraint_message::{AR}": "بين 0 و200."}),
-        _q("text", "ki_description", "Key informants (roles only)", "المخبرون الرئيسيون (الصفات فقط)",
-           **{f"hint::{EN}": "For example: mukhtar, school director. Do not write names.",
-              f"hint::{AR}": "مثلاً: المختار، مدير المدرسة. لا تكتب الأسماء."}),
-        _q("integer", "population", "Population covered (individuals)",
-           "السكان المشمولون (أفراد)", constraint=". >= 0",
-           **{f"hint::{EN}": "Leave empty to use the latest displacement tracking figure.",
-              f"hint::{AR}": "اتركه فارغاً لاستخدام آخر رقم من تتبع النزوح.",
-              f"constraint_message::{EN}": "Cannot be negative.",
-              f"constraint_message::{AR}": "لا يمكن أن يكون سالباً."}),
+        _q(
+            "integer",
+            "ki_count",
+            "Number of key informants",
+            "عدد المخبرين الرئيسيين",
+            required="yes",
+            constraint=". >= 0 and . <= 200",
+            **{
+                f"constraint_message::{EN}": "Between 0 and 200.",
+                f"constraint_message::{AR}": "بين 0 و200.",
+            },
+        ),
+        _q(
+            "text",
+            "ki_description",
+            "Key informants (roles only)",
+            "المخبرون الرئيسيون (الصفات فقط)",
+            **{
+                f"hint::{EN}": "For example: mukhtar, school director. Do not write names.",
+                f"hint::{AR}": "مثلاً: المختار، مدير المدرسة. لا تكتب الأسماء.",
+            },
+        ),
+        _q(
+            "integer",
+            "population",
+            "Population covered (individuals)",
+            "السكان المشمولون (أفراد)",
+            constraint=". >= 0",
+            **{
+                f"hint::{EN}": "Leave empty to use the latest displacement tracking figure.",
+                f"hint::{AR}": "اتركه فارغاً لاستخدام آخر رقم من تتبع النزوح.",
+                f"constraint_message::{EN}": "Cannot be negative.",
+                f"constraint_message::{AR}": "لا يمكن أن يكون سالباً.",
+            },
+        ),
         _q("select_one phase", "phase", "MCOF phase", "مرحلة إطار عمليات الهجرة في الأزمات"),
         _q("end_group", ""),
-        _q("begin_group", SEVERITY, "Severity of need per sector", "شدة الاحتياج حسب القطاع",
-           **{f"hint::{EN}": "1 none or minimal · 2 stressed · 3 severe · 4 extreme · 5 catastrophic. "
-                             "Leave a sector empty if it was not assessed.",
-              f"hint::{AR}": "1 لا توجد أو طفيفة · 2 ضغط · 3 شديدة · 4 حادة جداً · 5 كارثية. "
-                             "اترك القطاع فارغاً إن لم يُقيَّم."}),
+        _q(
+            "begin_group",
+            SEVERITY,
+            "Severity of need per sector",
+            "شدة الاحتياج حسب القطاع",
+            **{
+                f"hint::{EN}": "1 none or minimal · 2 stressed · 3 severe · 4 extreme · "
+                "5 catastrophic. "
+                "Leave a sector empty if it was not assessed.",
+                f"hint::{AR}": "1 لا توجد أو طفيفة · 2 ضغط · 3 شديدة · 4 حادة جداً · 5 كارثية. "
+                "اترك القطاع فارغاً إن لم يُقيَّم.",
+            },
+        ),
     ]
     for sector in sectors:
-        rows.append(_q("select_one severity", severity_field(sector.code),
-                       f"{sector.code}. {sector.name_en}", f"{sector.code}. {sector.name_ar}"))
+        rows.append(
+            _q(
+                "select_one severity",
+                severity_field(sector.code),
+                f"{sector.code}. {sector.name_en}",
+                f"{sector.code}. {sector.name_ar}",
+            )
+        )
     rows.append(_q("end_group", ""))
-    rows.append(_q("begin_group", PRIORITIES, "Priority needs, in order", "الاحتياجات ذات الأولوية بالترتيب"))
+    rows.append(
+        _q(
+            "begin_group",
+            PRIORITIES,
+            "Priority needs, in order",
+            "الاحتياجات ذات الأولوية بالترتيب",
+        )
+    )
     ordinals = [("First", "الأولى"), ("Second", "الثانية"), ("Third", "الثالثة")]
     for rank, (en, ar) in enumerate(ordinals, start=1):
         previous = [f"${{priority_{r}}}" for r in range(1, rank)]
         constraint = " and ".join(f". != {p}" for p in previous)
         extra = {}
         if constraint:
-            extra = {"constraint": constraint,
-                     f"constraint_message::{EN}": "Choose a sector not already ranked.",
-                     f"constraint_message::{AR}": "اختر قطاعاً لم يُرتَّب من قبل."}
+            extra = {
+                "constraint": constraint,
+                f"constraint_message::{EN}": "Choose a sector not already ranked.",
+                f"constraint_message::{AR}": "اختر قطاعاً لم يُرتَّب من قبل.",
+            }
         if rank > 1:
             extra["relevant"] = f"${{priority_{rank - 1}}} != ''"
-        rows.append(_q("select_one sector", f"priority_{rank}", f"{en} priority need",
-                       f"الحاجة ذات الأولوية {ar}", required="yes" if rank == 1 else "", **extra))
-        rows.append(_q("text", f"priority_{rank}_text", "What exactly?", "ما هي تحديداً؟",
-                       relevant=f"${{priority_{rank}}} != ''"))
+        rows.append(
+            _q(
+                "select_one sector",
+                f"priority_{rank}",
+                f"{en} priority need",
+                f"الحاجة ذات الأولوية {ar}",
+                required="yes" if rank == 1 else "",
+                **extra,
+            )
+        )
+        rows.append(
+            _q(
+                "text",
+                f"priority_{rank}_text",
+                "What exactly?",
+                "ما هي تحديداً؟",
+                relevant=f"${{priority_{rank}}} != ''",
+            )
+        )
     rows.append(_q("end_group", ""))
     rows.append(_q("begin_group", CLOSING, "Access and notes", "الوصول والملاحظات"))
-    rows.append(_q("text", "access_constraints", "Access constraints", "معوقات الوصول",
-                   appearance="multiline"))
+    rows.append(
+        _q(
+            "text",
+            "access_constraints",
+            "Access constraints",
+            "معوقات الوصول",
+            appearance="multiline",
+        )
+    )
     rows.append(_q("text", "notes", "Notes", "ملاحظات", appearance="multiline"))
     rows.append(_q("end_group", ""))
     return rows
 
 
-def choice_rows(governorates: list[Governorate], locations: list[Location],
-                sectors: list[Sector], phases: list[Phase]) -> list[dict]:
+def choice_rows(
+    governorates: list[Governorate],
+    locations: list[Location],
+    sectors: list[Sector],
+    phases: list[Phase],
+) -> list[dict]:
     rows: list[dict] = []
     for level in SCALE:
-        rows.append({"list_name": "severity", "name": str(level.value),
-                     f"label::{EN}": f"{level.value} – {level.label_en}: {level.meaning_en}",
-                     f"label::{AR}": f"{level.value} – {level.label_ar}: {level.meaning_ar}"})
+        rows.append(
+            {
+                "list_name": "severity",
+                "name": str(level.value),
+                f"label::{EN}": f"{level.value} – {level.label_en}: {level.meaning_en}",
+                f"label::{AR}": f"{level.value} – {level.label_ar}: {level.meaning_ar}",
+            }
+        )
     for sector in sectors:
-        rows.append({"list_name": "sector", "name": str(sector.code),
-                     f"label::{EN}": f"{sector.code}. {sector.name_en}",
-                     f"label::{AR}": f"{sector.code}. {sector.name_ar}"})
+        rows.append(
+            {
+                "list_name": "sector",
+                "name": str(sector.code),
+                f"label::{EN}": f"{sector.code}. {sector.name_en}",
+                f"label::{AR}": f"{sector.code}. {sector.name_ar}",
+            }
+        )
     for phase in phases:
-        rows.append({"list_name": "phase", "name": phase.code,
-                     f"label::{EN}": phase.name_en, f"label::{AR}": phase.name_ar})
+        rows.append(
+            {
+                "list_name": "phase",
+                "name": phase.code,
+                f"label::{EN}": phase.name_en,
+                f"label::{AR}": phase.name_ar,
+            }
+        )
     for gov in governorates:
-        rows.append({"list_name": "governorate", "name": gov.pcode,
-                     f"label::{EN}": gov.name_en, f"label::{AR}": gov.name_ar or gov.name_en})
+        rows.append(
+            {
+                "list_name": "governorate",
+                "name": gov.pcode,
+                f"label::{EN}": gov.name_en,
+                f"label::{AR}": gov.name_ar or gov.name_en,
+            }
+        )
     by_id = {g.pk: g for g in governorates}
     for loc in locations:
         district_en = loc.district.name_en if loc.district_id else ""
         district_ar = (loc.district.name_ar or district_en) if loc.district_id else ""
-        rows.append({
-            "list_name": "location", "name": location_code(loc),
-            f"label::{EN}": f"{loc.name_en} ({district_en})" if district_en else loc.name_en,
-            f"label::{AR}": (f"{loc.name_ar or loc.name_en} ({district_ar})" if district_ar
-                             else loc.name_ar or loc.name_en),
-            "governorate": by_id[loc.governorate_id].pcode,
-        })
+        rows.append(
+            {
+                "list_name": "location",
+                "name": location_code(loc),
+                f"label::{EN}": f"{loc.name_en} ({district_en})" if district_en else loc.name_en,
+                f"label::{AR}": (
+                    f"{loc.name_ar or loc.name_en} ({district_ar})"
+                    if district_ar
+                    else loc.name_ar or loc.name_en
+                ),
+                "governorate": by_id[loc.governorate_id].pcode,
+            }
+        )
     return rows
 
 
@@ -166,7 +300,8 @@ def build_xlsform(governorates: Iterable[Governorate]) -> bytes:
     governorates = sorted(governorates, key=lambda g: g.pcode)
     locations = list(
         Location.objects.filter(governorate__in=[g.pk for g in governorates])
-        .select_related("district").order_by("governorate__pcode", "name_en", "pk")
+        .select_related("district")
+        .order_by("governorate__pcode", "name_en", "pk")
     )
     if not locations:
         raise ValueError("no location in these governorates: the form needs at least one")
@@ -178,13 +313,19 @@ def build_xlsform(governorates: Iterable[Governorate]) -> bytes:
     sheets = [
         ("survey", SURVEY_HEADER, survey_rows(sectors)),
         ("choices", CHOICES_HEADER, choice_rows(governorates, locations, sectors, phases)),
-        ("settings", ["form_title", "form_id", "version", "default_language", "instance_name"], [{
-            "form_title": "Amina needs assessment · تقييم الاحتياجات",
-            "form_id": FORM_ID,
-            "version": timezone.now().strftime("%Y%m%d%H%M"),
-            "default_language": EN,
-            "instance_name": "concat(${location}, '-', ${assessed_on})",
-        }]),
+        (
+            "settings",
+            ["form_title", "form_id", "version", "default_language", "instance_name"],
+            [
+                {
+                    "form_title": "Amina needs assessment · تقييم الاحتياجات",
+                    "form_id": FORM_ID,
+                    "version": timezone.now().strftime("%Y%m%d%H%M"),
+                    "default_language": EN,
+                    "instance_name": "concat(${location}, '-', ${assessed_on})",
+                }
+            ],
+        ),
     ]
     workbook.remove(workbook.active)
     for title, header, rows in sheets:

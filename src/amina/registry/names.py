@@ -17,6 +17,7 @@ need beyond place names:
 from __future__ import annotations
 
 import re
+
 from amina.core.arabic import fold_latin, normalise_name, to_western_digits
 
 _ABD = re.compile(r"\bعبد\s+")

@@ -258,38 +258,52 @@ def confirm_candidate(user, candidate: DuplicateCandidate, keep: Household | Non
     return survivor
 
 
+def reverse_relations() -> list:
+    """Every relation of any app that points to a household, hidden ones included
+    (``related_name="+"`` hides a relation from ``_meta.related_objects``, not from here)."""
+    return [f for f in Household._meta.get_fields(include_hidden=True)
+            if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one
+                                                      or f.many_to_many)]
+
+
 def merge_records(duplicate: Household, survivor: Household) -> dict[str, int]:
-    """Repoint every record of any app that refers to ``duplicate`` to ``survivor``."""
+    """Repoint every record of any app that refers to ``duplicate`` to ``survivor``.
+
+    A record that cannot move because the survivor already has its twin (a unique
+    constraint such as one distribution per item and period) stays with the duplicate,
+    which keeps pointing to the survivor through ``merged_into``: nothing is lost, and
+    ``queries.duplicate_group`` still joins them.
+    """
     moved: dict[str, int] = {}
-    for relation in Household._meta.related_objects:
+    for relation in reverse_relations():
         model, field = relation.related_model, relation.field
-        if (model, field.name) in _NOT_MOVED:
+        if (model, field.name) in _NOT_MOVED or model is Household:
             continue
         if relation.many_to_many:
-            through = relation.through if hasattr(relation, "through") else \
-                field.remote_field.through
+            through = field.remote_field.through
             column = next(f.name for f in through._meta.fields
                           if getattr(f, "related_model", None) is Household)
-            qs = through.objects.filter(**{column: duplicate})
-            count = qs.update(**{column: survivor})
-        elif relation.one_to_one:
-            if model.objects.filter(**{field.name: survivor}).exists():
-                raise ValidationError(
-                    _("Both households have a %(what)s record: resolve it before merging.")
-                    % {"what": model._meta.verbose_name})
-            count = model.objects.filter(**{field.name: duplicate}).update(
-                **{field.name: survivor})
+            rows = through._base_manager.filter(**{column: duplicate})
+            name = column
         else:
-            try:
-                with transaction.atomic():
-                    count = model._base_manager.filter(**{field.name: duplicate}).update(
-                        **{field.name: survivor})
-            except IntegrityError:
-                raise ValidationError(
-                    _("Both households have a conflicting %(what)s record: resolve it before "
-                      "merging.") % {"what": model._meta.verbose_name}) from None
+            rows = model._base_manager.filter(**{field.name: duplicate})
+            name = field.name
+            through = model
+        try:
+            with transaction.atomic():
+                count = rows.update(**{name: survivor})
+        except IntegrityError:
+            count = 0
+            for pk in list(rows.values_list("pk", flat=True)):
+                try:
+                    with transaction.atomic():
+                        count += through._base_manager.filter(pk=pk).update(**{name: survivor})
+                except IntegrityError:
+                    continue  # its twin is already on the survivor: it stays where it is
         if count:
-            moved[model._meta.label_lower] = count
+            moved[through._meta.label_lower] = count
+    # Households merged earlier into the duplicate now point to the survivor.
+    Household.objects.filter(merged_into=duplicate).update(merged_into=survivor)
     return moved
 
 

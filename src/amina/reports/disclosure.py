@@ -59,7 +59,9 @@ def is_small(value: int | None, limit: int | None = None) -> bool:
 
 
 def protect(
-    values: dict[Hashable, int], lines: Sequence[Line], limit: int | None = None,
+    values: dict[Hashable, int],
+    lines: Sequence[Line],
+    limit: int | None = None,
 ) -> set[Hashable]:
     """The keys of ``values`` to withhold (primary and secondary) under the rule above.
 
@@ -191,8 +193,9 @@ def _cheapest_path(adjacency, start, goal, banned, withheld, cost) -> list | Non
 # -- the shapes Amina publishes ------------------------------------------------------------
 
 
-def two_way_lines(rows: Iterable, columns: Iterable, *, row_totals: bool = True,
-                  column_totals: bool = True) -> list[Line]:
+def two_way_lines(
+    rows: Iterable, columns: Iterable, *, row_totals: bool = True, column_totals: bool = True
+) -> list[Line]:
     """Lines of a table keyed ``(row, column)`` with margins keyed ``(row, "total")``,
     ``("total", column)`` and ``("total", "total")``."""
     rows, columns = list(rows), list(columns)

@@ -47,8 +47,9 @@ class Totals:
         return cls(**{f.name: int(get(f.name, 0) or 0) for f in fields(cls)})
 
     def __add__(self, other: Totals) -> Totals:
-        return Totals(**{f.name: getattr(self, f.name) + getattr(other, f.name)
-                         for f in fields(self)})
+        return Totals(
+            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+        )
 
 
 def _number(value) -> float | int:
@@ -73,15 +74,26 @@ def pairs(result: Any, value_keys: Iterable[str] = ()) -> list[tuple[str, float 
     a list of (label, number) pairs, or a list of objects/dicts carrying a label and a number."""
     if result is None:
         return []
-    keys = (*value_keys, "value", "count", "total", "people", "people_reached", "families",
-            "locations", "n")
+    keys = (
+        *value_keys,
+        "value",
+        "count",
+        "total",
+        "people",
+        "people_reached",
+        "families",
+        "locations",
+        "n",
+    )
     out: list[tuple[str, float | int]] = []
     items = result.items() if isinstance(result, dict) else result
     for item in items:
         if isinstance(item, tuple | list) and len(item) == 2:
             label, value = item
             if isinstance(value, dict) or hasattr(value, "__dict__"):
-                value = next((_number(_get(value, k)) for k in keys if _get(value, k) is not None), 0)
+                value = next(
+                    (_number(_get(value, k)) for k in keys if _get(value, k) is not None), 0
+                )
             out.append((_label(label), _number(value)))
             continue
         label_obj = _get(item, "sector") or _get(item, "need") or _get(item, "item") or item
@@ -106,7 +118,9 @@ def numbers(result: Any) -> dict[str, float | int]:
         items = result.items()
     else:
         items = ((k, v) for k, v in vars(result).items() if not k.startswith("_"))
-    return {k: _number(v) for k, v in items if isinstance(v, int | float) and not isinstance(v, bool)}
+    return {
+        k: _number(v) for k, v in items if isinstance(v, int | float) and not isinstance(v, bool)
+    }
 
 
 def call(name: str, function: str, *args, **kwargs):

@@ -228,6 +228,9 @@ class WaybillLine(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.item_id}"
+
     @property
     def shortfall(self) -> int | None:
         """Dispatched but neither received nor reported damaged: lost on the road."""

@@ -50,7 +50,9 @@ def seed_dtm_districts(District, PlaceAlias) -> int:  # noqa: N803
     """Create the crosswalk aliases that are missing; returns how many were made."""
     from amina.geo.names import place_key
 
-    districts = {d.pcode: d for d in District.objects.filter(pcode__in=[p for _, p in DTM_DISTRICTS])}
+    districts = {
+        d.pcode: d for d in District.objects.filter(pcode__in=[p for _, p in DTM_DISTRICTS])
+    }
     made = 0
     for name, pcode in DTM_DISTRICTS:
         district = districts.get(pcode)

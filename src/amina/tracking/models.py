@@ -32,7 +32,11 @@ class ShelterType(models.Model):
     def name(self) -> str:
         from django.utils.translation import get_language
 
-        return self.name_ar if (get_language() or "").startswith("ar") and self.name_ar else self.name_en
+        return (
+            self.name_ar
+            if (get_language() or "").startswith("ar") and self.name_ar
+            else self.name_en
+        )
 
 
 class DisplacementPeriod(models.Model):
@@ -56,7 +60,11 @@ class DisplacementPeriod(models.Model):
     def name(self) -> str:
         from django.utils.translation import get_language
 
-        return self.name_ar if (get_language() or "").startswith("ar") and self.name_ar else self.name_en
+        return (
+            self.name_ar
+            if (get_language() or "").startswith("ar") and self.name_ar
+            else self.name_en
+        )
 
 
 class Round(models.Model):
@@ -74,12 +82,19 @@ class Round(models.Model):
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.IDPS)
     multiplier = models.DecimalField(
-        _("individuals per family"), max_digits=4, decimal_places=2, default=6,
+        _("individuals per family"),
+        max_digits=4,
+        decimal_places=2,
+        default=6,
         help_text=_("Used when individuals are not counted: families × this number."),
     )
     camp_multiplier = models.DecimalField(
-        _("individuals per family in camps"), max_digits=4, decimal_places=2, null=True,
-        blank=True, help_text=_("Leave empty to use the same number as elsewhere."),
+        _("individuals per family in camps"),
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to use the same number as elsewhere."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -88,8 +103,9 @@ class Round(models.Model):
         verbose_name = _("round")
         verbose_name_plural = _("rounds")
         constraints = [
-            models.CheckConstraint(name="round_multiplier_positive",
-                                   condition=models.Q(multiplier__gt=0)),
+            models.CheckConstraint(
+                name="round_multiplier_positive", condition=models.Q(multiplier__gt=0)
+            ),
             models.CheckConstraint(
                 name="round_camp_multiplier_positive",
                 condition=models.Q(camp_multiplier__isnull=True) | models.Q(camp_multiplier__gt=0),
@@ -104,8 +120,9 @@ class Round(models.Model):
         from decimal import ROUND_HALF_UP, Decimal
 
         camp = self.camp_multiplier or self.multiplier
-        value = Decimal(families - camp_families) * Decimal(self.multiplier) + \
-            Decimal(camp_families) * Decimal(camp)
+        value = Decimal(families - camp_families) * Decimal(self.multiplier) + Decimal(
+            camp_families
+        ) * Decimal(camp)
         return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
@@ -122,27 +139,39 @@ class LocationAssessment(models.Model):
         IMPORT = "import", _("DTM import")
         DEMO = "demo", _("demo data")
 
-    round = models.ForeignKey(Round, models.CASCADE, related_name="assessments",
-                              verbose_name=_("round"))
-    location = models.ForeignKey("geo.Location", models.PROTECT, related_name="assessments",
-                                 verbose_name=_("location"))
+    round = models.ForeignKey(
+        Round, models.CASCADE, related_name="assessments", verbose_name=_("round")
+    )
+    location = models.ForeignKey(
+        "geo.Location", models.PROTECT, related_name="assessments", verbose_name=_("location")
+    )
     date = models.DateField(_("date of assessment"))
     families = models.PositiveIntegerField(_("IDP families"), default=0)
     individuals = models.PositiveIntegerField(_("IDP individuals"), default=0)
     returnee_families = models.PositiveIntegerField(_("returnee families"), default=0)
     returnee_individuals = models.PositiveIntegerField(_("returnee individuals"), default=0)
     key_informant = models.CharField(
-        _("key informant (role)"), max_length=120, blank=True,
+        _("key informant (role)"),
+        max_length=120,
+        blank=True,
         help_text=_("The informant's role, e.g. mukhtar or camp manager — not a name."),
     )
     partial = models.BooleanField(
-        _("breakdowns partial"), default=False,
+        _("breakdowns partial"),
+        default=False,
         help_text=_("The breakdowns cover only part of the families."),
     )
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices,
-                              default=Source.FORM)
-    created_by = models.ForeignKey("accounts.User", models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("entered by"))
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.FORM
+    )
+    created_by = models.ForeignKey(
+        "accounts.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     scope_field = "location__governorate"
@@ -152,10 +181,13 @@ class LocationAssessment(models.Model):
         verbose_name = _("location assessment")
         verbose_name_plural = _("location assessments")
         constraints = [
-            models.UniqueConstraint(fields=["round", "location"],
-                                    name="assessment_one_per_location_and_round"),
-            models.CheckConstraint(name="assessment_individuals_not_below_families",
-                                   condition=models.Q(individuals__gte=models.F("families"))),
+            models.UniqueConstraint(
+                fields=["round", "location"], name="assessment_one_per_location_and_round"
+            ),
+            models.CheckConstraint(
+                name="assessment_individuals_not_below_families",
+                condition=models.Q(individuals__gte=models.F("families")),
+            ),
             models.CheckConstraint(
                 name="assessment_returnee_individuals_not_below_families",
                 condition=models.Q(returnee_individuals__gte=models.F("returnee_families")),
@@ -171,39 +203,58 @@ class AssessmentOrigin(models.Model):
     """Families of an assessment by governorate of origin (of last displacement, for returnees)."""
 
     assessment = models.ForeignKey(LocationAssessment, models.CASCADE, related_name="origins")
-    governorate = models.ForeignKey("geo.Governorate", models.PROTECT, related_name="+",
-                                    verbose_name=_("governorate of origin"))
+    governorate = models.ForeignKey(
+        "geo.Governorate", models.PROTECT, related_name="+", verbose_name=_("governorate of origin")
+    )
     families = models.PositiveIntegerField(_("families"))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assessment", "governorate"],
-                                               name="assessmentorigin_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "governorate"], name="assessmentorigin_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.governorate_id}: {self.families}"
 
 
 class AssessmentShelter(models.Model):
     """Families of an assessment by shelter type (shelter at return, for returnees)."""
 
     assessment = models.ForeignKey(LocationAssessment, models.CASCADE, related_name="shelters")
-    shelter_type = models.ForeignKey(ShelterType, models.PROTECT, related_name="+",
-                                     verbose_name=_("shelter type"))
+    shelter_type = models.ForeignKey(
+        ShelterType, models.PROTECT, related_name="+", verbose_name=_("shelter type")
+    )
     families = models.PositiveIntegerField(_("families"))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assessment", "shelter_type"],
-                                               name="assessmentshelter_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "shelter_type"], name="assessmentshelter_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shelter_type_id}: {self.families}"
 
 
 class AssessmentPeriod(models.Model):
     """Families of an assessment by displacement period (period of return, for returnees)."""
 
     assessment = models.ForeignKey(LocationAssessment, models.CASCADE, related_name="periods")
-    period = models.ForeignKey(DisplacementPeriod, models.PROTECT, related_name="+",
-                               verbose_name=_("period"))
+    period = models.ForeignKey(
+        DisplacementPeriod, models.PROTECT, related_name="+", verbose_name=_("period")
+    )
     families = models.PositiveIntegerField(_("families"))
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assessment", "period"],
-                                               name="assessmentperiod_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "period"], name="assessmentperiod_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_id}: {self.families}"
 
 
 class MovementEvent(models.Model):
@@ -213,17 +264,30 @@ class MovementEvent(models.Model):
         ARRIVAL = "arrival", _("arrival")
         DEPARTURE = "departure", _("departure")
 
-    location = models.ForeignKey("geo.Location", models.PROTECT, related_name="movements",
-                                 verbose_name=_("location"))
+    location = models.ForeignKey(
+        "geo.Location", models.PROTECT, related_name="movements", verbose_name=_("location")
+    )
     date = models.DateField(_("date"))
     direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
     families = models.PositiveIntegerField(_("families"))
     individuals = models.PositiveIntegerField(_("individuals"))
-    origin = models.ForeignKey("geo.Governorate", models.PROTECT, null=True, blank=True,
-                               related_name="+", verbose_name=_("from governorate"))
+    origin = models.ForeignKey(
+        "geo.Governorate",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("from governorate"),
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    created_by = models.ForeignKey("accounts.User", models.SET_NULL, null=True, blank=True,
-                                   related_name="+", verbose_name=_("entered by"))
+    created_by = models.ForeignKey(
+        "accounts.User",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     scope_field = "location__governorate"
@@ -233,10 +297,13 @@ class MovementEvent(models.Model):
         verbose_name = _("movement event")
         verbose_name_plural = _("movement events")
         constraints = [
-            models.CheckConstraint(name="movement_families_positive",
-                                   condition=models.Q(families__gt=0)),
-            models.CheckConstraint(name="movement_individuals_not_below_families",
-                                   condition=models.Q(individuals__gte=models.F("families"))),
+            models.CheckConstraint(
+                name="movement_families_positive", condition=models.Q(families__gt=0)
+            ),
+            models.CheckConstraint(
+                name="movement_individuals_not_below_families",
+                condition=models.Q(individuals__gte=models.F("families")),
+            ),
         ]
         indexes = [models.Index(fields=["location", "date"])]
 
@@ -257,20 +324,33 @@ class AlertRule(models.Model):
         RELATIVE = "relative", _("percent of the families present (relative)")
 
     name = models.CharField(_("name"), max_length=120)
-    governorate = models.ForeignKey("geo.Governorate", models.CASCADE, null=True, blank=True,
-                                    related_name="+", verbose_name=_("governorate"))
-    location = models.ForeignKey("geo.Location", models.CASCADE, null=True, blank=True,
-                                 related_name="+", verbose_name=_("location"))
-    mode = models.CharField(_("threshold kind"), max_length=10, choices=Mode.choices,
-                            default=Mode.ABSOLUTE)
+    governorate = models.ForeignKey(
+        "geo.Governorate",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("governorate"),
+    )
+    location = models.ForeignKey(
+        "geo.Location",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("location"),
+    )
+    mode = models.CharField(
+        _("threshold kind"), max_length=10, choices=Mode.choices, default=Mode.ABSOLUTE
+    )
     threshold = models.PositiveIntegerField(_("threshold"))
     period_days = models.PositiveSmallIntegerField(_("period (days)"), default=7)
     active = models.BooleanField(_("active"), default=True)
-    above = models.BooleanField(_("currently above the threshold"), default=False,
-                                editable=False)
+    above = models.BooleanField(_("currently above the threshold"), default=False, editable=False)
     episode = models.PositiveIntegerField(default=0, editable=False)
-    created_by = models.ForeignKey("accounts.User", models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        "accounts.User", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     scope_field = "governorate"
 
@@ -284,10 +364,12 @@ class AlertRule(models.Model):
                 condition=models.Q(governorate__isnull=False, location__isnull=True)
                 | models.Q(governorate__isnull=True, location__isnull=False),
             ),
-            models.CheckConstraint(name="alertrule_threshold_positive",
-                                   condition=models.Q(threshold__gt=0)),
-            models.CheckConstraint(name="alertrule_period_positive",
-                                   condition=models.Q(period_days__gt=0)),
+            models.CheckConstraint(
+                name="alertrule_threshold_positive", condition=models.Q(threshold__gt=0)
+            ),
+            models.CheckConstraint(
+                name="alertrule_period_positive", condition=models.Q(period_days__gt=0)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -305,18 +387,21 @@ class AlertRule(models.Model):
 class Alert(models.Model):
     """A rule that fired: when, on what arrivals, and who was told."""
 
-    rule = models.ForeignKey(AlertRule, models.CASCADE, related_name="alerts",
-                             verbose_name=_("rule"))
+    rule = models.ForeignKey(
+        AlertRule, models.CASCADE, related_name="alerts", verbose_name=_("rule")
+    )
     episode = models.PositiveIntegerField()
-    governorate = models.ForeignKey("geo.Governorate", models.CASCADE, related_name="+",
-                                    verbose_name=_("governorate"))
+    governorate = models.ForeignKey(
+        "geo.Governorate", models.CASCADE, related_name="+", verbose_name=_("governorate")
+    )
     fired_at = models.DateTimeField(_("fired at"), auto_now_add=True)
     window_start = models.DateField(_("from"))
     window_end = models.DateField(_("to"))
     arrivals = models.PositiveIntegerField(_("arriving families"))
     baseline = models.PositiveIntegerField(_("families at the last round"), default=0)
-    recipients = models.ManyToManyField("accounts.User", related_name="+", blank=True,
-                                        verbose_name=_("recipients"))
+    recipients = models.ManyToManyField(
+        "accounts.User", related_name="+", blank=True, verbose_name=_("recipients")
+    )
 
     scope_field = "governorate"
 
@@ -324,8 +409,9 @@ class Alert(models.Model):
         ordering = ["-fired_at", "-pk"]
         verbose_name = _("alert")
         verbose_name_plural = _("alerts")
-        constraints = [models.UniqueConstraint(fields=["rule", "episode"],
-                                               name="alert_once_per_crossing")]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "episode"], name="alert_once_per_crossing")
+        ]
 
     def __str__(self) -> str:
         return f"{self.rule} · {self.window_end}"
@@ -344,15 +430,16 @@ class DtmUpload(models.Model):
     filename = models.CharField(_("file name"), max_length=200)
     round_code = models.SlugField(_("round"), max_length=40)
     round_date = models.DateField(_("round date"), null=True, blank=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=Round.Kind.choices,
-                            default=Round.Kind.IDPS)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Round.Kind.choices, default=Round.Kind.IDPS
+    )
     multiplier = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
     camp_multiplier = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.PREVIEWED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
     report = models.JSONField(_("report"), default=dict, blank=True)
-    uploaded_by = models.ForeignKey("accounts.User", models.SET_NULL, null=True,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey("accounts.User", models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     job = models.ForeignKey("jobs.Job", models.SET_NULL, null=True, blank=True, related_name="+")
 

@@ -74,7 +74,8 @@ def previous_round(round: Round) -> Round | None:  # noqa: A002 (the domain's wo
     return (
         Round.objects.filter(kind=round.kind)
         .filter(Q(date__lt=round.date) | Q(date=round.date, pk__lt=round.pk))
-        .order_by("-date", "-pk").first()
+        .order_by("-date", "-pk")
+        .first()
     )
 
 
@@ -100,21 +101,28 @@ def _filter(qs, prefix: str, location_ids, governorate_ids, district_ids=None):
 # ---------------------------------------------------------------- per location
 
 
-def latest_location_figures(location_ids=None, governorate_ids=None
-                            ) -> dict[int, LocationFigures]:
+def latest_location_figures(location_ids=None, governorate_ids=None) -> dict[int, LocationFigures]:
     """Per location: the latest round's figures plus the movements after it."""
     return location_figures(None, location_ids=location_ids, governorate_ids=governorate_ids)
 
 
-def location_figures(round=None, location_ids=None, governorate_ids=None,  # noqa: A002
-                     district_ids=None) -> dict[int, LocationFigures]:
+def location_figures(
+    round=None,
+    location_ids=None,
+    governorate_ids=None,  # noqa: A002
+    district_ids=None,
+) -> dict[int, LocationFigures]:
     """Per location figures of ``round`` (a Round, id or code), or the latest estimate."""
     rows = _location_rows(round, location_ids, governorate_ids, district_ids)
     return {loc: row[2] for loc, row in rows.items()}
 
 
-def _location_rows(round, location_ids, governorate_ids, district_ids=None  # noqa: A002
-                   ) -> dict[int, tuple[int, int | None, LocationFigures]]:
+def _location_rows(
+    round,
+    location_ids,
+    governorate_ids,
+    district_ids=None,  # noqa: A002
+) -> dict[int, tuple[int, int | None, LocationFigures]]:
     """location id → (governorate id, district id, figures), in a few queries."""
     chosen = resolve_round(round)
     estimate = chosen is None
@@ -122,10 +130,19 @@ def _location_rows(round, location_ids, governorate_ids, district_ids=None  # no
     rows: dict[int, tuple[int, int | None, LocationFigures]] = {}
     parents = ("location__governorate_id", "location__district_id")
     if idp_round is not None:
-        qs = _filter(LocationAssessment.objects.filter(round=idp_round), "",
-                     location_ids, governorate_ids, district_ids)
+        qs = _filter(
+            LocationAssessment.objects.filter(round=idp_round),
+            "",
+            location_ids,
+            governorate_ids,
+            district_ids,
+        )
         for loc, gov, dist, fam, ind, rfam, rind in qs.values_list(
-            "location_id", *parents, "families", "individuals", "returnee_families",
+            "location_id",
+            *parents,
+            "families",
+            "individuals",
+            "returnee_families",
             "returnee_individuals",
         ):
             rows[loc] = (gov, dist, LocationFigures(fam, ind, rfam, rind, idp_round.date))
@@ -137,8 +154,13 @@ def _location_rows(round, location_ids, governorate_ids, district_ids=None  # no
     if returnee_round is not None and returnee_round != idp_round:
         for _, _, f in rows.values():
             f.returnee_families = f.returnee_individuals = 0
-        qs = _filter(LocationAssessment.objects.filter(round=returnee_round), "",
-                     location_ids, governorate_ids, district_ids)
+        qs = _filter(
+            LocationAssessment.objects.filter(round=returnee_round),
+            "",
+            location_ids,
+            governorate_ids,
+            district_ids,
+        )
         for loc, gov, dist, rfam, rind in qs.values_list(
             "location_id", *parents, "returnee_families", "returnee_individuals"
         ):
@@ -146,13 +168,14 @@ def _location_rows(round, location_ids, governorate_ids, district_ids=None  # no
                 rows[loc] = (gov, dist, LocationFigures(as_of=returnee_round.date))
             rows[loc][2].returnee_families, rows[loc][2].returnee_individuals = rfam, rind
     if estimate:
-        movements = _filter(MovementEvent.objects.all(), "", location_ids, governorate_ids,
-                            district_ids)
+        movements = _filter(
+            MovementEvent.objects.all(), "", location_ids, governorate_ids, district_ids
+        )
         if idp_round is not None:
             movements = movements.filter(date__gt=idp_round.date)
-        for loc, gov, dist, direction, fam, ind, day in movements.order_by("date", "pk").values_list(
-            "location_id", *parents, "direction", "families", "individuals", "date"
-        ):
+        for loc, gov, dist, direction, fam, ind, day in movements.order_by(
+            "date", "pk"
+        ).values_list("location_id", *parents, "direction", "families", "individuals", "date"):
             if loc not in rows:
                 rows[loc] = (gov, dist, LocationFigures(as_of=day))
             f = rows[loc][2]
@@ -168,8 +191,10 @@ def _location_rows(round, location_ids, governorate_ids, district_ids=None  # no
 # ---------------------------------------------------------------- per governorate
 
 
-def governorate_totals(round=None, governorate_ids=None  # noqa: A002
-                       ) -> dict[int, GovernorateFigures]:
+def governorate_totals(
+    round=None,
+    governorate_ids=None,  # noqa: A002
+) -> dict[int, GovernorateFigures]:
     """Per governorate id: totals of ``round`` or, with None, of the latest estimate."""
     chosen = resolve_round(round)
     totals: dict[int, GovernorateFigures] = {}
@@ -181,13 +206,24 @@ def governorate_totals(round=None, governorate_ids=None  # noqa: A002
     qs = LocationAssessment.objects.filter(round=chosen)
     if governorate_ids is not None:
         qs = qs.filter(location__governorate_id__in=list(governorate_ids))
-    for row in qs.values("location__governorate_id").annotate(
-        fam=Sum("families"), ind=Sum("individuals"), rfam=Sum("returnee_families"),
-        rind=Sum("returnee_individuals"), n=Count("pk"),
-    ).order_by():
+    for row in (
+        qs.values("location__governorate_id")
+        .annotate(
+            fam=Sum("families"),
+            ind=Sum("individuals"),
+            rfam=Sum("returnee_families"),
+            rind=Sum("returnee_individuals"),
+            n=Count("pk"),
+        )
+        .order_by()
+    ):
         totals[row["location__governorate_id"]] = GovernorateFigures(
-            row["fam"] or 0, row["ind"] or 0, row["rfam"] or 0, row["rind"] or 0,
-            chosen.date, row["n"],
+            row["fam"] or 0,
+            row["ind"] or 0,
+            row["rfam"] or 0,
+            row["rind"] or 0,
+            chosen.date,
+            row["n"],
         )
     return totals
 
@@ -215,8 +251,10 @@ def sum_figures(totals: dict[int, GovernorateFigures], ids) -> GovernorateFigure
     return out
 
 
-def district_totals(round=None, governorate_ids=None  # noqa: A002
-                    ) -> dict[tuple[int, int | None], GovernorateFigures]:
+def district_totals(
+    round=None,
+    governorate_ids=None,  # noqa: A002
+) -> dict[tuple[int, int | None], GovernorateFigures]:
     """Per (governorate id, district id or None): totals, for district tables."""
     out: dict[tuple[int, int | None], GovernorateFigures] = defaultdict(GovernorateFigures)
     for gov, dist, f in _location_rows(round, None, governorate_ids).values():
@@ -240,8 +278,13 @@ def shelter_breakdown(round=None, governorate_ids=None) -> dict[str, int]:  # no
     qs = AssessmentShelter.objects.filter(assessment__round=chosen)
     if governorate_ids is not None:
         qs = qs.filter(assessment__location__governorate_id__in=list(governorate_ids))
-    return {code: n for code, n in qs.values("shelter_type__code").annotate(n=Sum("families"))
-            .order_by().values_list("shelter_type__code", "n")}
+    return {
+        code: n
+        for code, n in qs.values("shelter_type__code")
+        .annotate(n=Sum("families"))
+        .order_by()
+        .values_list("shelter_type__code", "n")
+    }
 
 
 def origin_breakdown(round=None, governorate_ids=None) -> dict[int, int]:  # noqa: A002
@@ -252,8 +295,12 @@ def origin_breakdown(round=None, governorate_ids=None) -> dict[int, int]:  # noq
     qs = AssessmentOrigin.objects.filter(assessment__round=chosen)
     if governorate_ids is not None:
         qs = qs.filter(assessment__location__governorate_id__in=list(governorate_ids))
-    return dict(qs.values("governorate_id").annotate(n=Sum("families")).order_by()
-                .values_list("governorate_id", "n"))
+    return dict(
+        qs.values("governorate_id")
+        .annotate(n=Sum("families"))
+        .order_by()
+        .values_list("governorate_id", "n")
+    )
 
 
 def period_breakdown(round=None, governorate_ids=None) -> dict[str, int]:  # noqa: A002
@@ -264,15 +311,21 @@ def period_breakdown(round=None, governorate_ids=None) -> dict[str, int]:  # noq
     qs = AssessmentPeriod.objects.filter(assessment__round=chosen)
     if governorate_ids is not None:
         qs = qs.filter(assessment__location__governorate_id__in=list(governorate_ids))
-    return dict(qs.values("period__code").annotate(n=Sum("families")).order_by()
-                .values_list("period__code", "n"))
+    return dict(
+        qs.values("period__code")
+        .annotate(n=Sum("families"))
+        .order_by()
+        .values_list("period__code", "n")
+    )
 
 
-def arrivals(since: datetime.date, until: datetime.date, *, governorate_id=None,
-             location_id=None) -> int:
+def arrivals(
+    since: datetime.date, until: datetime.date, *, governorate_id=None, location_id=None
+) -> int:
     """Families arriving in a governorate or location between two dates (inclusive)."""
-    qs = MovementEvent.objects.filter(direction=MovementEvent.Direction.ARRIVAL,
-                                      date__gte=since, date__lte=until)
+    qs = MovementEvent.objects.filter(
+        direction=MovementEvent.Direction.ARRIVAL, date__gte=since, date__lte=until
+    )
     if location_id is not None:
         qs = qs.filter(location_id=location_id)
     if governorate_id is not None:

@@ -47,8 +47,9 @@ def save_activity(user, activity: Activity) -> Activity:
         activity.reported_by = user
     activity.full_clean(exclude=["people_reached"])
     activity.save()
-    record_change(user, activity, "create" if creating else "update",
-                  diff(before, snapshot(activity)))
+    record_change(
+        user, activity, "create" if creating else "update", diff(before, snapshot(activity))
+    )
     return activity
 
 

@@ -38,60 +38,143 @@ def _col(name, aliases, *hxl):
     COLUMNS.append((name, aliases, tuple(specs)))
 
 
-_col("organisation", ("organisation", "organization", "org", "partner", "agency",
-                      "implementing partner", "المنظمة", "الجهة", "الجهة المنفذة"), "#org")
+_col(
+    "organisation",
+    (
+        "organisation",
+        "organization",
+        "org",
+        "partner",
+        "agency",
+        "implementing partner",
+        "المنظمة",
+        "الجهة",
+        "الجهة المنفذة",
+    ),
+    "#org",
+)
 _col("sector", ("sector", "mcof sector", "cluster", "القطاع"), "#sector")
-_col("activity", ("activity", "activity type", "activity name", "النشاط", "نوع النشاط"),
-     "#activity")
-_col("governorate_code", ("governorate pcode", "governorate p-code", "admin1 pcode",
-                          "adm1 pcode", "admin1pcode"), "#adm1+code")
+_col(
+    "activity", ("activity", "activity type", "activity name", "النشاط", "نوع النشاط"), "#activity"
+)
+_col(
+    "governorate_code",
+    ("governorate pcode", "governorate p-code", "admin1 pcode", "adm1 pcode", "admin1pcode"),
+    "#adm1+code",
+)
 _col("governorate", ("governorate", "admin1", "province", "المحافظة"), "#adm1+name", "#adm1")
-_col("district_code", ("district pcode", "district p-code", "admin2 pcode", "adm2 pcode",
-                       "admin2pcode"), "#adm2+code")
+_col(
+    "district_code",
+    ("district pcode", "district p-code", "admin2 pcode", "adm2 pcode", "admin2pcode"),
+    "#adm2+code",
+)
 _col("district", ("district", "admin2", "القضاء"), "#adm2+name", "#adm2")
-_col("location_code", ("location pcode", "location p-code", "location code", "place id"),
-     "#loc+code")
-_col("location", ("location", "site", "village", "neighbourhood", "الموقع", "المكان"),
-     "#loc+name", "#loc")
-_col("start", ("start date", "start", "date start", "تاريخ البدء", "تاريخ البداية"),
-     "#date+start")
+_col(
+    "location_code", ("location pcode", "location p-code", "location code", "place id"), "#loc+code"
+)
+_col(
+    "location",
+    ("location", "site", "village", "neighbourhood", "الموقع", "المكان"),
+    "#loc+name",
+    "#loc",
+)
+_col("start", ("start date", "start", "date start", "تاريخ البدء", "تاريخ البداية"), "#date+start")
 _col("end", ("end date", "end", "date end", "تاريخ الانتهاء", "تاريخ النهاية"), "#date+end")
 _col("status", ("status", "الحالة"), "#status")
-_col("girls", ("girls", "بنات", "الفتيات"), "#reached+f+children", "#reached+f+child",
-     "#reached+girls")
-_col("boys", ("boys", "أولاد", "الفتيان"), "#reached+m+children", "#reached+m+child",
-     "#reached+boys")
-_col("women", ("women", "نساء", "النساء"), "#reached+f+adults", "#reached+f+adult",
-     "#reached+women")
+_col(
+    "girls",
+    ("girls", "بنات", "الفتيات"),
+    "#reached+f+children",
+    "#reached+f+child",
+    "#reached+girls",
+)
+_col(
+    "boys", ("boys", "أولاد", "الفتيان"), "#reached+m+children", "#reached+m+child", "#reached+boys"
+)
+_col(
+    "women", ("women", "نساء", "النساء"), "#reached+f+adults", "#reached+f+adult", "#reached+women"
+)
 _col("men", ("men", "رجال", "الرجال"), "#reached+m+adults", "#reached+m+adult", "#reached+men")
-_col("elderly_women", ("elderly women", "older women", "women 60+", "مسنات", "النساء المسنات"),
-     "#reached+f+elderly")
-_col("elderly_men", ("elderly men", "older men", "men 60+", "مسنون", "الرجال المسنون"),
-     "#reached+m+elderly")
+_col(
+    "elderly_women",
+    ("elderly women", "older women", "women 60+", "مسنات", "النساء المسنات"),
+    "#reached+f+elderly",
+)
+_col(
+    "elderly_men",
+    ("elderly men", "older men", "men 60+", "مسنون", "الرجال المسنون"),
+    "#reached+m+elderly",
+)
 _col("female", ("female", "females", "women and girls", "إناث"), "#reached+f")
 _col("male", ("male", "males", "men and boys", "ذكور"), "#reached+m")
-_col("total", ("people reached", "reached", "total reached", "beneficiaries",
-               "عدد المستفيدين", "المستفيدون"), "#reached+ind", "#reached+total", "#reached")
-_col("distribution_ref", ("distribution reference", "waybill", "مرجع التوزيع"),
-     "#meta+distribution", "#meta+waybill")
-_col("description", ("description", "comments", "notes", "الوصف", "ملاحظات"), "#description",
-     "#meta+notes")
+_col(
+    "total",
+    ("people reached", "reached", "total reached", "beneficiaries", "عدد المستفيدين", "المستفيدون"),
+    "#reached+ind",
+    "#reached+total",
+    "#reached",
+)
+_col(
+    "distribution_ref",
+    ("distribution reference", "waybill", "مرجع التوزيع"),
+    "#meta+distribution",
+    "#meta+waybill",
+)
+_col(
+    "description",
+    ("description", "comments", "notes", "الوصف", "ملاحظات"),
+    "#description",
+    "#meta+notes",
+)
 
 AGE_GROUPS = {"f": ("girls", "women", "elderly_women"), "m": ("boys", "men", "elderly_men")}
 
 STATUS_WORDS = {
     "planned": ("planned", "plan", "pipeline", "proposed", "مخطط", "مخطط له", "مقرر"),
-    "ongoing": ("ongoing", "on going", "in progress", "active", "current", "جاري", "جار",
-                "مستمر", "قيد التنفيذ"),
-    "completed": ("completed", "complete", "done", "finished", "closed", "منجز", "مكتمل",
-                  "منتهي", "أنجز"),
+    "ongoing": (
+        "ongoing",
+        "on going",
+        "in progress",
+        "active",
+        "current",
+        "جاري",
+        "جار",
+        "مستمر",
+        "قيد التنفيذ",
+    ),
+    "completed": (
+        "completed",
+        "complete",
+        "done",
+        "finished",
+        "closed",
+        "منجز",
+        "مكتمل",
+        "منتهي",
+        "أنجز",
+    ),
 }
 # Cluster names partners use for the MCOF sectors they map to.
 SECTOR_WORDS = {
-    "cccm": 1, "camp management": 1, "displacement tracking": 1, "shelter": 2, "nfi": 2,
-    "shelter nfi": 2, "shelter/nfi": 2, "transport": 3, "health": 4, "psychosocial": 5,
-    "mhpss": 5, "pss": 5, "reintegration": 6, "stabilization": 7, "stabilisation": 7,
-    "drr": 8, "counter trafficking": 10, "counter-trafficking": 10, "protection": 10,
+    "cccm": 1,
+    "camp management": 1,
+    "displacement tracking": 1,
+    "shelter": 2,
+    "nfi": 2,
+    "shelter nfi": 2,
+    "shelter/nfi": 2,
+    "transport": 3,
+    "health": 4,
+    "psychosocial": 5,
+    "mhpss": 5,
+    "pss": 5,
+    "reintegration": 6,
+    "stabilization": 7,
+    "stabilisation": 7,
+    "drr": 8,
+    "counter trafficking": 10,
+    "counter-trafficking": 10,
+    "protection": 10,
 }
 
 
@@ -135,8 +218,19 @@ def _match_hxl(key: tuple[str, frozenset]) -> str | None:
                 # Extra attributes are fine (+ind on a total), but not a sex or age the
                 # spec lacks: "#reached+f+children" must not match the plain total.
                 extra = attrs - spec_attrs
-                if extra & {"f", "m", "children", "child", "adults", "adult", "elderly",
-                            "code", "name", "start", "end"}:
+                if extra & {
+                    "f",
+                    "m",
+                    "children",
+                    "child",
+                    "adults",
+                    "adult",
+                    "elderly",
+                    "code",
+                    "name",
+                    "start",
+                    "end",
+                }:
                     continue
                 best, best_len = name, len(spec_attrs)
     return best
@@ -175,11 +269,19 @@ def read_rows(source: bytes, filename: str) -> tuple[list[tabular.Row], dict[str
         if not any(str(v or "").strip() for v in values):
             continue
         padded = list(values) + [""] * (len(raw[tag_index]) - len(values))
-        rows.append(tabular.Row(index + 1, {
-            n: (padded[p].strip() if isinstance(padded[p], str) else
-                ("" if padded[p] is None else padded[p]))
-            for n, p in positions.items()
-        }))
+        rows.append(
+            tabular.Row(
+                index + 1,
+                {
+                    n: (
+                        padded[p].strip()
+                        if isinstance(padded[p], str)
+                        else ("" if padded[p] is None else padded[p])
+                    )
+                    for n, p in positions.items()
+                },
+            )
+        )
     return rows, labels, True
 
 
@@ -223,8 +325,9 @@ def _cell_text(row: tabular.Row, name: str) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def parse_rows(user, rows: list[tabular.Row], labels: dict[str, str],
-               report: tabular.Report) -> list[Activity]:
+def parse_rows(
+    user, rows: list[tabular.Row], labels: dict[str, str], report: tabular.Report
+) -> list[Activity]:
     """Turn rows into unsaved activities, recording every problem in ``report``."""
     look = _Lookups()
     label = lambda name: labels.get(name, name)  # noqa: E731
@@ -243,15 +346,21 @@ def parse_rows(user, rows: list[tabular.Row], labels: dict[str, str],
         if not org_text:
             report.error(row.number, label("organisation"), "is required")
         elif org is None:
-            report.error(row.number, label("organisation"),
-                         f"unknown organisation {org_text!r} (ask an administrator to add it)")
+            report.error(
+                row.number,
+                label("organisation"),
+                f"unknown organisation {org_text!r} (ask an administrator to add it)",
+            )
         sector_text = _cell_text(row, "sector")
         sector = look.sector(row.values.get("sector", "")) if sector_text else None
         if not sector_text:
             report.error(row.number, label("sector"), "is required")
         elif sector is None:
-            report.error(row.number, label("sector"),
-                         f"unknown MCOF sector {sector_text!r} (give its number 1–15 or name)")
+            report.error(
+                row.number,
+                label("sector"),
+                f"unknown MCOF sector {sector_text!r} (give its number 1–15 or name)",
+            )
         activity_type = _cell_text(row, "activity")
         if not activity_type:
             report.error(row.number, label("activity"), "is required")
@@ -285,8 +394,11 @@ def parse_rows(user, rows: list[tabular.Row], labels: dict[str, str],
         status_text = _cell_text(row, "status")
         status = look.status.get(normalise_name(status_text)) if status_text else None
         if status_text and status is None:
-            report.error(row.number, label("status"),
-                         f"{status_text!r} is not a status (planned, ongoing or completed)")
+            report.error(
+                row.number,
+                label("status"),
+                f"{status_text!r} is not a status (planned, ongoing or completed)",
+            )
         counts = {}
         for name in (*AGE_GROUPS["f"], *AGE_GROUPS["m"], "female", "male", "total"):
             counts[name] = tabular.cell_int(report, row, name, header=label(name))
@@ -297,30 +409,49 @@ def parse_rows(user, rows: list[tabular.Row], labels: dict[str, str],
             if counts[name] is not None:
                 if any(counts[k] is not None for k in AGE_GROUPS[sex]):
                     if counts[name] != by_age:
-                        report.error(row.number, label(name),
-                                     f"{counts[name]} differs from the sum by age group ({by_age})")
+                        report.error(
+                            row.number,
+                            label(name),
+                            f"{counts[name]} differs from the sum by age group ({by_age})",
+                        )
                 else:
                     fields[other] = counts[name]
         by_sex = sum(fields.values())
         if counts["total"] is not None:
             if by_sex and counts["total"] < by_sex:
-                report.error(row.number, label("total"),
-                             f"{counts['total']} is less than the sum by sex and age ({by_sex})")
+                report.error(
+                    row.number,
+                    label("total"),
+                    f"{counts['total']} is less than the sum by sex and age ({by_sex})",
+                )
             else:
                 # People the report did not break down are kept as "not disaggregated".
                 fields["reached_other"] = counts["total"] - by_sex
         if org is not None and gov is not None and not may_report_activity(user, org, gov):
-            report.error(row.number, label("organisation"),
-                         f"you may not report activities of {org} in {gov.name_en}")
+            report.error(
+                row.number,
+                label("organisation"),
+                f"you may not report activities of {org} in {gov.name_en}",
+            )
         if len(report.errors) > before:
             continue
-        activities.append(Activity(
-            organisation=org, sector=sector, activity_type=activity_type[:200],
-            governorate=gov, district=district, location=location, start_date=start,
-            end_date=end, status=status or default_status(start, end),
-            distribution_ref=_cell_text(row, "distribution_ref")[:60],
-            description=_cell_text(row, "description"), reported_by=user, **fields,
-        ))
+        activities.append(
+            Activity(
+                organisation=org,
+                sector=sector,
+                activity_type=activity_type[:200],
+                governorate=gov,
+                district=district,
+                location=location,
+                start_date=start,
+                end_date=end,
+                status=status or default_status(start, end),
+                distribution_ref=_cell_text(row, "distribution_ref")[:60],
+                description=_cell_text(row, "description"),
+                reported_by=user if getattr(user, "pk", None) else None,
+                **fields,
+            )
+        )
     return activities
 
 
@@ -333,13 +464,21 @@ def default_status(start, end) -> str:
 
 
 def _natural_key(a: Activity) -> tuple:
-    return (a.organisation_id, a.sector_id, normalise_name(a.activity_type), a.governorate_id,
-            a.district_id, a.location_id, a.start_date)
+    return (
+        a.organisation_id,
+        a.sector_id,
+        normalise_name(a.activity_type),
+        a.governorate_id,
+        a.district_id,
+        a.location_id,
+        a.start_date,
+    )
 
 
 @transaction.atomic
-def import_activities(user, source: bytes | str | Path, filename: str | None = None
-                      ) -> ImportResult:
+def import_activities(
+    user, source: bytes | str | Path, filename: str | None = None
+) -> ImportResult:
     """Import a 4W sheet, all or nothing; raises ``tabular.ImportFailed`` with the report."""
     if not isinstance(source, bytes):
         path = Path(source)
@@ -375,8 +514,16 @@ def import_activities(user, source: bytes | str | Path, filename: str | None = N
         else:
             result.created += 1
         activity.save()
-    record_bulk(user, Activity, "import", {
-        "file": (filename or "upload")[:100], "created": result.created,
-        "updated": result.updated, "hxl": result.hxl,
-    }, f"4W import: {result.created} new, {result.updated} updated")
+    record_bulk(
+        user,
+        Activity,
+        "import",
+        {
+            "file": (filename or "upload")[:100],
+            "created": result.created,
+            "updated": result.updated,
+            "hxl": result.hxl,
+        },
+        f"4W import: {result.created} new, {result.updated} updated",
+    )
     return result

@@ -39,8 +39,10 @@ def may_report_activity(user, organisation, governorate) -> bool:
         return False
     if is_coordinator(user):
         return True
-    return user.organisation_id is not None and organisation is not None and (
-        organisation.pk == user.organisation_id
+    return (
+        user.organisation_id is not None
+        and organisation is not None
+        and (organisation.pk == user.organisation_id)
     )
 
 

@@ -48,7 +48,8 @@ def save_warehouse(user, warehouse: Warehouse, managers: Iterable | None = None)
     """Create or update a warehouse in a governorate the user may act on."""
     check_stock_writer(user, warehouse)
     if warehouse.location_id and warehouse.location.governorate_id != warehouse.governorate_id:
-        raise ValidationError({"location": _("The location is not in the warehouse's governorate.")})
+        raise ValidationError(
+            {"location": _("The location is not in the warehouse's governorate.")})
     before = snapshot(Warehouse.objects.get(pk=warehouse.pk)) if warehouse.pk else {}
     warehouse.full_clean()
     warehouse.save()

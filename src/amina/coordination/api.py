@@ -1,0 +1,437 @@
+"""API of coordination: every list scoped exactly as the pages are.
+
+4W activities can be created and changed through the API by those who may report them
+(a partner only for its own organisation); the rest is read-only here.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from amina.accounts import access
+from amina.accounts.models import Organisation
+from amina.audit.services import log_access
+from amina.coordination import queries
+from amina.coordination.models import (
+    ActionPoint,
+    Activity,
+    Contact,
+    Meeting,
+    Notification,
+    Participant,
+    ResponsePlan,
+    Training,
+)
+from amina.coordination.services.activities import save_activity
+from amina.coordination.services.contacts import mask
+from amina.coordination.services.notices import mark_read
+from amina.coordination.services.rights import scoped_or_national
+from amina.core.api import router
+from amina.geo.models import District, Governorate, Location
+from amina.needs.models import Sector
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    organisation_name = serializers.CharField(source="organisation.name_en", read_only=True)
+    sector = serializers.SlugRelatedField(slug_field="code", queryset=Sector.objects.all())
+    governorate = serializers.SlugRelatedField(
+        slug_field="pcode", queryset=Governorate.objects.all()
+    )
+    district = serializers.SlugRelatedField(
+        slug_field="pcode", queryset=District.objects.all(), required=False, allow_null=True
+    )
+    location = serializers.PrimaryKeyRelatedField(
+        queryset=Location.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "organisation",
+            "organisation_name",
+            "sector",
+            "activity_type",
+            "description",
+            "governorate",
+            "district",
+            "location",
+            "start_date",
+            "end_date",
+            "status",
+            "girls",
+            "boys",
+            "women",
+            "men",
+            "elderly_women",
+            "elderly_men",
+            "female_other",
+            "male_other",
+            "reached_other",
+            "people_reached",
+            "distribution_ref",
+            "reported_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["people_reached", "reported_by", "created_at", "updated_at"]
+
+
+class ActivityViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    """4W activities in the caller's governorates (partners included: the 4W is shared)."""
+
+    serializer_class = ActivitySerializer
+
+    def get_queryset(self):
+        qs = access.scoped(self.request.user, Activity, detail=False).select_related(
+            "organisation", "sector", "governorate", "district"
+        )
+        params = self.request.query_params
+        if gov := params.get("governorate"):
+            qs = qs.filter(governorate__pcode=gov)
+        if sector := params.get("sector"):
+            qs = qs.filter(sector__code=sector)
+        if status := params.get("status"):
+            qs = qs.filter(status=status)
+        return qs
+
+    def _save(self, serializer, instance=None):
+        activity = instance or Activity()
+        for key, value in serializer.validated_data.items():
+            setattr(activity, key, value)
+        try:
+            save_activity(self.request.user, activity)
+        except PermissionDenied:
+            raise ApiPermissionDenied(
+                "you may not report this organisation's activities in this governorate"
+            ) from None
+        except DjangoValidationError as exc:
+            raise ValidationError(
+                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            ) from None
+        serializer.instance = activity
+
+    def perform_create(self, serializer):
+        self._save(serializer)
+
+    def perform_update(self, serializer):
+        self._save(serializer, serializer.instance)
+
+    @action(detail=False)
+    def summary(self, request):
+        """People reached per MCOF sector, and present (location, sector) pairs count."""
+        ids = (
+            None
+            if access.has_national_scope(request.user)
+            else access.governorate_ids(request.user)
+        )
+        return Response(
+            {
+                "people_reached_by_sector": queries.people_reached(ids),
+                "duplications": len(queries.duplication(ids)),
+            }
+        )
+
+
+class TargetSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="target.pk")
+    sector = serializers.IntegerField(source="target.sector.code")
+    governorate = serializers.CharField(source="target.governorate.pcode")
+    measure = serializers.CharField(source="target.measure")
+    quantity = serializers.IntegerField(source="target.quantity")
+    deadline = serializers.DateField(source="target.deadline")
+    lead = serializers.CharField(source="target.lead", allow_null=True)
+    achieved = serializers.IntegerField(allow_null=True)
+    percent = serializers.IntegerField(allow_null=True)
+    lagging = serializers.BooleanField()
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    governorate = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
+    objectives = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ResponsePlan
+        fields = ["id", "title", "governorate", "start_date", "end_date", "objectives"]
+
+    def get_objectives(self, plan):
+        return [
+            {"phase": o.phase.code, "sector": o.sector.code, "text": o.text}
+            for o in plan.objectives.all()
+        ]
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PlanSerializer
+
+    def get_queryset(self):
+        return (
+            scoped_or_national(self.request.user, ResponsePlan.objects.all(), detail=False)
+            .select_related("governorate")
+            .prefetch_related("objectives__phase", "objectives__sector")
+        )
+
+    @action(detail=True)
+    def progress(self, request, pk=None):
+        plan = self.get_object()
+        return Response(TargetSerializer(queries.plan_progress(plan), many=True).data)
+
+
+class ActionPointSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.username", read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ActionPoint
+        fields = ["id", "meeting", "text", "owner", "due_date", "status", "overdue"]
+
+    def get_overdue(self, point) -> bool:
+        return point.is_overdue(timezone.localdate())
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    governorate = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
+    organisations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    action_points = ActionPointSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "title",
+            "date",
+            "governorate",
+            "place",
+            "chair",
+            "agenda",
+            "decisions",
+            "organisations",
+            "action_points",
+        ]
+
+
+class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = MeetingSerializer
+
+    def get_queryset(self):
+        return (
+            scoped_or_national(self.request.user, Meeting.objects.all(), detail=True)
+            .select_related("governorate")
+            .prefetch_related("organisations", "action_points__owner")
+        )
+
+
+class ActionPointViewSet(viewsets.ReadOnlyModelViewSet):
+    """Action points of the meetings one may read, and one's own wherever they are."""
+
+    serializer_class = ActionPointSerializer
+
+    def get_queryset(self):
+        from django.db.models import Q
+
+        user = self.request.user
+        meetings = scoped_or_national(user, Meeting.objects.all(), detail=True)
+        qs = ActionPoint.objects.filter(Q(owner=user) | Q(meeting__in=meetings)).select_related(
+            "owner"
+        )
+        if self.request.query_params.get("overdue"):
+            qs = qs.filter(status=ActionPoint.Status.OPEN, due_date__lt=timezone.localdate())
+        return qs
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.name_en", read_only=True)
+    governorate = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
+    sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    phone = serializers.SerializerMethodField()
+    email = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Contact
+        fields = ["id", "name", "title", "organisation", "governorate", "sectors", "phone", "email"]
+
+    def _full(self) -> bool:
+        return access.can_view_personal_data(self.context["request"].user)
+
+    def get_phone(self, contact) -> str:
+        return contact.phone if self._full() else mask(contact.phone)
+
+    def get_email(self, contact) -> str:
+        return contact.email if self._full() else mask(contact.email)
+
+
+class ContactViewSet(viewsets.ReadOnlyModelViewSet):
+    """Focal points; phones and e-mails masked without the personal-data permission."""
+
+    serializer_class = ContactSerializer
+
+    def get_queryset(self):
+        return (
+            scoped_or_national(self.request.user, Contact.objects.all(), detail=False)
+            .select_related("organisation", "governorate")
+            .prefetch_related("sectors")
+        )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and access.can_view_personal_data(request.user)
+            and isinstance(response.data, dict)
+        ):
+            rows = response.data.get("results", [response.data])
+            ids = [r["id"] for r in rows if isinstance(r, dict) and "id" in r]
+            if ids:
+                log_access(
+                    request.user, Contact, ids, "view", purpose="contacts API", channel="api"
+                )
+        return response
+
+
+class TrainingSerializer(serializers.ModelSerializer):
+    organiser = serializers.CharField(source="organiser.name_en", read_only=True)
+    governorate = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
+    sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    participants = serializers.IntegerField(source="n_participants", read_only=True)
+
+    class Meta:
+        model = Training
+        fields = [
+            "id",
+            "title",
+            "title_ar",
+            "start_date",
+            "end_date",
+            "place",
+            "governorate",
+            "organiser",
+            "sectors",
+            "topics",
+            "trainers",
+            "max_score",
+            "participants",
+        ]
+
+
+class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TrainingSerializer
+
+    def get_queryset(self):
+        from django.db.models import Count
+
+        return (
+            access.scoped(self.request.user, Training, detail=False)
+            .select_related("organiser", "governorate")
+            .prefetch_related("sectors")
+            .annotate(n_participants=Count("participants"))
+        )
+
+    @action(detail=False)
+    def statistics(self, request):
+        ids = (
+            None
+            if access.has_national_scope(request.user)
+            else access.governorate_ids(request.user)
+        )
+        return Response(queries.training_summary(ids))
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.name_en", read_only=True)
+    governorate = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
+
+    class Meta:
+        model = Participant
+        fields = [
+            "id",
+            "training",
+            "name",
+            "name_ar",
+            "title",
+            "organisation",
+            "governorate",
+            "sex",
+            "pre_score",
+            "post_score",
+        ]
+
+
+class ParticipantViewSet(viewsets.ReadOnlyModelViewSet):
+    """Participants are people: detail roles in scope only, and every read is logged."""
+
+    serializer_class = ParticipantSerializer
+
+    def get_queryset(self):
+        qs = access.scoped(self.request.user, Participant).select_related(
+            "organisation", "governorate"
+        )
+        if training := self.request.query_params.get("training"):
+            qs = qs.filter(training_id=training) if training.isdigit() else qs.none()
+        return qs
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200 and isinstance(response.data, dict):
+            rows = response.data.get("results", [response.data])
+            ids = [r["id"] for r in rows if isinstance(r, dict) and "id" in r]
+            if ids:
+                log_access(
+                    request.user,
+                    Participant,
+                    ids,
+                    "view",
+                    purpose="participants API",
+                    channel="api",
+                )
+        return response
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    governorate = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "subject", "body", "url", "governorate", "created_at", "read_at"]
+
+
+class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
+    """One's own notifications only; POST …/read/ marks them read."""
+
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        qs = Notification.objects.filter(recipient=self.request.user).select_related("governorate")
+        if self.request.query_params.get("unread"):
+            qs = qs.filter(read_at__isnull=True)
+        return qs
+
+    @action(detail=False, methods=["post"])
+    def read(self, request):
+        ids = request.data.get("ids") if hasattr(request.data, "get") else None
+        if ids is not None and not isinstance(ids, list):
+            raise ValidationError({"ids": "a list of notification ids"})
+        return Response({"marked": mark_read(request.user, ids)})
+
+
+router.register("coordination/activities", ActivityViewSet, basename="coordination-activity")
+router.register("coordination/plans", PlanViewSet, basename="coordination-plan")
+router.register("coordination/meetings", MeetingViewSet, basename="coordination-meeting")
+router.register(
+    "coordination/action-points", ActionPointViewSet, basename="coordination-action-point"
+)
+router.register("coordination/contacts", ContactViewSet, basename="coordination-contact")
+router.register("coordination/trainings", TrainingViewSet, basename="coordination-training")
+router.register(
+    "coordination/participants", ParticipantViewSet, basename="coordination-participant"
+)
+router.register(
+    "coordination/notifications", NotificationViewSet, basename="coordination-notification"
+)

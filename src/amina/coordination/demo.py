@@ -1,0 +1,385 @@
+"""Demo data of coordination: 4W, plans, meetings, contacts and the 2014–2015 MCOF trainings.
+
+The trainings follow what IOM Iraq reported: 75 officials of the central and Kurdistan
+Region governments trained on the MCOF before June 2015, then the provincial authorities
+of the six southern governorates (Babylon, Baghdad, Kerbala, Missan, Najaf, Qadissiya)
+on 8–11 June 2015, with a visit to IOM's warehouse in Erbil. Names are synthetic.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+
+from amina.accounts.models import Organisation, User
+from amina.coordination.models import (
+    ActionPoint,
+    Activity,
+    Attendance,
+    Contact,
+    Meeting,
+    Objective,
+    Participant,
+    ResponsePlan,
+    Target,
+    Training,
+)
+from amina.core.demo import DemoContext, step
+from amina.geo.models import Governorate, Location
+from amina.needs.models import Phase, Sector
+
+D = datetime.date
+FIRST = [
+    ("Ahmed", "أحمد", "m"),
+    ("Ali", "علي", "m"),
+    ("Hussein", "حسين", "m"),
+    ("Karim", "كريم", "m"),
+    ("Mustafa", "مصطفى", "m"),
+    ("Omar", "عمر", "m"),
+    ("Salah", "صلاح", "m"),
+    ("Haider", "حيدر", "m"),
+    ("Zainab", "زينب", "f"),
+    ("Fatima", "فاطمة", "f"),
+    ("Maryam", "مريم", "f"),
+    ("Huda", "هدى", "f"),
+    ("Nadia", "نادية", "f"),
+    ("Shirin", "شيرين", "f"),
+    ("Rezan", "ريزان", "m"),
+    ("Dilshad", "دلشاد", "m"),
+]
+LAST = [
+    ("Kadhim", "كاظم"),
+    ("Jasim", "جاسم"),
+    ("Abbas", "عباس"),
+    ("Hassan", "حسن"),
+    ("Mahmoud", "محمود"),
+    ("Rashid", "رشيد"),
+    ("Aziz", "عزيز"),
+    ("Salih", "صالح"),
+]
+TITLES = [
+    "Director",
+    "Deputy director",
+    "Head of section",
+    "Planning officer",
+    "Emergency focal point",
+    "Statistician",
+    "Engineer",
+    "Legal adviser",
+]
+ACTIVITIES = {
+    1: ["Camp coordination", "Site monitoring", "Displacement tracking round"],
+    2: ["NFI kit distribution", "Tent distribution", "Winterisation kits", "Shelter upgrades"],
+    4: ["Mobile medical team", "Vaccination campaign", "Primary health care"],
+    5: ["Psychosocial sessions", "Community centre activities"],
+    3: ["Transport to camps"],
+}
+
+
+def _person(ctx, i):
+    first, first_ar, sex = ctx.rng.choice(FIRST)
+    last, last_ar = LAST[i % len(LAST)]
+    return f"{first} {last}", f"{first_ar} {last_ar}", sex
+
+
+def _org(acronym=None, name=None):
+    qs = (
+        Organisation.objects.filter(acronym=acronym)
+        if acronym
+        else Organisation.objects.filter(name_en=name)
+    )
+    return qs.first()
+
+
+def _training(ctx, title, title_ar, start, end, place, gov, sectors, topics, groups):
+    """``groups``: (organisation, governorate, count) of participants."""
+    iom = _org("IOM")
+    training = Training.objects.create(
+        title=title,
+        title_ar=title_ar,
+        start_date=start,
+        end_date=end,
+        place=place,
+        governorate=gov,
+        organiser=iom,
+        topics="\n".join(topics),
+        trainers="IOM Iraq MCOF team\nIOM DTM unit",
+    )
+    training.sectors.set(Sector.objects.filter(code__in=sectors))
+    days = training.days()
+    i = 0
+    for org, home, count in groups:
+        for _ in range(count):
+            name, name_ar, sex = _person(ctx, i)
+            pre = ctx.rng.randint(25, 60)
+            person = Participant.objects.create(
+                training=training,
+                name=name,
+                name_ar=name_ar,
+                title=ctx.rng.choice(TITLES),
+                organisation=org,
+                governorate=home,
+                sex=sex,
+                pre_score=pre,
+                post_score=min(100, pre + ctx.rng.randint(8, 35)),
+            )
+            present = [d for d in days if ctx.rng.random() < 0.95]
+            Attendance.objects.bulk_create([Attendance(participant=person, day=d) for d in present])
+            i += 1
+    return training
+
+
+@step(70, "coordination")
+@transaction.atomic
+def coordination(ctx: DemoContext) -> dict:
+    if Training.objects.exists():
+        return {"trainings": Training.objects.count()}
+    govs = {g.pcode: g for g in Governorate.objects.all()}
+    krg_rights, _ = Organisation.objects.get_or_create(
+        name_en="Independent Human Rights Commission (Kurdistan Region)",
+        defaults={
+            "name_ar": "الهيئة المستقلة لحقوق الإنسان في إقليم كوردستان",
+            "acronym": "IHRC-KR",
+            "kind": "krg_body",
+        },
+    )
+    gov_office = {p: _org(name=f"Governor's Office of {govs[p].name_en}") for p in govs}
+    council = {p: _org(name=f"Provincial Council of {govs[p].name_en}") for p in govs}
+    erbil, dahuk, sulay = govs["IQG11"], govs["IQG09"], govs["IQG06"]
+    baghdad = govs["IQG08"]
+
+    # 75 officials of the central and Kurdistan Region governments before June 2015.
+    _training(
+        ctx,
+        "The MCOF for central government officials",
+        "إطار عمليات الهجرة في الأزمات لموظفي الحكومة الاتحادية",
+        D(2014, 11, 16),
+        D(2014, 11, 19),
+        "Baghdad",
+        baghdad,
+        [1, 2, 4, 8],
+        ["The MCOF: phases and sectors", "Displacement tracking", "Coordination"],
+        [(_org("MoMD"), baghdad, 12), (_org("MoH"), baghdad, 7), (_org("MoI"), baghdad, 6)],
+    )
+    _training(
+        ctx,
+        "The MCOF for Kurdistan Region authorities",
+        "إطار عمليات الهجرة في الأزمات لسلطات إقليم كوردستان",
+        D(2015, 2, 8),
+        D(2015, 2, 11),
+        "Erbil",
+        erbil,
+        [1, 2, 5, 10],
+        ["The MCOF: phases and sectors", "Camp management", "Protection"],
+        [
+            (_org("BMD"), erbil, 8),
+            (gov_office["IQG11"], erbil, 5),
+            (gov_office["IQG09"], dahuk, 5),
+            (gov_office["IQG06"], sulay, 5),
+            (_org("JCC"), erbil, 2),
+        ],
+    )
+    _training(
+        ctx,
+        "The MCOF and durable solutions",
+        "إطار عمليات الهجرة في الأزمات والحلول الدائمة",
+        D(2015, 4, 12),
+        D(2015, 4, 14),
+        "Dahuk",
+        dahuk,
+        [6, 7, 9, 10],
+        ["Durable solutions", "Land and property", "Human rights in displacement"],
+        [
+            (_org("MoMD"), dahuk, 5),
+            (krg_rights, erbil, 6),
+            (_org("BMD"), dahuk, 4),
+            (council["IQG09"], dahuk, 5),
+            (council["IQG06"], sulay, 5),
+        ],
+    )
+    # Then the six southern governorates' provincial authorities, 8–11 June 2015, in Erbil.
+    south = ["IQG07", "IQG08", "IQG12", "IQG14", "IQG04", "IQG05"]
+    groups = []
+    for p in south:
+        groups += [(gov_office[p], govs[p], 4), (council[p], govs[p], 2)]
+    _training(
+        ctx,
+        "The MCOF for the provincial authorities of the southern governorates",
+        "إطار عمليات الهجرة في الأزمات للسلطات المحلية في المحافظات الجنوبية",
+        D(2015, 6, 8),
+        D(2015, 6, 11),
+        "Erbil",
+        erbil,
+        [1, 2, 3, 4, 8, 15],
+        [
+            "The MCOF: phases and sectors",
+            "Displacement tracking and needs assessment",
+            "Stock management: visit to IOM's warehouse in Erbil",
+            "Humanitarian communications",
+        ],
+        groups,
+    )
+
+    # 4W activities, weighted towards where the displaced are.
+    orgs = [
+        o for o in Organisation.objects.filter(kind__in=["iom", "un_agency", "ngo", "ministry"])
+    ]
+    n = {"small": 60, "medium": 400, "large": 1500}[ctx.scale]
+    focus = ["IQG04", "IQG09", "IQG11", "IQG08", "IQG01", "IQG13", "IQG05", "IQG07"]
+    locations = {p: list(Location.objects.filter(governorate__pcode=p)[:60]) for p in focus}
+    sectors = {s.code: s for s in Sector.objects.filter(code__in=ACTIVITIES)}
+    rows = []
+    today = D(2015, 6, 20)
+    for _ in range(n):
+        pcode = ctx.rng.choice(focus)
+        loc = ctx.rng.choice(locations[pcode] + [None]) if locations[pcode] else None
+        code = ctx.rng.choice([2, 2, 2, 4, 4, 1, 5, 3])
+        start = today - datetime.timedelta(days=ctx.rng.randint(-30, 200))
+        end = start + datetime.timedelta(days=ctx.rng.randint(14, 180))
+        status = "planned" if start > today else "completed" if end < today else "ongoing"
+        people = [ctx.rng.randint(0, 200) for _ in range(6)]
+        rows.append(
+            Activity(
+                organisation=ctx.rng.choice(orgs),
+                sector=sectors[code],
+                activity_type=ctx.rng.choice(ACTIVITIES[code]),
+                governorate=govs[pcode],
+                district=loc.district if loc else None,
+                location=loc,
+                start_date=start,
+                end_date=end,
+                status=status,
+                girls=people[0],
+                boys=people[1],
+                women=people[2],
+                men=people[3],
+                elderly_women=people[4] // 4,
+                elderly_men=people[5] // 4,
+                people_reached=people[0]
+                + people[1]
+                + people[2]
+                + people[3]
+                + people[4] // 4
+                + people[5] // 4,
+            )
+        )
+    Activity.objects.bulk_create(rows, batch_size=500)
+
+    # A national plan and the Najaf plan, organised by MCOF phase and sector.
+    phases = {p.code: p for p in Phase.objects.all()}
+    all_sectors = {s.code: s for s in Sector.objects.all()}
+    national = ResponsePlan.objects.create(
+        title="National IDP response plan 2015", start_date=D(2015, 1, 1), end_date=D(2015, 12, 31)
+    )
+    najaf_plan = ResponsePlan.objects.create(
+        title="Al-Najaf response plan 2015",
+        governorate=govs["IQG04"],
+        start_date=D(2015, 1, 1),
+        end_date=D(2015, 12, 31),
+    )
+    for plan, targets in (
+        (
+            national,
+            [("IQG09", 2, 12000), ("IQG11", 4, 8000), ("IQG08", 2, 10000), ("IQG04", 2, 5000)],
+        ),
+        (najaf_plan, [("IQG04", 2, 6000), ("IQG04", 4, 3000), ("IQG04", 5, 1500)]),
+    ):
+        for phase, code, text in (
+            ("before", 8, "Contingency stocks and early warning"),
+            ("during", 2, "Shelter and NFIs for every newly displaced family"),
+            ("during", 4, "Primary health care within reach of every site"),
+            ("after", 6, "Return and reintegration support"),
+        ):
+            objective = Objective.objects.create(
+                plan=plan, phase=phases[phase], sector=all_sectors[code], text=text
+            )
+            for pcode, t_code, quantity in targets:
+                if t_code == code:
+                    target = Target.objects.create(
+                        plan=plan,
+                        objective=objective,
+                        sector=all_sectors[code],
+                        governorate=govs[pcode],
+                        quantity=quantity,
+                        deadline=D(2015, 12, 31),
+                        lead=_org("IOM") if code == 2 else _org("MoH"),
+                    )
+                    target.partners.set(Organisation.objects.filter(acronym__in=["NRC", "DRC"]))
+        Target.objects.create(
+            plan=plan,
+            sector=all_sectors[1],
+            governorate=govs["IQG04"],
+            measure="officials_trained",
+            quantity=30,
+            deadline=D(2015, 12, 31),
+            lead=_org("IOM"),
+        )
+        for pcode, code, quantity in targets:
+            if code == 5:
+                Target.objects.create(
+                    plan=plan,
+                    sector=all_sectors[5],
+                    governorate=govs[pcode],
+                    quantity=quantity,
+                    deadline=D(2015, 9, 30),
+                )
+
+    # Meetings of Najaf's coordination with action points for the demo users.
+    najaf_user = User.objects.filter(username="najaf").first()
+    field_user = User.objects.filter(username="field").first()
+    meeting = Meeting.objects.create(
+        title="Al-Najaf humanitarian coordination meeting",
+        date=D(2015, 6, 14),
+        governorate=govs["IQG04"],
+        place="Governor's Office, Al-Najaf",
+        chair="Deputy Governor",
+        agenda="1. DTM round XXII figures\n2. NFI pipeline\n3. Health",
+        decisions="Prioritise NFI kits for the 12 locations rated severe.\n"
+        "Ask the Directorate of Health for a second mobile team.",
+        other_attendees="Representative of the Directorate of Health\nIOM field coordinator",
+    )
+    meeting.organisations.set(Organisation.objects.filter(acronym__in=["IOM", "MoMD", "NRC"]))
+    if najaf_user and field_user:
+        meeting.attendees.set([najaf_user, field_user])
+        ActionPoint.objects.create(
+            meeting=meeting,
+            text="Share the list of severe locations",
+            owner=field_user,
+            due_date=D(2015, 6, 18),
+        )
+        ActionPoint.objects.create(
+            meeting=meeting,
+            text="Request the second mobile medical team",
+            owner=najaf_user,
+            due_date=D(2015, 7, 1),
+        )
+    Meeting.objects.create(
+        title="National coordination meeting",
+        date=D(2015, 6, 16),
+        place="MoMD, Baghdad",
+        agenda="Review of governorate plans",
+    )
+
+    for org in Organisation.objects.filter(acronym__in=["IOM", "NRC", "DRC", "MoMD", "UNHCR"]):
+        for pcode in ("IQG04", "IQG09"):
+            name, _ar, _sex = _person(ctx, ctx.rng.randint(0, 50))
+            contact = Contact.objects.create(
+                name=name,
+                title="Focal point",
+                organisation=org,
+                governorate=govs[pcode],
+                phone=f"+964 7{ctx.rng.randint(50, 90)} {ctx.rng.randint(100, 999)} "
+                f"{ctx.rng.randint(1000, 9999)}",
+                email=f"{name.split()[0].lower()}.{pcode.lower()}@"
+                f"{(org.acronym or 'org').lower()}.example",
+            )
+            contact.sectors.set(Sector.objects.filter(code__in=[1, 2]))
+    return {
+        "trainings": Training.objects.count(),
+        "participants": Participant.objects.count(),
+        "activities": Activity.objects.count(),
+        "plans": ResponsePlan.objects.count(),
+        "meetings": Meeting.objects.count(),
+        "contacts": Contact.objects.count(),
+    }

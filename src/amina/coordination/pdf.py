@@ -1,0 +1,73 @@
+"""PDF documents of coordination: training certificates and meeting minutes (WeasyPrint).
+
+Arabic is set in Noto Naskh Arabic (or Amiri), so HarfBuzz shapes it and the text runs
+right to left; the PDF keeps the text in logical order for search and copy.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from amina.coordination.models import Meeting, Participant
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
+def certificate(participant: Participant) -> bytes:
+    """Two pages: the certificate in Arabic, then in English."""
+    training = participant.training
+    pages = []
+    for lang in ("ar", "en"):
+        with translation.override(lang):
+            pages.append(
+                render_to_string(
+                    "coordination/pdf/certificate_page.html",
+                    {
+                        "participant": participant,
+                        "training": training,
+                        "lang": lang,
+                        "name": (participant.name_ar or participant.name)
+                        if lang == "ar"
+                        else (participant.name or participant.name_ar),
+                        "title": (training.title_ar or training.title)
+                        if lang == "ar"
+                        else training.title,
+                        "organiser": training.organiser.name,
+                        "sectors": [s.name for s in training.sectors.all()],
+                        "governorate": training.governorate.name,
+                    },
+                )
+            )
+    return _pdf(render_to_string("coordination/pdf/document.html", {"pages": pages}))
+
+
+def minutes(meeting: Meeting) -> bytes:
+    """The minutes in English and in Arabic, one after the other in the same document."""
+    points = list(meeting.action_points.select_related("owner"))
+    attendees = list(meeting.attendees.all())
+    organisations = list(meeting.organisations.all())
+    pages = []
+    for lang in ("en", "ar"):
+        with translation.override(lang):
+            pages.append(
+                render_to_string(
+                    "coordination/pdf/minutes_page.html",
+                    {
+                        "meeting": meeting,
+                        "points": points,
+                        "attendees": attendees,
+                        "organisations": [o.name for o in organisations],
+                        "lang": lang,
+                        "governorate": meeting.governorate.name if meeting.governorate else None,
+                        "other": [
+                            line for line in meeting.other_attendees.splitlines() if line.strip()
+                        ],
+                    },
+                )
+            )
+    return _pdf(render_to_string("coordination/pdf/document.html", {"pages": pages}))

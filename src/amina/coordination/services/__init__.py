@@ -1,0 +1,1 @@
+"""Use cases of coordination; every write in the app goes through these modules."""

@@ -1,0 +1,195 @@
+"""4W pages: list with filters, form, import, matrices, map, duplication and gaps."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from amina.accounts import access
+from amina.coordination import queries
+from amina.coordination.exports import activity_point, activity_table
+from amina.coordination.forms import ActivityFilterForm, ActivityForm, UploadForm
+from amina.coordination.models import Activity
+from amina.coordination.services.activities import save_activity
+from amina.coordination.services.imports import import_activities
+from amina.coordination.services.rights import may_report_activity
+from amina.coordination.views.common import form_errors, page_of
+from amina.core.downloads import file_response
+from amina.core.tabular import ImportFailed, TableError
+
+
+def readable(user):
+    """The 4W is shared among the actors of a governorate: partners read it too."""
+    return access.scoped(user, Activity, detail=False)
+
+
+def _filtered(request):
+    form = ActivityFilterForm(request.GET or None, user=request.user)
+    qs = form.apply(readable(request.user)) if request.GET else readable(request.user)
+    return form, qs
+
+
+def activity_list(request):
+    form, qs = _filtered(request)
+    qs = qs.select_related("organisation", "sector", "governorate", "district", "location")
+    totals = qs.aggregate(reached=Sum("people_reached"))
+    page = page_of(request, qs)
+    for a in page:
+        a.editable = may_report_activity(request.user, a.organisation, a.governorate)
+    return render(
+        request,
+        "coordination/activity_list.html",
+        {
+            "form": form,
+            "page": page,
+            "total": page.paginator.count,
+            "reached": totals["reached"] or 0,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def activity_export(request):
+    fmt = request.GET.get("format", "csv")
+    if fmt not in ("csv", "xlsx", "hxl", "geojson"):
+        fmt = "csv"
+    _form, qs = _filtered(request)
+    return file_response(activity_table(qs, fmt), fmt, "4w-activities")
+
+
+def activity_edit(request, pk=None):
+    activity = None
+    if pk is not None:
+        activity = get_object_or_404(readable(request.user), pk=pk)
+        if not may_report_activity(request.user, activity.organisation, activity.governorate):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+    form = ActivityForm(request.POST or None, instance=activity, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_activity(request.user, form.instance)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Activity saved."))
+            return redirect("coordination:activity-list")
+    return render(request, "coordination/activity_form.html", {"form": form, "activity": activity})
+
+
+def activity_import(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = import_activities(request.user, upload.read(), upload.name)
+        except ImportFailed as exc:
+            problems = exc.report.errors
+        except TableError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(
+                request,
+                _("Imported %(n)s activities (%(new)s new, %(upd)s updated).")
+                % {"n": result.total, "new": result.created, "upd": result.updated},
+            )
+            return redirect("coordination:activity-list")
+    return render(
+        request, "coordination/activity_import.html", {"form": form, "problems": problems}
+    )
+
+
+def matrix(request):
+    _form, qs = _filtered(request)
+    view = request.GET.get("view", "sectors")
+    if view == "organisations":
+        data = queries.organisation_place_matrix(qs)
+    else:
+        view = "sectors"
+        data = queries.sector_governorate_matrix(qs)
+    rows = []
+    for row in data.rows:
+        cells = []
+        for col in data.columns:
+            key = col[0] if view == "organisations" else col.pk
+            cells.append(data.cells.get((row.pk, key)))
+        rows.append((row, cells, data.row_totals.get(row.pk, 0)))
+    columns = [c[1] for c in data.columns] if view == "organisations" else data.columns
+    return render(
+        request,
+        "coordination/matrix.html",
+        {
+            "view": view,
+            "rows": rows,
+            "columns": columns,
+            "form": _form,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def activity_map(request):
+    return render(
+        request,
+        "coordination/activity_map.html",
+        {
+            "geojson_url": reverse("coordination:activity-geojson") + "?" + request.GET.urlencode(),
+        },
+    )
+
+
+def activity_geojson(request):
+    _form, qs = _filtered(request)
+    features = []
+    for a in qs.select_related("organisation", "sector", "governorate", "district", "location")[
+        :5000
+    ]:
+        geometry = activity_point(a)
+        if geometry is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {
+                    "organisation": str(a.organisation),
+                    "sector": a.sector.name,
+                    "sector_code": a.sector.code,
+                    "activity": a.activity_type,
+                    "place": str(a.place),
+                    "status": a.get_status_display(),
+                    "reached": a.people_reached,
+                },
+            }
+        )
+    return JsonResponse({"type": "FeatureCollection", "features": features})
+
+
+def overlaps(request):
+    """Duplication (several actors, one place and sector) and gaps (severe needs, nobody)."""
+    ids = None if access.has_national_scope(request.user) else access.governorate_ids(request.user)
+    duplicates = queries.duplication(ids)
+    gap_report = queries.gaps(ids) if access.sees_detail(request.user) else None
+    gap_rows = []
+    if gap_report is not None:
+        from amina.geo.models import Location
+        from amina.needs.models import Sector
+
+        uncovered = [r for r in gap_report.rows if r.covered is False]
+        places = Location.objects.in_bulk({r.location_id for r in uncovered})
+        sectors = {s.code: s for s in Sector.objects.all()}
+        gap_rows = [(places.get(r.location_id), sectors.get(r.sector_code), r) for r in uncovered]
+    return render(
+        request,
+        "coordination/overlaps.html",
+        {
+            "duplicates": duplicates,
+            "gap_rows": gap_rows,
+            "gaps_available": gap_report is not None,
+            "gaps_total": len(gap_report.rows) if gap_report is not None else 0,
+        },
+    )

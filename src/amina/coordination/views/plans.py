@@ -1,0 +1,113 @@
+"""Response plans: list, detail with computed progress, and their objectives and targets."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from amina.coordination import queries
+from amina.coordination.forms import ObjectiveForm, PlanForm, TargetForm
+from amina.coordination.models import ResponsePlan
+from amina.coordination.services.plans import add_objective, save_plan, save_target
+from amina.coordination.services.rights import is_coordinator, scoped_or_national
+from amina.coordination.views.common import form_errors
+
+
+def readable(user):
+    return scoped_or_national(user, ResponsePlan.objects.all(), detail=False)
+
+
+def plan_list(request):
+    plans = readable(request.user).select_related("governorate")
+    return render(
+        request,
+        "coordination/plan_list.html",
+        {
+            "plans": plans,
+            "can_edit": is_coordinator(request.user),
+        },
+    )
+
+
+def plan_detail(request, pk):
+    from django.shortcuts import get_object_or_404
+
+    plan = get_object_or_404(readable(request.user).select_related("governorate"), pk=pk)
+    progress = queries.plan_progress(plan)
+    by_target = {p.target.pk: p for p in progress}
+    phases = []
+    objectives = list(plan.objectives.select_related("phase", "sector"))
+    for objective in objectives:
+        objective.progress = [by_target[t.pk] for t in objective.targets.all() if t.pk in by_target]
+    loose = [p for p in progress if p.target.objective_id is None]
+    can_edit = is_coordinator(request.user)
+    return render(
+        request,
+        "coordination/plan_detail.html",
+        {
+            "plan": plan,
+            "objectives": objectives,
+            "loose": loose,
+            "progress": progress,
+            "lagging": [p for p in progress if p.lagging],
+            "phases": phases,
+            "can_edit": can_edit,
+            "objective_form": ObjectiveForm() if can_edit else None,
+            "target_form": TargetForm(user=request.user, plan=plan) if can_edit else None,
+        },
+    )
+
+
+def plan_edit(request, pk=None):
+    from django.shortcuts import get_object_or_404
+
+    plan = get_object_or_404(readable(request.user), pk=pk) if pk else None
+    form = PlanForm(request.POST or None, instance=plan, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = save_plan(request.user, form.instance)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Plan saved."))
+            return redirect("coordination:plan-detail", plan.pk)
+    return render(
+        request,
+        "coordination/form.html",
+        {
+            "form": form,
+            "title": _("Response plan"),
+        },
+    )
+
+
+def objective_add(request, pk):
+    from django.shortcuts import get_object_or_404
+
+    plan = get_object_or_404(readable(request.user), pk=pk)
+    form = ObjectiveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            add_objective(request.user, plan, form.instance)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Objective added."))
+            return redirect("coordination:plan-detail", plan.pk)
+    return render(request, "coordination/form.html", {"form": form, "title": _("Objective")})
+
+
+def target_add(request, pk):
+    from django.shortcuts import get_object_or_404
+
+    plan = get_object_or_404(readable(request.user), pk=pk)
+    form = TargetForm(request.POST or None, user=request.user, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_target(request.user, plan, form.instance, form.cleaned_data["partners"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Target added."))
+            return redirect("coordination:plan-detail", plan.pk)
+    return render(request, "coordination/form.html", {"form": form, "title": _("Target")})

@@ -1,0 +1,3 @@
+"""Fast password hashing for this folder's tests."""
+
+from amina.core.tests.fixtures import fast_password_hashing  # noqa: F401

@@ -1,0 +1,167 @@
+"""Needs through the API: assessments and latest severity (location detail, scoped) and the
+MCOF reference (every authenticated user)."""
+
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import IsAuthenticated
+
+from amina.core.api import ScopedReadOnlyViewSet, router
+from amina.needs.models import NeedsAssessment, Phase, PriorityNeed, Sector, SectorSeverity
+from amina.needs.queries import latest_assessments
+
+
+class MCOFSectorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Sector
+        fields = ["id", "code", "name_en", "name_ar", "description_en", "description_ar"]
+
+
+class MCOFPhaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Phase
+        fields = ["id", "code", "name_en", "name_ar", "description_en", "description_ar", "order"]
+
+
+class NeedsSeveritySerializer(serializers.ModelSerializer):
+    sector = serializers.SlugRelatedField(read_only=True, slug_field="code")
+
+    class Meta:
+        model = SectorSeverity
+        fields = ["sector", "severity"]
+
+
+class NeedsPrioritySerializer(serializers.ModelSerializer):
+    sector = serializers.SlugRelatedField(read_only=True, slug_field="code")
+
+    class Meta:
+        model = PriorityNeed
+        fields = ["rank", "sector", "detail"]
+
+
+class NeedsAssessmentSerializer(serializers.ModelSerializer):
+    location = serializers.PrimaryKeyRelatedField(read_only=True)
+    location_pcode = serializers.CharField(source="location.pcode", read_only=True, allow_null=True)
+    location_name_en = serializers.CharField(source="location.name_en", read_only=True)
+    location_name_ar = serializers.CharField(source="location.name_ar", read_only=True)
+    governorate = serializers.CharField(source="location.governorate.pcode", read_only=True)
+    phase = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    severities = NeedsSeveritySerializer(many=True, read_only=True)
+    priorities = NeedsPrioritySerializer(many=True, read_only=True)
+    instance_id = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NeedsAssessment
+        fields = [
+            "id",
+            "location",
+            "location_pcode",
+            "location_name_en",
+            "location_name_ar",
+            "governorate",
+            "assessed_on",
+            "team",
+            "key_informants_count",
+            "key_informants_description",
+            "population_individuals",
+            "population_source",
+            "population_as_of",
+            "access_constraints",
+            "notes",
+            "phase",
+            "severities",
+            "priorities",
+            "instance_id",
+            "created_at",
+        ]
+
+    def get_instance_id(self, obj) -> str | None:
+        submission = getattr(obj, "submission", None)
+        return submission.instance_id if submission else None
+
+
+class NeedsAssessmentViewSet(ScopedReadOnlyViewSet):
+    """Needs assessments in the caller's governorates (``?governorate=PCODE``,
+    ``?latest=1`` for the latest of each location)."""
+
+    serializer_class = NeedsAssessmentSerializer
+    queryset = NeedsAssessment.objects.select_related(
+        "location__governorate", "phase", "submission"
+    ).prefetch_related("severities__sector", "priorities__sector")
+
+    def get_queryset(self):
+        qs = super().get_queryset()
+        params = self.request.query_params
+        if gov := params.get("governorate"):
+            qs = qs.filter(location__governorate__pcode=gov)
+        if params.get("latest") in ("1", "true"):
+            qs = qs.filter(pk__in=latest_assessments().values("pk"))
+        return qs
+
+
+class NeedsLatestSeveritySerializer(serializers.ModelSerializer):
+    location = serializers.IntegerField(source="assessment.location_id", read_only=True)
+    location_pcode = serializers.CharField(
+        source="assessment.location.pcode", read_only=True, allow_null=True
+    )
+    governorate = serializers.CharField(
+        source="assessment.location.governorate.pcode", read_only=True
+    )
+    sector = serializers.IntegerField(source="sector.code", read_only=True)
+    assessed_on = serializers.DateField(source="assessment.assessed_on", read_only=True)
+    assessment = serializers.IntegerField(source="assessment_id", read_only=True)
+
+    class Meta:
+        model = SectorSeverity
+        fields = [
+            "location",
+            "location_pcode",
+            "governorate",
+            "sector",
+            "severity",
+            "assessed_on",
+            "assessment",
+        ]
+
+
+class NeedsSeverityViewSet(ScopedReadOnlyViewSet):
+    """Severity per location and sector from each location's latest assessment
+    (``?governorate=PCODE``, ``?sector=N``, ``?min=4``)."""
+
+    serializer_class = NeedsLatestSeveritySerializer
+    queryset = SectorSeverity.objects.select_related(
+        "assessment__location__governorate", "sector"
+    ).order_by("assessment__location_id", "sector__code")
+
+    def get_queryset(self):
+        qs = super().get_queryset().filter(assessment__in=latest_assessments().values("pk"))
+        params = self.request.query_params
+        if gov := params.get("governorate"):
+            qs = qs.filter(assessment__location__governorate__pcode=gov)
+        if (sector := params.get("sector", "")).isdigit():
+            qs = qs.filter(sector__code=int(sector))
+        if (minimum := params.get("min", "")).isdigit():
+            qs = qs.filter(severity__gte=int(minimum))
+        return qs
+
+
+class MCOFSectorViewSet(viewsets.ReadOnlyModelViewSet):
+    """The MCOF sectors of assistance (reference data)."""
+
+    serializer_class = MCOFSectorSerializer
+    queryset = Sector.objects.order_by("code")
+    permission_classes = [IsAuthenticated]
+    lookup_field = "code"
+
+
+class MCOFPhaseViewSet(viewsets.ReadOnlyModelViewSet):
+    """The MCOF phases (reference data)."""
+
+    serializer_class = MCOFPhaseSerializer
+    queryset = Phase.objects.order_by("order")
+    permission_classes = [IsAuthenticated]
+    lookup_field = "code"
+
+
+router.register("needs/assessments", NeedsAssessmentViewSet, basename="needs-assessment")
+router.register("needs/severity", NeedsSeverityViewSet, basename="needs-severity")
+router.register("needs/sectors", MCOFSectorViewSet, basename="needs-sector")
+router.register("needs/phases", MCOFPhaseViewSet, basename="needs-phase")

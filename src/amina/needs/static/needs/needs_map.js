@@ -1,0 +1,45 @@
+/* Needs map: one marker per assessed location, coloured by the severity of the chosen
+   sector (grey when that sector was not assessed). Data comes from a json_script. */
+(function () {
+  "use strict";
+  var el = document.getElementById("needs-map");
+  if (!el || typeof L === "undefined") { return; }
+  var points = JSON.parse(document.getElementById("needs-points").textContent);
+  var legend = JSON.parse(document.getElementById("needs-legend").textContent);
+  var colours = {};
+  legend.forEach(function (l) { colours[l.value] = l; });
+  var map = L.map(el, { zoomSnap: 0.25 }).setView([33.2, 43.7], 6);
+  if (el.dataset.tiles) {
+    L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution || "" }).addTo(map);
+  }
+  fetch(el.dataset.outline).then(function (r) { return r.json(); }).then(function (outline) {
+    L.geoJSON(outline, { style: { color: "#6c757d", weight: 1, fillColor: "#e9ecef", fillOpacity: 0.6 }, interactive: false }).addTo(map);
+  }).catch(function () {});
+  var layer = L.layerGroup().addTo(map);
+  var select = document.getElementById("map-sector");
+  function draw() {
+    layer.clearLayers();
+    var code = select.value, bounds = L.latLngBounds([]), drawn = 0;
+    points.forEach(function (p) {
+      var v = p.sev[code], c = colours[v];
+      var m = L.circleMarker([p.lat, p.lon], {
+        radius: 8, weight: 1, color: "#343a40", fillOpacity: 0.9,
+        fillColor: c ? c.bg : "#f8f9fa", className: "needs-marker"
+      });
+      var text = "<a href='" + p.url + "'>" + p.name + "</a><br>" + (c ? v + " – " + c.label : "–") + "<br>" + p.date;
+      m.bindTooltip(text).addTo(layer);
+      if (m._path) { m._path.setAttribute("data-severity", v || ""); }
+      bounds.extend(m.getLatLng());
+      drawn += 1;
+    });
+    if (bounds.isValid()) { map.fitBounds(bounds.pad(0.3), { maxZoom: 10 }); }
+    el.dataset.loaded = String(drawn);
+  }
+  select.addEventListener("change", function () {
+    var url = new URL(window.location.href);
+    url.searchParams.set("sector", select.value);
+    window.history.replaceState(null, "", url);
+    draw();
+  });
+  draw();
+})();

@@ -1,0 +1,112 @@
+"""Exports of the registry: duplicate clusters and (personal data) households.
+
+Both take the user whose scope applies (``None`` from the command line = the whole
+registry, as the system); the households export masks personal values for users
+without the permission and logs every export of them with its purpose.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from amina.accounts import access
+from amina.audit.services import log_access
+from amina.core.exports import ExportColumn, write_table
+from amina.registry.models import DuplicateCandidate, Household, Member
+from amina.registry.queries import masked
+
+
+def _scope(user, qs, governorates: list[str]):
+    if user is not None:
+        qs = access.scoped(user, qs)
+    if governorates:
+        qs = qs.filter(governorate__pcode__in=governorates)
+    return qs
+
+
+def duplicate_clusters(user=None, governorates: list[str] = (), decision: str = "pending"
+                       ) -> list[dict]:
+    """One row per cluster: every household_ref in it and its probability (the
+    strongest pair; the weakest is given too)."""
+    qs = _scope(user, DuplicateCandidate.objects.all(), list(governorates))
+    if decision:
+        qs = qs.filter(decision=decision)
+    clusters: dict[int, dict] = defaultdict(lambda: {"refs": set(), "p": []})
+    for cluster, a, b, p in qs.values_list("cluster", "household_a__household_ref",
+                                           "household_b__household_ref", "probability"):
+        clusters[cluster]["refs"] |= {a, b}
+        clusters[cluster]["p"].append(p)
+    return [{"cluster": number, "size": len(c["refs"]),
+             "household_refs": " ".join(sorted(c["refs"])),
+             "probability": round(max(c["p"]), 4), "lowest_probability": round(min(c["p"]), 4)}
+            for number, c in sorted(clusters.items())]
+
+
+DUPLICATE_COLUMNS = [
+    ExportColumn("cluster", "cluster"),
+    ExportColumn("size", "households"),
+    ExportColumn("household_refs", "household_refs"),
+    ExportColumn("probability", "probability"),
+    ExportColumn("lowest_probability", "lowest_probability"),
+]
+
+
+def export_duplicates(user, fmt: str, governorates: list[str] = ()) -> bytes:
+    return write_table(duplicate_clusters(user, governorates), DUPLICATE_COLUMNS, fmt,
+                       title="duplicates")
+
+
+def export_households(user, fmt: str, *, purpose: str, governorates: list[str] = (),
+                      channel: str = "web") -> bytes:
+    """Households with their head of household; personal values only with the permission
+    (or from the command line), and only with a purpose, which is logged."""
+    if not purpose.strip():
+        raise ValidationError(_("Say why you export personal data (the purpose is logged)."))
+    if user is not None and not access.sees_detail(user):
+        raise PermissionDenied
+    personal = user is None or access.can_view_personal_data(user)
+    qs = _scope(user, Household.objects.select_related(
+        "location", "governorate", "origin_governorate", "shelter"), list(governorates))
+    heads = {m.household_id: m for m in Member.objects.filter(is_head=True, household__in=qs)}
+    rows = []
+    for household in qs.iterator(chunk_size=5000):
+        head = heads.get(household.pk)
+
+        def value(text, kind="name", head=head):
+            text = getattr(head, text, "") if head else ""
+            return text if personal else masked(text, kind)
+
+        rows.append({
+            "household_ref": household.household_ref,
+            "governorate": household.governorate.pcode,
+            "location": household.location.name_en,
+            "location_pcode": household.location.pcode or "",
+            "head_name_ar": value("full_name_ar"), "head_name_latin": value("name_latin"),
+            "sex": head.sex if head else "", "birth_year": head.birth_year if head else "",
+            "document_number": value("document_number", "document"),
+            "phone": value("phone", "phone"), "size": household.size,
+            "vulnerability_score": household.vulnerability_score,
+            "status": household.status, "close_reason": household.close_reason,
+            "merged_into": household.merged_into.household_ref if household.merged_into_id
+            else "",
+            "origin_governorate": household.origin_governorate.pcode
+            if household.origin_governorate_id else "",
+            "_id": household.pk,
+        })
+    if personal and rows:
+        log_access(user, Household, [r["_id"] for r in rows], "export", purpose=purpose,
+                   channel=channel)
+    columns = [ExportColumn(k, k, hxl) for k, hxl in [
+        ("household_ref", "#household+code"), ("governorate", "#adm1+code"),
+        ("location", "#loc+name"), ("location_pcode", "#loc+code"),
+        ("head_name_ar", "#contact+name+ar"), ("head_name_latin", "#contact+name"),
+        ("sex", "#contact+sex"), ("birth_year", "#contact+birth+year"),
+        ("document_number", "#contact+id"), ("phone", "#contact+phone"),
+        ("size", "#affected+ind"), ("vulnerability_score", "#severity+score"),
+        ("status", "#status"), ("close_reason", "#status+reason"),
+        ("merged_into", "#household+code+merged"), ("origin_governorate", "#adm1+code+origin"),
+    ]]
+    return write_table(rows, columns, fmt, title="households")

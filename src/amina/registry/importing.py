@@ -1,0 +1,510 @@
+"""Importing registration lists: Amina's template (XLSX with ``households`` and
+``members`` sheets, or two CSV files) and KoboToolbox/ODK exports (a households sheet
+and a repeat-group sheet joined by ``_index``/``_parent_index`` or
+``_uuid``/``_submission__uuid``).
+
+All-or-nothing: every row is checked first and every problem is reported with its row
+and column; only a clean file is written (through ``bulk.write``, COPY on PostgreSQL).
+Names get their comparison keys from ``amina.registry.names`` on the way in. A location
+named in a valid district but not yet known is created (and listed as a warning); an
+unknown p-code is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from amina.audit.services import record_bulk
+from amina.core import tabular
+from amina.core.arabic import has_arabic
+from amina.core.tabular import Column, ImportFailed, Report, TableError
+from amina.geo.gazetteer import Gazetteer
+from amina.geo.models import Location
+from amina.registry import bulk, names, vulnerability
+from amina.registry.models import Criterion, Household, Member
+from amina.tracking.models import ShelterType
+
+FLAGS = [c.value for c in Criterion if c != Criterion.LARGE_HOUSEHOLD]
+
+HOUSEHOLD_COLUMNS = [
+    Column("household_ref", ("household ref", "household id", "hh_ref", "رقم الأسرة"),
+           required=True),
+    Column("registration_date", ("date of registration", "تاريخ التسجيل", "today")),
+    Column("registered_by", ("team", "registration team", "فريق التسجيل")),
+    Column("governorate", ("governorate pcode", "adm1_pcode", "المحافظة"), required=True),
+    Column("district", ("district pcode", "adm2_pcode", "القضاء")),
+    Column("location", ("location name", "location pcode", "الموقع"), required=True),
+    Column("latitude", ("lat", "_gps_latitude", "_location_latitude")),
+    Column("longitude", ("lon", "lng", "_gps_longitude", "_location_longitude")),
+    Column("shelter_type", ("shelter", "نوع المأوى")),
+    Column("origin_governorate", ("governorate of origin", "محافظة الأصل")),
+    Column("displacement_date", ("date of displacement", "تاريخ النزوح")),
+    Column("head_first_name_ar", ("first_name_ar", "الاسم الأول"), required=True),
+    Column("head_father_name_ar", ("father_name_ar", "اسم الأب")),
+    Column("head_grandfather_name_ar", ("grandfather_name_ar", "اسم الجد")),
+    Column("head_family_name_ar", ("family_name_ar", "اللقب")),
+    Column("head_name_latin", ("name_latin", "head name latin")),
+    Column("head_sex", ("sex", "الجنس")),
+    Column("head_birth_date", ("birth_date", "head_birth_year", "تاريخ الميلاد")),
+    Column("id_doc_type", ("document type", "نوع الوثيقة")),
+    Column("id_doc_number", ("document number", "رقم الوثيقة")),
+    Column("phone", ("phone number", "mobile", "رقم الهاتف")),
+    Column("household_size", ("size", "hh_size", "عدد أفراد الأسرة"), required=True),
+    *[Column(flag) for flag in FLAGS],
+    Column("consent", ("consent given", "الموافقة"), required=True),
+    Column("_index"),
+    Column("_uuid"),
+]
+
+MEMBER_COLUMNS = [
+    Column("household_ref", ("household ref", "hh_ref", "رقم الأسرة")),
+    Column("member_no", ("member number", "رقم الفرد")),
+    Column("relationship", ("relation", "relationship_to_head", "صلة القرابة")),
+    Column("first_name_ar", ("member_first_name_ar", "الاسم الأول"), required=True),
+    Column("father_name_ar", ("member_father_name_ar", "اسم الأب")),
+    Column("grandfather_name_ar", ("member_grandfather_name_ar", "اسم الجد")),
+    Column("family_name_ar", ("member_family_name_ar", "اللقب")),
+    Column("name_latin", ("member_name_latin",)),
+    Column("sex", ("member_sex", "الجنس")),
+    Column("birth_date", ("member_birth_date", "birth_year", "تاريخ الميلاد")),
+    Column("id_doc_type", ("member_id_doc_type",)),
+    Column("id_doc_number", ("member_id_doc_number",)),
+    Column("phone", ("member_phone",)),
+    Column("disability", ("member_disability",)),
+    Column("chronic_illness", ("member_chronic_illness",)),
+    Column("_parent_index"),
+    Column("_submission__uuid", ("_submission_uuid",)),
+]
+
+SEX = {"male": "male", "m": "male", "ذكر": "male", "female": "female", "f": "female",
+       "انثى": "female", "أنثى": "female", "انثي": "female", "": ""}
+RELATIONSHIPS = {
+    "head": "head", "رب الاسره": "head", "spouse": "spouse", "wife": "spouse",
+    "husband": "spouse", "زوج": "spouse", "زوجه": "spouse", "child": "child", "son": "child",
+    "daughter": "child", "ابن": "child", "ابنه": "child", "بنت": "child", "parent": "parent",
+    "father": "parent", "mother": "parent", "اب": "parent", "ام": "parent",
+    "sibling": "sibling", "brother": "sibling", "sister": "sibling", "اخ": "sibling",
+    "اخت": "sibling", "grandchild": "grandchild", "حفيد": "grandchild", "حفيده": "grandchild",
+    "relative": "relative", "other_relative": "relative", "قريب": "relative",
+    "other": "other", "غير قريب": "other", "": "other",
+}
+DOCUMENTS = {"": "none", "none": "none", "لا يوجد": "none", "national_id": "national_id",
+             "national id": "national_id", "البطاقه الوطنيه": "national_id",
+             "civil_id": "civil_id", "civil id": "civil_id", "هويه الاحوال المدنيه": "civil_id",
+             "nationality": "nationality", "passport": "passport", "جواز سفر": "passport",
+             "other": "other"}
+PCODE = re.compile(r"^[A-Z]{2,3}G?\d{2}[A-Z0-9]*$")
+KINDS = {"مخيم": "camp", "camp": "camp", "قريه": "village", "village": "village",
+         "حي": "neighbourhood", "hay": "neighbourhood", "مجمع": "site", "site": "site"}
+
+
+@dataclass
+class Result:
+    households: int = 0
+    members: int = 0
+    new_locations: list[str] = field(default_factory=list)
+    warnings: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"households": self.households, "members": self.members,
+                "new_locations": self.new_locations[:50], "warnings": self.warnings[:200]}
+
+
+# ------------------------------------------------------------------ reading
+
+
+def _header_without_groups(data: bytes, sheet: str | None) -> bytes:
+    """KoboToolbox exports with group names write ``group/field`` headers: keep the field,
+    as CSV bytes (the reader then matches them as usual). Other files pass unchanged."""
+    if tabular.is_xlsx(data):
+        _name, raw = tabular.read_xlsx_rows(data, sheet)
+    else:
+        raw = tabular.read_csv_rows(data)
+    if not raw or not any(isinstance(v, str) and re.fullmatch(r"[\w-]+(/[\w-]+)+", v)
+                          for v in raw[0]):
+        return data
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([v.rsplit("/", 1)[-1] if isinstance(v, str) else v for v in raw[0]])
+    for row in raw[1:]:
+        writer.writerow(["" if v is None else v.isoformat() if hasattr(v, "isoformat") else v
+                         for v in row])
+    return out.getvalue().encode("utf-8")
+
+
+def read_files(source, members_source=None, *, filename: str = "", members_filename: str = ""
+               ) -> tuple[tabular.Table, tabular.Table | None]:
+    """The households table and the members table (a second sheet, or a second file)."""
+    data = source if isinstance(source, bytes) else _read(source)
+    filename = filename or (Path(source).name if not isinstance(source, bytes) else "upload")
+    if not data.strip():
+        raise TableError("the file is empty")
+    if tabular.is_xlsx(data):
+        sheets = tabular.sheet_names(data)
+        h_sheet = _pick(sheets, ("households", "household", "الأسر")) or sheets[0]
+        households = _table(_header_without_groups(data, h_sheet), HOUSEHOLD_COLUMNS, h_sheet)
+        households.sheet = h_sheet
+        members = None
+        if members_source is None:
+            m_sheet = _pick(sheets, ("members", "member", "household_members", "الأفراد"))
+            if m_sheet is None and len(sheets) > 1:
+                m_sheet = next(s for s in sheets if s != h_sheet)
+            if m_sheet:
+                members = _table(_header_without_groups(data, m_sheet), MEMBER_COLUMNS, m_sheet)
+                members.sheet = m_sheet
+    else:
+        households = tabular.read_table(_header_without_groups(data, None), HOUSEHOLD_COLUMNS,
+                                        filename=filename)
+        members = None
+    if members_source is not None:
+        m_data = members_source if isinstance(members_source, bytes) else _read(members_source)
+        if not m_data.strip():
+            raise TableError("the members file is empty")
+        members = tabular.read_table(_header_without_groups(m_data, None), MEMBER_COLUMNS,
+                                     filename=members_filename or "members")
+    return households, members
+
+
+def _table(data: bytes, columns, sheet: str) -> tabular.Table:
+    """A sheet of a workbook (or its CSV rewrite without group paths)."""
+    if tabular.is_xlsx(data):
+        return tabular.read_table(data, columns, sheet=sheet, filename="sheet.xlsx")
+    return tabular.read_table(data, columns, filename="sheet.csv")
+
+
+def _read(path) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise TableError(f"cannot read {path}: {exc.strerror or exc}") from None
+
+
+def _pick(sheets: list[str], wanted: tuple[str, ...]) -> str | None:
+    keys = {tabular.header_key(s): s for s in sheets}
+    for name in wanted:
+        if tabular.header_key(name) in keys:
+            return keys[tabular.header_key(name)]
+    return None
+
+
+# ------------------------------------------------------------------ checking
+
+
+def _choice(report: Report, row, column: str, mapping: dict, label: str, sheet: str) -> str:
+    raw = str(row.values.get(column, "") or "").strip()
+    key = names.normalise_name(raw).replace("_", " ")
+    for candidate in (raw.lower(), key, key.replace(" ", "_")):
+        if candidate in mapping:
+            return mapping[candidate]
+    report.error(row.number, f"{sheet}{column}",
+                 f"{raw!r} is not a known {label} (use one of "
+                 f"{', '.join(sorted({v for v in mapping.values() if v}))})")
+    return ""
+
+
+class _Places:
+    """Resolves the place columns once per distinct value, and creates new locations."""
+
+    def __init__(self) -> None:
+        self.gazetteer = Gazetteer()
+        self.cache: dict[tuple, object] = {}
+        self.new: dict[tuple, Location] = {}
+
+    def governorate(self, text):
+        key = ("g", text)
+        if key not in self.cache:
+            self.cache[key] = self.gazetteer.governorate(text)
+        return self.cache[key]
+
+    def district(self, text, gov):
+        key = ("d", text, gov.pk)
+        if key not in self.cache:
+            self.cache[key] = self.gazetteer.district(text, gov)
+        return self.cache[key]
+
+    def location(self, text, gov, district):
+        key = ("l", text, gov.pk, district.pk if district else None)
+        if key not in self.cache:
+            self.cache[key] = self.gazetteer.location(text, gov, district)
+        return self.cache[key]
+
+
+def check(households: tabular.Table, members: tabular.Table | None
+          ) -> tuple[list[dict], list[dict], Report, list[dict]]:
+    """Every row checked; returns household rows, member rows (by column name), the
+    report, and the locations to create."""
+    report = Report()
+    places = _Places()
+    shelters = {s.code: s.pk for s in ShelterType.objects.all()}
+    shelters.update({names.normalise_name(s.name_en): s.pk for s in ShelterType.objects.all()})
+    new_locations: dict[tuple, dict] = {}
+    current = vulnerability.weights()
+    h_rows: list[dict] = []
+    refs: dict[str, int] = {}
+    by_index: dict[str, str] = {}
+    today = timezone.localdate()
+    for row in households.rows:
+        v = row.values
+        ref = str(v.get("household_ref", "")).strip()
+        if not ref:
+            report.error(row.number, "household_ref", "is required")
+        elif ref in refs:
+            report.error(row.number, "household_ref",
+                         f"{ref!r} appears twice (first on row {refs[ref]})")
+        else:
+            refs[ref] = row.number
+        for parent_key in ("_index", "_uuid"):
+            if v.get(parent_key) not in ("", None):
+                by_index[f"{parent_key}:{v[parent_key]}"] = ref
+        gov_res = places.governorate(v.get("governorate"))
+        gov = district = location_id = None
+        if not gov_res.ok:
+            report.error(row.number, "governorate", gov_res.reason("governorate"))
+        else:
+            gov = gov_res.place
+            if v.get("district"):
+                d_res = places.district(v["district"], gov)
+                if d_res.ok:
+                    district = d_res.place
+                else:
+                    report.error(row.number, "district", d_res.reason("district"))
+            text = str(v.get("location") or "").strip()
+            l_res = places.location(text, gov, district)
+            if l_res.ok:
+                location_id = l_res.place.pk
+            elif l_res.ambiguous or not text or PCODE.match(text.upper()):
+                report.error(row.number, "location", l_res.reason("location"))
+            else:
+                key = (gov.pk, district.pk if district else None, names.normalise_name(text))
+                if key not in new_locations:
+                    new_locations[key] = {"name": text, "governorate": gov, "district": district,
+                                          "lat": v.get("latitude"), "lon": v.get("longitude"),
+                                          "row": row.number}
+                location_id = key
+        shelter_id = None
+        if v.get("shelter_type"):
+            shelter_id = shelters.get(str(v["shelter_type"]).strip()) or shelters.get(
+                names.normalise_name(str(v["shelter_type"])))
+            if shelter_id is None:
+                codes = ", ".join(sorted(ShelterType.objects.values_list("code", flat=True)))
+                report.error(row.number, "shelter_type",
+                             f"{v['shelter_type']!r} is not a known shelter type (use one of "
+                             f"{codes})")
+        origin_id = None
+        if v.get("origin_governorate"):
+            o_res = places.governorate(v["origin_governorate"])
+            if o_res.ok:
+                origin_id = o_res.place.pk
+            else:
+                report.error(row.number, "origin_governorate", o_res.reason("governorate"))
+        size = tabular.cell_int(report, row, "household_size", required=True, minimum=1)
+        registration_date = tabular.cell_date(report, row, "registration_date")
+        displacement_date = tabular.cell_date(report, row, "displacement_date")
+        birth_date, birth_year = _birth(report, row, "head_birth_date")
+        flags = {flag: bool(tabular.cell_bool(report, row, flag)) for flag in FLAGS}
+        consent = tabular.cell_bool(report, row, "consent")
+        if consent is False:
+            report.error(row.number, "consent",
+                         "no consent: a household is registered only with its consent")
+        for when, column in ((displacement_date, "displacement_date"),
+                             (registration_date, "registration_date"),
+                             (birth_date, "head_birth_date")):
+            if when and when > today:
+                report.error(row.number, column, f"{when} is in the future")
+        if not str(v.get("head_first_name_ar") or "").strip():
+            report.error(row.number, "head_first_name_ar", "is required")
+        sex = _choice(report, row, "head_sex", SEX, "sex", "")
+        doc = _choice(report, row, "id_doc_type", DOCUMENTS, "document type", "")
+        flags = vulnerability.derive_flags(flags, size)
+        score, reasons = vulnerability.score(flags, current)
+        h_rows.append({
+            "household_ref": ref, "_location": location_id,
+            "governorate_id": gov.pk if gov else None, "origin_governorate_id": origin_id,
+            "displacement_date": displacement_date, "shelter_id": shelter_id,
+            "size": size or 1, "status": "open", "close_reason": "", "closed_at": None,
+            "consent": True, "consent_date": registration_date,
+            "consent_by": str(v.get("registered_by") or "")[:150],
+            **{f: bool(flags.get(f)) for f in [c.value for c in Criterion]},
+            "vulnerability_score": score, "vulnerability_reasons": reasons,
+            "registration_date": registration_date,
+            "registered_team": str(v.get("registered_by") or "")[:150],
+            "registered_by_id": None, "merged_into_id": None, "anonymised_at": None,
+            "_head": _member(ref, 1, True, "head",
+                             [v.get(c) for c in ("head_first_name_ar", "head_father_name_ar",
+                                                 "head_grandfather_name_ar",
+                                                 "head_family_name_ar", "head_name_latin")],
+                             sex, birth_date, birth_year, doc, v.get("id_doc_number"),
+                             v.get("phone"), flags.get("disability"),
+                             flags.get("chronic_illness")),
+        })
+    m_rows: list[dict] = []
+    if members is not None:
+        numbers: Counter = Counter()
+        for row in members.rows:
+            v = row.values
+            ref = str(v.get("household_ref") or "").strip()
+            if not ref:
+                for parent_key, own in (("_parent_index", "_index"),
+                                        ("_submission__uuid", "_uuid")):
+                    if v.get(parent_key) not in ("", None):
+                        ref = by_index.get(f"{own}:{v[parent_key]}", "")
+                        if not ref:
+                            report.error(row.number, f"members:{parent_key}",
+                                         f"{v[parent_key]!r} matches no household row")
+                        break
+                else:
+                    report.error(row.number, "members:household_ref", "is required")
+                    continue
+                if not ref:
+                    continue
+            elif ref not in refs:
+                report.error(row.number, "members:household_ref",
+                             f"{ref!r} is not a household of this file")
+                continue
+            relationship = _choice(report, row, "relationship", RELATIONSHIPS, "relationship",
+                                   "members:")
+            if relationship == "head":
+                continue  # the head's details come from the household row
+            numbers[ref] += 1
+            number = tabular.cell_int(report, row, "member_no", minimum=1)
+            birth_date, birth_year = _birth(report, row, "birth_date", "members:")
+            m_rows.append(_member(
+                ref, number or numbers[ref] + 1, False, relationship,
+                [v.get(c) for c in ("first_name_ar", "father_name_ar", "grandfather_name_ar",
+                                    "family_name_ar", "name_latin")],
+                _choice(report, row, "sex", SEX, "sex", "members:"), birth_date, birth_year,
+                _choice(report, row, "id_doc_type", DOCUMENTS, "document type", "members:"),
+                v.get("id_doc_number"), v.get("phone"),
+                tabular.cell_bool(report, row, "disability", header="members:disability"),
+                tabular.cell_bool(report, row, "chronic_illness",
+                                  header="members:chronic_illness"),
+            ))
+        _renumber(m_rows)
+    return h_rows, m_rows, report, list(new_locations.items())
+
+
+def _birth(report: Report, row, column: str, sheet: str = ""):
+    raw = str(row.values.get(column) or "").strip()
+    if re.fullmatch(r"[0-9٠-٩]{4}", raw):
+        year = int(names.to_western_digits(raw))
+        if not 1900 <= year <= timezone.localdate().year:
+            report.error(row.number, sheet + column, f"{raw!r} is not a plausible year of birth")
+            return None, None
+        return None, year
+    when = tabular.cell_date(report, row, column, header=sheet + column)
+    return when, when.year if when else None
+
+
+def _member(ref, number, head, relationship, parts, sex, birth_date, birth_year, doc,
+            doc_number, phone, disability, chronic) -> dict:
+    first, father, grandfather, family, latin = (str(p or "").strip() for p in parts)
+    doc_number = str(doc_number or "").strip()
+    phone = str(phone or "").strip()
+    keys = names.member_keys(first, father, grandfather, family, latin, phone, doc_number)
+    return {
+        "household_ref": ref, "member_no": number, "is_head": head,
+        "relationship": relationship, "first_name_ar": first[:60], "father_name_ar": father[:60],
+        "grandfather_name_ar": grandfather[:60], "family_name_ar": family[:60],
+        "name_latin": latin[:150], "sex": sex, "birth_date": birth_date,
+        "birth_year": birth_year, "document_type": doc or "none",
+        "document_number": doc_number[:40], "phone": phone[:30],
+        "disability": bool(disability), "chronic_illness": bool(chronic), **keys,
+    }
+
+
+def _renumber(rows: list[dict]) -> None:
+    """Member numbers unique within a household (the head is 1)."""
+    used: dict[str, set[int]] = {}
+    for row in rows:
+        taken = used.setdefault(row["household_ref"], {1})
+        number = row["member_no"]
+        while number in taken:
+            number += 1
+        row["member_no"] = number
+        taken.add(number)
+
+
+# ------------------------------------------------------------------ the use case
+
+
+def import_households(user, source, members_source=None, *, filename: str = "",
+                      members_filename: str = "", progress=None, dry_run: bool = False
+                      ) -> Result:
+    """Check and (unless ``dry_run``) write a registration file; raises ``ImportFailed``
+    (with every problem) or ``TableError`` and then writes nothing."""
+    progress = progress or (lambda *a: None)
+    progress(0, None, "reading")
+    households, members = read_files(source, members_source, filename=filename,
+                                     members_filename=members_filename)
+    progress(0, len(households.rows), "checking")
+    h_rows, m_rows, report, new_locations = check(households, members)
+    if not h_rows and report.ok:
+        report.error(None, None, "the file has no households")
+    existing = _existing_refs([r["household_ref"] for r in h_rows])
+    for row, number in zip(h_rows, [r.number for r in households.rows], strict=True):
+        if row["household_ref"] in existing:
+            report.error(number, "household_ref",
+                         f"{row['household_ref']!r} is already registered")
+    if not report.ok:
+        raise ImportFailed(report)
+    result = Result(warnings=[p.as_dict() for p in report.warnings])
+    result.new_locations = [str(info["name"]) for _key, info in new_locations]
+    if dry_run:
+        result.households, result.members = len(h_rows), len(m_rows) + len(h_rows)
+        return result
+    with transaction.atomic():
+        created = _create_locations(new_locations)
+        heads = []
+        for row in h_rows:
+            loc = row.pop("_location")
+            row["location_id"] = created[loc] if isinstance(loc, tuple) else loc
+            heads.append(row.pop("_head"))
+        n_h, n_m = bulk.write(h_rows, heads + m_rows, progress)
+        result.households, result.members = n_h, n_m
+        record_bulk(user, Household, "import", {
+            "households": n_h, "members": n_m, "new_locations": len(created),
+            "file": filename or (Path(source).name if not isinstance(source, bytes) else ""),
+        }, f"imported {n_h} households")
+    return result
+
+
+def _existing_refs(refs: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(refs), 5000):
+        found |= set(Household.objects.filter(
+            household_ref__in=refs[start:start + 5000]).values_list("household_ref", flat=True))
+    return found
+
+
+def _create_locations(new_locations) -> dict[tuple, int]:
+    created = {}
+    for key, info in new_locations:
+        text = info["name"]
+        first = names.normalise_name(text).split(" ")[0] if text else ""
+        location = Location.objects.create(
+            name_en=text[:120], name_ar=text[:120] if has_arabic(text) else "",
+            kind=KINDS.get(first, Location.Kind.SITE), governorate=info["governorate"],
+            district=info["district"], centroid_lat=_coord(info["lat"]),
+            centroid_lon=_coord(info["lon"]),
+        )
+        created[key] = location.pk
+    return created
+
+
+def _coord(value) -> float | None:
+    try:
+        return round(float(names.to_western_digits(str(value))), 6) if value not in ("", None) \
+            else None
+    except ValueError:
+        return None
+
+
+__all__ = ["ImportFailed", "Member", "TableError", "import_households", "read_files"]

@@ -1,0 +1,267 @@
+"""Open data: aggregated datasets in HXL, CSV and XLSX, ready for HDX.
+
+Only aggregates leave through here (counts per place and per sector, never a household or
+a person), and every count goes through ``disclosure`` first. The displacement datasets
+at the three levels are protected *together* (national → governorate → district →
+location), so a figure withheld at one level cannot be recovered from another level.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from amina.core.exports import ExportColumn, write_table
+from amina.geo.models import Governorate, Location
+from amina.reports import disclosure, sources
+from amina.reports.sources import Totals
+
+ATTRIBUTES = (("idp_families", "idp_individuals"), ("returnee_families", "returnee_individuals"))
+
+
+@dataclass
+class Dataset:
+    name: str
+    title: object
+    description: object
+    detail: bool  # location-level: only for roles that see detail
+    columns: list[ExportColumn] = field(default_factory=list)
+
+
+GEO_COLUMNS = {
+    "governorate": [
+        ExportColumn("adm1_name", "Governorate", "#adm1+name"),
+        ExportColumn("adm1_name_ar", "Governorate (Arabic)", "#adm1+name+i_ar"),
+        ExportColumn("adm1_code", "Governorate p-code", "#adm1+code"),
+    ],
+    "district": [
+        ExportColumn("adm2_name", "District", "#adm2+name"),
+        ExportColumn("adm2_code", "District p-code", "#adm2+code"),
+    ],
+    "location": [
+        ExportColumn("loc_name", "Location", "#loc+name"),
+        ExportColumn("loc_name_ar", "Location (Arabic)", "#loc+name+i_ar"),
+        ExportColumn("loc_code", "Location code", "#loc+code"),
+        ExportColumn("lat", "Latitude", "#geo+lat"),
+        ExportColumn("lon", "Longitude", "#geo+lon"),
+    ],
+}
+FIGURE_COLUMNS = [
+    ExportColumn("date", "Date", "#date+reported"),
+    ExportColumn("idp_families", "IDP families", "#affected+idps+hh"),
+    ExportColumn("idp_individuals", "IDP individuals", "#affected+idps+ind"),
+    ExportColumn("returnee_families", "Returnee families", "#affected+returnees+hh"),
+    ExportColumn("returnee_individuals", "Returnee individuals", "#affected+returnees+ind"),
+]
+
+DATASETS = {
+    "displacement-governorates": Dataset(
+        "displacement-governorates",
+        _("Displacement by governorate"),
+        _("IDP and returnee families and individuals per governorate (latest assessment)."),
+        False,
+        GEO_COLUMNS["governorate"] + FIGURE_COLUMNS,
+    ),
+    "displacement-districts": Dataset(
+        "displacement-districts",
+        _("Displacement by district"),
+        _("IDP and returnee families and individuals per district (latest assessment)."),
+        False,
+        GEO_COLUMNS["governorate"] + GEO_COLUMNS["district"] + FIGURE_COLUMNS,
+    ),
+    "displacement-locations": Dataset(
+        "displacement-locations",
+        _("Displacement by location"),
+        _("IDP and returnee families and individuals per location (latest assessment)."),
+        True,
+        GEO_COLUMNS["governorate"]
+        + GEO_COLUMNS["district"]
+        + GEO_COLUMNS["location"]
+        + FIGURE_COLUMNS,
+    ),
+    "needs-sectors": Dataset(
+        "needs-sectors",
+        _("Priority needs by sector"),
+        _(
+            "Per governorate, how many assessed locations name each sector "
+            "among their priority needs."
+        ),
+        False,
+        GEO_COLUMNS["governorate"]
+        + [
+            ExportColumn("sector", "Sector", "#sector"),
+            ExportColumn("locations", "Locations naming it", "#indicator+locations+num"),
+        ],
+    ),
+}
+
+
+class Unavailable(ValueError):
+    """The capability a dataset draws on is not installed yet."""
+
+
+def available() -> dict[str, bool]:
+    return {
+        "displacement": sources.module("tracking.queries", "latest_location_figures") is not None,
+        "needs": sources.module("needs.queries", "top_priority_needs") is not None,
+    }
+
+
+def rows(name: str, governorate_ids: list[int] | None) -> list[dict]:
+    """The dataset's rows for the governorates given (already scoped; ``None`` = all)."""
+    if name.startswith("displacement-"):
+        return displacement_rows(name.removeprefix("displacement-"), governorate_ids)
+    if name == "needs-sectors":
+        return needs_rows(governorate_ids)
+    raise KeyError(name)
+
+
+def render(name: str, fmt: str, governorate_ids: list[int] | None) -> bytes:
+    dataset = DATASETS[name]
+    return write_table(rows(name, governorate_ids), dataset.columns, fmt, title=name)
+
+
+def _location_figures(governorate_ids):
+    found = sources.call(
+        "tracking.queries", "latest_location_figures", governorate_ids=governorate_ids
+    )
+    if found is None:
+        raise Unavailable("displacement tracking is not available yet")
+    out: dict[int, tuple[Totals, date | None]] = {}
+    items = found.items() if isinstance(found, dict) else ((None, f) for f in found)
+    for key, item in items:
+        location_id = (
+            key
+            if key is not None
+            else (
+                getattr(item, "location_id", None)
+                or (item.get("location_id") if isinstance(item, dict) else None)
+                or getattr(getattr(item, "location", None), "pk", None)
+            )
+        )
+        when = (
+            getattr(item, "as_of", None)
+            or getattr(item, "date", None)
+            or (item.get("date") if isinstance(item, dict) else None)
+        )
+        rnd = getattr(item, "round", None)
+        when = when or getattr(rnd, "date", None)
+        out[int(location_id)] = (Totals.of(item), when)
+    return out
+
+
+def displacement_rows(level: str, governorate_ids) -> list[dict]:
+    figures = _location_figures(governorate_ids)
+    locations = {
+        loc.pk: loc
+        for loc in Location.objects.filter(pk__in=list(figures)).select_related(
+            "governorate", "district"
+        )
+    }
+    # The hierarchy of every published figure, keyed by (level, id).
+    values: dict[tuple, Totals] = defaultdict(Totals)
+    dates: dict[tuple, date] = {}
+    children: dict[tuple, set] = defaultdict(set)
+    national = ("national", 0)
+    for pk, (totals, when) in figures.items():
+        loc = locations.get(pk)
+        if loc is None:
+            continue
+        gov = ("governorate", loc.governorate_id)
+        parent = ("district", loc.district_id) if loc.district_id else gov
+        chain = [("location", pk), parent] + ([gov] if parent != gov else []) + [national]
+        for lower, upper in zip(chain, chain[1:], strict=False):
+            children[upper].add(lower)
+        for key in chain:
+            values[key] = values[key] + totals
+            if when and (key not in dates or when > dates[key]):
+                dates[key] = when
+    masks = {}
+    lines = disclosure.tree_lines({k: sorted(v, key=str) for k, v in children.items()})
+    for families, _individuals in ATTRIBUTES:
+        masks[families] = disclosure.protect(
+            {k: getattr(v, families) for k, v in values.items()}, lines
+        )
+    govs = {g.pk: g for g in Governorate.objects.all()}
+    districts = {loc.district_id: loc.district for loc in locations.values() if loc.district_id}
+    out = []
+    for key, totals in values.items():
+        if key[0] != level.rstrip("s"):
+            continue
+        row = {"date": dates.get(key)}
+        if key[0] == "location":
+            loc = locations[key[1]]
+            gov, district = loc.governorate, loc.district
+            row.update(
+                loc_name=loc.name_en,
+                loc_name_ar=loc.name_ar,
+                loc_code=loc.pcode or loc.dtm_place_id or loc.pk,
+                lat=loc.centroid_lat,
+                lon=loc.centroid_lon,
+            )
+        elif key[0] == "district":
+            district = districts[key[1]]
+            gov = govs[district.governorate_id]
+        else:
+            gov, district = govs[key[1]], None
+        row.update(
+            adm1_name=gov.name_en,
+            adm1_name_ar=gov.name_ar,
+            adm1_code=gov.pcode,
+            adm2_name=district.name_en if district else "",
+            adm2_code=district.pcode if district else "",
+        )
+        for families, individuals in ATTRIBUTES:
+            hidden = key in masks[families]
+            row[families] = None if hidden else getattr(totals, families)
+            row[individuals] = None if hidden else getattr(totals, individuals)
+        out.append(row)
+    out.sort(key=lambda r: (r["adm1_code"], r.get("adm2_code") or "", str(r.get("loc_code", ""))))
+    return out
+
+
+def needs_rows(governorate_ids) -> list[dict]:
+    """Governorate × sector counts, protected as a two-way table with its margins."""
+    if sources.module("needs.queries", "top_priority_needs") is None:
+        raise Unavailable("needs assessments are not available yet")
+    govs = list(
+        Governorate.objects.filter(pk__in=governorate_ids)
+        if governorate_ids is not None
+        else Governorate.objects.all()
+    )
+    table: dict[tuple, int] = {}
+    sectors: set[str] = set()
+    for gov in govs:
+        for label, value in sources.pairs(
+            sources.call("needs.queries", "top_priority_needs", governorate_ids=[gov.pk], limit=50)
+        ):
+            table[(gov.pcode, label)] = int(value)
+            sectors.add(label)
+    values = {(g.pcode, s): table.get((g.pcode, s), 0) for g in govs for s in sectors}
+    for g in govs:
+        values[(g.pcode, "total")] = sum(values[(g.pcode, s)] for s in sectors)
+    for s in sectors:
+        values[("total", s)] = sum(values[(g.pcode, s)] for g in govs)
+    values[("total", "total")] = sum(values[("total", s)] for s in sectors)
+    withheld = disclosure.protect(
+        values, disclosure.two_way_lines([g.pcode for g in govs], sorted(sectors))
+    )
+    out = []
+    for gov in govs:
+        for sector in sorted(sectors):
+            value = values[(gov.pcode, sector)]
+            if value == 0:
+                continue
+            out.append(
+                {
+                    "adm1_name": gov.name_en,
+                    "adm1_name_ar": gov.name_ar,
+                    "adm1_code": gov.pcode,
+                    "sector": sector,
+                    "locations": None if (gov.pcode, sector) in withheld else value,
+                }
+            )
+    return out

@@ -1,0 +1,357 @@
+"""The figures of a flash report and of the home dashboard, computed once per request.
+
+Both are plain data (no model instances), so they can be cached per scope, rendered to
+HTML or PDF, and compared in tests with an independent computation. Each optional part
+is ``None`` when its capability is not installed yet: the templates then say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.translation import get_language
+
+from amina.geo.models import Governorate
+from amina.reports import disclosure, sources
+from amina.reports.sources import Totals
+
+TREND_ROUNDS = 8
+
+
+class NoData(ValueError):
+    """There is nothing to report on (no tracking, or an unknown round): said as is."""
+
+
+@dataclass
+class RoundInfo:
+    code: str
+    date: date | None
+
+    @classmethod
+    def of(cls, rnd) -> RoundInfo | None:
+        return None if rnd is None else cls(code=rnd.code, date=getattr(rnd, "date", None))
+
+
+@dataclass
+class GovernorateRow:
+    pcode: str
+    name_en: str
+    name_ar: str
+    now: Totals
+    before: Totals | None
+    shown_families: int | None = None  # None when withheld as a small cell
+
+    @property
+    def name(self) -> str:
+        return (
+            self.name_ar
+            if (get_language() or "").startswith("ar") and self.name_ar
+            else self.name_en
+        )
+
+    @property
+    def change_individuals(self) -> int | None:
+        return (
+            None if self.before is None else self.now.idp_individuals - self.before.idp_individuals
+        )
+
+
+@dataclass
+class Figures:
+    round: RoundInfo
+    previous: RoundInfo | None
+    national: Totals
+    scope: Totals
+    scope_before: Totals | None
+    governorates: list[GovernorateRow]
+    pcodes: list[str]  # the selection; empty = the whole country
+    trend: list[tuple[str, int]] = field(default_factory=list)
+    shelter: list[tuple[str, int]] | None = None
+    needs: list[tuple[str, float]] | None = None
+    people_in_need: float | None = None
+    assistance: list[tuple[str, float]] | None = None
+    stock: list[tuple[str, float]] | None = None
+    trainings: dict | None = None
+    alerts: int | None = None
+    arrivals: int | None = None
+    map_values: dict[str, int] = field(default_factory=dict)  # IDP individuals by p-code
+
+    @property
+    def share(self) -> float:
+        """Share of the country's IDP individuals that the selection hosts, in percent."""
+        if not self.national.idp_individuals:
+            return 0.0
+        return 100.0 * self.scope.idp_individuals / self.national.idp_individuals
+
+    @property
+    def change_families(self) -> int | None:
+        return (
+            None
+            if self.scope_before is None
+            else self.scope.idp_families - self.scope_before.idp_families
+        )
+
+    @property
+    def change_individuals(self) -> int | None:
+        if self.scope_before is None:
+            return None
+        return self.scope.idp_individuals - self.scope_before.idp_individuals
+
+    @property
+    def change_returnees(self) -> int | None:
+        if self.scope_before is None:
+            return None
+        return self.scope.returnee_individuals - self.scope_before.returnee_individuals
+
+    @property
+    def new_arrivals(self) -> int | None:
+        """Families arrived since the round (emergency tracking), else the growth since the
+        previous round summed over the governorates that grew."""
+        if self.arrivals is not None:
+            return self.arrivals
+        if self.previous is None:
+            return None
+        return sum(
+            max(0, r.now.idp_families - (r.before.idp_families if r.before else 0))
+            for r in self.governorates
+        )
+
+    @property
+    def national_scope(self) -> bool:
+        return not self.pcodes
+
+
+def tracking():
+    return sources.module(
+        "tracking.queries", "governorate_totals", "national_total", "rounds", "previous_round"
+    )
+
+
+def find_round(code: str | None):
+    """The round with ``code``, or the latest IDP round when ``code`` is empty."""
+    if tracking() is None:
+        raise NoData("displacement tracking is not available yet")
+    from amina.tracking.models import Round
+
+    if code:
+        rnd = Round.objects.filter(code=code).order_by("kind").first()
+        if rnd is None:
+            raise NoData(f"unknown round {code!r}")
+        return rnd
+    rnd = _ordered_rounds("idps")[-1:] or _ordered_rounds(None)[-1:]
+    if not rnd:
+        raise NoData("no assessment round has been recorded yet")
+    return rnd[0]
+
+
+def _ordered_rounds(kind: str | None) -> list:
+    from amina.tracking.models import Round
+
+    if kind is None:
+        return list(Round.objects.order_by("date", "pk"))
+    found = tracking().rounds(kind=kind)
+    return sorted(found, key=lambda r: (r.date or date.min, r.pk))
+
+
+def compute(
+    rnd,
+    governorates: list[Governorate] | None,
+    *,
+    trend_rounds: int = TREND_ROUNDS,
+    optional: bool = True,
+) -> Figures:
+    """Figures for round ``rnd`` over ``governorates`` (``None``: the whole country).
+
+    ``governorates`` must already be reduced to what the reader may see.
+    """
+    q = tracking()
+    if q is None:
+        raise NoData("displacement tracking is not available yet")
+    gov_ids = None if governorates is None else [g.pk for g in governorates]
+    previous = q.previous_round(rnd)
+    now_by_gov = q.governorate_totals(round=rnd, governorate_ids=gov_ids)
+    before_by_gov = (
+        q.governorate_totals(round=previous, governorate_ids=gov_ids)
+        if previous is not None
+        else None
+    )
+    # Every governorate's total, once: the national figure and the map's context.
+    everywhere = now_by_gov if gov_ids is None else q.governorate_totals(round=rnd)
+    national = sum((Totals.of(t) for t in everywhere.values()), Totals())
+    places = (
+        list(governorates)
+        if governorates is not None
+        else list(Governorate.objects.filter(pk__in=list(now_by_gov)))
+    )
+    rows = []
+    for gov in sorted(places, key=lambda g: g.pcode):
+        now = Totals.of(now_by_gov.get(gov.pk))
+        before = Totals.of(before_by_gov.get(gov.pk)) if before_by_gov is not None else None
+        rows.append(GovernorateRow(gov.pcode, gov.name_en, gov.name_ar, now, before))
+    scope = sum((r.now for r in rows), Totals()) if governorates is not None else national
+    if governorates is None:
+        scope_before = (
+            sum((Totals.of(t) for t in before_by_gov.values()), Totals())
+            if before_by_gov is not None
+            else None
+        )
+    else:
+        scope_before = sum((r.before for r in rows), Totals()) if previous is not None else None
+    _withhold_small(rows)
+    rows.sort(key=lambda r: -r.now.idp_individuals)
+    figures = Figures(
+        round=RoundInfo.of(rnd),
+        previous=RoundInfo.of(previous),
+        national=national,
+        scope=scope,
+        scope_before=scope_before,
+        governorates=rows,
+        pcodes=[] if governorates is None else sorted(g.pcode for g in governorates),
+    )
+    pcodes = dict(Governorate.objects.filter(pk__in=list(everywhere)).values_list("pk", "pcode"))
+    figures.map_values = {pcodes[pk]: Totals.of(t).idp_individuals for pk, t in everywhere.items()}
+    figures.trend = _trend(q, rnd, gov_ids, trend_rounds)
+    if optional:
+        _optional_parts(figures, rnd, gov_ids)
+    return figures
+
+
+def _withhold_small(rows: list[GovernorateRow]) -> None:
+    """Per-governorate families as published: small cells withheld (see ``disclosure``)."""
+    values = {r.pcode: r.now.idp_families for r in rows}
+    values["total"] = sum(values.values())
+    withheld = disclosure.protect(values, [disclosure.Line("total", tuple(r.pcode for r in rows))])
+    for r in rows:
+        r.shown_families = None if r.pcode in withheld else r.now.idp_families
+
+
+def _trend(q, rnd, gov_ids, limit: int) -> list[tuple[str, int]]:
+    """IDP individuals in the selection at the last ``limit`` rounds of the same kind."""
+    kind = getattr(rnd, "kind", "idps") or "idps"
+    rounds = [r for r in _ordered_rounds(kind) if (r.date or date.min) <= (rnd.date or date.min)]
+    out = []
+    for r in rounds[-limit:]:
+        if gov_ids is None:
+            value = Totals.of(q.national_total(round=r)).idp_individuals
+        else:
+            value = sum(
+                Totals.of(t).idp_individuals
+                for t in q.governorate_totals(round=r, governorate_ids=gov_ids).values()
+            )
+        out.append((r.code, value))
+    return out
+
+
+def _optional_parts(figures: Figures, rnd, gov_ids) -> None:
+    from amina.tracking.models import ShelterType
+
+    shelter = sources.call("tracking.queries", "shelter_breakdown", rnd, governorate_ids=gov_ids)
+    if shelter is not None:
+        names = {s.code: s.name for s in ShelterType.objects.all()}
+        order = {s.code: i for i, s in enumerate(ShelterType.objects.all())}
+        figures.shelter = [
+            (names.get(code, code), int(value or 0))
+            for code, value in sorted(dict(shelter).items(), key=lambda kv: order.get(kv[0], 99))
+            if value
+        ]
+    needs = sources.call("needs.queries", "top_priority_needs", governorate_ids=gov_ids, limit=5)
+    figures.needs = None if needs is None else sources.pairs(needs)
+    pin = sources.call("needs.queries", "people_in_need", governorate_ids=gov_ids)
+    if pin is not None:
+        # People in need per sector overlap (one family needs shelter and food): the
+        # overall figure is the largest sector's, as humanitarian needs overviews count it.
+        figures.people_in_need = (
+            max(dict(pin).values(), default=0) if isinstance(pin, dict) else pin
+        )
+    reached = sources.call("coordination.queries", "people_reached", governorate_ids=gov_ids)
+    figures.assistance = None if reached is None else _by_sector(reached)
+    trained = sources.call("coordination.queries", "training_summary", governorate_ids=gov_ids)
+    figures.trainings = None if trained is None else training_figures(trained)
+    figures.arrivals = arrivals_since(rnd, gov_ids)
+    figures.stock = supply_figures(gov_ids)
+    figures.alerts = alert_count(gov_ids)
+
+
+GOVERNMENT_KINDS = ("ministry", "governorate_office", "provincial_council", "krg_body")
+
+
+def training_figures(summary) -> dict:
+    """Trainings held, participants, and officials (participants from public institutions)."""
+    summary = dict(summary)
+    by_kind = dict(summary.get("by_institution_kind") or {})
+    return {
+        "trainings": int(summary.get("trainings") or 0),
+        "participants": int(summary.get("participants") or 0),
+        "officials": sum(int(v or 0) for k, v in by_kind.items() if k in GOVERNMENT_KINDS),
+        "women": int(summary.get("female") or 0),
+        "men": int(summary.get("male") or 0),
+    }
+
+
+def _by_sector(values) -> list[tuple[str, int]]:
+    """(sector name, value) from a mapping keyed by MCOF sector number, largest first."""
+    from amina.needs.models import Sector
+
+    names = {s.code: s.name for s in Sector.objects.all()}
+    out = [(names.get(code, str(code)), int(v or 0)) for code, v in dict(values).items() if v]
+    return sorted(out, key=lambda kv: -kv[1])
+
+
+def arrivals_since(rnd, gov_ids) -> int | None:
+    """Families that arrived (emergency tracking) after the round's date, up to today."""
+    if sources.module("tracking.queries", "arrivals") is None or rnd.date is None:
+        return None
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from amina.tracking.queries import arrivals
+
+    since, until = rnd.date + timedelta(days=1), timezone.localdate()
+    if since > until:
+        return 0
+    if gov_ids is None:
+        return arrivals(since, until)
+    return sum(arrivals(since, until, governorate_id=g) for g in gov_ids)
+
+
+def supply_figures(gov_ids) -> list[tuple[str, float]] | None:
+    """Deliveries by item, if the supply capability offers a summary query."""
+    for function in ("deliveries_by_item", "delivered_by_item", "stock_summary"):
+        result = sources.call("supply.queries", function, governorate_ids=gov_ids)
+        if result is not None:
+            return sources.pairs(result, ("delivered", "quantity", "on_hand"))
+    return None
+
+
+def alert_count(gov_ids) -> int | None:
+    """Influx alerts fired in the last 30 days in the selection."""
+    try:
+        from amina.tracking.models import Alert
+    except ImportError:
+        return None
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    qs = Alert.objects.all()
+    when = next((f for f in ("fired_at", "created_at") if _has_field(Alert, f)), None)
+    if when:
+        qs = qs.filter(**{f"{when}__gte": timezone.now() - timedelta(days=30)})
+    if gov_ids is not None:
+        path = getattr(Alert, "scope_field", None) or (
+            "governorate" if _has_field(Alert, "governorate") else None
+        )
+        if path is None:
+            return None
+        qs = qs.filter(**{f"{path}__in": gov_ids})
+    return qs.count()
+
+
+def _has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except Exception:  # noqa: BLE001  (FieldDoesNotExist)
+        return False
+    return True

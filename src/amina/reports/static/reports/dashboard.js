@@ -1,0 +1,32 @@
+/* Dashboard charts (Chart.js, vendored). The tables under each chart carry the same
+   figures for screen readers and for browsers without JavaScript; a chart hides them. */
+(function () {
+  "use strict";
+  var node = document.getElementById("dashboard-data");
+  if (!node || typeof Chart === "undefined") { return; }
+  var data = JSON.parse(node.textContent);
+  var rtl = document.documentElement.dir === "rtl";
+  var lang = document.documentElement.lang;
+  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+  Chart.defaults.animation = false;
+  var fmt = new Intl.NumberFormat(lang);
+  function draw(id, type, series, colour, horizontal) {
+    var canvas = document.getElementById(id);
+    if (!canvas || !series || !series.labels.length) { return; }
+    new Chart(canvas, {
+      type: type,
+      data: { labels: series.labels, datasets: [{ data: series.values, backgroundColor: colour, borderColor: colour, tension: 0.2 }] },
+      options: {
+        indexAxis: horizontal ? "y" : "x", responsive: true, maintainAspectRatio: false,
+        plugins: { legend: { display: false }, tooltip: { rtl: rtl, callbacks: { label: function (c) { return fmt.format(c.parsed[horizontal ? "x" : "y"]); } } } },
+        scales: { x: { reverse: rtl && !horizontal, ticks: { maxRotation: 0, autoSkip: true } }, y: { position: rtl ? "right" : "left", ticks: { callback: function (v) { return horizontal ? this.getLabelForValue(v) : fmt.format(v); } } } }
+      }
+    });
+    canvas.style.height = canvas.getAttribute("height") + "px";
+    var fallback = canvas.parentNode.querySelector(".chart-fallback");
+    if (fallback) { fallback.classList.add("visually-hidden"); }
+  }
+  draw("chart-trend", "line", data.trend, "#0b4f6c", false);
+  draw("chart-shelter", "bar", data.shelter, "#d94801", true);
+  draw("chart-sectors", "bar", data.sectors, "#2b8a3e", true);
+})();

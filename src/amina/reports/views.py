@@ -1,0 +1,312 @@
+"""Pages of reports: drafting and publishing flash reports, the library, open data,
+schedules. Thin: they read through ``queries``/``access`` and write through ``services``."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from amina.accounts import access
+from amina.core.downloads import file_response
+from amina.core.exports import FORMATS
+from amina.geo.models import Governorate
+from amina.reports import datasets as datasets_module
+from amina.reports import disclosure, queries, rendering, services
+from amina.reports import figures as figures_module
+from amina.reports.figures import NoData
+from amina.reports.forms import LibraryFilter, NarrativeForm, NewReportForm, ScheduleForm
+from amina.reports.models import Publication, Report
+
+
+def _require_detail(user) -> None:
+    if not access.sees_detail(user):
+        raise PermissionDenied
+
+
+def report_list(request):
+    _require_detail(request.user)
+    reports = queries.reports_for(request.user).prefetch_related("governorates")
+    page = Paginator(reports, 30).get_page(request.GET.get("page"))
+    return render(request, "reports/report_list.html", {"page": page})
+
+
+def report_create(request):
+    user = request.user
+    _require_detail(user)
+    try:
+        rounds = (
+            list(reversed(figures_module._ordered_rounds(None)))
+            if figures_module.tracking()
+            else []
+        )
+    except NoData:
+        rounds = []
+    governorates = access.governorates_in_scope(user)
+    form = NewReportForm(
+        request.POST or None,
+        rounds=rounds,
+        governorates=governorates,
+        initial={
+            "language": request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("ar", "en") else "ar"
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.create_report(
+                user,
+                round_code=form.cleaned_data["round_code"],
+                governorates=list(form.cleaned_data["governorates"]),
+                language=form.cleaned_data["language"],
+                title=form.cleaned_data["title"],
+            )
+        except PermissionDenied:
+            form.add_error(
+                "governorates",
+                _(
+                    "Choose governorates of your own; only national users "
+                    "report on the whole country."
+                ),
+            )
+        except (NoData, ValidationError) as exc:
+            form.add_error(None, str(exc) if isinstance(exc, NoData) else "; ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Draft created. Write the narrative, preview, then publish.")
+            )
+            return redirect("reports:report-edit", report.pk)
+    return render(request, "reports/report_create.html", {"form": form, "rounds": rounds})
+
+
+def report_edit(request, pk):
+    user = request.user
+    report = get_object_or_404(queries.reports_for(user).prefetch_related("governorates"), pk=pk)
+    form = NarrativeForm(request.POST or None, instance=Report.objects.get(pk=report.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_report(
+                user, report, **{k: form.cleaned_data[k] for k in form.Meta.fields}
+            )
+        except ValidationError as exc:
+            form.add_error(None, "; ".join(exc.messages))
+        else:
+            messages.success(request, _("Saved."))
+            if request.POST.get("then") == "preview":
+                return redirect("reports:report-preview", report.pk)
+            return redirect("reports:report-edit", report.pk)
+    publications = report.publications.defer("content").order_by("-version")
+    return render(
+        request,
+        "reports/report_edit.html",
+        {
+            "report": report,
+            "form": form,
+            "publications": publications,
+        },
+    )
+
+
+def report_preview(request, pk):
+    report = get_object_or_404(queries.reports_for(request.user), pk=pk)
+    try:
+        rendered = services.render(report, for_pdf=False)
+    except NoData as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:report-edit", report.pk)
+    return render(
+        request, "reports/report_preview.html", {"report": report, "document": rendered.html}
+    )
+
+
+def report_preview_pdf(request, pk):
+    report = get_object_or_404(queries.reports_for(request.user), pk=pk)
+    try:
+        rendered = services.render(report, for_pdf=True)
+    except NoData as exc:
+        raise Http404(str(exc)) from None
+    pdf = rendering.render_pdf(rendered.html)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="draft-{report.pk}.pdf"'
+    return response
+
+
+@require_POST
+def report_publish(request, pk):
+    report = get_object_or_404(queries.reports_for(request.user), pk=pk)
+    try:
+        publication = services.publish_report(request.user, report)
+    except NoData as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:report-edit", report.pk)
+    messages.success(
+        request,
+        _("Published as version %(version)d: partners find it in the library.")
+        % {"version": publication.version},
+    )
+    return redirect("reports:publication-detail", publication.pk)
+
+
+def library(request):
+    user = request.user
+    from amina.needs.models import Sector
+
+    form = LibraryFilter(
+        request.GET or None,
+        governorates=access.governorates_in_scope(user),
+        sectors=Sector.objects.all(),
+        kinds=Publication.Kind.choices,
+    )
+    qs = queries.publications_for(user).prefetch_related(
+        Prefetch("governorates", queryset=Governorate.objects.only("pcode", "name_en", "name_ar")),
+        "sectors",
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["governorate"]:
+            qs = qs.filter(governorates=data["governorate"])
+        if data["sector"]:
+            qs = qs.filter(sectors=data["sector"])
+        if data["kind"]:
+            qs = qs.filter(kind=data["kind"])
+        if data["since"]:
+            qs = qs.filter(date__gte=data["since"])
+        if data["until"]:
+            qs = qs.filter(date__lte=data["until"])
+    page = Paginator(qs.distinct(), 25).get_page(request.GET.get("page"))
+    return render(request, "reports/library.html", {"form": form, "page": page})
+
+
+def publication_detail(request, pk):
+    publication = get_object_or_404(queries.publications_for(request.user), pk=pk)
+    versions = (
+        queries.publications_for(request.user)
+        .filter(
+            report=publication.report,
+            kind=publication.kind,
+            **({} if publication.report_id else {"title": publication.title}),
+        )
+        .order_by("-version")
+    )
+    return render(
+        request,
+        "reports/publication_detail.html",
+        {"publication": publication, "versions": versions},
+    )
+
+
+def publication_download(request, pk):
+    publication = get_object_or_404(queries.publications_for(request.user).defer(None), pk=pk)
+    response = HttpResponse(bytes(publication.content), content_type=publication.content_type)
+    disposition = "inline" if publication.content_type == "application/pdf" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{publication.filename}"'
+    return response
+
+
+def _dataset_scope(user, dataset) -> list[int] | None:
+    if dataset.detail and not access.sees_detail(user):
+        raise PermissionDenied
+    return None if access.has_national_scope(user) else sorted(access.governorate_ids(user))
+
+
+def datasets(request):
+    user = request.user
+    shown = [
+        d for d in datasets_module.DATASETS.values() if not d.detail or access.sees_detail(user)
+    ]
+    return render(
+        request,
+        "reports/datasets.html",
+        {
+            "datasets": shown,
+            "formats": ("hxl", "csv", "xlsx"),
+            "available": datasets_module.available(),
+            "can_publish": access.has_national_scope(user) and access.sees_detail(user),
+            "threshold": disclosure.threshold(),
+        },
+    )
+
+
+def dataset_download(request, name, fmt):
+    dataset = datasets_module.DATASETS.get(name)
+    if dataset is None or fmt not in FORMATS or fmt == "geojson":
+        raise Http404
+    scope = _dataset_scope(request.user, dataset)
+    try:
+        content = datasets_module.render(name, fmt, scope)
+    except datasets_module.Unavailable as exc:
+        raise Http404(str(exc)) from None
+    return file_response(content, fmt, name)
+
+
+@require_POST
+def dataset_publish(request, name, fmt):
+    user = request.user
+    dataset = datasets_module.DATASETS.get(name)
+    if dataset is None or fmt not in ("hxl", "csv", "xlsx"):
+        raise Http404
+    if not (access.has_national_scope(user) and access.sees_detail(user)):
+        raise PermissionDenied
+    try:
+        content = datasets_module.render(name, fmt, None)
+    except datasets_module.Unavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:datasets")
+    from amina.core.exports import CONTENT_TYPES, EXTENSIONS
+
+    publication = services.publish_file(
+        user,
+        kind=Publication.Kind.EXPORT,
+        title=f"{dataset.title} ({fmt.upper()})",
+        content=content,
+        filename=f"{name}{'-hxl' if fmt == 'hxl' else ''}.{EXTENSIONS[fmt]}",
+        content_type=CONTENT_TYPES[fmt].split(";")[0],
+        governorates=[],
+        date=timezone.localdate(),
+        summary=str(dataset.description),
+    )
+    messages.success(request, _("Published to the library."))
+    return redirect("reports:publication-detail", publication.pk)
+
+
+def schedule_list(request):
+    user = request.user
+    _require_detail(user)
+    form = ScheduleForm(request.POST or None, governorates=access.governorates_in_scope(user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_schedule(
+                user,
+                title=form.cleaned_data["title"],
+                governorates=list(form.cleaned_data["governorates"]),
+                recipients=form.cleaned_data["recipients"],
+                frequency=form.cleaned_data["frequency"],
+                language=form.cleaned_data["language"],
+            )
+        except PermissionDenied:
+            form.add_error(
+                "governorates",
+                _(
+                    "Choose governorates of your own; only national users "
+                    "report on the whole country."
+                ),
+            )
+        except ValidationError as exc:
+            form.add_error("recipients", "; ".join(exc.messages))
+        else:
+            messages.success(request, _("Schedule saved."))
+            return redirect("reports:schedules")
+    schedules = queries.schedules_for(user).prefetch_related("governorates")
+    return render(request, "reports/schedules.html", {"form": form, "schedules": schedules})
+
+
+@require_POST
+def schedule_toggle(request, pk):
+    schedule = get_object_or_404(queries.schedules_for(request.user), pk=pk)
+    services.set_schedule_active(request.user, schedule, not schedule.active)
+    return redirect("reports:schedules")

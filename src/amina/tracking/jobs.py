@@ -1,0 +1,79 @@
+"""Background jobs of displacement tracking: committing an uploaded DTM master list."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from amina.core import tabular
+from amina.jobs.services import JobError, handler
+
+KIND = "tracking-dtm-import"
+
+
+def _failure(report: tabular.Report) -> str:
+    """The first line says why; the following lines list every error by row and column."""
+    errors = report.errors
+    lines = [f"{len(errors)} error{'s' if len(errors) != 1 else ''}: {report.summary(3)}"]
+    lines += [str(p) for p in errors[:200]]
+    if len(errors) > 200:
+        lines.append(f"… and {len(errors) - 200} more")
+    return "\n".join(lines)
+
+
+@handler(KIND)
+def import_dtm(job, progress) -> dict:
+    """Parameters: ``path`` (command line) or ``upload`` (a DtmUpload id, from the UI),
+    ``round``, ``date``, ``kind``, ``multiplier``, ``camp_multiplier``."""
+    from amina.tracking.models import DtmUpload
+    from amina.tracking.services.dtm import import_dtm_file
+
+    params = job.parameters
+    upload = None
+    if params.get("upload"):
+        upload = DtmUpload.objects.filter(pk=params["upload"]).first()
+        if upload is None or not upload.file:
+            raise JobError("the uploaded file is no longer available; upload it again")
+        source, filename = Path(upload.file.path), upload.filename
+    else:
+        source, filename = Path(params["path"]), params.get("filename") or Path(params["path"]).name
+    day = datetime.date.fromisoformat(params["date"]) if params.get("date") else None
+    try:
+        summary = import_dtm_file(
+            job.created_by,
+            source,
+            round_code=params.get("round"),
+            round_date=day,
+            kind=params.get("kind") or "idps",
+            multiplier=Decimal(params["multiplier"]) if params.get("multiplier") else None,
+            camp_multiplier=Decimal(params["camp_multiplier"])
+            if params.get("camp_multiplier")
+            else None,
+            filename=filename,
+            progress=progress,
+        )
+    except tabular.ImportFailed as exc:
+        if upload is not None:
+            DtmUpload.objects.filter(pk=upload.pk).update(status=DtmUpload.Status.FAILED)
+        raise JobError(_failure(exc.report)) from None
+    except ValidationError as exc:
+        if upload is not None:
+            DtmUpload.objects.filter(pk=upload.pk).update(status=DtmUpload.Status.FAILED)
+        raise JobError("; ".join(exc.messages)) from None
+    if upload is not None:
+        # Committed: the stored file is no longer needed (the figures are in the database).
+        upload.file.delete(save=False)
+        DtmUpload.objects.filter(pk=upload.pk).update(status=DtmUpload.Status.COMMITTED, file="")
+    summary["next_url"] = reverse("tracking:round", args=[summary["round"]])
+    summary["unmatched_districts"] = (
+        ", ".join(
+            f"{u['district']} ({u['governorate']}, {u['rows']})"
+            for u in summary["unmatched_districts"]
+        )
+        or "—"
+    )
+    return summary

@@ -1,0 +1,1 @@
+"""Use cases of displacement tracking (every write goes through one of these)."""

@@ -1,0 +1,642 @@
+"""Importing DTM master lists (IDPs or returnees), CSV or XLSX, as DTM publishes them.
+
+Two steps, so that a person sees every problem before anything is written:
+``parse_dtm`` reads the file and reports every row's errors and warnings (unknown
+places with the gazetteer's suggestions); ``commit_dtm`` writes a clean parse in one
+transaction. Re-importing a round replaces that round's imported rows (no doubles).
+
+Decisions: a governorate that does not resolve is an error; a district that does not
+resolve (DTM has ~106 districts against the COD's 101) is a warning, and its location
+is kept under the governorate with ``needs_review``. Locations are matched by DTM's
+``Place id`` (stable across rounds), else by name in the governorate and district.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from amina.audit.services import record_bulk
+from amina.core import tabular
+from amina.core.arabic import to_western_digits
+from amina.geo.gazetteer import Gazetteer
+from amina.geo.models import Governorate, Location, PlaceAlias
+from amina.geo.names import code_key
+from amina.tracking.models import (
+    AssessmentOrigin,
+    AssessmentPeriod,
+    AssessmentShelter,
+    DisplacementPeriod,
+    LocationAssessment,
+    Round,
+    ShelterType,
+)
+from amina.tracking.services.bulk import bulk_insert
+
+SHEETS = ("DTM DATASET", "Master List", "Dataset")
+BASE_COLUMNS = [
+    tabular.Column(
+        "place_id",
+        (
+            "Place id",
+            "Place ID",
+            "Location ID",
+            "Location id",
+            "PlaceID",
+            "رقم الموقع",
+            "معرف الموقع",
+        ),
+    ),
+    tabular.Column("governorate", ("Governorate", "Governorate name", "المحافظة"), required=True),
+    tabular.Column("district", ("District", "District name", "القضاء")),
+    tabular.Column(
+        "name_en",
+        (
+            "Location name in English",
+            "Location Name",
+            "Location name",
+            "Location",
+            "Location name (English)",
+            "اسم الموقع بالانكليزية",
+            "اسم الموقع بالإنجليزية",
+        ),
+    ),
+    tabular.Column(
+        "name_ar",
+        (
+            "Location name in Arabic",
+            "Location name (Arabic)",
+            "اسم الموقع",
+            "اسم الموقع بالعربية",
+            "اسم الموقع بالعربي",
+        ),
+    ),
+    tabular.Column("latitude", ("Latitude", "Lat", "خط العرض")),
+    tabular.Column("longitude", ("Longitude", "Long", "Lon", "خط الطول")),
+    tabular.Column(
+        "families",
+        (
+            "Families",
+            "IDPs Families",
+            "IDP Families",
+            "Households",
+            "IDP Households",
+            "Returnee Families",
+            "Returnees Families",
+            "العوائل",
+            "عدد العوائل",
+            "الأسر",
+            "عدد الأسر",
+            "العوائل النازحة",
+        ),
+        required=True,
+    ),
+    tabular.Column(
+        "individuals",
+        (
+            "Individuals",
+            "IDPs Individuals",
+            "IDP Individuals",
+            "IDPs",
+            "Returnee Individuals",
+            "Returnees Individuals",
+            "Returnees",
+            "الأفراد",
+            "عدد الأفراد",
+            "الافراد",
+        ),
+    ),
+]
+
+
+@dataclass
+class DtmRow:
+    number: int
+    place_id: str
+    governorate_id: int
+    district_id: int | None
+    name_en: str
+    name_ar: str
+    lat: float | None
+    lon: float | None
+    families: int
+    individuals: int
+    origins: dict[int, int]
+    shelters: dict[int, int]
+    periods: dict[int, int]
+    location_id: int | None = None
+
+
+@dataclass
+class DtmParse:
+    """A parsed file: clean rows (only meaningful when the report has no error)."""
+
+    rows: list[DtmRow] = field(default_factory=list)
+    report: tabular.Report = field(default_factory=tabular.Report)
+    unmatched_districts: Counter = field(default_factory=Counter)
+    sheet: str | None = None
+    title_date: datetime.date | None = None
+
+    @property
+    def families(self) -> int:
+        return sum(r.families for r in self.rows)
+
+    @property
+    def individuals(self) -> int:
+        return sum(r.individuals for r in self.rows)
+
+    @property
+    def new_locations(self) -> int:
+        return sum(1 for r in self.rows if r.location_id is None)
+
+    def summary(self) -> dict:
+        """JSON for the preview page (no personal data: place names and numbers only)."""
+        return {
+            "rows": len(self.rows),
+            "families": self.families,
+            "individuals": self.individuals,
+            "new_locations": self.new_locations,
+            "errors": [p.as_dict() for p in self.report.errors[:2000]],
+            "warnings": [p.as_dict() for p in self.report.warnings[:2000]],
+            "error_count": len(self.report.errors),
+            "warning_count": len(self.report.warnings),
+            "unmatched_districts": [
+                {"governorate": g, "district": d, "rows": n}
+                for (g, d), n in sorted(self.unmatched_districts.items())
+            ],
+            "title_date": self.title_date.isoformat() if self.title_date else None,
+        }
+
+
+def group_columns() -> tuple[list[tabular.Column], dict, dict, dict]:
+    """Columns of the three breakdowns, named ``origin:<id>``, ``shelter:<id>``, ``period:<id>``."""
+    columns, origins, shelters, periods = [], {}, {}, {}
+    aliases: dict[int, list[str]] = {}
+    for gid, name in PlaceAlias.objects.filter(governorate__isnull=False).values_list(
+        "governorate_id", "name"
+    ):
+        aliases.setdefault(gid, []).append(name)
+    for gov in Governorate.objects.all():
+        name = f"origin:{gov.pk}"
+        origins[name] = gov.pk
+        columns.append(
+            tabular.Column(
+                name,
+                tuple(
+                    filter(None, (gov.name_dtm, gov.name_en, gov.name_ar, *aliases.get(gov.pk, ())))
+                ),
+            )
+        )
+    for shelter in ShelterType.objects.all():
+        name = f"shelter:{shelter.pk}"
+        shelters[name] = shelter.pk
+        columns.append(
+            tabular.Column(
+                name, tuple(filter(None, (shelter.dtm_column, shelter.name_en, shelter.name_ar)))
+            )
+        )
+    for period in DisplacementPeriod.objects.all():
+        name = f"period:{period.pk}"
+        periods[name] = period.pk
+        columns.append(
+            tabular.Column(
+                name, tuple(filter(None, (period.dtm_column, period.name_en, period.name_ar)))
+            )
+        )
+    return columns, origins, shelters, periods
+
+
+_TITLE_DATE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})|(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
+
+
+def date_in(text: str) -> datetime.date | None:
+    """A date written in a DTM title or file name ("Master List 2-2-2017", "2017-2-2")."""
+    match = _TITLE_DATE.search(to_western_digits(str(text or "")))
+    if not match:
+        return None
+    try:
+        if match.group(1):
+            return datetime.date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+        return datetime.date(int(match.group(4)), int(match.group(5)), int(match.group(6)))
+    except ValueError:
+        return None
+
+
+def _count(report, row, name, header) -> int | None:
+    """A breakdown cell: the common cases (empty, a plain number) without the general parser."""
+    raw = row.values.get(name, "")
+    if raw == "" or raw is None:
+        return None
+    if type(raw) is int and raw >= 0:
+        return raw
+    if type(raw) is str and raw.isascii() and raw.isdigit():
+        return int(raw)
+    return tabular.cell_int(report, row, name, header=header(name))
+
+
+def _place_id(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return to_western_digits(str(value)).strip()
+
+
+def parse_dtm(
+    source: str | Path | bytes,
+    *,
+    filename: str | None = None,
+    kind: str = Round.Kind.IDPS,
+    multiplier: Decimal | int = 6,
+    camp_multiplier: Decimal | int | None = None,
+    progress=None,
+) -> DtmParse:
+    """Read and check a master list; never writes. Raises ``tabular.ImportFailed`` only for
+    a file that is not a DTM table at all (its report has the one reason)."""
+    progress = progress or (lambda *a, **k: None)
+    result = DtmParse()
+    report = result.report
+    groups, origin_cols, shelter_cols, period_cols = group_columns()
+    try:
+        table = tabular.read_table(source, BASE_COLUMNS + groups, sheet=SHEETS, filename=filename)
+    except tabular.TableError as exc:
+        report.error(None, None, str(exc))
+        raise tabular.ImportFailed(report) from None
+    if not table.rows:
+        report.error(None, None, "the file has a header but no data rows")
+        raise tabular.ImportFailed(report)
+    result.sheet = table.sheet
+    if not any(c in table.mapping for c in ("place_id", "name_en", "name_ar")):
+        report.error(None, None, "missing required column 'Place id' or a location name column")
+        raise tabular.ImportFailed(report)
+    result.title_date = _title_date(source, filename)
+    camp_id = ShelterType.objects.filter(code="camp").values_list("pk", flat=True).first()
+    round_stub = Round(multiplier=Decimal(multiplier), camp_multiplier=camp_multiplier)
+    gazetteer = Gazetteer()
+    governorates: dict[str, object] = {}
+    districts: dict[tuple[int, str], object] = {}
+    seen: dict[object, int] = {}
+    header = table.mapping.get
+    total = len(table.rows)
+    progress(0, total, "checking rows")
+    for index, row in enumerate(table.rows, start=1):
+        errors_before = len(report.errors)
+        gov_text = str(row.values.get("governorate", "")).strip()
+        gov_res = governorates.get(gov_text)
+        if gov_res is None:
+            gov_res = governorates[gov_text] = gazetteer.governorate(gov_text)
+        if not gov_res.ok:
+            report.error(row.number, header("governorate"), gov_res.reason("governorate"))
+            continue
+        gov = gov_res.place
+        district_text = str(row.values.get("district", "")).strip()
+        district = None
+        if district_text:
+            key = (gov.pk, district_text)
+            if key not in districts:
+                districts[key] = gazetteer.district(district_text, gov)
+            res = districts[key]
+            if res.ok:
+                district = res.place
+            else:
+                result.unmatched_districts[(gov.name_en, district_text)] += 1
+                report.warning(
+                    row.number,
+                    header("district"),
+                    res.reason("district") + f" in {gov.name_en}: the location is kept "
+                    "under the governorate and listed for review",
+                )
+        place_id = _place_id(row.values.get("place_id", ""))
+        name_en = str(row.values.get("name_en", "")).strip()
+        name_ar = str(row.values.get("name_ar", "")).strip()
+        if not (place_id or name_en or name_ar):
+            report.error(
+                row.number,
+                header("place_id") or header("name_en"),
+                "the row has neither a place id nor a location name",
+            )
+            continue
+        location_id = None
+        if place_id:
+            ids = gazetteer.locations.by_code.get(code_key(place_id), set())
+            location_id = next(iter(ids)) if len(ids) == 1 else None
+        else:
+            for text in (name_en, name_ar):
+                if text and location_id is None:
+                    res = gazetteer.location(text, gov, district)
+                    location_id = res.place.pk if res.ok else None
+        if location_id is not None:
+            parent_gov = gazetteer._location_parent[location_id][0]
+            if parent_gov != gov.pk:
+                report.error(
+                    row.number,
+                    header("governorate"),
+                    f"place {place_id or name_en!r} is recorded in another governorate "
+                    f"than {gov_text!r}; correct the file or the location first",
+                )
+                continue
+        identity = location_id or place_id or (gov.pk, name_en or name_ar)
+        if identity in seen:
+            report.error(
+                row.number,
+                header("place_id") or header("name_en"),
+                f"the same location is already on row {seen[identity]}",
+            )
+            continue
+        seen[identity] = row.number
+        lat = tabular.cell_float(
+            report, row, "latitude", header=header("latitude"), minimum=-90, maximum=90
+        )
+        lon = tabular.cell_float(
+            report, row, "longitude", header=header("longitude"), minimum=-180, maximum=180
+        )
+        families = tabular.cell_int(
+            report, row, "families", required=True, header=header("families")
+        )
+        individuals = tabular.cell_int(report, row, "individuals", header=header("individuals"))
+        groups_values = []
+        for cols in (origin_cols, shelter_cols, period_cols):
+            values = {}
+            for name, pk in cols.items():
+                if name in table.mapping:
+                    n = _count(report, row, name, header)
+                    if n:
+                        values[pk] = n
+            groups_values.append(values)
+        if len(report.errors) > errors_before or families is None:
+            continue
+        origins, shelters, periods = groups_values
+        if individuals is None:
+            individuals = round_stub.individuals_for(families, shelters.get(camp_id, 0))
+        if individuals < families:
+            report.error(
+                row.number,
+                header("individuals"),
+                f"{individuals} individuals are fewer than {families} families",
+            )
+            continue
+        if families >= 5 and individuals > 15 * families:
+            report.warning(
+                row.number,
+                header("individuals"),
+                f"a mean family size of {individuals / families:.1f} is unusual",
+            )
+        for label, values in (
+            ("governorate of origin", origins),
+            ("shelter type", shelters),
+            ("period", periods),
+        ):
+            if values and sum(values.values()) != families:
+                report.error(
+                    row.number,
+                    header("families"),
+                    f"the breakdown by {label} adds up to {sum(values.values())}, "
+                    f"not the {families} families",
+                )
+        if len(report.errors) > errors_before:
+            continue
+        if location_id is None:
+            report.warning(
+                row.number,
+                header("place_id") or header("name_en"),
+                f"new location {name_en or name_ar!r} will be created in {gov.name_en}",
+            )
+        result.rows.append(
+            DtmRow(
+                number=row.number,
+                place_id=place_id,
+                governorate_id=gov.pk,
+                district_id=district.pk if district else None,
+                name_en=name_en or name_ar,
+                name_ar=name_ar,
+                lat=lat,
+                lon=lon,
+                families=families,
+                individuals=individuals,
+                origins=origins,
+                shelters=shelters,
+                periods=periods,
+                location_id=location_id,
+            )
+        )
+        if index % 500 == 0:
+            progress(index, total, "checking rows")
+    progress(total, total, "checked")
+    return result
+
+
+def _title_date(source, filename) -> datetime.date | None:
+    """The list's date from its title cell (XLSX) or its file name, if it says one."""
+    name = filename or (Path(source).name if isinstance(source, str | Path) else "")
+    if (
+        isinstance(source, str | Path)
+        and Path(source).suffix.lower() == ".xlsx"
+        or (isinstance(source, bytes) and tabular.is_xlsx(source))
+    ):
+        raw_bytes = source if isinstance(source, bytes) else Path(source).read_bytes()
+        for cell in _xlsx_title_cells(raw_bytes):
+            if (found := date_in(cell)) is not None:
+                return found
+    return date_in(name)
+
+
+def _xlsx_title_cells(data: bytes) -> list:
+    """The cells of the first three rows of the DTM sheet (the title), read cheaply."""
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        return []
+    try:
+        by_key = {tabular.header_key(n): n for n in workbook.sheetnames}
+        name = next((by_key[tabular.header_key(s)] for s in SHEETS
+                     if tabular.header_key(s) in by_key), workbook.sheetnames[0])
+        return [c for row in workbook[name].iter_rows(max_row=3, values_only=True)
+                for c in row if c]
+    finally:
+        workbook.close()
+
+
+def round_code_from(filename: str) -> str | None:
+    """``R64`` from "Round64_Master_List…", ``R21`` from "dtm-master-list-round21.csv"."""
+    match = re.search(r"round[\s_-]*(\d+)", filename, re.IGNORECASE)
+    return f"R{int(match.group(1))}" if match else None
+
+
+@transaction.atomic
+def commit_dtm(
+    user,
+    parsed: DtmParse,
+    *,
+    round_code: str,
+    round_date: datetime.date | None,
+    kind: str = Round.Kind.IDPS,
+    multiplier: Decimal | int | None = None,
+    camp_multiplier: Decimal | int | None = None,
+    filename: str = "",
+    progress=None,
+) -> dict:
+    """Write a clean parse as round ``round_code`` (created if new), replacing the round's
+    previously imported rows. All or nothing; one audit row."""
+    progress = progress or (lambda *a, **k: None)
+    if not parsed.report.ok:
+        raise tabular.ImportFailed(parsed.report)
+    round_ = Round.objects.select_for_update().filter(code=round_code).first()
+    if round_ is None:
+        day = round_date or parsed.title_date
+        if day is None:
+            raise ValidationError(f"round {round_code} does not exist yet: give its date")
+        round_ = Round.objects.create(
+            code=round_code,
+            date=day,
+            kind=kind,
+            multiplier=multiplier or 6,
+            camp_multiplier=camp_multiplier,
+        )
+        created_round = True
+    else:
+        created_round = False
+        if round_.kind != kind:
+            raise ValidationError(f"round {round_code} is a {round_.kind} round, not {kind}")
+    returnees = kind == Round.Kind.RETURNEES
+    total = len(parsed.rows)
+    progress(0, total, "creating locations")
+    new_rows = [r for r in parsed.rows if r.location_id is None]
+    camp_id = ShelterType.objects.filter(code="camp").values_list("pk", flat=True).first()
+    new_locations = [
+        Location(
+            name_en=r.name_en[:120],
+            name_ar=r.name_ar[:120],
+            governorate_id=r.governorate_id,
+            district_id=r.district_id,
+            centroid_lat=r.lat,
+            centroid_lon=r.lon,
+            dtm_place_id=r.place_id or None,
+            needs_review=r.district_id is None,
+            kind=Location.Kind.CAMP
+            if r.shelters and set(r.shelters) == {camp_id}
+            else Location.Kind.VILLAGE,
+        )
+        for r in new_rows
+    ]
+    bulk_insert(Location, new_locations, need_ids=True)
+    for r, loc in zip(new_rows, new_locations, strict=True):
+        r.location_id = loc.pk
+    location_ids = [r.location_id for r in parsed.rows]
+    progress(0, total, "replacing the round's rows")
+    existing = LocationAssessment.objects.filter(round=round_)
+    stale = existing.filter(location_id__in=location_ids) | existing.filter(
+        source=LocationAssessment.Source.IMPORT
+    )
+    stale_ids = list(stale.values_list("pk", flat=True))
+    replaced = len(stale_ids)
+    for chunk in tabular.iter_chunks(stale_ids, 5000):
+        AssessmentOrigin.objects.filter(assessment_id__in=chunk)._raw_delete("default")
+        AssessmentShelter.objects.filter(assessment_id__in=chunk)._raw_delete("default")
+        AssessmentPeriod.objects.filter(assessment_id__in=chunk)._raw_delete("default")
+        LocationAssessment.objects.filter(pk__in=chunk)._raw_delete("default")
+    actor = user if user is not None and user.pk else None
+    done = 0
+    for chunk in tabular.iter_chunks(parsed.rows, 5000):
+        assessments = [
+            LocationAssessment(
+                round=round_,
+                location_id=r.location_id,
+                date=round_.date,
+                families=0 if returnees else r.families,
+                individuals=0 if returnees else r.individuals,
+                returnee_families=r.families if returnees else 0,
+                returnee_individuals=r.individuals if returnees else 0,
+                source=LocationAssessment.Source.IMPORT,
+                created_by=actor,
+            )
+            for r in chunk
+        ]
+        bulk_insert(LocationAssessment, assessments, need_ids=True)
+        origins, shelters, periods = [], [], []
+        for r, a in zip(chunk, assessments, strict=True):
+            origins += [
+                AssessmentOrigin(assessment_id=a.pk, governorate_id=g, families=n)
+                for g, n in r.origins.items()
+            ]
+            shelters += [
+                AssessmentShelter(assessment_id=a.pk, shelter_type_id=s, families=n)
+                for s, n in r.shelters.items()
+            ]
+            periods += [
+                AssessmentPeriod(assessment_id=a.pk, period_id=p, families=n)
+                for p, n in r.periods.items()
+            ]
+        bulk_insert(AssessmentOrigin, origins)
+        bulk_insert(AssessmentShelter, shelters)
+        bulk_insert(AssessmentPeriod, periods)
+        done += len(chunk)
+        progress(done, total, "writing rows")
+    summary = {
+        "round": round_.code,
+        "rows": total,
+        "families": parsed.families,
+        "individuals": parsed.individuals,
+        "new_locations": len(new_locations),
+        "replaced": replaced,
+        "needs_review": sum(1 for r in parsed.rows if r.district_id is None),
+        "warnings": len(parsed.report.warnings),
+        "round_created": created_round,
+    }
+    record_bulk(
+        user,
+        LocationAssessment,
+        "import",
+        summary,
+        f"DTM {kind} master list {filename} → round {round_.code}"[:200],
+    )
+    return summary
+
+
+def import_dtm_file(
+    user,
+    source: str | Path | bytes,
+    *,
+    round_code: str | None = None,
+    round_date: datetime.date | None = None,
+    kind: str = Round.Kind.IDPS,
+    multiplier: Decimal | int | None = None,
+    camp_multiplier: Decimal | int | None = None,
+    filename: str | None = None,
+    progress=None,
+) -> dict:
+    """Parse and commit in one call (the command line and tests); raises on any error."""
+    name = filename or (Path(source).name if isinstance(source, str | Path) else "upload")
+    code = round_code or round_code_from(name)
+    if not code:
+        raise ValidationError("give the round's code (--round): the file name does not say it")
+    existing = Round.objects.filter(code=code).first()
+    mult = multiplier or (existing.multiplier if existing else 6)
+    camp = camp_multiplier or (existing.camp_multiplier if existing else None)
+    parsed = parse_dtm(
+        source, filename=name, kind=kind, multiplier=mult, camp_multiplier=camp, progress=progress
+    )
+    if not parsed.report.ok:
+        raise tabular.ImportFailed(parsed.report)
+    summary = commit_dtm(
+        user,
+        parsed,
+        round_code=code,
+        round_date=round_date,
+        kind=kind,
+        multiplier=mult,
+        camp_multiplier=camp,
+        filename=name,
+        progress=progress,
+    )
+    summary["unmatched_districts"] = parsed.summary()["unmatched_districts"]
+    return summary

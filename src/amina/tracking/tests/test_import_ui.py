@@ -1,0 +1,81 @@
+"""Importing in the UI: preview lists every problem, commit runs as a job with progress."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from amina.jobs.models import Job
+from amina.jobs.services import execute
+from amina.tracking import queries
+from amina.tracking.models import DtmUpload
+from amina.tracking.tests.conftest import DATA, counts
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def upload(client, user, name, content, **fields):
+    client.force_login(user)
+    return client.post(reverse("tracking:import"), {
+        "file": SimpleUploadedFile(name, content), "kind": "idps", **fields})
+
+
+def test_a_clean_file_is_previewed_then_imported_by_a_job(client, national_user,
+                                                          tracking_reference,
+                                                          django_capture_on_commit_callbacks):
+    response = upload(client, national_user, "dtm-master-list-round21.xlsx",
+                      (DATA / "dtm-master-list-round21.xlsx").read_bytes(),
+                      round_date="2015-05-21")
+    record = DtmUpload.objects.get()
+    assert response.url == reverse("tracking:import-preview", args=[record.pk])
+    assert record.file and record.file.path.startswith(str(record.file.storage.location))
+    page = client.get(response.url).content.decode()
+    assert "600 locations" in page and 'data-testid="commit-import"' in page
+    assert counts()["LocationAssessment"] == 0, "a preview writes nothing"
+    with django_capture_on_commit_callbacks(execute=False):
+        response = client.post(reverse("tracking:import-commit", args=[record.pk]))
+    job = Job.objects.get()
+    assert response.url == reverse("jobs:detail", args=[job.pk])
+    job = execute(job)
+    assert job.status == "succeeded", job.error
+    assert job.result["next_url"] == reverse("tracking:round", args=["R21"])
+    assert job.done == job.total == 600
+    assert queries.national_total("R21").locations == 600
+    record.refresh_from_db()
+    assert record.status == "committed" and not record.file, "the stored file is removed"
+
+
+def test_a_bad_file_lists_every_row_error_and_cannot_be_committed(client, national_user,
+                                                                  tracking_reference):
+    rows = (DATA / "dtm-master-list-round21.csv").read_text(encoding="utf-8").splitlines()
+    rows[2] = rows[2].replace(",Dahuk,", ",Atlantis,", 1)
+    rows[5] = rows[5].replace(",168,", ",-168,", 1)
+    response = upload(client, national_user, "r21.csv", "\n".join(rows).encode(),
+                      round_code="R21", round_date="2015-05-21")
+    page = client.get(response.url).content.decode()
+    assert "2 errors" in page
+    assert "unknown governorate &#x27;Atlantis&#x27;" in page
+    assert "-168 is below 0" in page
+    assert 'data-testid="commit-import"' not in page
+    record = DtmUpload.objects.get()
+    client.post(reverse("tracking:import-commit", args=[record.pk]))
+    assert not Job.objects.exists() and counts()["LocationAssessment"] == 0
+
+
+def test_unmatched_districts_are_listed_for_review(client, national_user, tracking_reference):
+    content = b"Place id,Governorate,District,Location name in English,Families\n" \
+              b"1,Baghdad,Tarmia,Hay A,5\n"
+    response = upload(client, national_user, "x.csv", content, round_code="R3",
+                      round_date="2015-01-01")
+    page = client.get(response.url).content.decode()
+    assert "Tarmia (Baghdad): 1" in page
+
+
+def test_only_data_managers_may_import(client, officer_a, field_a, partner):
+    for user in (officer_a, field_a, partner):
+        client.force_login(user)
+        assert client.get(reverse("tracking:import")).status_code == 403
