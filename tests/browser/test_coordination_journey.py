@@ -10,8 +10,9 @@ from tests.browser.conftest import ARTIFACTS, login
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_coordinator_runs_a_training_and_downloads_a_certificate(browser_page, live_server,
-                                                                    reference_geography):
+def test_a_coordinator_runs_a_training_and_downloads_a_certificate(
+    browser_page, live_server, reference_geography
+):
     from pypdf import PdfReader
 
     from amina.accounts.models import Organisation
@@ -19,10 +20,12 @@ def test_a_coordinator_runs_a_training_and_downloads_a_certificate(browser_page,
     from amina.geo.models import Governorate
 
     najaf = Governorate.objects.get(pcode="IQG04")
-    iom = Organisation.objects.create(name_en="International Organization for Migration",
-                                      acronym="IOM", kind="iom")
-    momd = Organisation.objects.create(name_en="Ministry of Migration and Displacement",
-                                       acronym="MoMD", kind="ministry")
+    iom = Organisation.objects.create(
+        name_en="International Organization for Migration", acronym="IOM", kind="iom"
+    )
+    momd = Organisation.objects.create(
+        name_en="Ministry of Migration and Displacement", acronym="MoMD", kind="ministry"
+    )
     make_user("coordinator", "governorate", [najaf], personal_data=True)
     page = browser_page
 

@@ -9,6 +9,11 @@ from conftest import PASSWORD
 
 from .conftest import ARTIFACTS, login
 
+# Elements sticking out of a 390 px screen, to name the culprit when the page overflows.
+WIDE_ELEMENTS = """Array.from(document.querySelectorAll("body *"))
+  .filter(e => { const r = e.getBoundingClientRect(); return r.right > 391 || r.left < -1; })
+  .slice(0, 8).map(e => e.tagName + "#" + e.id + "." + e.className)"""
+
 
 @pytest.mark.phone
 @pytest.mark.django_db(transaction=True)
@@ -39,7 +44,7 @@ def test_a_field_user_records_an_assessment_in_arabic_and_sees_it_on_the_heat_ta
     page.select_option("#id_priority_2", str(health.pk))
     # The page fits a phone: nothing wider than the screen.
     width = page.evaluate("document.documentElement.scrollWidth")
-    wide = page.evaluate("""Array.from(document.querySelectorAll("body *")).filter(e => { const r = e.getBoundingClientRect(); return r.right > 391 || r.left < -1; }).slice(0, 8).map(e => e.tagName + "." + e.className + "#" + e.id + " " + Math.round(e.getBoundingClientRect().left) + ".." + Math.round(e.getBoundingClientRect().right))""")
+    wide = page.evaluate(WIDE_ELEMENTS)
     assert width <= 392, (width, wide)
     page.screenshot(path=str(ARTIFACTS / "needs-form-ar-phone.png"), full_page=True)
     page.click("[data-testid=save-assessment]")

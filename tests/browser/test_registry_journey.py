@@ -10,7 +10,8 @@ from tests.browser.conftest import login
 @pytest.mark.phone
 @pytest.mark.django_db(transaction=True)
 def test_registering_a_household_in_arabic_shows_the_duplicate_warning(
-        browser_page, live_server, reference_geography):
+    browser_page, live_server, reference_geography
+):
     import datetime
 
     from amina.geo.models import Governorate, Location
@@ -18,13 +19,28 @@ def test_registering_a_household_in_arabic_shows_the_duplicate_warning(
     from amina.registry.services import register_household
 
     gov = Governorate.objects.get(pcode="IQG04")
-    location = Location.objects.create(name_en="Hay Al-Nour 1", name_ar="حي النور 1",
-                                       governorate=gov, district=gov.districts.first())
+    location = Location.objects.create(
+        name_en="Hay Al-Nour 1",
+        name_ar="حي النور 1",
+        governorate=gov,
+        district=gov.districts.first(),
+    )
     user = make_user("field_team", "field", [gov], personal_data=True)
-    existing = register_household(user, {"location": location, "size": 4, "consent": True}, {
-        "first_name_ar": "أحمد", "father_name_ar": "خالد", "grandfather_name_ar": "محمود",
-        "family_name_ar": "العزاوي", "sex": "male", "birth_date": datetime.date(1970, 5, 1),
-        "phone": "07701234567", "document_number": "123456789012"}, [])
+    existing = register_household(
+        user,
+        {"location": location, "size": 4, "consent": True},
+        {
+            "first_name_ar": "أحمد",
+            "father_name_ar": "خالد",
+            "grandfather_name_ar": "محمود",
+            "family_name_ar": "العزاوي",
+            "sex": "male",
+            "birth_date": datetime.date(1970, 5, 1),
+            "phone": "07701234567",
+            "document_number": "123456789012",
+        },
+        [],
+    )
 
     page = browser_page
     login(page, live_server, "field_team", PASSWORD)

@@ -19,32 +19,60 @@ def scene(reference_geography, gov_a, location_a):
     erbil = Governorate.objects.get(pcode="IQG11")
     sender = make_user("wh_erbil", "logistics", [erbil])
     receiver = make_user("wh_najaf", "logistics", [gov_a], personal_data=True)
-    blanket = Item.objects.create(code="blanket", name_en="Blanket", name_ar="بطانية",
-                                  weight_kg=Decimal("2.5"), volume_m3=Decimal("0.01"))
-    kit = Item.objects.create(code="hygiene-kit", name_en="Hygiene kit", name_ar="عدة النظافة",
-                              unit="kit", is_kit=True, weight_kg=Decimal("12"),
-                              volume_m3=Decimal("0.05"))
-    main = Warehouse.objects.create(code="main-erbil", name_en="IOM Erbil main warehouse",
-                                    name_ar="مستودع أربيل الرئيسي", kind="main", governorate=erbil)
-    hub = Warehouse.objects.create(code="hub-najaf", name_en="Najaf hub", name_ar="مستودع النجف",
-                                   kind="hub", governorate=gov_a)
-    site = Warehouse.objects.create(code="site-najaf", name_en="Najaf site",
-                                    name_ar="موقع توزيع النجف", kind="site", governorate=gov_a,
-                                    location=location_a)
+    blanket = Item.objects.create(
+        code="blanket",
+        name_en="Blanket",
+        name_ar="بطانية",
+        weight_kg=Decimal("2.5"),
+        volume_m3=Decimal("0.01"),
+    )
+    kit = Item.objects.create(
+        code="hygiene-kit",
+        name_en="Hygiene kit",
+        name_ar="عدة النظافة",
+        unit="kit",
+        is_kit=True,
+        weight_kg=Decimal("12"),
+        volume_m3=Decimal("0.05"),
+    )
+    main = Warehouse.objects.create(
+        code="main-erbil",
+        name_en="IOM Erbil main warehouse",
+        name_ar="مستودع أربيل الرئيسي",
+        kind="main",
+        governorate=erbil,
+    )
+    hub = Warehouse.objects.create(
+        code="hub-najaf", name_en="Najaf hub", name_ar="مستودع النجف", kind="hub", governorate=gov_a
+    )
+    site = Warehouse.objects.create(
+        code="site-najaf",
+        name_en="Najaf site",
+        name_ar="موقع توزيع النجف",
+        kind="site",
+        governorate=gov_a,
+        location=location_a,
+    )
     record_receipt(sender, main, blanket, 500, donor="ECHO", reference="GRN-2015-001")
     record_receipt(receiver, site, kit, 10, donor="OFDA")
-    Household.objects.create(household_ref="NJF-000123", location=location_a, governorate=gov_a,
-                             size=6, vulnerability_score=80, consent=True)
-    plan = planning.create_plan(receiver, name="Najaf kits", site=site, item=kit,
-                                period="2015-winter")
+    Household.objects.create(
+        household_ref="NJF-000123",
+        location=location_a,
+        governorate=gov_a,
+        size=6,
+        vulnerability_score=80,
+        consent=True,
+    )
+    plan = planning.create_plan(
+        receiver, name="Najaf kits", site=site, item=kit, period="2015-winter"
+    )
     planning.optimise_plan(receiver, plan)
     planning.approve_plan(receiver, plan)
     return {"main": main, "hub": hub, "plan": plan, "blanket": blanket}
 
 
 @pytest.mark.django_db(transaction=True)
-def test_dispatch_receive_with_shortfall_and_distribute_in_arabic(browser_page, live_server,
-                                                                  scene):
+def test_dispatch_receive_with_shortfall_and_distribute_in_arabic(browser_page, live_server, scene):
     from amina.supply.models import Distribution, StockBalance
 
     page = browser_page

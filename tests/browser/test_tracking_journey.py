@@ -19,10 +19,15 @@ def setting(reference_geography, gov_a, field_a, officer_a, location_a):
 
     earlier = Round.objects.create(code="R21", date=datetime.date(2015, 5, 21))
     Round.objects.create(code="R22", date=datetime.date(2015, 6, 4))
-    other = location_a.__class__.objects.create(name_en="Hay Al-Amal 3", name_ar="حي الأمل 3",
-                                                governorate=gov_a, district=location_a.district)
-    LocationAssessment.objects.create(round=earlier, location=other, date=earlier.date,
-                                      families=50, individuals=300)
+    other = location_a.__class__.objects.create(
+        name_en="Hay Al-Amal 3",
+        name_ar="حي الأمل 3",
+        governorate=gov_a,
+        district=location_a.district,
+    )
+    LocationAssessment.objects.create(
+        round=earlier, location=other, date=earlier.date, families=50, individuals=300
+    )
     return location_a
 
 
@@ -33,7 +38,8 @@ def choose(page, select, text):
 
 @pytest.mark.phone
 def test_a_field_user_enters_an_assessment_in_arabic_and_the_officer_sees_it(
-        browser_page, live_server, setting):
+    browser_page, live_server, setting
+):
     page = browser_page
     login(page, live_server, "field_a", PASSWORD)
     page.click("[data-testid=lang-switch]")

@@ -141,7 +141,7 @@ class ActivityViewSet(
         )
 
 
-class TargetSerializer(serializers.Serializer):
+class TargetProgressSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="target.pk")
     sector = serializers.IntegerField(source="target.sector.code")
     governorate = serializers.CharField(source="target.governorate.pcode")
@@ -154,7 +154,7 @@ class TargetSerializer(serializers.Serializer):
     lagging = serializers.BooleanField()
 
 
-class PlanSerializer(serializers.ModelSerializer):
+class ResponsePlanSerializer(serializers.ModelSerializer):
     governorate = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
     objectives = serializers.SerializerMethodField()
 
@@ -162,15 +162,15 @@ class PlanSerializer(serializers.ModelSerializer):
         model = ResponsePlan
         fields = ["id", "title", "governorate", "start_date", "end_date", "objectives"]
 
-    def get_objectives(self, plan):
+    def get_objectives(self, plan) -> list[dict]:
         return [
             {"phase": o.phase.code, "sector": o.sector.code, "text": o.text}
             for o in plan.objectives.all()
         ]
 
 
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = PlanSerializer
+class ResponsePlanViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ResponsePlanSerializer
 
     def get_queryset(self):
         return (
@@ -182,7 +182,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True)
     def progress(self, request, pk=None):
         plan = self.get_object()
-        return Response(TargetSerializer(queries.plan_progress(plan), many=True).data)
+        return Response(TargetProgressSerializer(queries.plan_progress(plan), many=True).data)
 
 
 class ActionPointSerializer(serializers.ModelSerializer):
@@ -233,6 +233,7 @@ class ActionPointViewSet(viewsets.ReadOnlyModelViewSet):
     """Action points of the meetings one may read, and one's own wherever they are."""
 
     serializer_class = ActionPointSerializer
+    queryset = ActionPoint.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):
         from django.db.models import Q
@@ -332,6 +333,7 @@ class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
             .select_related("organiser", "governorate")
             .prefetch_related("sectors")
             .annotate(n_participants=Count("participants"))
+            .order_by("-start_date", "-pk")
         )
 
     @action(detail=False)
@@ -406,6 +408,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     """One's own notifications only; POST …/read/ marks them read."""
 
     serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):
         qs = Notification.objects.filter(recipient=self.request.user).select_related("governorate")
@@ -422,7 +425,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 router.register("coordination/activities", ActivityViewSet, basename="coordination-activity")
-router.register("coordination/plans", PlanViewSet, basename="coordination-plan")
+router.register("coordination/plans", ResponsePlanViewSet, basename="coordination-plan")
 router.register("coordination/meetings", MeetingViewSet, basename="coordination-meeting")
 router.register(
     "coordination/action-points", ActionPointViewSet, basename="coordination-action-point"

@@ -10,6 +10,5 @@ class CoordinationConfig(AppConfig):
         from amina.core import nav
 
         nav.add("coordination:activity-list", _("Coordination"), order=60)
-        nav.add("coordination:training-list", _("Trainings"), order=62)
         nav.add("coordination:notification-list", _("Notifications"), order=90)
         from amina.coordination import panels  # noqa: F401  (registers the home panel)

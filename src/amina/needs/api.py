@@ -4,7 +4,9 @@ MCOF reference (every authenticated user)."""
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
+from amina.accounts import access
 from amina.core.api import ScopedReadOnlyViewSet, router
+from amina.needs.exports import summary_rows
 from amina.needs.models import NeedsAssessment, Phase, PriorityNeed, Sector, SectorSeverity
 from amina.needs.queries import latest_assessments
 
@@ -165,3 +167,45 @@ router.register("needs/assessments", NeedsAssessmentViewSet, basename="needs-ass
 router.register("needs/severity", NeedsSeverityViewSet, basename="needs-severity")
 router.register("needs/sectors", MCOFSectorViewSet, basename="needs-sector")
 router.register("needs/phases", MCOFPhaseViewSet, basename="needs-phase")
+
+
+class NeedsSummarySerializer(serializers.Serializer):
+    governorate = serializers.CharField(source="governorate_pcode")
+    governorate_name_en = serializers.CharField(source="governorate")
+    sector = serializers.IntegerField(source="sector_code")
+    locations = serializers.IntegerField(help_text="locations whose latest assessment rated it")
+    severe = serializers.IntegerField(help_text="of which rated 4 or 5")
+    max_severity = serializers.IntegerField()
+    in_need = serializers.IntegerField(help_text="people in need (rule in the user guide)")
+
+
+class NeedsSummaryViewSet(viewsets.GenericViewSet):
+    """Per governorate and sector: locations assessed, with severe needs, highest severity
+    and people in need — the aggregate every role may read for its governorates,
+    partners included (``?governorate=PCODE``)."""
+
+    serializer_class = NeedsSummarySerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):  # aggregates are computed, not a queryset; for the schema only
+        return Sector.objects.none()
+
+    def list(self, request):
+        ids = access.governorate_ids(request.user)
+        if gov := request.query_params.get("governorate"):
+            ids = {
+                g
+                for g in ids
+                if g
+                in set(
+                    access.governorates_in_scope(request.user)
+                    .filter(pcode=gov)
+                    .values_list("pk", flat=True)
+                )
+            }
+        rows = summary_rows(ids)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+router.register("needs/summary", NeedsSummaryViewSet, basename="needs-summary")

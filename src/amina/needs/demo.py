@@ -45,8 +45,13 @@ def needs_assessments(ctx: DemoContext) -> dict:
     sectors = {s.code: s for s in Sector.objects.filter(code__in=SECTOR_WEIGHT)}
     during = Phase.objects.filter(code="during").first()
     locations = list(Location.objects.select_related("governorate").order_by("pk"))
-    chosen = [loc for loc in locations if ctx.rng.random() < 0.3]
-    figures = latest_figures([loc.pk for loc in chosen])
+    figures = latest_figures([loc.pk for loc in locations])
+    # Teams assess where displaced people are; places without figures only now and then.
+    chosen = [
+        loc
+        for loc in locations
+        if ctx.rng.random() < (0.35 if getattr(figures.get(loc.pk), "idp_individuals", 0) else 0.05)
+    ]
     today = timezone.localdate()
     assessments = []
     for loc in chosen:
@@ -70,10 +75,10 @@ def needs_assessments(ctx: DemoContext) -> dict:
     NeedsAssessment.objects.bulk_create(assessments, batch_size=500)
     severities, priorities = [], []
     for a in assessments:
-        pressure = GOVERNORATE_SHARES.get(a.location.governorate.pcode, 0.02) * 8
+        pressure = GOVERNORATE_SHARES.get(a.location.governorate.pcode, 0.02) * 5
         scores = {}
         for code, sector in sectors.items():
-            value = round(1.5 + SECTOR_WEIGHT[code] * 1.6 + pressure + ctx.rng.gauss(0, 0.8))
+            value = round(1.0 + SECTOR_WEIGHT[code] * 1.8 + pressure + ctx.rng.gauss(0, 0.7))
             scores[code] = max(1, min(5, value))
             severities.append(SectorSeverity(assessment=a, sector=sector, severity=scores[code]))
         ranked = sorted(scores, key=lambda c: (-scores[c] - ctx.rng.random(), c))[:3]

@@ -182,7 +182,9 @@ def _parse_row(
             )
         if any(p.sector == sector for p in priorities):
             report.error(
-                row.number, header(name), f"sector {sector.code} is already an earlier priority need"
+                row.number,
+                header(name),
+                f"sector {sector.code} is already an earlier priority need",
             )
         priorities.append(Priority(sector, str(row.values.get(f"{name}_text") or "")[:200]))
 

@@ -166,7 +166,7 @@ def assessment_list(request):
     user = request.user
     _require_detail(user)
     qs = access.scoped(user, NeedsAssessment).select_related(
-        "location__governorate", "assessed_by", "phase"
+        "location__governorate", "assessed_by", "phase", "submission"
     )
     if gov := request.GET.get("governorate"):
         qs = qs.filter(location__governorate__pcode=gov)

@@ -26,9 +26,21 @@ class MemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Member
-        fields = ["member_no", "is_head", "relationship", "name_ar", "name_latin", "sex",
-                  "birth_date", "birth_year", "document_type", "document_number", "phone",
-                  "disability", "chronic_illness"]
+        fields = [
+            "member_no",
+            "is_head",
+            "relationship",
+            "name_ar",
+            "name_latin",
+            "sex",
+            "birth_date",
+            "birth_year",
+            "document_type",
+            "document_number",
+            "phone",
+            "disability",
+            "chronic_illness",
+        ]
 
     def _show(self, value, kind):
         return value if self.context.get("personal") else queries.masked(value, kind)
@@ -46,8 +58,7 @@ class MemberSerializer(serializers.ModelSerializer):
         return self._show(m.phone, "phone")
 
     def get_birth_date(self, m):
-        return m.birth_date.isoformat() if self.context.get("personal") and m.birth_date \
-            else None
+        return m.birth_date.isoformat() if self.context.get("personal") and m.birth_date else None
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
@@ -60,19 +71,38 @@ class HouseholdSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Household
-        fields = ["id", "household_ref", "location", "governorate", "origin_governorate",
-                  "displacement_date", "shelter", "size", "status", "close_reason",
-                  "closed_at", "consent", "vulnerability_score", "vulnerability_reasons",
-                  "registration_date", "merged_into", "members"]
+        fields = [
+            "id",
+            "household_ref",
+            "location",
+            "governorate",
+            "origin_governorate",
+            "displacement_date",
+            "shelter",
+            "size",
+            "status",
+            "close_reason",
+            "closed_at",
+            "consent",
+            "vulnerability_score",
+            "vulnerability_reasons",
+            "registration_date",
+            "merged_into",
+            "members",
+        ]
 
 
 class HouseholdViewSet(ScopedReadOnlyViewSet):
     """Households in the caller's scope; names, documents and phones are masked without
     the personal-data permission, and every response showing them is logged."""
 
-    queryset = Household.objects.select_related(
-        "governorate", "origin_governorate", "shelter", "merged_into"
-    ).prefetch_related("members").order_by("pk")
+    queryset = (
+        Household.objects.select_related(
+            "governorate", "origin_governorate", "shelter", "merged_into"
+        )
+        .prefetch_related("members")
+        .order_by("pk")
+    )
     serializer_class = HouseholdSerializer
 
     def get_queryset(self):
@@ -81,13 +111,20 @@ class HouseholdViewSet(ScopedReadOnlyViewSet):
         if q:
             if not access.can_view_personal_data(self.request.user):
                 raise PermissionDenied("searching personal data needs the permission")
-            qs = queries.search(self.request.user, q).filter(pk__in=qs.values("pk")).order_by(
-                "pk").select_related("governorate").prefetch_related("members")
+            qs = (
+                queries.search(self.request.user, q)
+                .filter(pk__in=qs.values("pk"))
+                .order_by("pk")
+                .select_related("governorate")
+                .prefetch_related("members")
+            )
         return qs
 
     def get_serializer_context(self):
-        return {**super().get_serializer_context(),
-                "personal": access.can_view_personal_data(self.request.user)}
+        return {
+            **super().get_serializer_context(),
+            "personal": access.can_view_personal_data(self.request.user),
+        }
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
@@ -96,9 +133,14 @@ class HouseholdViewSet(ScopedReadOnlyViewSet):
             rows = data.get("results", [data] if "household_ref" in data else [])
             ids = [r["id"] for r in rows if isinstance(r, dict) and "id" in r]
             if ids:
-                log_access(request.user, Household, ids,
-                           "search" if request.query_params.get("q") else "view",
-                           purpose="API", channel="api")
+                log_access(
+                    request.user,
+                    Household,
+                    ids,
+                    "search" if request.query_params.get("q") else "view",
+                    purpose="API",
+                    channel="api",
+                )
         return response
 
 
@@ -108,8 +150,17 @@ class DuplicateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DuplicateCandidate
-        fields = ["id", "household_a", "household_b", "cluster", "probability", "agreeing",
-                  "disagreeing", "decision", "decided_at"]
+        fields = [
+            "id",
+            "household_a",
+            "household_b",
+            "cluster",
+            "probability",
+            "agreeing",
+            "disagreeing",
+            "decision",
+            "decided_at",
+        ]
 
 
 class DuplicateViewSet(ScopedReadOnlyViewSet):

@@ -30,8 +30,11 @@ def _value(value):
     return value
 
 
-def write(households: list[dict], members: list[dict],
-          progress: Callable[[int, int | None, str], None] | None = None) -> tuple[int, int]:
+def write(
+    households: list[dict],
+    members: list[dict],
+    progress: Callable[[int, int | None, str], None] | None = None,
+) -> tuple[int, int]:
     """Insert households (dicts keyed by column name) and members (the same, with
     ``household_ref`` instead of ``household_id``). Returns (households, members)."""
     progress = progress or (lambda *a: None)
@@ -51,12 +54,15 @@ def _write_copy(households, members, progress) -> tuple[int, int]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"CREATE TEMP TABLE stage_household ON COMMIT DROP AS "  # noqa: S608 (fixed names)
-            f"SELECT {', '.join(h_cols)} FROM registry_household WITH NO DATA")
+            f"SELECT {', '.join(h_cols)} FROM registry_household WITH NO DATA"
+        )
         cursor.execute(
             "CREATE TEMP TABLE stage_member ON COMMIT DROP AS SELECT "  # noqa: S608
-            "h.household_ref, " + ", ".join(f"m.{c}" for c in m_cols if c != "household_id")
+            "h.household_ref, "
+            + ", ".join(f"m.{c}" for c in m_cols if c != "household_id")
             + " FROM registry_member m JOIN registry_household h ON h.id = m.household_id "
-            "WITH NO DATA")
+            "WITH NO DATA"
+        )
         raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
         done = 0
         with raw.copy(f"COPY stage_household ({', '.join(h_cols)}) FROM STDIN") as copy:
@@ -74,12 +80,14 @@ def _write_copy(households, members, progress) -> tuple[int, int]:
         progress(done, total, "inserting")
         cursor.execute(
             f"INSERT INTO registry_household ({', '.join(h_cols)}) "  # noqa: S608
-            f"SELECT {', '.join(h_cols)} FROM stage_household")
+            f"SELECT {', '.join(h_cols)} FROM stage_household"
+        )
         n_households = cursor.rowcount
         cursor.execute(
             f"INSERT INTO registry_member ({', '.join(m_cols)}) SELECT "  # noqa: S608
             + ", ".join("h.id" if c == "household_id" else f"s.{c}" for c in m_cols)
-            + " FROM stage_member s JOIN registry_household h USING (household_ref)")
+            + " FROM stage_member s JOIN registry_household h USING (household_ref)"
+        )
         n_members = cursor.rowcount
         cursor.execute("DROP TABLE stage_household; DROP TABLE stage_member")
     return n_households, n_members
@@ -91,15 +99,16 @@ def _write_orm(households, members, progress) -> tuple[int, int]:
     ids: dict[str, int] = {}
     done = 0
     for start in range(0, len(households), BATCH):
-        chunk = households[start:start + BATCH]
+        chunk = households[start : start + BATCH]
         objs = Household.objects.bulk_create(
-            [Household(**{fields[k]: v for k, v in row.items() if k in fields}) for row in chunk])
+            [Household(**{fields[k]: v for k, v in row.items() if k in fields}) for row in chunk]
+        )
         ids.update({h.household_ref: h.pk for h in objs})
         done += len(chunk)
         progress(done, total, "households")
     m_fields = {f.column: f.attname for f in Member._meta.concrete_fields}
     for start in range(0, len(members), BATCH):
-        chunk = members[start:start + BATCH]
+        chunk = members[start : start + BATCH]
         objs = []
         for row in chunk:
             values = {m_fields[k]: v for k, v in row.items() if k in m_fields}

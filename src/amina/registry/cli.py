@@ -10,8 +10,9 @@ from amina.core.commands import SubCommand
 
 
 def _import_args(parser):
-    parser.add_argument("file", type=Path,
-                        help="XLSX (households + members sheets), CSV, or KoboToolbox/ODK export")
+    parser.add_argument(
+        "file", type=Path, help="XLSX (households + members sheets), CSV, or KoboToolbox/ODK export"
+    )
     parser.add_argument("--members", type=Path, help="the members CSV (with a households CSV)")
     parser.add_argument("--check", action="store_true", help="check only; write nothing")
 
@@ -20,9 +21,12 @@ def _import_run(options, stdout) -> str:
     from amina.jobs.models import Job
     from amina.jobs.services import run_inline
 
-    params = {"path": str(options["file"]), "filename": options["file"].name,
-              "members_path": str(options["members"]) if options.get("members") else "",
-              "dry_run": bool(options.get("check"))}
+    params = {
+        "path": str(options["file"]),
+        "filename": options["file"].name,
+        "members_path": str(options["members"]) if options.get("members") else "",
+        "dry_run": bool(options.get("check")),
+    }
     job = run_inline("registry-import", params, label=f"Import {options['file'].name}")
     if job.status != Job.Status.SUCCEEDED:
         raise CommandError(job.error)
@@ -49,17 +53,29 @@ def _households(options, stdout) -> bytes:
 
     if not options.get("purpose", "").strip():
         raise ValueError("exporting households needs --purpose (it is logged)")
-    return export_households(None, options["format"], purpose=options["purpose"],
-                             governorates=options["governorate"], channel="cli")
+    return export_households(
+        None,
+        options["format"],
+        purpose=options["purpose"],
+        governorates=options["governorate"],
+        channel="cli",
+    )
 
 
 IMPORTS = {
-    "households": SubCommand("a household registration file (CSV, XLSX, KoboToolbox/ODK)",
-                             _import_args, _import_run),
+    "households": SubCommand(
+        "a household registration file (CSV, XLSX, KoboToolbox/ODK)", _import_args, _import_run
+    ),
 }
 EXPORTS = {
-    "duplicates": SubCommand("probable duplicate households: each cluster's household_refs "
-                             "and probability", _no_args, _duplicates),
-    "households": SubCommand("households with their head (personal data: --purpose required, "
-                             "logged)", _no_args, _households),
+    "duplicates": SubCommand(
+        "probable duplicate households: each cluster's household_refs and probability",
+        _no_args,
+        _duplicates,
+    ),
+    "households": SubCommand(
+        "households with their head (personal data: --purpose required, logged)",
+        _no_args,
+        _households,
+    ),
 }

@@ -28,12 +28,30 @@ log = logging.getLogger(__name__)
 THRESHOLD = 0.9
 #: Comparisons and what a reviewer reads for each.
 FIELDS = {
-    "first": "first name", "father": "father's name", "grandfather": "grandfather's name",
-    "family": "family name", "birth": "date of birth", "phone": "phone",
-    "document": "document number", "sex": "sex", "governorate": "governorate",
+    "first": "first name",
+    "father": "father's name",
+    "grandfather": "grandfather's name",
+    "family": "family name",
+    "birth": "date of birth",
+    "phone": "phone",
+    "document": "document number",
+    "sex": "sex",
+    "governorate": "governorate",
 }
-COLUMNS = ["unique_id", "governorate_id", "first", "father", "grandfather", "family",
-           "latin", "birth_year", "birth_date", "phone", "document", "sex"]
+COLUMNS = [
+    "unique_id",
+    "governorate_id",
+    "first",
+    "father",
+    "grandfather",
+    "family",
+    "latin",
+    "birth_year",
+    "birth_date",
+    "phone",
+    "document",
+    "sex",
+]
 
 
 @dataclass
@@ -48,21 +66,49 @@ def load_heads(governorate_ids: list[int] | None = None):
     """The heads of open, unmerged households as a pyarrow table (one scan, streamed)."""
     import pyarrow as pa
 
-    qs = Member.objects.filter(is_head=True, household__status=Household.Status.OPEN,
-                               household__merged_into__isnull=True)
+    qs = Member.objects.filter(
+        is_head=True, household__status=Household.Status.OPEN, household__merged_into__isnull=True
+    )
     if governorate_ids:
         qs = qs.filter(household__governorate_id__in=governorate_ids)
-    values = qs.values_list("household_id", "household__governorate_id", "key_first",
-                            "key_father", "key_grandfather", "key_family", "key_latin",
-                            "birth_year", "birth_date", "key_phone", "key_document", "sex")
+    values = qs.values_list(
+        "household_id",
+        "household__governorate_id",
+        "key_first",
+        "key_father",
+        "key_grandfather",
+        "key_family",
+        "key_latin",
+        "birth_year",
+        "birth_date",
+        "key_phone",
+        "key_document",
+        "sex",
+    )
     columns: list[list] = [[] for _ in COLUMNS]
     for row in values.iterator(chunk_size=20_000):
         for index, value in enumerate(row):
             columns[index].append(value if value != "" else None)
-    types = [pa.int64(), pa.int64(), pa.string(), pa.string(), pa.string(), pa.string(),
-             pa.string(), pa.int32(), pa.date32(), pa.string(), pa.string(), pa.string()]
-    return pa.table({name: pa.array(col, type=typ)
-                     for name, col, typ in zip(COLUMNS, columns, types, strict=True)})
+    types = [
+        pa.int64(),
+        pa.int64(),
+        pa.string(),
+        pa.string(),
+        pa.string(),
+        pa.string(),
+        pa.string(),
+        pa.int32(),
+        pa.date32(),
+        pa.string(),
+        pa.string(),
+        pa.string(),
+    ]
+    return pa.table(
+        {
+            name: pa.array(col, type=typ)
+            for name, col, typ in zip(COLUMNS, columns, types, strict=True)
+        }
+    )
 
 
 def settings(threshold: float = THRESHOLD):
@@ -71,12 +117,15 @@ def settings(threshold: float = THRESHOLD):
     from splink import SettingsCreator, block_on
 
     def name_part(col: str) -> object:
-        return cl.CustomComparison(output_column_name=col, comparison_levels=[
-            cll.NullLevel(col),
-            cll.ExactMatchLevel(col).configure(tf_adjustment_column=col),
-            cll.JaroWinklerLevel(col, 0.9),
-            cll.ElseLevel(),
-        ])
+        return cl.CustomComparison(
+            output_column_name=col,
+            comparison_levels=[
+                cll.NullLevel(col),
+                cll.ExactMatchLevel(col).configure(tf_adjustment_column=col),
+                cll.JaroWinklerLevel(col, 0.9),
+                cll.ElseLevel(),
+            ],
+        )
 
     return SettingsCreator(
         link_type="dedupe_only",
@@ -84,37 +133,52 @@ def settings(threshold: float = THRESHOLD):
         comparisons=[
             name_part("first"),
             name_part("father"),
-            cl.CustomComparison(output_column_name="grandfather", comparison_levels=[
-                cll.NullLevel("grandfather"),
-                cll.ExactMatchLevel("grandfather"),
-                cll.JaroWinklerLevel("grandfather", 0.9),
-                cll.ElseLevel(),
-            ]),
+            cl.CustomComparison(
+                output_column_name="grandfather",
+                comparison_levels=[
+                    cll.NullLevel("grandfather"),
+                    cll.ExactMatchLevel("grandfather"),
+                    cll.JaroWinklerLevel("grandfather", 0.9),
+                    cll.ElseLevel(),
+                ],
+            ),
             name_part("family"),
-            cl.CustomComparison(output_column_name="birth", comparison_levels=[
-                cll.NullLevel("birth_year"),
-                cll.CustomLevel("birth_date_l = birth_date_r", "same date of birth"),
-                cll.ExactMatchLevel("birth_year"),
-                cll.AbsoluteDifferenceLevel("birth_year", 1),
-                cll.ElseLevel(),
-            ]),
-            cl.CustomComparison(output_column_name="phone", comparison_levels=[
-                cll.NullLevel("phone"),
-                cll.ExactMatchLevel("phone"),
-                cll.DamerauLevenshteinLevel("phone", 1),
-                cll.ElseLevel(),
-            ]),
-            cl.CustomComparison(output_column_name="document", comparison_levels=[
-                cll.NullLevel("document"),
-                cll.ExactMatchLevel("document"),
-                cll.ElseLevel(),
-            ]),
+            cl.CustomComparison(
+                output_column_name="birth",
+                comparison_levels=[
+                    cll.NullLevel("birth_year"),
+                    cll.CustomLevel("birth_date_l = birth_date_r", "same date of birth"),
+                    cll.ExactMatchLevel("birth_year"),
+                    cll.AbsoluteDifferenceLevel("birth_year", 1),
+                    cll.ElseLevel(),
+                ],
+            ),
+            cl.CustomComparison(
+                output_column_name="phone",
+                comparison_levels=[
+                    cll.NullLevel("phone"),
+                    cll.ExactMatchLevel("phone"),
+                    cll.DamerauLevenshteinLevel("phone", 1),
+                    cll.ElseLevel(),
+                ],
+            ),
+            cl.CustomComparison(
+                output_column_name="document",
+                comparison_levels=[
+                    cll.NullLevel("document"),
+                    cll.ExactMatchLevel("document"),
+                    cll.ElseLevel(),
+                ],
+            ),
             cl.ExactMatch("sex"),
-            cl.CustomComparison(output_column_name="governorate", comparison_levels=[
-                cll.NullLevel("governorate_id"),
-                cll.ExactMatchLevel("governorate_id"),
-                cll.ElseLevel(),
-            ]),
+            cl.CustomComparison(
+                output_column_name="governorate",
+                comparison_levels=[
+                    cll.NullLevel("governorate_id"),
+                    cll.ExactMatchLevel("governorate_id"),
+                    cll.ElseLevel(),
+                ],
+            ),
         ],
         blocking_rules_to_generate_predictions=[
             block_on("first", "family", "birth_year"),
@@ -130,9 +194,15 @@ def settings(threshold: float = THRESHOLD):
     )
 
 
-def find(governorate_ids: list[int] | None = None, *, threshold: float = THRESHOLD,
-         memory_limit: str | None = None, max_pairs: float = 2e6, progress=None,
-         seed: int = 42) -> Outcome:
+def find(
+    governorate_ids: list[int] | None = None,
+    *,
+    threshold: float = THRESHOLD,
+    memory_limit: str | None = None,
+    max_pairs: float = 2e6,
+    progress=None,
+    seed: int = 42,
+) -> Outcome:
     """Run the linkage over the registry (or some governorates); returns the pairs above
     ``threshold`` with their cluster and the fields that agree and disagree."""
     progress = progress or (lambda *a: None)
@@ -178,18 +248,23 @@ def _link(heads, threshold, memory_limit, max_pairs, progress, seed) -> list[dic
         # u needs many random pairs, but never more than the data has.
         pairs_available = heads_count * (heads_count - 1) / 2
         linker.training.estimate_u_using_random_sampling(
-            max_pairs=min(max_pairs, max(1e4, pairs_available / 4)), seed=seed)
+            max_pairs=min(max_pairs, max(1e4, pairs_available / 4)), seed=seed
+        )
         linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on("first", "family"), estimate_without_term_frequencies=True)
+            block_on("first", "family"), estimate_without_term_frequencies=True
+        )
         linker.training.estimate_parameters_using_expectation_maximisation(
-            block_on("phone"), estimate_without_term_frequencies=True)
+            block_on("phone"), estimate_without_term_frequencies=True
+        )
         log.info("dedupe: trained on %s records in %.1f s", heads_count, time.monotonic() - timer)
         progress(2, 5, "comparing records")
-        predictions = linker.inference.predict(threshold_match_probability=threshold,
-                                                 warning_mode="never")
+        predictions = linker.inference.predict(
+            threshold_match_probability=threshold, warning_mode="never"
+        )
         progress(3, 5, "clustering")
         clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
-            predictions, threshold_match_probability=threshold)
+            predictions, threshold_match_probability=threshold
+        )
         weights = ", ".join(f"mw_{name}" for name in FIELDS)
         pairs = con.execute(
             f"SELECT p.unique_id_l, p.unique_id_r, p.match_probability, {weights}, "  # noqa: S608
@@ -208,8 +283,16 @@ def _link(heads, threshold, memory_limit, max_pairs, progress, seed) -> list[dic
             if value:
                 (agreeing if value > 0 else disagreeing).append(name)
         number = cluster_numbers.setdefault(cluster_id, len(cluster_numbers) + 1)
-        rows.append({"a": int(left), "b": int(right), "probability": float(probability),
-                     "cluster": number, "agreeing": agreeing, "disagreeing": disagreeing})
+        rows.append(
+            {
+                "a": int(left),
+                "b": int(right),
+                "probability": float(probability),
+                "cluster": number,
+                "agreeing": agreeing,
+                "disagreeing": disagreeing,
+            }
+        )
     return rows
 
 
@@ -220,16 +303,21 @@ def exact_baseline(governorate_ids: list[int] | None = None) -> set[tuple[int, i
     if governorate_ids:
         qs = qs.filter(household__governorate_id__in=governorate_ids)
     groups: dict[tuple, list[int]] = {}
-    for pk, *key in qs.values_list("household_id", "first_name_ar", "father_name_ar",
-                                   "grandfather_name_ar", "family_name_ar", "birth_year"
-                                   ).iterator(chunk_size=20_000):
+    for pk, *key in qs.values_list(
+        "household_id",
+        "first_name_ar",
+        "father_name_ar",
+        "grandfather_name_ar",
+        "family_name_ar",
+        "birth_year",
+    ).iterator(chunk_size=20_000):
         if key[0] and key[-1]:
             groups.setdefault(tuple(key), []).append(pk)
     pairs = set()
     for ids in groups.values():
         ids.sort()
         for i, a in enumerate(ids):
-            for b in ids[i + 1:]:
+            for b in ids[i + 1 :]:
                 pairs.add((a, b))
     return pairs
 
@@ -239,13 +327,23 @@ def run(user, governorate_ids: list[int] | None = None, progress=None, **options
     from amina.registry.services import save_candidates
 
     outcome = find(governorate_ids, progress=progress, **options)
-    governorates = dict(Household.objects.filter(
-        pk__in={p["a"] for p in outcome.pairs} | {p["b"] for p in outcome.pairs}
-    ).values_list("pk", "governorate_id")) if len(outcome.pairs) < 50_000 else \
-        dict(Household.objects.values_list("pk", "governorate_id").iterator(chunk_size=50_000))
+    governorates = (
+        dict(
+            Household.objects.filter(
+                pk__in={p["a"] for p in outcome.pairs} | {p["b"] for p in outcome.pairs}
+            ).values_list("pk", "governorate_id")
+        )
+        if len(outcome.pairs) < 50_000
+        else dict(Household.objects.values_list("pk", "governorate_id").iterator(chunk_size=50_000))
+    )
     for pair in outcome.pairs:
         if pair["a"] > pair["b"]:
             pair["a"], pair["b"] = pair["b"], pair["a"]
     summary = save_candidates(outcome.pairs, governorates)
-    return {"records": outcome.records, "pairs": len(outcome.pairs),
-            "clusters": outcome.clusters, "seconds": round(outcome.seconds, 1), **summary}
+    return {
+        "records": outcome.records,
+        "pairs": len(outcome.pairs),
+        "clusters": outcome.clusters,
+        "seconds": round(outcome.seconds, 1),
+        **summary,
+    }

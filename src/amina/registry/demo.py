@@ -26,8 +26,9 @@ def households(ctx: DemoContext) -> dict:
     if Household.objects.exists():
         return {"households": Household.objects.count()}
     locations: dict[int, list[int]] = {}
-    for pk, gov in Location.objects.filter(governorate__pcode__in=GOVERNORATE_SHARES
-                                           ).values_list("pk", "governorate_id"):
+    for pk, gov in Location.objects.filter(governorate__pcode__in=GOVERNORATE_SHARES).values_list(
+        "pk", "governorate_id"
+    ):
         locations.setdefault(gov, []).append(pk)
     if not locations:
         return {"households": 0}

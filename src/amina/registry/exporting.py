@@ -27,22 +27,30 @@ def _scope(user, qs, governorates: list[str]):
     return qs
 
 
-def duplicate_clusters(user=None, governorates: list[str] = (), decision: str = "pending"
-                       ) -> list[dict]:
+def duplicate_clusters(
+    user=None, governorates: list[str] = (), decision: str = "pending"
+) -> list[dict]:
     """One row per cluster: every household_ref in it and its probability (the
     strongest pair; the weakest is given too)."""
     qs = _scope(user, DuplicateCandidate.objects.all(), list(governorates))
     if decision:
         qs = qs.filter(decision=decision)
     clusters: dict[int, dict] = defaultdict(lambda: {"refs": set(), "p": []})
-    for cluster, a, b, p in qs.values_list("cluster", "household_a__household_ref",
-                                           "household_b__household_ref", "probability"):
+    for cluster, a, b, p in qs.values_list(
+        "cluster", "household_a__household_ref", "household_b__household_ref", "probability"
+    ):
         clusters[cluster]["refs"] |= {a, b}
         clusters[cluster]["p"].append(p)
-    return [{"cluster": number, "size": len(c["refs"]),
-             "household_refs": " ".join(sorted(c["refs"])),
-             "probability": round(max(c["p"]), 4), "lowest_probability": round(min(c["p"]), 4)}
-            for number, c in sorted(clusters.items())]
+    return [
+        {
+            "cluster": number,
+            "size": len(c["refs"]),
+            "household_refs": " ".join(sorted(c["refs"])),
+            "probability": round(max(c["p"]), 4),
+            "lowest_probability": round(min(c["p"]), 4),
+        }
+        for number, c in sorted(clusters.items())
+    ]
 
 
 DUPLICATE_COLUMNS = [
@@ -55,12 +63,14 @@ DUPLICATE_COLUMNS = [
 
 
 def export_duplicates(user, fmt: str, governorates: list[str] = ()) -> bytes:
-    return write_table(duplicate_clusters(user, governorates), DUPLICATE_COLUMNS, fmt,
-                       title="duplicates")
+    return write_table(
+        duplicate_clusters(user, governorates), DUPLICATE_COLUMNS, fmt, title="duplicates"
+    )
 
 
-def export_households(user, fmt: str, *, purpose: str, governorates: list[str] = (),
-                      channel: str = "web") -> bytes:
+def export_households(
+    user, fmt: str, *, purpose: str, governorates: list[str] = (), channel: str = "web"
+) -> bytes:
     """Households with their head of household; personal values only with the permission
     (or from the command line), and only with a purpose, which is logged."""
     if not purpose.strip():
@@ -68,8 +78,13 @@ def export_households(user, fmt: str, *, purpose: str, governorates: list[str] =
     if user is not None and not access.sees_detail(user):
         raise PermissionDenied
     personal = user is None or access.can_view_personal_data(user)
-    qs = _scope(user, Household.objects.select_related(
-        "location", "governorate", "origin_governorate", "shelter"), list(governorates))
+    qs = _scope(
+        user,
+        Household.objects.select_related(
+            "location", "governorate", "origin_governorate", "shelter"
+        ),
+        list(governorates),
+    )
     heads = {m.household_id: m for m in Member.objects.filter(is_head=True, household__in=qs)}
     rows = []
     for household in qs.iterator(chunk_size=5000):
@@ -79,34 +94,54 @@ def export_households(user, fmt: str, *, purpose: str, governorates: list[str] =
             text = getattr(head, text, "") if head else ""
             return text if personal else masked(text, kind)
 
-        rows.append({
-            "household_ref": household.household_ref,
-            "governorate": household.governorate.pcode,
-            "location": household.location.name_en,
-            "location_pcode": household.location.pcode or "",
-            "head_name_ar": value("full_name_ar"), "head_name_latin": value("name_latin"),
-            "sex": head.sex if head else "", "birth_year": head.birth_year if head else "",
-            "document_number": value("document_number", "document"),
-            "phone": value("phone", "phone"), "size": household.size,
-            "vulnerability_score": household.vulnerability_score,
-            "status": household.status, "close_reason": household.close_reason,
-            "merged_into": household.merged_into.household_ref if household.merged_into_id
-            else "",
-            "origin_governorate": household.origin_governorate.pcode
-            if household.origin_governorate_id else "",
-            "_id": household.pk,
-        })
+        rows.append(
+            {
+                "household_ref": household.household_ref,
+                "governorate": household.governorate.pcode,
+                "location": household.location.name_en,
+                "location_pcode": household.location.pcode or "",
+                "head_name_ar": value("full_name_ar"),
+                "head_name_latin": value("name_latin"),
+                "sex": head.sex if head else "",
+                "birth_year": head.birth_year if head else "",
+                "document_number": value("document_number", "document"),
+                "phone": value("phone", "phone"),
+                "size": household.size,
+                "vulnerability_score": household.vulnerability_score,
+                "status": household.status,
+                "close_reason": household.close_reason,
+                "merged_into": household.merged_into.household_ref
+                if household.merged_into_id
+                else "",
+                "origin_governorate": household.origin_governorate.pcode
+                if household.origin_governorate_id
+                else "",
+                "_id": household.pk,
+            }
+        )
     if personal and rows:
-        log_access(user, Household, [r["_id"] for r in rows], "export", purpose=purpose,
-                   channel=channel)
-    columns = [ExportColumn(k, k, hxl) for k, hxl in [
-        ("household_ref", "#household+code"), ("governorate", "#adm1+code"),
-        ("location", "#loc+name"), ("location_pcode", "#loc+code"),
-        ("head_name_ar", "#contact+name+ar"), ("head_name_latin", "#contact+name"),
-        ("sex", "#contact+sex"), ("birth_year", "#contact+birth+year"),
-        ("document_number", "#contact+id"), ("phone", "#contact+phone"),
-        ("size", "#affected+ind"), ("vulnerability_score", "#severity+score"),
-        ("status", "#status"), ("close_reason", "#status+reason"),
-        ("merged_into", "#household+code+merged"), ("origin_governorate", "#adm1+code+origin"),
-    ]]
+        log_access(
+            user, Household, [r["_id"] for r in rows], "export", purpose=purpose, channel=channel
+        )
+    columns = [
+        ExportColumn(k, k, hxl)
+        for k, hxl in [
+            ("household_ref", "#household+code"),
+            ("governorate", "#adm1+code"),
+            ("location", "#loc+name"),
+            ("location_pcode", "#loc+code"),
+            ("head_name_ar", "#contact+name+ar"),
+            ("head_name_latin", "#contact+name"),
+            ("sex", "#contact+sex"),
+            ("birth_year", "#contact+birth+year"),
+            ("document_number", "#contact+id"),
+            ("phone", "#contact+phone"),
+            ("size", "#affected+ind"),
+            ("vulnerability_score", "#severity+score"),
+            ("status", "#status"),
+            ("close_reason", "#status+reason"),
+            ("merged_into", "#household+code+merged"),
+            ("origin_governorate", "#adm1+code+origin"),
+        ]
+    ]
     return write_table(rows, columns, fmt, title="households")

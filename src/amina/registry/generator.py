@@ -21,69 +21,163 @@ from amina.registry import names, vulnerability
 from amina.registry.models import Criterion
 
 MALE = [
-    ("محمد", "Mohammed", "Muhammad"), ("أحمد", "Ahmed", "Ahmad"), ("علي", "Ali", "Aly"),
-    ("حسين", "Hussein", "Husain"), ("حسن", "Hassan", "Hasan"), ("عمر", "Omar", "Umar"),
-    ("مصطفى", "Mustafa", "Moustafa"), ("إبراهيم", "Ibrahim", "Ebrahim"),
-    ("خالد", "Khalid", "Khaled"), ("عباس", "Abbas", "Abas"), ("جاسم", "Jasim", "Jassim"),
-    ("كريم", "Kareem", "Karim"), ("حيدر", "Haider", "Hayder"), ("سعد", "Saad", "Sad"),
-    ("نبيل", "Nabeel", "Nabil"), ("ياسين", "Yaseen", "Yassin"), ("فاضل", "Fadhil", "Fadel"),
-    ("عبد الله", "Abdullah", "Abd Allah"), ("عبد الرحمن", "Abdulrahman", "Abd Al-Rahman"),
-    ("عبد الكريم", "Abdulkareem", "Abd Al-Karim"), ("يوسف", "Yousif", "Yusuf"),
-    ("إسماعيل", "Ismail", "Esmaeel"), ("أسامة", "Osama", "Usama"), ("مرتضى", "Murtadha", "Murtada"),
-    ("رعد", "Raad", "Ra'ad"), ("قاسم", "Qasim", "Kassim"), ("ماجد", "Majid", "Majed"),
-    ("سلام", "Salam", "Salaam"), ("فراس", "Firas", "Feras"), ("وليد", "Waleed", "Walid"),
-    ("صباح", "Sabah", "Sabbah"), ("زياد", "Ziad", "Ziyad"), ("طارق", "Tariq", "Tarek"),
-    ("هادي", "Hadi", "Hady"), ("ناصر", "Nasser", "Nasir"), ("منصور", "Mansour", "Mansur"),
-    ("أنور", "Anwar", "Anouar"), ("إياد", "Iyad", "Eyad"), ("مهدي", "Mahdi", "Mehdi"),
-    ("جعفر", "Jaafar", "Jafar"), ("صالح", "Salih", "Saleh"), ("رشيد", "Rasheed", "Rashid"),
-    ("سامي", "Sami", "Samy"), ("عادل", "Adil", "Adel"), ("باسم", "Basim", "Bassem"),
-    ("ثامر", "Thamir", "Thamer"), ("لؤي", "Luay", "Louai"), ("أيمن", "Ayman", "Aiman"),
-    ("مؤيد", "Muayad", "Moayad"), ("هاشم", "Hashim", "Hashem"), ("شاكر", "Shakir", "Shaker"),
-    ("عماد", "Imad", "Emad"), ("نوري", "Nouri", "Nuri"), ("سعيد", "Saeed", "Said"),
-    ("حامد", "Hamid", "Hamed"), ("محمود", "Mahmoud", "Mahmud"), ("عثمان", "Othman", "Uthman"),
-    ("بكر", "Bakr", "Baker"), ("غازي", "Ghazi", "Gazi"), ("فيصل", "Faisal", "Faysal"),
+    ("محمد", "Mohammed", "Muhammad"),
+    ("أحمد", "Ahmed", "Ahmad"),
+    ("علي", "Ali", "Aly"),
+    ("حسين", "Hussein", "Husain"),
+    ("حسن", "Hassan", "Hasan"),
+    ("عمر", "Omar", "Umar"),
+    ("مصطفى", "Mustafa", "Moustafa"),
+    ("إبراهيم", "Ibrahim", "Ebrahim"),
+    ("خالد", "Khalid", "Khaled"),
+    ("عباس", "Abbas", "Abas"),
+    ("جاسم", "Jasim", "Jassim"),
+    ("كريم", "Kareem", "Karim"),
+    ("حيدر", "Haider", "Hayder"),
+    ("سعد", "Saad", "Sad"),
+    ("نبيل", "Nabeel", "Nabil"),
+    ("ياسين", "Yaseen", "Yassin"),
+    ("فاضل", "Fadhil", "Fadel"),
+    ("عبد الله", "Abdullah", "Abd Allah"),
+    ("عبد الرحمن", "Abdulrahman", "Abd Al-Rahman"),
+    ("عبد الكريم", "Abdulkareem", "Abd Al-Karim"),
+    ("يوسف", "Yousif", "Yusuf"),
+    ("إسماعيل", "Ismail", "Esmaeel"),
+    ("أسامة", "Osama", "Usama"),
+    ("مرتضى", "Murtadha", "Murtada"),
+    ("رعد", "Raad", "Ra'ad"),
+    ("قاسم", "Qasim", "Kassim"),
+    ("ماجد", "Majid", "Majed"),
+    ("سلام", "Salam", "Salaam"),
+    ("فراس", "Firas", "Feras"),
+    ("وليد", "Waleed", "Walid"),
+    ("صباح", "Sabah", "Sabbah"),
+    ("زياد", "Ziad", "Ziyad"),
+    ("طارق", "Tariq", "Tarek"),
+    ("هادي", "Hadi", "Hady"),
+    ("ناصر", "Nasser", "Nasir"),
+    ("منصور", "Mansour", "Mansur"),
+    ("أنور", "Anwar", "Anouar"),
+    ("إياد", "Iyad", "Eyad"),
+    ("مهدي", "Mahdi", "Mehdi"),
+    ("جعفر", "Jaafar", "Jafar"),
+    ("صالح", "Salih", "Saleh"),
+    ("رشيد", "Rasheed", "Rashid"),
+    ("سامي", "Sami", "Samy"),
+    ("عادل", "Adil", "Adel"),
+    ("باسم", "Basim", "Bassem"),
+    ("ثامر", "Thamir", "Thamer"),
+    ("لؤي", "Luay", "Louai"),
+    ("أيمن", "Ayman", "Aiman"),
+    ("مؤيد", "Muayad", "Moayad"),
+    ("هاشم", "Hashim", "Hashem"),
+    ("شاكر", "Shakir", "Shaker"),
+    ("عماد", "Imad", "Emad"),
+    ("نوري", "Nouri", "Nuri"),
+    ("سعيد", "Saeed", "Said"),
+    ("حامد", "Hamid", "Hamed"),
+    ("محمود", "Mahmoud", "Mahmud"),
+    ("عثمان", "Othman", "Uthman"),
+    ("بكر", "Bakr", "Baker"),
+    ("غازي", "Ghazi", "Gazi"),
+    ("فيصل", "Faisal", "Faysal"),
 ]
 FEMALE = [
-    ("فاطمة", "Fatima", "Fatimah"), ("زينب", "Zainab", "Zaynab"), ("مريم", "Maryam", "Mariam"),
-    ("هدى", "Huda", "Hoda"), ("نور", "Noor", "Nur"), ("سارة", "Sara", "Sarah"),
-    ("آمنة", "Amina", "Aminah"), ("خديجة", "Khadija", "Khadeeja"), ("رقية", "Ruqaya", "Rukaya"),
-    ("إيمان", "Iman", "Eman"), ("أسماء", "Asmaa", "Asma"), ("سعاد", "Suad", "Souad"),
-    ("رنا", "Rana", "Ranaa"), ("شيماء", "Shaimaa", "Shayma"), ("بشرى", "Bushra", "Boushra"),
-    ("ليلى", "Layla", "Leila"), ("وفاء", "Wafaa", "Wafa"), ("حنان", "Hanan", "Hanaan"),
-    ("سميرة", "Samira", "Sameera"), ("أمل", "Amal", "Amel"), ("دعاء", "Duaa", "Doaa"),
-    ("إسراء", "Israa", "Esraa"), ("غادة", "Ghada", "Gada"), ("نادية", "Nadia", "Nadiya"),
+    ("فاطمة", "Fatima", "Fatimah"),
+    ("زينب", "Zainab", "Zaynab"),
+    ("مريم", "Maryam", "Mariam"),
+    ("هدى", "Huda", "Hoda"),
+    ("نور", "Noor", "Nur"),
+    ("سارة", "Sara", "Sarah"),
+    ("آمنة", "Amina", "Aminah"),
+    ("خديجة", "Khadija", "Khadeeja"),
+    ("رقية", "Ruqaya", "Rukaya"),
+    ("إيمان", "Iman", "Eman"),
+    ("أسماء", "Asmaa", "Asma"),
+    ("سعاد", "Suad", "Souad"),
+    ("رنا", "Rana", "Ranaa"),
+    ("شيماء", "Shaimaa", "Shayma"),
+    ("بشرى", "Bushra", "Boushra"),
+    ("ليلى", "Layla", "Leila"),
+    ("وفاء", "Wafaa", "Wafa"),
+    ("حنان", "Hanan", "Hanaan"),
+    ("سميرة", "Samira", "Sameera"),
+    ("أمل", "Amal", "Amel"),
+    ("دعاء", "Duaa", "Doaa"),
+    ("إسراء", "Israa", "Esraa"),
+    ("غادة", "Ghada", "Gada"),
+    ("نادية", "Nadia", "Nadiya"),
 ]
 FAMILIES = [
-    ("العزاوي", "Al-Azzawi", "Al Azawi"), ("التميمي", "Al-Tamimi", "Al Timimi"),
-    ("العبيدي", "Al-Obaidi", "Al Ubaydi"), ("الخزرجي", "Al-Khazraji", "Al Khazrajy"),
-    ("الجبوري", "Al-Jubouri", "Al Jaburi"), ("الدليمي", "Al-Dulaimi", "Al Dulaymi"),
-    ("الشمري", "Al-Shammari", "Al Shamari"), ("الزبيدي", "Al-Zubaidi", "Al Zubaydi"),
-    ("الربيعي", "Al-Rubaie", "Al Rubaye"), ("الكبيسي", "Al-Kubaisi", "Al Kubaysi"),
-    ("الحمداني", "Al-Hamdani", "Al Hamdany"), ("الساعدي", "Al-Saadi", "Al Saedi"),
-    ("البياتي", "Al-Bayati", "Al Bayaty"), ("النعيمي", "Al-Nuaimi", "Al Naimi"),
-    ("الطائي", "Al-Taie", "Al Tai"), ("المالكي", "Al-Maliki", "Al Malky"),
-    ("الحديثي", "Al-Hadithi", "Al Hadeethi"), ("العاني", "Al-Ani", "Al Aani"),
-    ("الراوي", "Al-Rawi", "Al Rawy"), ("السامرائي", "Al-Samarrai", "Al Samaraie"),
-    ("الجنابي", "Al-Janabi", "Al Jenabi"), ("الفلاحي", "Al-Fahdawi", "Al Fahdawy"),
-    ("المحمدي", "Al-Mohammadi", "Al Muhammadi"), ("الحلبوسي", "Al-Halbousi", "Al Halbusi"),
-    ("العيساوي", "Al-Issawi", "Al Isawi"), ("الجميلي", "Al-Jumaili", "Al Jumayli"),
-    ("الكرخي", "Al-Karkhi", "Al Karkhy"), ("الموسوي", "Al-Musawi", "Al Mousawi"),
-    ("الحسيني", "Al-Husseini", "Al Husaini"), ("الياسري", "Al-Yasiri", "Al Yassiri"),
-    ("اللامي", "Al-Lami", "Al Laami"), ("السوداني", "Al-Sudani", "Al Soudani"),
-    ("الكعبي", "Al-Kaabi", "Al Kabi"), ("الفتلاوي", "Al-Fatlawi", "Al Fatlaawi"),
-    ("الخفاجي", "Al-Khafaji", "Al Khafajy"), ("الغريري", "Al-Ghariri", "Al Ghareeri"),
-    ("السعدي", "Al-Saadi", "Al Sadi"), ("الدوري", "Al-Douri", "Al Duri"),
-    ("الهيتي", "Al-Hiti", "Al Heeti"), ("الكروي", "Al-Karawi", "Al Karwi"),
+    ("العزاوي", "Al-Azzawi", "Al Azawi"),
+    ("التميمي", "Al-Tamimi", "Al Timimi"),
+    ("العبيدي", "Al-Obaidi", "Al Ubaydi"),
+    ("الخزرجي", "Al-Khazraji", "Al Khazrajy"),
+    ("الجبوري", "Al-Jubouri", "Al Jaburi"),
+    ("الدليمي", "Al-Dulaimi", "Al Dulaymi"),
+    ("الشمري", "Al-Shammari", "Al Shamari"),
+    ("الزبيدي", "Al-Zubaidi", "Al Zubaydi"),
+    ("الربيعي", "Al-Rubaie", "Al Rubaye"),
+    ("الكبيسي", "Al-Kubaisi", "Al Kubaysi"),
+    ("الحمداني", "Al-Hamdani", "Al Hamdany"),
+    ("الساعدي", "Al-Saadi", "Al Saedi"),
+    ("البياتي", "Al-Bayati", "Al Bayaty"),
+    ("النعيمي", "Al-Nuaimi", "Al Naimi"),
+    ("الطائي", "Al-Taie", "Al Tai"),
+    ("المالكي", "Al-Maliki", "Al Malky"),
+    ("الحديثي", "Al-Hadithi", "Al Hadeethi"),
+    ("العاني", "Al-Ani", "Al Aani"),
+    ("الراوي", "Al-Rawi", "Al Rawy"),
+    ("السامرائي", "Al-Samarrai", "Al Samaraie"),
+    ("الجنابي", "Al-Janabi", "Al Jenabi"),
+    ("الفلاحي", "Al-Fahdawi", "Al Fahdawy"),
+    ("المحمدي", "Al-Mohammadi", "Al Muhammadi"),
+    ("الحلبوسي", "Al-Halbousi", "Al Halbusi"),
+    ("العيساوي", "Al-Issawi", "Al Isawi"),
+    ("الجميلي", "Al-Jumaili", "Al Jumayli"),
+    ("الكرخي", "Al-Karkhi", "Al Karkhy"),
+    ("الموسوي", "Al-Musawi", "Al Mousawi"),
+    ("الحسيني", "Al-Husseini", "Al Husaini"),
+    ("الياسري", "Al-Yasiri", "Al Yassiri"),
+    ("اللامي", "Al-Lami", "Al Laami"),
+    ("السوداني", "Al-Sudani", "Al Soudani"),
+    ("الكعبي", "Al-Kaabi", "Al Kabi"),
+    ("الفتلاوي", "Al-Fatlawi", "Al Fatlaawi"),
+    ("الخفاجي", "Al-Khafaji", "Al Khafajy"),
+    ("الغريري", "Al-Ghariri", "Al Ghareeri"),
+    ("السعدي", "Al-Saadi", "Al Sadi"),
+    ("الدوري", "Al-Douri", "Al Duri"),
+    ("الهيتي", "Al-Hiti", "Al Heeti"),
+    ("الكروي", "Al-Karawi", "Al Karwi"),
 ]
 # Letter variants that teams write interchangeably (first match is replaced).
-VARIANTS = [("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ة", "ه"), ("ى", "ي"), ("ؤ", "و"),
-            ("عبد ال", "عبدال"), ("ي", "ى")]
-TEAMS = ["IOM RART Najaf", "IOM RART Erbil", "MoMD Najaf branch", "MoMD Duhok branch",
-         "BMD Duhok", "IRCS Anbar", "NRC Baghdad", "DRC Kirkuk"]
+VARIANTS = [
+    ("أ", "ا"),
+    ("إ", "ا"),
+    ("آ", "ا"),
+    ("ة", "ه"),
+    ("ى", "ي"),
+    ("ؤ", "و"),
+    ("عبد ال", "عبدال"),
+    ("ي", "ى"),
+]
+TEAMS = [
+    "IOM RART Najaf",
+    "IOM RART Erbil",
+    "MoMD Najaf branch",
+    "MoMD Duhok branch",
+    "BMD Duhok",
+    "IRCS Anbar",
+    "NRC Baghdad",
+    "DRC Kirkuk",
+]
 FLAG_RATES = {
-    Criterion.FEMALE_HEADED: 0.0, Criterion.ELDERLY_HEADED: 0.08,
-    Criterion.CHILD_HEADED: 0.01, Criterion.DISABILITY: 0.09,
-    Criterion.CHRONIC_ILLNESS: 0.14, Criterion.PREGNANT_LACTATING: 0.1,
+    Criterion.FEMALE_HEADED: 0.0,
+    Criterion.ELDERLY_HEADED: 0.08,
+    Criterion.CHILD_HEADED: 0.01,
+    Criterion.DISABILITY: 0.09,
+    Criterion.CHRONIC_ILLNESS: 0.14,
+    Criterion.PREGNANT_LACTATING: 0.1,
     Criterion.UNACCOMPANIED_CHILDREN: 0.01,
 }
 
@@ -134,14 +228,16 @@ class Generator:
     # -------------------------------------------------------------- people
 
     def _phone(self) -> str:
-        return "07" + self.rng.choice("789") + "".join(self.rng.choice("0123456789")
-                                                       for _ in range(8))
+        return (
+            "07" + self.rng.choice("789") + "".join(self.rng.choice("0123456789") for _ in range(8))
+        )
 
     def _doc(self) -> tuple[str, str]:
         if self.rng.random() < 0.12:
             return "none", ""
         return self.rng.choice(["national_id", "civil_id"]), "".join(
-            self.rng.choice("0123456789") for _ in range(12))
+            self.rng.choice("0123456789") for _ in range(12)
+        )
 
     def _clan(self) -> list[Person]:
         """One to three brothers (rarely a widow) sharing father, grandfather, family."""
@@ -156,10 +252,12 @@ class Generator:
             if index == 0 and rng.random() < 0.12:
                 first, sex = rng.choice(FEMALE), "female"
             doc_type, doc = self._doc()
-            birth = datetime.date(base_year + index * rng.randint(1, 4), rng.randint(1, 12),
-                                  rng.randint(1, 28))
-            people.append(Person(first, father, grandfather, family, sex, birth, self._phone(),
-                                 doc, doc_type))
+            birth = datetime.date(
+                base_year + index * rng.randint(1, 4), rng.randint(1, 12), rng.randint(1, 28)
+            )
+            people.append(
+                Person(first, father, grandfather, family, sex, birth, self._phone(), doc, doc_type)
+            )
         return people
 
     # -------------------------------------------------------------- perturbation
@@ -177,10 +275,10 @@ class Generator:
         i = self.rng.randint(1, len(text) - 2)
         kind = self.rng.choice(["drop", "double", "replace"])
         if kind == "drop":
-            return text[:i] + text[i + 1:]
+            return text[:i] + text[i + 1 :]
         if kind == "double":
             return text[:i] + text[i] + text[i:]
-        return text[:i] + self.rng.choice("ىيهةسشصض") + text[i + 1:]
+        return text[:i] + self.rng.choice("ىيهةسشصض") + text[i + 1 :]
 
     def _swap_digits(self, phone: str) -> str:
         if len(phone) < 6:
@@ -193,9 +291,22 @@ class Generator:
     def _again(self, head: dict) -> dict:
         """The head of household as another team wrote it down."""
         rng, again = self.rng, dict(head)
-        changes = rng.sample(["variant", "grandfather", "phone", "document", "year", "latin",
-                              "family_variant", "phone_missing", "typo", "year_off",
-                              "variant"], rng.choice([1, 2, 2, 3, 3]))
+        changes = rng.sample(
+            [
+                "variant",
+                "grandfather",
+                "phone",
+                "document",
+                "year",
+                "latin",
+                "family_variant",
+                "phone_missing",
+                "typo",
+                "year_off",
+                "variant",
+            ],
+            rng.choice([1, 2, 2, 3, 3]),
+        )
         if "variant" in changes:
             again["first_name_ar"] = self._variant(again["first_name_ar"])
             again["father_name_ar"] = self._variant(again["father_name_ar"])
@@ -225,18 +336,28 @@ class Generator:
 
     def _head_row(self, person: Person) -> dict:
         return {
-            "member_no": 1, "is_head": True, "relationship": "head",
-            "first_name_ar": person.first[0], "father_name_ar": person.father[0],
-            "grandfather_name_ar": person.grandfather[0], "family_name_ar": person.family[0],
+            "member_no": 1,
+            "is_head": True,
+            "relationship": "head",
+            "first_name_ar": person.first[0],
+            "father_name_ar": person.father[0],
+            "grandfather_name_ar": person.grandfather[0],
+            "family_name_ar": person.family[0],
             "name_latin": f"{person.first[1]} {person.father[1]} {person.family[1]}",
             "_latin_alt": f"{person.first[2]} {person.father[2]} {person.family[2]}",
-            "sex": person.sex, "birth_date": person.birth, "birth_year": person.birth.year,
-            "document_type": person.doc_type, "document_number": person.document,
-            "phone": person.phone, "disability": False, "chronic_illness": False,
+            "sex": person.sex,
+            "birth_date": person.birth,
+            "birth_year": person.birth.year,
+            "document_type": person.doc_type,
+            "document_number": person.document,
+            "phone": person.phone,
+            "disability": False,
+            "chronic_illness": False,
         }
 
-    def _household(self, head: dict, size: int, gov: int, team: str, family: int,
-                   others: list[dict]) -> None:
+    def _household(
+        self, head: dict, size: int, gov: int, team: str, family: int, others: list[dict]
+    ) -> None:
         self.count += 1
         ref = f"{self.ref_prefix}-{self.count:07d}"
         self.truth[ref] = family
@@ -246,25 +367,47 @@ class Generator:
         flags = vulnerability.derive_flags(flags, size)
         score, reasons = vulnerability.score(flags, self.weights)
         reg = self.today - datetime.timedelta(days=self.rng.randint(0, 200))
-        self._batch.households.append({
-            "household_ref": ref, "location_id": loc, "governorate_id": gov,
-            "origin_governorate_id": self.rng.choice(self.govs),
-            "displacement_date": reg - datetime.timedelta(days=self.rng.randint(10, 300)),
-            "shelter_id": None, "size": size, "status": "open", "close_reason": "",
-            "closed_at": None, "consent": True, "consent_date": reg, "consent_by": team,
-            **{c.value: bool(flags.get(c.value)) for c in Criterion},
-            "vulnerability_score": score, "vulnerability_reasons": reasons,
-            "registration_date": reg, "registered_team": team, "registered_by_id": None,
-            "merged_into_id": None, "anonymised_at": None,
-        })
+        self._batch.households.append(
+            {
+                "household_ref": ref,
+                "location_id": loc,
+                "governorate_id": gov,
+                "origin_governorate_id": self.rng.choice(self.govs),
+                "displacement_date": reg - datetime.timedelta(days=self.rng.randint(10, 300)),
+                "shelter_id": None,
+                "size": size,
+                "status": "open",
+                "close_reason": "",
+                "closed_at": None,
+                "consent": True,
+                "consent_date": reg,
+                "consent_by": team,
+                **{c.value: bool(flags.get(c.value)) for c in Criterion},
+                "vulnerability_score": score,
+                "vulnerability_reasons": reasons,
+                "registration_date": reg,
+                "registered_team": team,
+                "registered_by_id": None,
+                "merged_into_id": None,
+                "anonymised_at": None,
+            }
+        )
         for member in [head, *others] if self.members else [head]:
             row = {k: v for k, v in member.items() if not k.startswith("_")}
             row["household_ref"] = ref
             if row["birth_date"] is None and member.get("birth_year") is None:
                 row["birth_year"] = None
-            row.update(names.member_keys(
-                row["first_name_ar"], row["father_name_ar"], row["grandfather_name_ar"],
-                row["family_name_ar"], row["name_latin"], row["phone"], row["document_number"]))
+            row.update(
+                names.member_keys(
+                    row["first_name_ar"],
+                    row["father_name_ar"],
+                    row["grandfather_name_ar"],
+                    row["family_name_ar"],
+                    row["name_latin"],
+                    row["phone"],
+                    row["document_number"],
+                )
+            )
             self._batch.members.append(row)
 
     def _others(self, head: dict, size: int) -> list[dict]:
@@ -273,29 +416,49 @@ class Generator:
         if size > 1 and head["sex"] == "male":
             spouse = rng.choice(FEMALE)
             fam = rng.choice(FAMILIES)
-            people.append(self._plain_member(2, "spouse", spouse, rng.choice(MALE), fam,
-                                             "female", year + rng.randint(-2, 8)))
+            people.append(
+                self._plain_member(
+                    2, "spouse", spouse, rng.choice(MALE), fam, "female", year + rng.randint(-2, 8)
+                )
+            )
         for n in range(len(people) + 2, size + 1):
             sex = rng.choice(["male", "female"])
             first = rng.choice(MALE if sex == "male" else FEMALE)
-            people.append(self._plain_member(
-                n, "child", first, (head["first_name_ar"], "", ""), None, sex,
-                min(self.today.year - 1, year + rng.randint(18, 40)),
-                father_of=head))
+            people.append(
+                self._plain_member(
+                    n,
+                    "child",
+                    first,
+                    (head["first_name_ar"], "", ""),
+                    None,
+                    sex,
+                    min(self.today.year - 1, year + rng.randint(18, 40)),
+                    father_of=head,
+                )
+            )
         return people
 
-    def _plain_member(self, number, relationship, first, father, family, sex, year,
-                      father_of=None) -> dict:
+    def _plain_member(
+        self, number, relationship, first, father, family, sex, year, father_of=None
+    ) -> dict:
         birth = datetime.date(year, self.rng.randint(1, 12), self.rng.randint(1, 28))
         return {
-            "member_no": number, "is_head": False, "relationship": relationship,
+            "member_no": number,
+            "is_head": False,
+            "relationship": relationship,
             "first_name_ar": first[0],
             "father_name_ar": father_of["first_name_ar"] if father_of else father[0],
             "grandfather_name_ar": father_of["father_name_ar"] if father_of else "",
             "family_name_ar": father_of["family_name_ar"] if father_of else family[0],
-            "name_latin": first[1], "sex": sex, "birth_date": birth, "birth_year": year,
-            "document_type": "none", "document_number": "", "phone": "",
-            "disability": self.rng.random() < 0.03, "chronic_illness": self.rng.random() < 0.05,
+            "name_latin": first[1],
+            "sex": sex,
+            "birth_date": birth,
+            "birth_year": year,
+            "document_type": "none",
+            "document_number": "",
+            "phone": "",
+            "disability": self.rng.random() < 0.03,
+            "chronic_illness": self.rng.random() < 0.05,
         }
 
     def batches(self, size: int = 20_000) -> Iterator[Batch]:
@@ -320,9 +483,14 @@ class Generator:
                             break
                         again = self._again(head)
                         other_gov = gov if rng.random() < 0.6 else rng.choice(self.govs)
-                        self._household(again, max(1, members + rng.choice([0, 0, 0, 1, -1])),
-                                        other_gov, rng.choice(TEAMS), family,
-                                        others if rng.random() < 0.5 else [])
+                        self._household(
+                            again,
+                            max(1, members + rng.choice([0, 0, 0, 1, -1])),
+                            other_gov,
+                            rng.choice(TEAMS),
+                            family,
+                            others if rng.random() < 0.5 else [],
+                        )
                 if len(self._batch.households) >= size:
                     yield self._batch
                     self._batch = Batch()
@@ -339,13 +507,14 @@ def true_pairs(truth: dict[str, int]) -> set[tuple[str, str]]:
     for refs in by_family.values():
         refs.sort()
         for i, a in enumerate(refs):
-            for b in refs[i + 1:]:
+            for b in refs[i + 1 :]:
                 pairs.add((a, b))
     return pairs
 
 
-def precision_recall(found: set[tuple[str, str]], truth: set[tuple[str, str]]
-                     ) -> tuple[float, float]:
+def precision_recall(
+    found: set[tuple[str, str]], truth: set[tuple[str, str]]
+) -> tuple[float, float]:
     found = {tuple(sorted(p)) for p in found}
     hits = len(found & truth)
     precision = hits / len(found) if found else 0.0

@@ -13,10 +13,12 @@ unknown p-code is an error.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
@@ -35,8 +37,9 @@ from amina.tracking.models import ShelterType
 FLAGS = [c.value for c in Criterion if c != Criterion.LARGE_HOUSEHOLD]
 
 HOUSEHOLD_COLUMNS = [
-    Column("household_ref", ("household ref", "household id", "hh_ref", "رقم الأسرة"),
-           required=True),
+    Column(
+        "household_ref", ("household ref", "household id", "hh_ref", "رقم الأسرة"), required=True
+    ),
     Column("registration_date", ("date of registration", "تاريخ التسجيل", "today")),
     Column("registered_by", ("team", "registration team", "فريق التسجيل")),
     Column("governorate", ("governorate pcode", "adm1_pcode", "المحافظة"), required=True),
@@ -84,26 +87,77 @@ MEMBER_COLUMNS = [
     Column("_submission__uuid", ("_submission_uuid",)),
 ]
 
-SEX = {"male": "male", "m": "male", "ذكر": "male", "female": "female", "f": "female",
-       "انثى": "female", "أنثى": "female", "انثي": "female", "": ""}
-RELATIONSHIPS = {
-    "head": "head", "رب الاسره": "head", "spouse": "spouse", "wife": "spouse",
-    "husband": "spouse", "زوج": "spouse", "زوجه": "spouse", "child": "child", "son": "child",
-    "daughter": "child", "ابن": "child", "ابنه": "child", "بنت": "child", "parent": "parent",
-    "father": "parent", "mother": "parent", "اب": "parent", "ام": "parent",
-    "sibling": "sibling", "brother": "sibling", "sister": "sibling", "اخ": "sibling",
-    "اخت": "sibling", "grandchild": "grandchild", "حفيد": "grandchild", "حفيده": "grandchild",
-    "relative": "relative", "other_relative": "relative", "قريب": "relative",
-    "other": "other", "غير قريب": "other", "": "other",
+SEX = {
+    "male": "male",
+    "m": "male",
+    "ذكر": "male",
+    "female": "female",
+    "f": "female",
+    "انثى": "female",
+    "أنثى": "female",
+    "انثي": "female",
+    "": "",
 }
-DOCUMENTS = {"": "none", "none": "none", "لا يوجد": "none", "national_id": "national_id",
-             "national id": "national_id", "البطاقه الوطنيه": "national_id",
-             "civil_id": "civil_id", "civil id": "civil_id", "هويه الاحوال المدنيه": "civil_id",
-             "nationality": "nationality", "passport": "passport", "جواز سفر": "passport",
-             "other": "other"}
+RELATIONSHIPS = {
+    "head": "head",
+    "رب الاسره": "head",
+    "spouse": "spouse",
+    "wife": "spouse",
+    "husband": "spouse",
+    "زوج": "spouse",
+    "زوجه": "spouse",
+    "child": "child",
+    "son": "child",
+    "daughter": "child",
+    "ابن": "child",
+    "ابنه": "child",
+    "بنت": "child",
+    "parent": "parent",
+    "father": "parent",
+    "mother": "parent",
+    "اب": "parent",
+    "ام": "parent",
+    "sibling": "sibling",
+    "brother": "sibling",
+    "sister": "sibling",
+    "اخ": "sibling",
+    "اخت": "sibling",
+    "grandchild": "grandchild",
+    "حفيد": "grandchild",
+    "حفيده": "grandchild",
+    "relative": "relative",
+    "other_relative": "relative",
+    "قريب": "relative",
+    "other": "other",
+    "غير قريب": "other",
+    "": "other",
+}
+DOCUMENTS = {
+    "": "none",
+    "none": "none",
+    "لا يوجد": "none",
+    "national_id": "national_id",
+    "national id": "national_id",
+    "البطاقه الوطنيه": "national_id",
+    "civil_id": "civil_id",
+    "civil id": "civil_id",
+    "هويه الاحوال المدنيه": "civil_id",
+    "nationality": "nationality",
+    "passport": "passport",
+    "جواز سفر": "passport",
+    "other": "other",
+}
 PCODE = re.compile(r"^[A-Z]{2,3}G?\d{2}[A-Z0-9]*$")
-KINDS = {"مخيم": "camp", "camp": "camp", "قريه": "village", "village": "village",
-         "حي": "neighbourhood", "hay": "neighbourhood", "مجمع": "site", "site": "site"}
+KINDS = {
+    "مخيم": "camp",
+    "camp": "camp",
+    "قريه": "village",
+    "village": "village",
+    "حي": "neighbourhood",
+    "hay": "neighbourhood",
+    "مجمع": "site",
+    "site": "site",
+}
 
 
 @dataclass
@@ -114,8 +168,12 @@ class Result:
     warnings: list[dict] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {"households": self.households, "members": self.members,
-                "new_locations": self.new_locations[:50], "warnings": self.warnings[:200]}
+        return {
+            "households": self.households,
+            "members": self.members,
+            "new_locations": self.new_locations[:50],
+            "warnings": self.warnings[:200],
+        }
 
 
 # ------------------------------------------------------------------ reading
@@ -128,20 +186,23 @@ def _header_without_groups(data: bytes, sheet: str | None) -> bytes:
         _name, raw = tabular.read_xlsx_rows(data, sheet)
     else:
         raw = tabular.read_csv_rows(data)
-    if not raw or not any(isinstance(v, str) and re.fullmatch(r"[\w-]+(/[\w-]+)+", v)
-                          for v in raw[0]):
+    if not raw or not any(
+        isinstance(v, str) and re.fullmatch(r"[\w-]+(/[\w-]+)+", v) for v in raw[0]
+    ):
         return data
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([v.rsplit("/", 1)[-1] if isinstance(v, str) else v for v in raw[0]])
     for row in raw[1:]:
-        writer.writerow(["" if v is None else v.isoformat() if hasattr(v, "isoformat") else v
-                         for v in row])
+        writer.writerow(
+            ["" if v is None else v.isoformat() if hasattr(v, "isoformat") else v for v in row]
+        )
     return out.getvalue().encode("utf-8")
 
 
-def read_files(source, members_source=None, *, filename: str = "", members_filename: str = ""
-               ) -> tuple[tabular.Table, tabular.Table | None]:
+def read_files(
+    source, members_source=None, *, filename: str = "", members_filename: str = ""
+) -> tuple[tabular.Table, tabular.Table | None]:
     """The households table and the members table (a second sheet, or a second file)."""
     data = source if isinstance(source, bytes) else _read(source)
     filename = filename or (Path(source).name if not isinstance(source, bytes) else "upload")
@@ -161,15 +222,19 @@ def read_files(source, members_source=None, *, filename: str = "", members_filen
                 members = _table(_header_without_groups(data, m_sheet), MEMBER_COLUMNS, m_sheet)
                 members.sheet = m_sheet
     else:
-        households = tabular.read_table(_header_without_groups(data, None), HOUSEHOLD_COLUMNS,
-                                        filename=filename)
+        households = tabular.read_table(
+            _header_without_groups(data, None), HOUSEHOLD_COLUMNS, filename=filename
+        )
         members = None
     if members_source is not None:
         m_data = members_source if isinstance(members_source, bytes) else _read(members_source)
         if not m_data.strip():
             raise TableError("the members file is empty")
-        members = tabular.read_table(_header_without_groups(m_data, None), MEMBER_COLUMNS,
-                                     filename=members_filename or "members")
+        members = tabular.read_table(
+            _header_without_groups(m_data, None),
+            MEMBER_COLUMNS,
+            filename=members_filename or "members",
+        )
     return households, members
 
 
@@ -198,15 +263,25 @@ def _pick(sheets: list[str], wanted: tuple[str, ...]) -> str | None:
 # ------------------------------------------------------------------ checking
 
 
+@lru_cache(maxsize=4096)
+def _choice_key(raw: str) -> tuple[str, str, str]:
+    key = names.normalise_name(raw).replace("_", " ")
+    return raw.lower(), key, key.replace(" ", "_")
+
+
 def _choice(report: Report, row, column: str, mapping: dict, label: str, sheet: str) -> str:
     raw = str(row.values.get(column, "") or "").strip()
-    key = names.normalise_name(raw).replace("_", " ")
-    for candidate in (raw.lower(), key, key.replace(" ", "_")):
+    if raw in mapping:
+        return mapping[raw]
+    for candidate in _choice_key(raw):
         if candidate in mapping:
             return mapping[candidate]
-    report.error(row.number, f"{sheet}{column}",
-                 f"{raw!r} is not a known {label} (use one of "
-                 f"{', '.join(sorted({v for v in mapping.values() if v}))})")
+    report.error(
+        row.number,
+        f"{sheet}{column}",
+        f"{raw!r} is not a known {label} (use one of "
+        f"{', '.join(sorted({v for v in mapping.values() if v}))})",
+    )
     return ""
 
 
@@ -237,8 +312,9 @@ class _Places:
         return self.cache[key]
 
 
-def check(households: tabular.Table, members: tabular.Table | None
-          ) -> tuple[list[dict], list[dict], Report, list[dict]]:
+def check(
+    households: tabular.Table, members: tabular.Table | None
+) -> tuple[list[dict], list[dict], Report, list[dict]]:
     """Every row checked; returns household rows, member rows (by column name), the
     report, and the locations to create."""
     report = Report()
@@ -257,8 +333,9 @@ def check(households: tabular.Table, members: tabular.Table | None
         if not ref:
             report.error(row.number, "household_ref", "is required")
         elif ref in refs:
-            report.error(row.number, "household_ref",
-                         f"{ref!r} appears twice (first on row {refs[ref]})")
+            report.error(
+                row.number, "household_ref", f"{ref!r} appears twice (first on row {refs[ref]})"
+            )
         else:
             refs[ref] = row.number
         for parent_key in ("_index", "_uuid"):
@@ -285,19 +362,27 @@ def check(households: tabular.Table, members: tabular.Table | None
             else:
                 key = (gov.pk, district.pk if district else None, names.normalise_name(text))
                 if key not in new_locations:
-                    new_locations[key] = {"name": text, "governorate": gov, "district": district,
-                                          "lat": v.get("latitude"), "lon": v.get("longitude"),
-                                          "row": row.number}
+                    new_locations[key] = {
+                        "name": text,
+                        "governorate": gov,
+                        "district": district,
+                        "lat": v.get("latitude"),
+                        "lon": v.get("longitude"),
+                        "row": row.number,
+                    }
                 location_id = key
         shelter_id = None
         if v.get("shelter_type"):
             shelter_id = shelters.get(str(v["shelter_type"]).strip()) or shelters.get(
-                names.normalise_name(str(v["shelter_type"])))
+                names.normalise_name(str(v["shelter_type"]))
+            )
             if shelter_id is None:
                 codes = ", ".join(sorted(ShelterType.objects.values_list("code", flat=True)))
-                report.error(row.number, "shelter_type",
-                             f"{v['shelter_type']!r} is not a known shelter type (use one of "
-                             f"{codes})")
+                report.error(
+                    row.number,
+                    "shelter_type",
+                    f"{v['shelter_type']!r} is not a known shelter type (use one of {codes})",
+                )
         origin_id = None
         if v.get("origin_governorate"):
             o_res = places.governorate(v["origin_governorate"])
@@ -306,17 +391,20 @@ def check(households: tabular.Table, members: tabular.Table | None
             else:
                 report.error(row.number, "origin_governorate", o_res.reason("governorate"))
         size = tabular.cell_int(report, row, "household_size", required=True, minimum=1)
-        registration_date = tabular.cell_date(report, row, "registration_date")
-        displacement_date = tabular.cell_date(report, row, "displacement_date")
+        registration_date = _date(report, row, "registration_date")
+        displacement_date = _date(report, row, "displacement_date")
         birth_date, birth_year = _birth(report, row, "head_birth_date")
         flags = {flag: bool(tabular.cell_bool(report, row, flag)) for flag in FLAGS}
         consent = tabular.cell_bool(report, row, "consent")
         if consent is False:
-            report.error(row.number, "consent",
-                         "no consent: a household is registered only with its consent")
-        for when, column in ((displacement_date, "displacement_date"),
-                             (registration_date, "registration_date"),
-                             (birth_date, "head_birth_date")):
+            report.error(
+                row.number, "consent", "no consent: a household is registered only with its consent"
+            )
+        for when, column in (
+            (displacement_date, "displacement_date"),
+            (registration_date, "registration_date"),
+            (birth_date, "head_birth_date"),
+        ):
             if when and when > today:
                 report.error(row.number, column, f"{when} is in the future")
         if not str(v.get("head_first_name_ar") or "").strip():
@@ -325,26 +413,55 @@ def check(households: tabular.Table, members: tabular.Table | None
         doc = _choice(report, row, "id_doc_type", DOCUMENTS, "document type", "")
         flags = vulnerability.derive_flags(flags, size)
         score, reasons = vulnerability.score(flags, current)
-        h_rows.append({
-            "household_ref": ref, "_location": location_id,
-            "governorate_id": gov.pk if gov else None, "origin_governorate_id": origin_id,
-            "displacement_date": displacement_date, "shelter_id": shelter_id,
-            "size": size or 1, "status": "open", "close_reason": "", "closed_at": None,
-            "consent": True, "consent_date": registration_date,
-            "consent_by": str(v.get("registered_by") or "")[:150],
-            **{f: bool(flags.get(f)) for f in [c.value for c in Criterion]},
-            "vulnerability_score": score, "vulnerability_reasons": reasons,
-            "registration_date": registration_date,
-            "registered_team": str(v.get("registered_by") or "")[:150],
-            "registered_by_id": None, "merged_into_id": None, "anonymised_at": None,
-            "_head": _member(ref, 1, True, "head",
-                             [v.get(c) for c in ("head_first_name_ar", "head_father_name_ar",
-                                                 "head_grandfather_name_ar",
-                                                 "head_family_name_ar", "head_name_latin")],
-                             sex, birth_date, birth_year, doc, v.get("id_doc_number"),
-                             v.get("phone"), flags.get("disability"),
-                             flags.get("chronic_illness")),
-        })
+        h_rows.append(
+            {
+                "household_ref": ref,
+                "_location": location_id,
+                "governorate_id": gov.pk if gov else None,
+                "origin_governorate_id": origin_id,
+                "displacement_date": displacement_date,
+                "shelter_id": shelter_id,
+                "size": size or 1,
+                "status": "open",
+                "close_reason": "",
+                "closed_at": None,
+                "consent": True,
+                "consent_date": registration_date,
+                "consent_by": str(v.get("registered_by") or "")[:150],
+                **{f: bool(flags.get(f)) for f in [c.value for c in Criterion]},
+                "vulnerability_score": score,
+                "vulnerability_reasons": reasons,
+                "registration_date": registration_date,
+                "registered_team": str(v.get("registered_by") or "")[:150],
+                "registered_by_id": None,
+                "merged_into_id": None,
+                "anonymised_at": None,
+                "_head": _member(
+                    ref,
+                    1,
+                    True,
+                    "head",
+                    [
+                        v.get(c)
+                        for c in (
+                            "head_first_name_ar",
+                            "head_father_name_ar",
+                            "head_grandfather_name_ar",
+                            "head_family_name_ar",
+                            "head_name_latin",
+                        )
+                    ],
+                    sex,
+                    birth_date,
+                    birth_year,
+                    doc,
+                    v.get("id_doc_number"),
+                    v.get("phone"),
+                    flags.get("disability"),
+                    flags.get("chronic_illness"),
+                ),
+            }
+        )
     m_rows: list[dict] = []
     if members is not None:
         numbers: Counter = Counter()
@@ -352,13 +469,18 @@ def check(households: tabular.Table, members: tabular.Table | None
             v = row.values
             ref = str(v.get("household_ref") or "").strip()
             if not ref:
-                for parent_key, own in (("_parent_index", "_index"),
-                                        ("_submission__uuid", "_uuid")):
+                for parent_key, own in (
+                    ("_parent_index", "_index"),
+                    ("_submission__uuid", "_uuid"),
+                ):
                     if v.get(parent_key) not in ("", None):
                         ref = by_index.get(f"{own}:{v[parent_key]}", "")
                         if not ref:
-                            report.error(row.number, f"members:{parent_key}",
-                                         f"{v[parent_key]!r} matches no household row")
+                            report.error(
+                                row.number,
+                                f"members:{parent_key}",
+                                f"{v[parent_key]!r} matches no household row",
+                            )
                         break
                 else:
                     report.error(row.number, "members:household_ref", "is required")
@@ -366,27 +488,46 @@ def check(households: tabular.Table, members: tabular.Table | None
                 if not ref:
                     continue
             elif ref not in refs:
-                report.error(row.number, "members:household_ref",
-                             f"{ref!r} is not a household of this file")
+                report.error(
+                    row.number, "members:household_ref", f"{ref!r} is not a household of this file"
+                )
                 continue
-            relationship = _choice(report, row, "relationship", RELATIONSHIPS, "relationship",
-                                   "members:")
+            relationship = _choice(
+                report, row, "relationship", RELATIONSHIPS, "relationship", "members:"
+            )
             if relationship == "head":
                 continue  # the head's details come from the household row
             numbers[ref] += 1
             number = tabular.cell_int(report, row, "member_no", minimum=1)
             birth_date, birth_year = _birth(report, row, "birth_date", "members:")
-            m_rows.append(_member(
-                ref, number or numbers[ref] + 1, False, relationship,
-                [v.get(c) for c in ("first_name_ar", "father_name_ar", "grandfather_name_ar",
-                                    "family_name_ar", "name_latin")],
-                _choice(report, row, "sex", SEX, "sex", "members:"), birth_date, birth_year,
-                _choice(report, row, "id_doc_type", DOCUMENTS, "document type", "members:"),
-                v.get("id_doc_number"), v.get("phone"),
-                tabular.cell_bool(report, row, "disability", header="members:disability"),
-                tabular.cell_bool(report, row, "chronic_illness",
-                                  header="members:chronic_illness"),
-            ))
+            m_rows.append(
+                _member(
+                    ref,
+                    number or numbers[ref] + 1,
+                    False,
+                    relationship,
+                    [
+                        v.get(c)
+                        for c in (
+                            "first_name_ar",
+                            "father_name_ar",
+                            "grandfather_name_ar",
+                            "family_name_ar",
+                            "name_latin",
+                        )
+                    ],
+                    _choice(report, row, "sex", SEX, "sex", "members:"),
+                    birth_date,
+                    birth_year,
+                    _choice(report, row, "id_doc_type", DOCUMENTS, "document type", "members:"),
+                    v.get("id_doc_number"),
+                    v.get("phone"),
+                    tabular.cell_bool(report, row, "disability", header="members:disability"),
+                    tabular.cell_bool(
+                        report, row, "chronic_illness", header="members:chronic_illness"
+                    ),
+                )
+            )
         _renumber(m_rows)
     return h_rows, m_rows, report, list(new_locations.items())
 
@@ -399,24 +540,59 @@ def _birth(report: Report, row, column: str, sheet: str = ""):
             report.error(row.number, sheet + column, f"{raw!r} is not a plausible year of birth")
             return None, None
         return None, year
-    when = tabular.cell_date(report, row, column, header=sheet + column)
+    when = _date(report, row, column, sheet + column)
     return when, when.year if when else None
 
 
-def _member(ref, number, head, relationship, parts, sex, birth_date, birth_year, doc,
-            doc_number, phone, disability, chronic) -> dict:
+def _date(report: Report, row, column: str, header: str | None = None):
+    """ISO dates (most files) without strptime; anything else as ``tabular.cell_date``."""
+    raw = row.values.get(column, "")
+    if isinstance(raw, str) and len(raw) == 10 and raw[4] == "-":
+        try:
+            return datetime.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    return tabular.cell_date(report, row, column, header=header)
+
+
+def _member(
+    ref,
+    number,
+    head,
+    relationship,
+    parts,
+    sex,
+    birth_date,
+    birth_year,
+    doc,
+    doc_number,
+    phone,
+    disability,
+    chronic,
+) -> dict:
     first, father, grandfather, family, latin = (str(p or "").strip() for p in parts)
     doc_number = str(doc_number or "").strip()
     phone = str(phone or "").strip()
     keys = names.member_keys(first, father, grandfather, family, latin, phone, doc_number)
     return {
-        "household_ref": ref, "member_no": number, "is_head": head,
-        "relationship": relationship, "first_name_ar": first[:60], "father_name_ar": father[:60],
-        "grandfather_name_ar": grandfather[:60], "family_name_ar": family[:60],
-        "name_latin": latin[:150], "sex": sex, "birth_date": birth_date,
-        "birth_year": birth_year, "document_type": doc or "none",
-        "document_number": doc_number[:40], "phone": phone[:30],
-        "disability": bool(disability), "chronic_illness": bool(chronic), **keys,
+        "household_ref": ref,
+        "member_no": number,
+        "is_head": head,
+        "relationship": relationship,
+        "first_name_ar": first[:60],
+        "father_name_ar": father[:60],
+        "grandfather_name_ar": grandfather[:60],
+        "family_name_ar": family[:60],
+        "name_latin": latin[:150],
+        "sex": sex,
+        "birth_date": birth_date,
+        "birth_year": birth_year,
+        "document_type": doc or "none",
+        "document_number": doc_number[:40],
+        "phone": phone[:30],
+        "disability": bool(disability),
+        "chronic_illness": bool(chronic),
+        **keys,
     }
 
 
@@ -435,15 +611,23 @@ def _renumber(rows: list[dict]) -> None:
 # ------------------------------------------------------------------ the use case
 
 
-def import_households(user, source, members_source=None, *, filename: str = "",
-                      members_filename: str = "", progress=None, dry_run: bool = False
-                      ) -> Result:
+def import_households(
+    user,
+    source,
+    members_source=None,
+    *,
+    filename: str = "",
+    members_filename: str = "",
+    progress=None,
+    dry_run: bool = False,
+) -> Result:
     """Check and (unless ``dry_run``) write a registration file; raises ``ImportFailed``
     (with every problem) or ``TableError`` and then writes nothing."""
     progress = progress or (lambda *a: None)
     progress(0, None, "reading")
-    households, members = read_files(source, members_source, filename=filename,
-                                     members_filename=members_filename)
+    households, members = read_files(
+        source, members_source, filename=filename, members_filename=members_filename
+    )
     progress(0, len(households.rows), "checking")
     h_rows, m_rows, report, new_locations = check(households, members)
     if not h_rows and report.ok:
@@ -451,8 +635,7 @@ def import_households(user, source, members_source=None, *, filename: str = "",
     existing = _existing_refs([r["household_ref"] for r in h_rows])
     for row, number in zip(h_rows, [r.number for r in households.rows], strict=True):
         if row["household_ref"] in existing:
-            report.error(number, "household_ref",
-                         f"{row['household_ref']!r} is already registered")
+            report.error(number, "household_ref", f"{row['household_ref']!r} is already registered")
     if not report.ok:
         raise ImportFailed(report)
     result = Result(warnings=[p.as_dict() for p in report.warnings])
@@ -469,18 +652,29 @@ def import_households(user, source, members_source=None, *, filename: str = "",
             heads.append(row.pop("_head"))
         n_h, n_m = bulk.write(h_rows, heads + m_rows, progress)
         result.households, result.members = n_h, n_m
-        record_bulk(user, Household, "import", {
-            "households": n_h, "members": n_m, "new_locations": len(created),
-            "file": filename or (Path(source).name if not isinstance(source, bytes) else ""),
-        }, f"imported {n_h} households")
+        record_bulk(
+            user,
+            Household,
+            "import",
+            {
+                "households": n_h,
+                "members": n_m,
+                "new_locations": len(created),
+                "file": filename or (Path(source).name if not isinstance(source, bytes) else ""),
+            },
+            f"imported {n_h} households",
+        )
     return result
 
 
 def _existing_refs(refs: list[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(refs), 5000):
-        found |= set(Household.objects.filter(
-            household_ref__in=refs[start:start + 5000]).values_list("household_ref", flat=True))
+        found |= set(
+            Household.objects.filter(household_ref__in=refs[start : start + 5000]).values_list(
+                "household_ref", flat=True
+            )
+        )
     return found
 
 
@@ -490,9 +684,12 @@ def _create_locations(new_locations) -> dict[tuple, int]:
         text = info["name"]
         first = names.normalise_name(text).split(" ")[0] if text else ""
         location = Location.objects.create(
-            name_en=text[:120], name_ar=text[:120] if has_arabic(text) else "",
-            kind=KINDS.get(first, Location.Kind.SITE), governorate=info["governorate"],
-            district=info["district"], centroid_lat=_coord(info["lat"]),
+            name_en=text[:120],
+            name_ar=text[:120] if has_arabic(text) else "",
+            kind=KINDS.get(first, Location.Kind.SITE),
+            governorate=info["governorate"],
+            district=info["district"],
+            centroid_lat=_coord(info["lat"]),
             centroid_lon=_coord(info["lon"]),
         )
         created[key] = location.pk
@@ -501,8 +698,11 @@ def _create_locations(new_locations) -> dict[tuple, int]:
 
 def _coord(value) -> float | None:
     try:
-        return round(float(names.to_western_digits(str(value))), 6) if value not in ("", None) \
+        return (
+            round(float(names.to_western_digits(str(value))), 6)
+            if value not in ("", None)
             else None
+        )
     except ValueError:
         return None
 

@@ -15,9 +15,11 @@ def import_job(job, progress) -> dict:
     params = job.parameters
     try:
         result = import_households(
-            job.created_by, Path(params["path"]),
+            job.created_by,
+            Path(params["path"]),
             Path(params["members_path"]) if params.get("members_path") else None,
-            filename=params.get("filename", ""), progress=progress,
+            filename=params.get("filename", ""),
+            progress=progress,
             dry_run=bool(params.get("dry_run")),
         )
     except ImportFailed as exc:

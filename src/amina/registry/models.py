@@ -61,23 +61,35 @@ class Household(models.Model):
         "geo.Location", models.PROTECT, related_name="households", verbose_name=_("location")
     )
     governorate = models.ForeignKey(
-        "geo.Governorate", models.PROTECT, related_name="households",
+        "geo.Governorate",
+        models.PROTECT,
+        related_name="households",
         verbose_name=_("governorate"),
     )
     origin_governorate = models.ForeignKey(
-        "geo.Governorate", models.PROTECT, null=True, blank=True, related_name="+",
+        "geo.Governorate",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("governorate of origin"),
     )
     displacement_date = models.DateField(_("displacement date"), null=True, blank=True)
     shelter = models.ForeignKey(
-        "tracking.ShelterType", models.PROTECT, null=True, blank=True, related_name="+",
+        "tracking.ShelterType",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("shelter"),
     )
     size = models.PositiveSmallIntegerField(_("household size"), default=1)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices,
-                              default=Status.OPEN)
-    close_reason = models.CharField(_("reason for closing"), max_length=12, blank=True,
-                                    choices=CloseReason.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    close_reason = models.CharField(
+        _("reason for closing"), max_length=12, blank=True, choices=CloseReason.choices
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     consent = models.BooleanField(_("consent given"), default=False)
@@ -90,22 +102,30 @@ class Household(models.Model):
     disability = models.BooleanField(_("disability"), default=False)
     chronic_illness = models.BooleanField(_("chronic illness"), default=False)
     pregnant_lactating = models.BooleanField(_("pregnant or lactating"), default=False)
-    unaccompanied_children = models.BooleanField(_("unaccompanied or separated children"),
-                                                 default=False)
+    unaccompanied_children = models.BooleanField(
+        _("unaccompanied or separated children"), default=False
+    )
     large_household = models.BooleanField(_("large household"), default=False)
     vulnerability_score = models.PositiveSmallIntegerField(_("vulnerability score"), default=0)
-    vulnerability_reasons = models.JSONField(_("vulnerability reasons"), default=list,
-                                             blank=True)
+    vulnerability_reasons = models.JSONField(_("vulnerability reasons"), default=list, blank=True)
 
     registration_date = models.DateField(_("registration date"), null=True, blank=True)
     registered_team = models.CharField(_("registration team"), max_length=150, blank=True)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("registered by"),
     )
     registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     merged_into = models.ForeignKey(
-        "self", models.SET_NULL, null=True, blank=True, related_name="merged",
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged",
         verbose_name=_("merged into"),
     )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
@@ -163,23 +183,30 @@ class Member(models.Model):
         PASSPORT = "passport", _("passport")
         OTHER = "other", _("other document")
 
-    household = models.ForeignKey(Household, models.CASCADE, related_name="members",
-                                  verbose_name=_("household"))
+    household = models.ForeignKey(
+        Household, models.CASCADE, related_name="members", verbose_name=_("household")
+    )
     member_no = models.PositiveSmallIntegerField(_("member number"), default=1)
     is_head = models.BooleanField(_("head of household"), default=False)
-    relationship = models.CharField(_("relationship to the head"), max_length=12,
-                                    choices=Relationship.choices, default=Relationship.HEAD)
+    relationship = models.CharField(
+        _("relationship to the head"),
+        max_length=12,
+        choices=Relationship.choices,
+        default=Relationship.HEAD,
+    )
     first_name_ar = models.CharField(_("first name (Arabic)"), max_length=60, blank=True)
     father_name_ar = models.CharField(_("father's name (Arabic)"), max_length=60, blank=True)
-    grandfather_name_ar = models.CharField(_("grandfather's name (Arabic)"), max_length=60,
-                                           blank=True)
+    grandfather_name_ar = models.CharField(
+        _("grandfather's name (Arabic)"), max_length=60, blank=True
+    )
     family_name_ar = models.CharField(_("family name (Arabic)"), max_length=60, blank=True)
     name_latin = models.CharField(_("name (Latin script)"), max_length=150, blank=True)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
-    document_type = models.CharField(_("identity document"), max_length=12,
-                                     choices=Document.choices, default=Document.NONE)
+    document_type = models.CharField(
+        _("identity document"), max_length=12, choices=Document.choices, default=Document.NONE
+    )
     document_number = models.CharField(_("document number"), max_length=40, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     disability = models.BooleanField(_("disability"), default=False)
@@ -200,17 +227,20 @@ class Member(models.Model):
         verbose_name_plural = _("members")
         indexes = [
             # The blocking keys of the registration-time duplicate warning.
-            models.Index(fields=["key_first", "key_family", "birth_year"],
-                         name="member_name_year"),
-            models.Index(fields=["key_first", "key_father", "key_family"],
-                         name="member_three_names"),
+            models.Index(fields=["key_first", "key_family", "birth_year"], name="member_name_year"),
+            models.Index(
+                fields=["key_first", "key_father", "key_family"], name="member_three_names"
+            ),
             models.Index(fields=["key_phone"], name="member_phone"),
             models.Index(fields=["key_document"], name="member_document"),
             models.Index(fields=["key_latin"], name="member_latin"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["household"], condition=Q(is_head=True),
-                                    name="member_one_head_per_household"),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(is_head=True),
+                name="member_one_head_per_household",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -218,16 +248,21 @@ class Member(models.Model):
 
     @property
     def full_name_ar(self) -> str:
-        parts = (self.first_name_ar, self.father_name_ar, self.grandfather_name_ar,
-                 self.family_name_ar)
+        parts = (
+            self.first_name_ar,
+            self.father_name_ar,
+            self.grandfather_name_ar,
+            self.family_name_ar,
+        )
         return " ".join(p for p in parts if p)
 
 
 class VulnerabilityWeight(models.Model):
     """How many points a criterion adds to a household's vulnerability score."""
 
-    criterion = models.CharField(_("criterion"), max_length=30, choices=Criterion.choices,
-                                 unique=True)
+    criterion = models.CharField(
+        _("criterion"), max_length=30, choices=Criterion.choices, unique=True
+    )
     weight = models.PositiveSmallIntegerField(_("weight"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -256,22 +291,32 @@ class DuplicateCandidate(models.Model):
         CONFIRMED = "confirmed", _("confirmed: same family")
         REJECTED = "rejected", _("rejected: different families")
 
-    household_a = models.ForeignKey(Household, models.CASCADE, related_name="+",
-                                    verbose_name=_("household"))
-    household_b = models.ForeignKey(Household, models.CASCADE, related_name="+",
-                                    verbose_name=_("other household"))
+    household_a = models.ForeignKey(
+        Household, models.CASCADE, related_name="+", verbose_name=_("household")
+    )
+    household_b = models.ForeignKey(
+        Household, models.CASCADE, related_name="+", verbose_name=_("other household")
+    )
     governorate = models.ForeignKey(
-        "geo.Governorate", models.PROTECT, related_name="+", verbose_name=_("governorate"),
+        "geo.Governorate",
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("governorate"),
         help_text=_("The first household's governorate, for scope."),
     )
     cluster = models.PositiveIntegerField(_("cluster"), default=0, db_index=True)
     probability = models.FloatField(_("match probability"))
     agreeing = models.JSONField(_("agreeing fields"), default=list, blank=True)
     disagreeing = models.JSONField(_("disagreeing fields"), default=list, blank=True)
-    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices,
-                                default=Decision.PENDING)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
@@ -285,12 +330,16 @@ class DuplicateCandidate(models.Model):
         verbose_name_plural = _("duplicate candidates")
         indexes = [models.Index(fields=["decision", "governorate"])]
         constraints = [
-            models.UniqueConstraint(fields=["household_a", "household_b"],
-                                    name="duplicate_pair_unique"),
-            models.CheckConstraint(name="duplicate_pair_ordered",
-                                   condition=Q(household_a__lt=F("household_b"))),
-            models.CheckConstraint(name="duplicate_probability_range",
-                                   condition=Q(probability__gte=0, probability__lte=1)),
+            models.UniqueConstraint(
+                fields=["household_a", "household_b"], name="duplicate_pair_unique"
+            ),
+            models.CheckConstraint(
+                name="duplicate_pair_ordered", condition=Q(household_a__lt=F("household_b"))
+            ),
+            models.CheckConstraint(
+                name="duplicate_probability_range",
+                condition=Q(probability__gte=0, probability__lte=1),
+            ),
         ]
 
     def __str__(self) -> str:

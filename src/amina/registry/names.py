@@ -17,6 +17,7 @@ need beyond place names:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from amina.core.arabic import fold_latin, normalise_name, to_western_digits
 
@@ -26,7 +27,14 @@ _LEADING_AL = re.compile(r"^ال(?=\S{2,})")
 
 def arabic_part(text: str | None, *, family: bool = False) -> str:
     """One name part (first, father's, grandfather's or family name) as a comparison key."""
-    key = normalise_name(text or "")
+    return _arabic_part(text or "", family)
+
+
+# Names repeat (a few thousand cover most of a country): the keys are memoised, which
+# makes a national import spend its time writing, not normalising.
+@lru_cache(maxsize=200_000)
+def _arabic_part(text: str, family: bool) -> str:
+    key = normalise_name(text)
     key = _ABD.sub("عبد", key)
     key = key.replace(" ", "")
     if family:
@@ -54,6 +62,7 @@ _LATIN_RULES = [
 ]
 
 
+@lru_cache(maxsize=200_000)
 def latin_word(word: str) -> str:
     word = fold_latin(word)
     word = re.sub(r"[^a-z]", "", word)
@@ -62,6 +71,7 @@ def latin_word(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=200_000)
 def latin_key(text: str | None) -> str:
     """A Latin transliteration as a spelling-tolerant key: "Mohammed Al-Jubouri" and
     "Muhamad El Jubori" give the same key."""
@@ -97,13 +107,21 @@ def name_tokens(text: str | None) -> list[str]:
     """The tokens of a free-text search in either script, as keys comparable to members'."""
     text = text or ""
     if re.search(r"[\u0600-\u06ff]", text):
-        return [t for t in (arabic_part(w) for w in _ABD.sub("عبد", normalise_name(text)).split())
-                if t]
+        return [
+            t for t in (arabic_part(w) for w in _ABD.sub("عبد", normalise_name(text)).split()) if t
+        ]
     return [t for t in latin_key(text).split() if t]
 
 
-def member_keys(first: str = "", father: str = "", grandfather: str = "", family: str = "",
-                latin: str = "", phone: str = "", document: str = "") -> dict[str, str]:
+def member_keys(
+    first: str = "",
+    father: str = "",
+    grandfather: str = "",
+    family: str = "",
+    latin: str = "",
+    phone: str = "",
+    document: str = "",
+) -> dict[str, str]:
     """The comparison keys stored on a ``Member`` (field name → key)."""
     return {
         "key_first": arabic_part(first),
@@ -119,7 +137,12 @@ def member_keys(first: str = "", father: str = "", grandfather: str = "", family
 def set_keys(member) -> None:
     """Write the comparison keys of a ``Member`` instance from its own fields."""
     for field, value in member_keys(
-        member.first_name_ar, member.father_name_ar, member.grandfather_name_ar,
-        member.family_name_ar, member.name_latin, member.phone, member.document_number,
+        member.first_name_ar,
+        member.father_name_ar,
+        member.grandfather_name_ar,
+        member.family_name_ar,
+        member.name_latin,
+        member.phone,
+        member.document_number,
     ).items():
         setattr(member, field, value)

@@ -14,6 +14,7 @@ def registry_panel(request):
         return None
     counts = access.scoped(user, Household).aggregate(
         open=Count("pk", filter=Q(status="open")),
-        vulnerable=Count("pk", filter=Q(status="open", vulnerability_score__gte=40)))
+        vulnerable=Count("pk", filter=Q(status="open", vulnerability_score__gte=40)),
+    )
     pending = access.scoped(user, DuplicateCandidate).filter(decision="pending").count()
     return {**counts, "pending": pending}

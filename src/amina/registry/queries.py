@@ -83,8 +83,19 @@ def search(user, text: str) -> QuerySet[Household]:
     return qs.filter(pk__in=ids)
 
 
-def likely_duplicates(user, *, first="", father="", grandfather="", family="", latin="",
-                      birth_year=None, phone="", document="", limit: int = 5) -> list[dict]:
+def likely_duplicates(
+    user,
+    *,
+    first="",
+    father="",
+    grandfather="",
+    family="",
+    latin="",
+    birth_year=None,
+    phone="",
+    document="",
+    limit: int = 5,
+) -> list[dict]:
     """Existing registrations that look like the family being typed in.
 
     Each test hits one of the ``Member`` indexes (name + birth year, three names, phone,
@@ -99,27 +110,42 @@ def likely_duplicates(user, *, first="", father="", grandfather="", family="", l
         tests.append(("phone", Q(key_phone=keys["key_phone"])))
     if keys["key_first"] and keys["key_family"]:
         if birth_year:
-            tests.append(("name and year of birth", Q(
-                key_first=keys["key_first"], key_family=keys["key_family"],
-                birth_year__gte=int(birth_year) - 1, birth_year__lte=int(birth_year) + 1)))
+            tests.append(
+                (
+                    "name and year of birth",
+                    Q(
+                        key_first=keys["key_first"],
+                        key_family=keys["key_family"],
+                        birth_year__gte=int(birth_year) - 1,
+                        birth_year__lte=int(birth_year) + 1,
+                    ),
+                )
+            )
         if keys["key_father"]:
-            tests.append(("three names", Q(
-                key_first=keys["key_first"], key_father=keys["key_father"],
-                key_family=keys["key_family"])))
+            tests.append(
+                (
+                    "three names",
+                    Q(
+                        key_first=keys["key_first"],
+                        key_father=keys["key_father"],
+                        key_family=keys["key_family"],
+                    ),
+                )
+            )
     if not tests:
         return []
     scope = households(user).filter(status=Household.Status.OPEN)
     found: dict[int, list[str]] = defaultdict(list)
     for reason, condition in tests:
         rows = Member.objects.filter(condition, household__in=scope).values_list(
-            "household_id", flat=True)[:limit * 4]
+            "household_id", flat=True
+        )[: limit * 4]
         for household_id in rows:
             if reason not in found[household_id]:
                 found[household_id].append(reason)
     ranked = sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]
     by_id = Household.objects.select_related("location").in_bulk([pk for pk, _r in ranked])
-    return [{"household": by_id[pk], "reasons": reasons} for pk, reasons in ranked
-            if pk in by_id]
+    return [{"household": by_id[pk], "reasons": reasons} for pk, reasons in ranked if pk in by_id]
 
 
 def duplicate_group(household_ids) -> dict[int, set[int]]:
@@ -145,10 +171,14 @@ def duplicate_group(household_ids) -> dict[int, set[int]]:
     while frontier:
         seen |= frontier
         edges = set()
-        edges |= set(Household.objects.filter(pk__in=frontier, merged_into__isnull=False)
-                     .values_list("pk", "merged_into_id"))
-        edges |= set(Household.objects.filter(merged_into__in=frontier)
-                     .values_list("pk", "merged_into_id"))
+        edges |= set(
+            Household.objects.filter(pk__in=frontier, merged_into__isnull=False).values_list(
+                "pk", "merged_into_id"
+            )
+        )
+        edges |= set(
+            Household.objects.filter(merged_into__in=frontier).values_list("pk", "merged_into_id")
+        )
         confirmed = DuplicateCandidate.objects.filter(
             Q(household_a__in=frontier) | Q(household_b__in=frontier),
             decision=DuplicateCandidate.Decision.CONFIRMED,

@@ -30,7 +30,9 @@ HOUSEHOLD_FLAGS = [c.value for c in Criterion]
 def build_member(household: Household | None, data: dict, number: int, *, head: bool) -> Member:
     """A ``Member`` from cleaned values, with its comparison keys and birth year."""
     member = Member(
-        household=household, member_no=number, is_head=head,
+        household=household,
+        member_no=number,
+        is_head=head,
         relationship=Member.Relationship.HEAD if head else (data.get("relationship") or "other"),
         first_name_ar=(data.get("first_name_ar") or "").strip(),
         father_name_ar=(data.get("father_name_ar") or "").strip(),
@@ -39,8 +41,8 @@ def build_member(household: Household | None, data: dict, number: int, *, head: 
         name_latin=(data.get("name_latin") or "").strip(),
         sex=data.get("sex") or "",
         birth_date=data.get("birth_date"),
-        birth_year=data.get("birth_year") or (data["birth_date"].year if data.get("birth_date")
-                                              else None),
+        birth_year=data.get("birth_year")
+        or (data["birth_date"].year if data.get("birth_date") else None),
         document_type=data.get("document_type") or Member.Document.NONE,
         document_number=(data.get("document_number") or "").strip(),
         phone=(data.get("phone") or "").strip(),
@@ -53,11 +55,13 @@ def build_member(household: Household | None, data: dict, number: int, *, head: 
 
 def apply_score(household: Household, current: dict[str, int] | None = None) -> None:
     flags = vulnerability.derive_flags(
-        {f: getattr(household, f) for f in HOUSEHOLD_FLAGS}, household.size)
+        {f: getattr(household, f) for f in HOUSEHOLD_FLAGS}, household.size
+    )
     for flag, value in flags.items():
         setattr(household, flag, bool(value))
     household.vulnerability_score, household.vulnerability_reasons = vulnerability.score(
-        flags, current)
+        flags, current
+    )
 
 
 @transaction.atomic
@@ -74,16 +78,22 @@ def register_household(user, data: dict, head: dict, members: list[dict]) -> Hou
         raise ValidationError(_("The household has not given consent: nothing was recorded."))
     ref = (data.get("household_ref") or "").strip() or next_reference()
     if Household.objects.filter(household_ref=ref).exists():
-        raise ValidationError(_("The household reference %(ref)s is already registered.")
-                              % {"ref": ref})
+        raise ValidationError(
+            _("The household reference %(ref)s is already registered.") % {"ref": ref}
+        )
     household = Household(
-        household_ref=ref, location=location, governorate_id=location.governorate_id,
+        household_ref=ref,
+        location=location,
+        governorate_id=location.governorate_id,
         origin_governorate=data.get("origin_governorate"),
-        displacement_date=data.get("displacement_date"), shelter=data.get("shelter"),
+        displacement_date=data.get("displacement_date"),
+        shelter=data.get("shelter"),
         size=max(int(data.get("size") or 1), 1 + len(members)),
-        consent=True, consent_date=data.get("consent_date") or timezone.localdate(),
+        consent=True,
+        consent_date=data.get("consent_date") or timezone.localdate(),
         consent_by=data.get("consent_by") or user.get_username(),
-        registration_date=timezone.localdate(), registered_team=data.get("registered_team", ""),
+        registration_date=timezone.localdate(),
+        registered_team=data.get("registered_team", ""),
         registered_by=user if getattr(user, "pk", None) else None,
         **{f: bool(data.get(f)) for f in HOUSEHOLD_FLAGS},
     )
@@ -119,8 +129,12 @@ def close_household(user, household: Household, reason: str) -> Household:
     household.close_reason = reason
     household.closed_at = timezone.now()
     household.save(update_fields=["status", "close_reason", "closed_at"])
-    record_change(user, household, "update", diff(before, snapshot(
-        household, exclude=["vulnerability_reasons"])))
+    record_change(
+        user,
+        household,
+        "update",
+        diff(before, snapshot(household, exclude=["vulnerability_reasons"])),
+    )
     return household
 
 
@@ -135,13 +149,18 @@ def set_weights(user, new: dict[str, int]) -> int:
             raise ValidationError(_("Unknown criterion %(c)s.") % {"c": criterion})
         if not 0 <= int(weight) <= 100:
             raise ValidationError(_("A weight is between 0 and 100."))
-        VulnerabilityWeight.objects.update_or_create(criterion=criterion,
-                                                     defaults={"weight": int(weight)})
+        VulnerabilityWeight.objects.update_or_create(
+            criterion=criterion, defaults={"weight": int(weight)}
+        )
     after = vulnerability.weights()
     updated = vulnerability.recompute_all(after)
-    record_bulk(user, VulnerabilityWeight, "update",
-                {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]},
-                "vulnerability weights")
+    record_bulk(
+        user,
+        VulnerabilityWeight,
+        "update",
+        {k: [before.get(k), after[k]] for k in after if before.get(k) != after[k]},
+        "vulnerability weights",
+    )
     return updated
 
 
@@ -165,9 +184,10 @@ def save_candidates(pairs: list[dict], governorates: dict[int, int]) -> dict:
     keys = [ordered(p["a"], p["b"]) for p in pairs]
     lows = sorted({a for a, _b in keys})
     for chunk_start in range(0, len(lows), 5000):
-        chunk = lows[chunk_start:chunk_start + 5000]
+        chunk = lows[chunk_start : chunk_start + 5000]
         for cand in DuplicateCandidate.objects.filter(household_a__in=chunk).only(
-                "pk", "household_a_id", "household_b_id", "decision"):
+            "pk", "household_a_id", "household_b_id", "decision"
+        ):
             existing[(cand.household_a_id, cand.household_b_id)] = cand
     new, updated, kept = [], [], 0
     for pair, (a, b) in zip(pairs, keys, strict=True):
@@ -181,14 +201,21 @@ def save_candidates(pairs: list[dict], governorates: dict[int, int]) -> dict:
             found.agreeing, found.disagreeing = pair["agreeing"], pair["disagreeing"]
             updated.append(found)
             continue
-        new.append(DuplicateCandidate(
-            household_a_id=a, household_b_id=b, governorate_id=governorates[a],
-            probability=pair["probability"], cluster=pair["cluster"],
-            agreeing=pair["agreeing"], disagreeing=pair["disagreeing"],
-        ))
+        new.append(
+            DuplicateCandidate(
+                household_a_id=a,
+                household_b_id=b,
+                governorate_id=governorates[a],
+                probability=pair["probability"],
+                cluster=pair["cluster"],
+                agreeing=pair["agreeing"],
+                disagreeing=pair["disagreeing"],
+            )
+        )
     DuplicateCandidate.objects.bulk_create(new, batch_size=2000)
     DuplicateCandidate.objects.bulk_update(
-        updated, ["probability", "cluster", "agreeing", "disagreeing"], batch_size=2000)
+        updated, ["probability", "cluster", "agreeing", "disagreeing"], batch_size=2000
+    )
     return {"new": len(new), "updated": len(updated), "already_decided": kept}
 
 
@@ -203,8 +230,11 @@ def _check_candidate(user, candidate: DuplicateCandidate) -> None:
 
 #: Relations a merge does not move: the members stay with their registration (history),
 #: the review queue keeps the pair it decided, and a merge pointer is rewritten below.
-_NOT_MOVED = {(Member, "household"), (DuplicateCandidate, "household_a"),
-              (DuplicateCandidate, "household_b")}
+_NOT_MOVED = {
+    (Member, "household"),
+    (DuplicateCandidate, "household_a"),
+    (DuplicateCandidate, "household_b"),
+}
 
 
 @transaction.atomic
@@ -218,8 +248,9 @@ def reject_candidate(user, candidate: DuplicateCandidate) -> DuplicateCandidate:
 
 
 @transaction.atomic
-def confirm_candidate(user, candidate: DuplicateCandidate, keep: Household | None = None
-                      ) -> Household:
+def confirm_candidate(
+    user, candidate: DuplicateCandidate, keep: Household | None = None
+) -> Household:
     """Merge the pair into one household: the one kept (by default the earlier
     registration) receives every record of other apps that pointed to the other one
     (distributions, entitlements … found generically through the model's reverse
@@ -227,8 +258,11 @@ def confirm_candidate(user, candidate: DuplicateCandidate, keep: Household | Non
     its members and history. Returns the household kept."""
     _check_candidate(user, candidate)
     pair = [candidate.household_a, candidate.household_b]
-    survivor = keep if keep in pair else min(
-        pair, key=lambda h: (h.registration_date or datetime.date.max, h.pk))
+    survivor = (
+        keep
+        if keep in pair
+        else min(pair, key=lambda h: (h.registration_date or datetime.date.max, h.pk))
+    )
     duplicate = pair[1] if survivor == pair[0] else pair[0]
     if survivor.status != Household.Status.OPEN:
         survivor, duplicate = duplicate, survivor
@@ -245,15 +279,21 @@ def confirm_candidate(user, candidate: DuplicateCandidate, keep: Household | Non
         if getattr(duplicate, flag) and not getattr(survivor, flag):
             setattr(survivor, flag, True)
     apply_score(survivor)
-    survivor.save(update_fields=[*HOUSEHOLD_FLAGS, "vulnerability_score",
-                                 "vulnerability_reasons"])
+    survivor.save(update_fields=[*HOUSEHOLD_FLAGS, "vulnerability_score", "vulnerability_reasons"])
     candidate.decision = DuplicateCandidate.Decision.CONFIRMED
     candidate.decided_by, candidate.decided_at = user, timezone.now()
     candidate.save(update_fields=["decision", "decided_by", "decided_at"])
     record_change(user, candidate, "update", {"decision": ["pending", "confirmed"]})
-    record_change(user, duplicate, "update", {
-        **diff(before, snapshot(duplicate, exclude=["vulnerability_reasons"])),
-        "records_moved": [None, moved]}, label=f"{duplicate} merged into {survivor}")
+    record_change(
+        user,
+        duplicate,
+        "update",
+        {
+            **diff(before, snapshot(duplicate, exclude=["vulnerability_reasons"])),
+            "records_moved": [None, moved],
+        },
+        label=f"{duplicate} merged into {survivor}",
+    )
     record_change(user, survivor, "update", {"merged_from": [None, duplicate.household_ref]})
     return survivor
 
@@ -261,9 +301,11 @@ def confirm_candidate(user, candidate: DuplicateCandidate, keep: Household | Non
 def reverse_relations() -> list:
     """Every relation of any app that points to a household, hidden ones included
     (``related_name="+"`` hides a relation from ``_meta.related_objects``, not from here)."""
-    return [f for f in Household._meta.get_fields(include_hidden=True)
-            if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one
-                                                      or f.many_to_many)]
+    return [
+        f
+        for f in Household._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one or f.many_to_many)
+    ]
 
 
 def merge_records(duplicate: Household, survivor: Household) -> dict[str, int]:
@@ -281,8 +323,11 @@ def merge_records(duplicate: Household, survivor: Household) -> dict[str, int]:
             continue
         if relation.many_to_many:
             through = field.remote_field.through
-            column = next(f.name for f in through._meta.fields
-                          if getattr(f, "related_model", None) is Household)
+            column = next(
+                f.name
+                for f in through._meta.fields
+                if getattr(f, "related_model", None) is Household
+            )
             rows = through._base_manager.filter(**{column: duplicate})
             name = column
         else:
@@ -319,22 +364,40 @@ def anonymise_closed(user, older_than_days: int) -> int:
     every record of other apps stay, so every aggregate is unchanged.
     """
     cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
-    ids = list(Household.objects.filter(
-        status=Household.Status.CLOSED, closed_at__lt=cutoff, anonymised_at__isnull=True,
-    ).values_list("pk", flat=True))
+    ids = list(
+        Household.objects.filter(
+            status=Household.Status.CLOSED,
+            closed_at__lt=cutoff,
+            anonymised_at__isnull=True,
+        ).values_list("pk", flat=True)
+    )
     if not ids:
         return 0
     for start in range(0, len(ids), 5000):
-        chunk = ids[start:start + 5000]
+        chunk = ids[start : start + 5000]
         Member.objects.filter(household__in=chunk).update(
-            first_name_ar="", father_name_ar="", grandfather_name_ar="", family_name_ar="",
-            name_latin="", birth_date=None, document_number="", phone="", key_first="",
-            key_father="", key_grandfather="", key_family="", key_latin="", key_phone="",
+            first_name_ar="",
+            father_name_ar="",
+            grandfather_name_ar="",
+            family_name_ar="",
+            name_latin="",
+            birth_date=None,
+            document_number="",
+            phone="",
+            key_first="",
+            key_father="",
+            key_grandfather="",
+            key_family="",
+            key_latin="",
+            key_phone="",
             key_document="",
         )
-        Household.objects.filter(pk__in=chunk).update(anonymised_at=timezone.now(),
-                                                      consent_by="")
-    record_bulk(user, Household, "update", {"anonymised": len(ids),
-                                            "older_than_days": older_than_days},
-                f"anonymised {len(ids)} households closed before {cutoff.date()}")
+        Household.objects.filter(pk__in=chunk).update(anonymised_at=timezone.now(), consent_by="")
+    record_bulk(
+        user,
+        Household,
+        "update",
+        {"anonymised": len(ids), "older_than_days": older_than_days},
+        f"anonymised {len(ids)} households closed before {cutoff.date()}",
+    )
     return len(ids)

@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from amina.accounts import access
@@ -60,14 +60,20 @@ def people(user, members, purpose: str) -> list[dict]:
         log_access(user, Member, [m.pk for m in members], "view", purpose=purpose)
     rows = []
     for m in members:
+
         def show(value, kind="name", m=m):
             return value if personal else queries.masked(value, kind)
 
-        rows.append({
-            "member": m, "name_ar": show(m.full_name_ar), "name_latin": show(m.name_latin),
-            "document": show(m.document_number, "document"), "phone": show(m.phone, "phone"),
-            "birth": (m.birth_date or m.birth_year or "") if personal else (m.birth_year or ""),
-        })
+        rows.append(
+            {
+                "member": m,
+                "name_ar": show(m.full_name_ar),
+                "name_latin": show(m.name_latin),
+                "document": show(m.document_number, "document"),
+                "phone": show(m.phone, "phone"),
+                "birth": (m.birth_date or m.birth_year or "") if personal else (m.birth_year or ""),
+            }
+        )
     return rows
 
 
@@ -84,20 +90,37 @@ def home(request):
         qs = queries.search(user, q)
     qs = qs.select_related("location", "governorate").order_by("-pk")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    heads = {m.household_id: m for m in Member.objects.filter(
-        is_head=True, household__in=[h.pk for h in page])}
+    heads = {
+        m.household_id: m
+        for m in Member.objects.filter(is_head=True, household__in=[h.pk for h in page])
+    }
     rows = people(user, heads.values(), "search" if q else "registry list")
     by_household = {r["member"].household_id: r for r in rows}
     counts = queries.households(user).aggregate(
-        total=Count("pk"), open=Count("pk", filter=Q(status="open")),
-        closed=Count("pk", filter=Q(status="closed")))
-    pending = access.scoped(user, DuplicateCandidate).filter(
-        decision=DuplicateCandidate.Decision.PENDING).count()
-    return render(request, "registry/home.html", {
-        "page": page, "rows": [(h, by_household.get(h.pk)) for h in page], "form": form,
-        "q": q, "counts": counts, "pending": pending, "personal": personal,
-        "can_register": can_register(user), "is_admin": access.is_admin(user),
-    })
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status="open")),
+        closed=Count("pk", filter=Q(status="closed")),
+    )
+    pending = (
+        access.scoped(user, DuplicateCandidate)
+        .filter(decision=DuplicateCandidate.Decision.PENDING)
+        .count()
+    )
+    return render(
+        request,
+        "registry/home.html",
+        {
+            "page": page,
+            "rows": [(h, by_household.get(h.pk)) for h in page],
+            "form": form,
+            "q": q,
+            "counts": counts,
+            "pending": pending,
+            "personal": personal,
+            "can_register": can_register(user),
+            "is_admin": access.is_admin(user),
+        },
+    )
 
 
 def register(request):
@@ -107,20 +130,27 @@ def register(request):
     head = HeadForm(request.POST or None)
     members = MemberFormSet(request.POST or None, prefix="members")
     if request.method == "POST" and form.is_valid() and head.is_valid() and members.is_valid():
-        rows = [f.cleaned_data for f in members.forms
-                if f.cleaned_data and not f.cleaned_data.get("DELETE")
-                and f.cleaned_data.get("first_name_ar")]
+        rows = [
+            f.cleaned_data
+            for f in members.forms
+            if f.cleaned_data
+            and not f.cleaned_data.get("DELETE")
+            and f.cleaned_data.get("first_name_ar")
+        ]
         try:
-            household = services.register_household(user, form.cleaned_data, head.cleaned_data,
-                                                     rows)
+            household = services.register_household(
+                user, form.cleaned_data, head.cleaned_data, rows
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("Household %(ref)s registered.")
-                             % {"ref": household.household_ref})
+            messages.success(
+                request, _("Household %(ref)s registered.") % {"ref": household.household_ref}
+            )
             return redirect("registry:detail", pk=household.pk)
-    return render(request, "registry/register.html", {
-        "form": form, "head": head, "members": members})
+    return render(
+        request, "registry/register.html", {"form": form, "head": head, "members": members}
+    )
 
 
 @require_POST
@@ -136,35 +166,65 @@ def check(request):
 
     year = to_western_digits(get("birth_year") or get("birth_date")[:4])
     found = queries.likely_duplicates(
-        user, first=get("first_name_ar"), father=get("father_name_ar"),
-        grandfather=get("grandfather_name_ar"), family=get("family_name_ar"),
-        latin=get("name_latin"), birth_year=int(year) if year.isdigit() else None,
-        phone=get("phone"), document=get("document_number"))
-    heads = {m.household_id: m for m in Member.objects.filter(
-        is_head=True, household__in=[f["household"].pk for f in found])}
-    shown = {r["member"].household_id: r for r in people(user, heads.values(),
-                                                         "duplicate check at registration")}
-    return render(request, "registry/_duplicates_warning.html", {
-        "found": [(f["household"], f["reasons"], shown.get(f["household"].pk)) for f in found],
-    })
+        user,
+        first=get("first_name_ar"),
+        father=get("father_name_ar"),
+        grandfather=get("grandfather_name_ar"),
+        family=get("family_name_ar"),
+        latin=get("name_latin"),
+        birth_year=int(year) if year.isdigit() else None,
+        phone=get("phone"),
+        document=get("document_number"),
+    )
+    heads = {
+        m.household_id: m
+        for m in Member.objects.filter(
+            is_head=True, household__in=[f["household"].pk for f in found]
+        )
+    }
+    shown = {
+        r["member"].household_id: r
+        for r in people(user, heads.values(), "duplicate check at registration")
+    }
+    return render(
+        request,
+        "registry/_duplicates_warning.html",
+        {
+            "found": [(f["household"], f["reasons"], shown.get(f["household"].pk)) for f in found],
+        },
+    )
 
 
 def detail(request, pk: int):
     user = request.user
     household = access.get_scoped_or_404(
-        user, Household.objects.select_related("location", "governorate", "shelter",
-                                               "origin_governorate", "merged_into"), pk=pk)
+        user,
+        Household.objects.select_related(
+            "location", "governorate", "shelter", "origin_governorate", "merged_into"
+        ),
+        pk=pk,
+    )
     members = people(user, household.members.all(), "household record")
     weights = vulnerability.weights()
-    reasons = [(Criterion(r).label, weights.get(r, 0)) for r in household.vulnerability_reasons
-               if r in Criterion.values]
+    reasons = [
+        (Criterion(r).label, weights.get(r, 0))
+        for r in household.vulnerability_reasons
+        if r in Criterion.values
+    ]
     history = ChangeLog.objects.filter(model="registry.household", object_id=str(household.pk))
-    return render(request, "registry/detail.html", {
-        "household": household, "members": members, "reasons": reasons,
-        "close_form": CloseForm(), "history": history[:50],
-        "can_close": can_register(user) and household.status == Household.Status.OPEN,
-        "merged": household.merged.all(),
-    })
+    return render(
+        request,
+        "registry/detail.html",
+        {
+            "household": household,
+            "members": members,
+            "reasons": reasons,
+            "close_form": CloseForm(),
+            "history": history[:50],
+            "can_close": can_register(user) and household.status == Household.Status.OPEN,
+            "merged": household.merged.all(),
+        },
+    )
 
 
 @require_POST
@@ -185,26 +245,38 @@ def close(request, pk: int):
 def duplicates(request):
     user = request.user
     _require(access.sees_detail(user))
-    qs = access.scoped(user, DuplicateCandidate).filter(
-        decision=request.GET.get("decision") or DuplicateCandidate.Decision.PENDING
-    ).select_related("household_a", "household_b", "household_a__location",
-                     "household_b__location")
+    qs = (
+        access.scoped(user, DuplicateCandidate)
+        .filter(decision=request.GET.get("decision") or DuplicateCandidate.Decision.PENDING)
+        .select_related(
+            "household_a", "household_b", "household_a__location", "household_b__location"
+        )
+    )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(request, "registry/duplicates.html", {
-        "page": page, "personal": access.can_view_personal_data(user),
-        "can_run": can_register(user), "decision": request.GET.get("decision") or "pending",
-        "decisions": DuplicateCandidate.Decision.choices,
-    })
+    return render(
+        request,
+        "registry/duplicates.html",
+        {
+            "page": page,
+            "personal": access.can_view_personal_data(user),
+            "can_run": can_register(user),
+            "decision": request.GET.get("decision") or "pending",
+            "decisions": DuplicateCandidate.Decision.choices,
+        },
+    )
 
 
 @require_POST
 def dedupe_start(request):
     user = request.user
     _require(can_register(user))
-    governorates = [] if access.has_national_scope(user) else sorted(
-        access.governorate_ids(user))
-    job = start_job("registry-dedupe", {"governorates": governorates}, user,
-                    label=_("Find duplicate households"))
+    governorates = [] if access.has_national_scope(user) else sorted(access.governorate_ids(user))
+    job = start_job(
+        "registry-dedupe",
+        {"governorates": governorates},
+        user,
+        label=_("Find duplicate households"),
+    )
     return redirect("jobs:detail", pk=job.pk)
 
 
@@ -213,7 +285,8 @@ def duplicate(request, pk: int):
     user = request.user
     _require(access.can_view_personal_data(user))
     candidate = access.get_scoped_or_404(
-        user, DuplicateCandidate.objects.select_related("household_a", "household_b"), pk=pk)
+        user, DuplicateCandidate.objects.select_related("household_a", "household_b"), pk=pk
+    )
     for household in (candidate.household_a, candidate.household_b):
         access.check_governorate(user, household.governorate_id)
     if request.method == "POST":
@@ -222,8 +295,9 @@ def duplicate(request, pk: int):
             if action == "confirm":
                 keep = candidate.household_b if request.POST.get("keep") == "b" else None
                 survivor = services.confirm_candidate(user, candidate, keep=keep)
-                messages.success(request, _("Merged into %(ref)s.")
-                                 % {"ref": survivor.household_ref})
+                messages.success(
+                    request, _("Merged into %(ref)s.") % {"ref": survivor.household_ref}
+                )
             elif action == "reject":
                 services.reject_candidate(user, candidate)
                 messages.success(request, _("Marked as different families."))
@@ -233,21 +307,32 @@ def duplicate(request, pk: int):
     sides = []
     for household in (candidate.household_a, candidate.household_b):
         head = household.members.filter(is_head=True)
-        sides.append({"household": household,
-                      "head": (people(user, head, "duplicate review") or [None])[0]})
+        sides.append(
+            {"household": household, "head": (people(user, head, "duplicate review") or [None])[0]}
+        )
     labels = FIELD_LABELS
-    return render(request, "registry/duplicate.html", {
-        "candidate": candidate, "sides": sides,
-        "agreeing": [labels.get(f, f) for f in candidate.agreeing],
-        "disagreeing": [labels.get(f, f) for f in candidate.disagreeing],
-    })
+    return render(
+        request,
+        "registry/duplicate.html",
+        {
+            "candidate": candidate,
+            "sides": sides,
+            "agreeing": [labels.get(f, f) for f in candidate.agreeing],
+            "disagreeing": [labels.get(f, f) for f in candidate.disagreeing],
+        },
+    )
 
 
 FIELD_LABELS = {
-    "first": _l("first name"), "father": _l("father's name"),
-    "grandfather": _l("grandfather's name"), "family": _l("family name"),
-    "birth": _l("date of birth"), "phone": _l("phone"), "document": _l("document number"),
-    "sex": _l("sex"), "governorate": _l("governorate"),
+    "first": gettext_lazy("first name"),
+    "father": gettext_lazy("father's name"),
+    "grandfather": gettext_lazy("grandfather's name"),
+    "family": gettext_lazy("family name"),
+    "birth": gettext_lazy("date of birth"),
+    "phone": gettext_lazy("phone"),
+    "document": gettext_lazy("document number"),
+    "sex": gettext_lazy("sex"),
+    "governorate": gettext_lazy("governorate"),
 }
 
 
@@ -272,8 +357,12 @@ def import_view(request):
         stored = request.session.get("registry_import", {})
         if stored.get("token") != token:
             raise PermissionDenied
-        job = start_job("registry-import", {**stored["params"], "delete_after": True}, user,
-                        label=_("Import %(name)s") % {"name": stored["params"]["filename"]})
+        job = start_job(
+            "registry-import",
+            {**stored["params"], "delete_after": True},
+            user,
+            label=_("Import %(name)s") % {"name": stored["params"]["filename"]},
+        )
         del request.session["registry_import"]
         return redirect("jobs:detail", pk=job.pk)
     form = ImportForm(request.POST or None, request.FILES or None)
@@ -291,8 +380,9 @@ def import_view(request):
         from amina.registry.importing import import_households
 
         try:
-            preview = import_households(user, path, members_path, dry_run=True,
-                                        filename=form.cleaned_data["file"].name)
+            preview = import_households(
+                user, path, members_path, dry_run=True, filename=form.cleaned_data["file"].name
+            )
         except ImportFailed as exc:
             problems = exc.report.errors[:200]
         except TableError as exc:
@@ -302,11 +392,17 @@ def import_view(request):
             if members_path:
                 members_path.unlink(missing_ok=True)
         else:
-            request.session["registry_import"] = {"token": token, "params": {
-                "path": str(path), "members_path": str(members_path or ""),
-                "filename": form.cleaned_data["file"].name}}
-            return render(request, "registry/import.html", {
-                "form": form, "preview": preview, "token": token})
+            request.session["registry_import"] = {
+                "token": token,
+                "params": {
+                    "path": str(path),
+                    "members_path": str(members_path or ""),
+                    "filename": form.cleaned_data["file"].name,
+                },
+            }
+            return render(
+                request, "registry/import.html", {"form": form, "preview": preview, "token": token}
+            )
     return render(request, "registry/import.html", {"form": form, "problems": problems})
 
 
@@ -326,5 +422,6 @@ def export(request):
             else:
                 content = exporting.export_households(user, fmt, purpose=purpose)
                 return file_response(content, fmt, "households")
-    return render(request, "registry/export.html", {
-        "personal": access.can_view_personal_data(user)})
+    return render(
+        request, "registry/export.html", {"personal": access.can_view_personal_data(user)}
+    )

@@ -71,7 +71,7 @@ class Figures:
     needs: list[tuple[str, float]] | None = None
     people_in_need: float | None = None
     assistance: list[tuple[str, float]] | None = None
-    stock: list[tuple[str, float]] | None = None
+    stock: list[tuple[str, int, int]] | None = None  # item, on hand, delivered
     trainings: dict | None = None
     alerts: int | None = None
     arrivals: int | None = None
@@ -316,13 +316,34 @@ def arrivals_since(rnd, gov_ids) -> int | None:
     return sum(arrivals(since, until, governorate_id=g) for g in gov_ids)
 
 
-def supply_figures(gov_ids) -> list[tuple[str, float]] | None:
-    """Deliveries by item, if the supply capability offers a summary query."""
-    for function in ("deliveries_by_item", "delivered_by_item", "stock_summary"):
-        result = sources.call("supply.queries", function, governorate_ids=gov_ids)
-        if result is not None:
-            return sources.pairs(result, ("delivered", "quantity", "on_hand"))
-    return None
+def supply_figures(gov_ids) -> list[tuple[str, int, int]] | None:
+    """Per item: stock on hand in the selection's warehouses and quantity delivered to
+    households there (proof of delivery), largest deliveries first; ``None`` without supply.
+
+    Supply offers no read interface for this yet, so its two tables are summed here,
+    filtered by the (already scoped) governorate ids.
+    """
+    try:
+        from amina.supply.models import Item, StockBalance
+        from amina.supply.plan_models import Distribution
+    except ImportError:
+        return None
+    from django.db.models import Sum
+
+    balances = StockBalance.objects.all()
+    delivered = Distribution.objects.all()
+    if gov_ids is not None:
+        balances = balances.filter(warehouse__governorate_id__in=gov_ids)
+        delivered = delivered.filter(site__governorate_id__in=gov_ids)
+    on_hand = dict(
+        balances.values("item").annotate(n=Sum("quantity")).order_by().values_list("item", "n")
+    )
+    given = dict(
+        delivered.values("item").annotate(n=Sum("quantity")).order_by().values_list("item", "n")
+    )
+    items = Item.objects.in_bulk(set(on_hand) | set(given))
+    rows = [(items[pk].name, int(on_hand.get(pk) or 0), int(given.get(pk) or 0)) for pk in items]
+    return sorted(rows, key=lambda r: (-r[2], -r[1], r[0]))
 
 
 def alert_count(gov_ids) -> int | None:

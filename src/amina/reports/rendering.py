@@ -115,7 +115,9 @@ def render_html(figures: Figures, narrative: Narrative, language: str, *, for_pd
             "shelter": svg.bars(figures.shelter or [], rtl=rtl),
             "needs": svg.bars(figures.needs or [], rtl=rtl, colour="#b02a37"),
             "assistance": svg.bars(figures.assistance or [], rtl=rtl, colour="#2b8a3e"),
-            "stock": svg.bars(figures.stock or [], rtl=rtl, colour="#5f3dc4"),
+            "stock": svg.bars(
+                [(n, d) for n, _h, d in figures.stock or [] if d][:8], rtl=rtl, colour="#5f3dc4"
+            ),
             "kpi": {
                 "individuals": number(figures.scope.idp_individuals),
                 "families": number(figures.scope.idp_families),

@@ -40,7 +40,7 @@ def bars(
     span = width - label_width - 60
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" class="chart" role="img">'
+        f'viewBox="0 0 {width} {height}" class="chart" role="img" direction="ltr">'
     ]
     for i, (label, value) in enumerate(items):
         y = 2 + i * row

@@ -54,16 +54,27 @@ class ItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Item
-        fields = ["id", "code", "name_en", "name_ar", "unit", "weight_kg", "volume_m3", "is_kit",
-                  "low_stock_level", "active", "components"]
+        fields = [
+            "id",
+            "code",
+            "name_en",
+            "name_ar",
+            "unit",
+            "weight_kg",
+            "volume_m3",
+            "is_kit",
+            "low_stock_level",
+            "active",
+            "components",
+        ]
 
     def get_components(self, item) -> list[dict]:
-        return [{"component": c.component.code, "quantity": c.quantity}
-                for c in item.components.all()]
+        return [
+            {"component": c.component.code, "quantity": c.quantity} for c in item.components.all()
+        ]
 
 
-class ItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
-                  viewsets.ReadOnlyModelViewSet):
+class ItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The catalogue: read by every role that sees detail; written by logistics and admins.
     Send ``components`` as ``[{"component": code, "quantity": n}]`` for a kit."""
 
@@ -82,8 +93,11 @@ class ItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin,
             many = KitComponentSerializer(data=components, many=True)
             many.is_valid(raise_exception=True)
             parsed = [(c["component"], c["quantity"]) for c in many.validated_data]
-        item = Item(**serializer.validated_data) if serializer.instance is None else \
-            serializer.instance
+        item = (
+            Item(**serializer.validated_data)
+            if serializer.instance is None
+            else serializer.instance
+        )
         for key, value in serializer.validated_data.items():
             setattr(item, key, value)
         serializer.instance = _call(services.save_item, self.request.user, item, parsed)
@@ -98,8 +112,18 @@ class WarehouseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Warehouse
-        fields = ["id", "code", "name_en", "name_ar", "kind", "governorate", "location",
-                  "capacity_m3", "managers", "active"]
+        fields = [
+            "id",
+            "code",
+            "name_en",
+            "name_ar",
+            "kind",
+            "governorate",
+            "location",
+            "capacity_m3",
+            "managers",
+            "active",
+        ]
 
 
 class WarehouseViewSet(ScopedReadOnlyViewSet):
@@ -115,8 +139,20 @@ class MovementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = StockMovement
-        fields = ["id", "warehouse", "item", "kind", "quantity", "donor", "reference", "reason",
-                  "waybill", "reverses", "created_by", "created_at"]
+        fields = [
+            "id",
+            "warehouse",
+            "item",
+            "kind",
+            "quantity",
+            "donor",
+            "reference",
+            "reason",
+            "waybill",
+            "reverses",
+            "created_by",
+            "created_at",
+        ]
 
 
 class MovementInput(serializers.Serializer):
@@ -124,7 +160,8 @@ class MovementInput(serializers.Serializer):
     warehouse = serializers.SlugRelatedField(slug_field="code", queryset=Warehouse.objects.all())
     item = serializers.SlugRelatedField(slug_field="code", queryset=Item.objects.all())
     quantity = serializers.IntegerField(
-        help_text="receipt/loss: how many (positive); adjustment: the quantity counted")
+        help_text="receipt/loss: how many (positive); adjustment: the quantity counted"
+    )
     donor = serializers.CharField(required=False, allow_blank=True, default="")
     reference = serializers.CharField(required=False, allow_blank=True, default="")
     reason = serializers.CharField(required=False, allow_blank=True, default="")
@@ -159,24 +196,45 @@ class MovementViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         if not access.scoped(user, Warehouse).filter(pk=warehouse.pk).exists():
             raise PermissionDenied()
         if d["kind"] == "receipt":
-            movement = _call(services.record_receipt, user, warehouse, d["item"], d["quantity"],
-                             donor=d["donor"], reference=d["reference"], reason=d["reason"])
+            movement = _call(
+                services.record_receipt,
+                user,
+                warehouse,
+                d["item"],
+                d["quantity"],
+                donor=d["donor"],
+                reference=d["reference"],
+                reason=d["reason"],
+            )
         elif d["kind"] == "loss":
-            movement = _call(services.record_loss, user, warehouse, d["item"], d["quantity"],
-                             reason=d["reason"])
+            movement = _call(
+                services.record_loss, user, warehouse, d["item"], d["quantity"], reason=d["reason"]
+            )
         else:
-            movement = _call(services.adjust_after_count, user, warehouse, d["item"],
-                             d["quantity"], reason=d["reason"])
+            movement = _call(
+                services.adjust_after_count,
+                user,
+                warehouse,
+                d["item"],
+                d["quantity"],
+                reason=d["reason"],
+            )
             if movement is None:
-                return Response({"detail": "the count matches the balance; nothing recorded"},
-                                status=status.HTTP_200_OK)
+                return Response(
+                    {"detail": "the count matches the balance; nothing recorded"},
+                    status=status.HTTP_200_OK,
+                )
         return Response(MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def reverse(self, request, pk=None):
         movement = self.get_object()
-        reversal = _call(services.reverse_movement, request.user, movement,
-                         reason=str(request.data.get("reason", "")))
+        reversal = _call(
+            services.reverse_movement,
+            request.user,
+            movement,
+            reason=str(request.data.get("reason", "")),
+        )
         return Response(MovementSerializer(reversal).data, status=status.HTTP_201_CREATED)
 
 
@@ -208,8 +266,15 @@ class WaybillLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WaybillLine
-        fields = ["id", "item", "quantity", "quantity_received", "quantity_damaged",
-                  "shortfall", "remark"]
+        fields = [
+            "id",
+            "item",
+            "quantity",
+            "quantity_received",
+            "quantity_damaged",
+            "shortfall",
+            "remark",
+        ]
 
 
 class WaybillSerializer(serializers.ModelSerializer):
@@ -220,9 +285,23 @@ class WaybillSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Waybill
-        fields = ["id", "number", "origin", "destination", "status", "transporter", "vehicle",
-                  "driver", "notes", "planned_at", "dispatched_at", "received_at", "closed_at",
-                  "lead_time_hours", "lines"]
+        fields = [
+            "id",
+            "number",
+            "origin",
+            "destination",
+            "status",
+            "transporter",
+            "vehicle",
+            "driver",
+            "notes",
+            "planned_at",
+            "dispatched_at",
+            "received_at",
+            "closed_at",
+            "lead_time_hours",
+            "lines",
+        ]
 
     def get_lead_time_hours(self, waybill) -> float | None:
         lead = waybill.lead_time
@@ -236,8 +315,7 @@ class LineInput(serializers.Serializer):
 
 class WaybillInput(serializers.Serializer):
     origin = serializers.SlugRelatedField(slug_field="code", queryset=Warehouse.objects.all())
-    destination = serializers.SlugRelatedField(slug_field="code",
-                                               queryset=Warehouse.objects.all())
+    destination = serializers.SlugRelatedField(slug_field="code", queryset=Warehouse.objects.all())
     lines = LineInput(many=True)
     transporter = serializers.CharField(required=False, allow_blank=True, default="")
     vehicle = serializers.CharField(required=False, allow_blank=True, default="")
@@ -274,10 +352,17 @@ class WaybillViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         d = data.validated_data
         if not access.scoped(request.user, Warehouse).filter(pk=d["origin"].pk).exists():
             raise PermissionDenied()
-        waybill = _call(services.plan_waybill, request.user, d["origin"], d["destination"],
-                        [(line["item"], line["quantity"]) for line in d["lines"]],
-                        transporter=d["transporter"], vehicle=d["vehicle"], driver=d["driver"],
-                        notes=d["notes"])
+        waybill = _call(
+            services.plan_waybill,
+            request.user,
+            d["origin"],
+            d["destination"],
+            [(line["item"], line["quantity"]) for line in d["lines"]],
+            transporter=d["transporter"],
+            vehicle=d["vehicle"],
+            driver=d["driver"],
+            notes=d["notes"],
+        )
         return Response(WaybillSerializer(waybill).data, status=status.HTTP_201_CREATED)
 
     def _step(self, func, *args, **kwargs):
@@ -312,11 +397,29 @@ class PlanSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = DistributionPlan
-        fields = ["id", "name", "site", "item", "period", "min_score", "priority_floor",
-                  "capacity_kg", "capacity_m3", "need_identified_on", "status",
-                  "stock_available", "eligible_count", "selected_count", "objective",
-                  "cutoff_score", "binding", "infeasible_reason", "optimised_at",
-                  "approved_at", "created_at"]
+        fields = [
+            "id",
+            "name",
+            "site",
+            "item",
+            "period",
+            "min_score",
+            "priority_floor",
+            "capacity_kg",
+            "capacity_m3",
+            "need_identified_on",
+            "status",
+            "stock_available",
+            "eligible_count",
+            "selected_count",
+            "objective",
+            "cutoff_score",
+            "binding",
+            "infeasible_reason",
+            "optimised_at",
+            "approved_at",
+            "created_at",
+        ]
 
 
 class PlanInput(serializers.Serializer):
@@ -326,12 +429,15 @@ class PlanInput(serializers.Serializer):
     period = serializers.CharField()
     need_identified_on = serializers.DateField(required=False, allow_null=True, default=None)
     min_score = serializers.IntegerField(min_value=0, default=0)
-    priority_floor = serializers.IntegerField(min_value=0, required=False, allow_null=True,
-                                              default=None)
-    capacity_kg = serializers.DecimalField(max_digits=10, decimal_places=1, required=False,
-                                           allow_null=True, default=None)
-    capacity_m3 = serializers.DecimalField(max_digits=10, decimal_places=2, required=False,
-                                           allow_null=True, default=None)
+    priority_floor = serializers.IntegerField(
+        min_value=0, required=False, allow_null=True, default=None
+    )
+    capacity_kg = serializers.DecimalField(
+        max_digits=10, decimal_places=1, required=False, allow_null=True, default=None
+    )
+    capacity_m3 = serializers.DecimalField(
+        max_digits=10, decimal_places=2, required=False, allow_null=True, default=None
+    )
 
 
 class CandidateSerializer(serializers.ModelSerializer):
@@ -340,8 +446,17 @@ class CandidateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PlanHousehold
-        fields = ["household", "household_ref", "score", "eligible", "selected", "reason",
-                  "override", "override_reason", "explanation"]
+        fields = [
+            "household",
+            "household_ref",
+            "score",
+            "eligible",
+            "selected",
+            "reason",
+            "override",
+            "override_reason",
+            "explanation",
+        ]
 
     def get_explanation(self, row) -> str:
         return planning.explain(self.context["plan"], row)
@@ -378,13 +493,15 @@ class PlanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     @action(detail=True, methods=["post"])
     def optimise(self, request, pk=None):
-        return Response(PlanSerializer(_call(planning.optimise_plan, request.user,
-                                             self.get_object())).data)
+        return Response(
+            PlanSerializer(_call(planning.optimise_plan, request.user, self.get_object())).data
+        )
 
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return Response(PlanSerializer(_call(planning.approve_plan, request.user,
-                                             self.get_object())).data)
+        return Response(
+            PlanSerializer(_call(planning.approve_plan, request.user, self.get_object())).data
+        )
 
     @action(detail=True, methods=["post"])
     def override(self, request, pk=None):
@@ -392,8 +509,14 @@ class PlanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         row = plan.candidates.filter(household_id=request.data.get("household")).first()
         if row is None:
             raise DRFValidationError({"household": "not among the plan's households"})
-        plan = _call(planning.override_household, request.user, plan, row.household,
-                     str(request.data.get("direction", "")), str(request.data.get("reason", "")))
+        plan = _call(
+            planning.override_household,
+            request.user,
+            plan,
+            row.household,
+            str(request.data.get("direction", "")),
+            str(request.data.get("reason", "")),
+        )
         return Response(PlanSerializer(plan).data)
 
 
@@ -404,8 +527,18 @@ class DistributionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Distribution
-        fields = ["id", "household_ref", "item", "period", "plan", "site", "quantity", "method",
-                  "distributed_at", "movement"]
+        fields = [
+            "id",
+            "household_ref",
+            "item",
+            "period",
+            "plan",
+            "site",
+            "quantity",
+            "method",
+            "distributed_at",
+            "movement",
+        ]
 
 
 class DistributionInput(serializers.Serializer):
@@ -432,14 +565,20 @@ class DistributionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def create(self, request, *args, **kwargs):
         data = DistributionInput(data=request.data)
         data.is_valid(raise_exception=True)
-        plan = access.scoped(request.user, DistributionPlan).filter(
-            pk=data.validated_data["plan"]).first()
+        plan = (
+            access.scoped(request.user, DistributionPlan)
+            .filter(pk=data.validated_data["plan"])
+            .first()
+        )
         if plan is None:
             raise DRFValidationError({"plan": "no such plan in your scope"})
-        distribution = _call(dist_service.record_by_reference, request.user, plan,
-                             data.validated_data["household_ref"])
-        return Response(DistributionSerializer(distribution).data,
-                        status=status.HTTP_201_CREATED)
+        distribution = _call(
+            dist_service.record_by_reference,
+            request.user,
+            plan,
+            data.validated_data["household_ref"],
+        )
+        return Response(DistributionSerializer(distribution).data, status=status.HTTP_201_CREATED)
 
 
 router.register("supply/items", ItemViewSet, basename="supply-item")

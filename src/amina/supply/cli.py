@@ -28,8 +28,9 @@ def _distributions(options, stdout) -> bytes:
     fmt = _check_format(options)
     if not options.get("purpose", "").strip():
         raise ValueError("exporting distributions needs --purpose (it is logged)")
-    return run(None, fmt, purpose=options["purpose"], governorates=options["governorate"],
-               channel="cli")
+    return run(
+        None, fmt, purpose=options["purpose"], governorates=options["governorate"], channel="cli"
+    )
 
 
 def export_stock(user, fmt: str) -> bytes:
@@ -46,6 +47,7 @@ def export_distributions(user, fmt: str, *, purpose: str) -> bytes:
 
 EXPORTS = {
     "stock": SubCommand("stock on hand and in transit per warehouse and item", _no_args, _stock),
-    "distributions": SubCommand("distributions per household (--purpose required, logged)",
-                                _no_args, _distributions),
+    "distributions": SubCommand(
+        "distributions per household (--purpose required, logged)", _no_args, _distributions
+    ),
 }

@@ -56,12 +56,14 @@ def export_stock(user, fmt: str, governorates=()) -> bytes:
     return write_table(stock_rows(user, governorates), STOCK_COLUMNS, fmt, title="stock")
 
 
-def export_distributions(user, fmt: str, *, purpose: str, governorates=(),
-                         channel: str = "web") -> bytes:
+def export_distributions(
+    user, fmt: str, *, purpose: str, governorates=(), channel: str = "web"
+) -> bytes:
     if not purpose.strip():
         raise ValidationError(_("Say why you export distributions (the purpose is logged)."))
-    qs = Distribution.objects.select_related("household__location", "site__governorate",
-                                             "item", "plan")
+    qs = Distribution.objects.select_related(
+        "household__location", "site__governorate", "item", "plan"
+    )
     if user is not None:
         if not access.sees_detail(user):
             raise PermissionDenied
@@ -71,15 +73,31 @@ def export_distributions(user, fmt: str, *, purpose: str, governorates=(),
     rows = []
     for d in qs.order_by("distributed_at", "pk"):
         loc = d.household.location
-        rows.append({
-            "date": d.distributed_at.date(), "governorate": d.site.governorate.name_en,
-            "governorate_pcode": d.site.governorate.pcode, "location": loc.name_en,
-            "location_pcode": loc.pcode or "", "site": d.site.name_en,
-            "household_ref": d.household.household_ref, "household_size": d.household.size,
-            "vulnerability_score": d.household.vulnerability_score, "item_code": d.item.code,
-            "item": d.item.name_en, "quantity": d.quantity, "period": d.period,
-            "plan": d.plan.name, "method": d.method,
-        })
-    log_access(user, Household, [d["household_ref"] for d in rows], "export",
-               purpose=purpose.strip(), channel=channel)
+        rows.append(
+            {
+                "date": d.distributed_at.date(),
+                "governorate": d.site.governorate.name_en,
+                "governorate_pcode": d.site.governorate.pcode,
+                "location": loc.name_en,
+                "location_pcode": loc.pcode or "",
+                "site": d.site.name_en,
+                "household_ref": d.household.household_ref,
+                "household_size": d.household.size,
+                "vulnerability_score": d.household.vulnerability_score,
+                "item_code": d.item.code,
+                "item": d.item.name_en,
+                "quantity": d.quantity,
+                "period": d.period,
+                "plan": d.plan.name,
+                "method": d.method,
+            }
+        )
+    log_access(
+        user,
+        Household,
+        [d["household_ref"] for d in rows],
+        "export",
+        purpose=purpose.strip(),
+        channel=channel,
+    )
     return write_table(rows, DISTRIBUTION_COLUMNS, fmt, title="distributions")

@@ -14,20 +14,32 @@ from amina.supply.models import Item, Warehouse
 def warehouses_for(user, queryset=None):
     """Warehouses the user may read (the access policy), active ones first."""
     return access.scoped(user, queryset or Warehouse.objects.filter(active=True)).select_related(
-        "governorate")
+        "governorate"
+    )
 
 
 class ItemForm(ModelForm):
     class Meta:
         model = Item
-        fields = ["code", "name_en", "name_ar", "unit", "weight_kg", "volume_m3", "is_kit",
-                  "low_stock_level", "active"]
+        fields = [
+            "code",
+            "name_en",
+            "name_ar",
+            "unit",
+            "weight_kg",
+            "volume_m3",
+            "is_kit",
+            "low_stock_level",
+            "active",
+        ]
 
 
 class KitComponentsForm(Form):
     components = forms.CharField(
-        label=_("Kit components"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("One per line: item code and quantity, e.g. \"soap 4\"."),
+        label=_("Kit components"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_('One per line: item code and quantity, e.g. "soap 4".'),
     )
 
     def parsed(self) -> list[tuple[Item, int]]:
@@ -43,8 +55,9 @@ class KitComponentsForm(Form):
                 continue
             item = Item.objects.filter(code=parts[0]).first()
             if item is None:
-                errors.append(_("Line %(n)s: no item with code %(code)s.")
-                              % {"n": n, "code": parts[0]})
+                errors.append(
+                    _("Line %(n)s: no item with code %(code)s.") % {"n": n, "code": parts[0]}
+                )
                 continue
             out.append((item, int(parts[1])))
         if errors:
@@ -55,8 +68,17 @@ class KitComponentsForm(Form):
 class WarehouseForm(ModelForm):
     class Meta:
         model = Warehouse
-        fields = ["code", "name_en", "name_ar", "kind", "governorate", "location",
-                  "capacity_m3", "managers", "active"]
+        fields = [
+            "code",
+            "name_en",
+            "name_ar",
+            "kind",
+            "governorate",
+            "location",
+            "capacity_m3",
+            "managers",
+            "active",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,7 +89,8 @@ class WarehouseForm(ModelForm):
         from amina.accounts.models import User
 
         self.fields["managers"].queryset = User.objects.filter(
-            is_active=True, role__in=["logistics", "admin"]).order_by("username")
+            is_active=True, role__in=["logistics", "admin"]
+        ).order_by("username")
         self.fields["managers"].required = False
 
 
@@ -75,8 +98,9 @@ class ReceiptForm(Form):
     item = forms.ModelChoiceField(Item.objects.filter(active=True), label=_("Item"))
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
     donor = forms.CharField(label=_("Donor or supplier"), max_length=160)
-    reference = forms.CharField(label=_("Reference (goods received note)"), max_length=120,
-                                required=False)
+    reference = forms.CharField(
+        label=_("Reference (goods received note)"), max_length=120, required=False
+    )
 
 
 class LossForm(Form):
@@ -101,8 +125,9 @@ class WaybillForm(Form):
     transporter = forms.CharField(label=_("Transporter"), max_length=120, required=False)
     vehicle = forms.CharField(label=_("Vehicle"), max_length=60, required=False)
     driver = forms.CharField(label=_("Driver"), max_length=120, required=False)
-    notes = forms.CharField(label=_("Notes"), required=False,
-                            widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     LINES = 5
 
@@ -110,13 +135,16 @@ class WaybillForm(Form):
         super().__init__(*args, **kwargs)
         self.fields["origin"].queryset = warehouses_for(user)
         self.fields["destination"].queryset = Warehouse.objects.filter(active=True).select_related(
-            "governorate")
+            "governorate"
+        )
         items = Item.objects.filter(active=True)
         for n in range(1, self.LINES + 1):
-            self.fields[f"item_{n}"] = forms.ModelChoiceField(items, required=n == 1,
-                                                              label=_("Item"))
-            self.fields[f"quantity_{n}"] = forms.IntegerField(min_value=1, required=n == 1,
-                                                              label=_("Quantity"))
+            self.fields[f"item_{n}"] = forms.ModelChoiceField(
+                items, required=n == 1, label=_("Item")
+            )
+            self.fields[f"quantity_{n}"] = forms.IntegerField(
+                min_value=1, required=n == 1, label=_("Quantity")
+            )
         # The widgets of the fields added above get their classes too.
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
@@ -144,44 +172,58 @@ class PlanForm(Form):
     name = forms.CharField(label=_("Name"), max_length=160)
     site = forms.ModelChoiceField(Warehouse.objects.none(), label=_("Distribution site"))
     item = forms.ModelChoiceField(Item.objects.filter(active=True), label=_("Item or kit"))
-    period = forms.CharField(label=_("Entitlement period"), max_length=20,
-                             help_text=_("For example 2015-winter: one per household per period."))
-    need_identified_on = forms.DateField(label=_("Need identified on"), required=False,
-                                         widget=forms.DateInput(attrs={"type": "date"}))
-    locations = forms.ModelMultipleChoiceField(Location.objects.none(), required=False,
-                                               label=_("Households living in"))
-    min_score = forms.IntegerField(label=_("Minimum vulnerability score"), min_value=0,
-                                   initial=0)
-    priority_floor = forms.IntegerField(label=_("Priority floor (must be served)"),
-                                        min_value=0, required=False)
-    capacity_kg = forms.DecimalField(label=_("Transport capacity (kg)"), min_value=0,
-                                     required=False)
-    capacity_m3 = forms.DecimalField(label=_("Transport capacity (m³)"), min_value=0,
-                                     required=False)
+    period = forms.CharField(
+        label=_("Entitlement period"),
+        max_length=20,
+        help_text=_("For example 2015-winter: one per household per period."),
+    )
+    need_identified_on = forms.DateField(
+        label=_("Need identified on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    locations = forms.ModelMultipleChoiceField(
+        Location.objects.none(), required=False, label=_("Households living in")
+    )
+    min_score = forms.IntegerField(label=_("Minimum vulnerability score"), min_value=0, initial=0)
+    priority_floor = forms.IntegerField(
+        label=_("Priority floor (must be served)"), min_value=0, required=False
+    )
+    capacity_kg = forms.DecimalField(
+        label=_("Transport capacity (kg)"), min_value=0, required=False
+    )
+    capacity_m3 = forms.DecimalField(
+        label=_("Transport capacity (m³)"), min_value=0, required=False
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = warehouses_for(user).filter(
-            kind__in=[Warehouse.Kind.SITE, Warehouse.Kind.HUB])
+            kind__in=[Warehouse.Kind.SITE, Warehouse.Kind.HUB]
+        )
         self.fields["locations"].queryset = access.scoped(user, Location).order_by("name_en")
         self.fields["locations"].widget.attrs["size"] = 6
 
 
 class OverrideForm(Form):
     household = forms.IntegerField(widget=forms.HiddenInput)
-    direction = forms.ChoiceField(label=_("Decision"), choices=[
-        ("in", _("put in")), ("out", _("take out")), ("", _("clear the override"))],
-        required=False)
+    direction = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("in", _("put in")), ("out", _("take out")), ("", _("clear the override"))],
+        required=False,
+    )
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
 
 class ScanForm(Form):
-    reference = forms.CharField(label=_("Registration number"), max_length=40,
-                                widget=forms.TextInput(attrs={"autofocus": True,
-                                                              "autocomplete": "off",
-                                                              "dir": "ltr"}))
+    reference = forms.CharField(
+        label=_("Registration number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "dir": "ltr"}),
+    )
 
 
 class PurposeForm(Form):
-    purpose = forms.CharField(label=_("Purpose"), max_length=300,
-                              help_text=_("Why you need the names; it is logged."))
+    purpose = forms.CharField(
+        label=_("Purpose"), max_length=300, help_text=_("Why you need the names; it is logged.")
+    )

@@ -45,7 +45,8 @@ class Item(models.Model):
     volume_m3 = models.DecimalField(_("volume (m³)"), max_digits=9, decimal_places=4)
     is_kit = models.BooleanField(_("kit"), default=False)
     low_stock_level = models.PositiveIntegerField(
-        _("low-stock level"), default=0,
+        _("low-stock level"),
+        default=0,
         help_text=_("Warehouse managers are alerted when a balance falls below this."),
     )
     active = models.BooleanField(_("active"), default=True)
@@ -68,10 +69,10 @@ class Item(models.Model):
 
 
 class KitComponent(models.Model):
-    kit = models.ForeignKey(Item, models.CASCADE, related_name="components",
-                            verbose_name=_("kit"))
-    component = models.ForeignKey(Item, models.PROTECT, related_name="in_kits",
-                                  verbose_name=_("component"))
+    kit = models.ForeignKey(Item, models.CASCADE, related_name="components", verbose_name=_("kit"))
+    component = models.ForeignKey(
+        Item, models.PROTECT, related_name="in_kits", verbose_name=_("component")
+    )
     quantity = models.PositiveIntegerField(_("quantity"))
 
     class Meta:
@@ -81,8 +82,9 @@ class KitComponent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kit", "component"], name="kit_component_once"),
             models.CheckConstraint(name="kit_component_positive", condition=Q(quantity__gt=0)),
-            models.CheckConstraint(name="kit_not_own_component",
-                                   condition=~Q(kit=models.F("component"))),
+            models.CheckConstraint(
+                name="kit_not_own_component", condition=~Q(kit=models.F("component"))
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,15 +108,26 @@ class Warehouse(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=160)
     name_ar = models.CharField(_("name (Arabic)"), max_length=160)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    governorate = models.ForeignKey("geo.Governorate", models.PROTECT, related_name="warehouses",
-                                    verbose_name=_("governorate"))
-    location = models.ForeignKey("geo.Location", models.PROTECT, null=True, blank=True,
-                                 related_name="warehouses", verbose_name=_("location"))
-    managers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
-                                      related_name="managed_warehouses",
-                                      verbose_name=_("managers"))
-    capacity_m3 = models.DecimalField(_("storage capacity (m³)"), max_digits=10,
-                                      decimal_places=2, null=True, blank=True)
+    governorate = models.ForeignKey(
+        "geo.Governorate", models.PROTECT, related_name="warehouses", verbose_name=_("governorate")
+    )
+    location = models.ForeignKey(
+        "geo.Location",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="warehouses",
+        verbose_name=_("location"),
+    )
+    managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_warehouses",
+        verbose_name=_("managers"),
+    )
+    capacity_m3 = models.DecimalField(
+        _("storage capacity (m³)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     active = models.BooleanField(_("active"), default=True)
 
     scope_field = "governorate"
@@ -143,12 +156,15 @@ class Waybill(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     number = models.CharField(_("waybill number"), max_length=30, unique=True)
-    origin = models.ForeignKey(Warehouse, models.PROTECT, related_name="waybills_out",
-                               verbose_name=_("from"))
-    destination = models.ForeignKey(Warehouse, models.PROTECT, related_name="waybills_in",
-                                    verbose_name=_("to"))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.PLANNED, db_index=True)
+    origin = models.ForeignKey(
+        Warehouse, models.PROTECT, related_name="waybills_out", verbose_name=_("from")
+    )
+    destination = models.ForeignKey(
+        Warehouse, models.PROTECT, related_name="waybills_in", verbose_name=_("to")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED, db_index=True
+    )
     transporter = models.CharField(_("transporter"), max_length=120, blank=True)
     vehicle = models.CharField(_("vehicle"), max_length=60, blank=True)
     driver = models.CharField(_("driver"), max_length=120, blank=True)
@@ -157,13 +173,29 @@ class Waybill(models.Model):
     dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
     received_at = models.DateTimeField(_("received"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
-                                   related_name="+", verbose_name=_("planned by"))
-    dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
-                                      blank=True, related_name="+",
-                                      verbose_name=_("dispatched by"))
-    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
-                                    blank=True, related_name="+", verbose_name=_("received by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("planned by"),
+    )
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dispatched by"),
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("received by"),
+    )
 
     # Seen by the users of either end: both governorates follow the consignment.
     scope_field = "origin__governorate"
@@ -173,8 +205,9 @@ class Waybill(models.Model):
         verbose_name = _("waybill")
         verbose_name_plural = _("waybills")
         constraints = [
-            models.CheckConstraint(name="waybill_two_warehouses",
-                                   condition=~Q(origin=models.F("destination"))),
+            models.CheckConstraint(
+                name="waybill_two_warehouses", condition=~Q(origin=models.F("destination"))
+            ),
             models.CheckConstraint(
                 name="waybill_dates_follow_status",
                 condition=(
@@ -204,12 +237,14 @@ class Waybill(models.Model):
 
 
 class WaybillLine(models.Model):
-    waybill = models.ForeignKey(Waybill, models.CASCADE, related_name="lines",
-                                verbose_name=_("waybill"))
+    waybill = models.ForeignKey(
+        Waybill, models.CASCADE, related_name="lines", verbose_name=_("waybill")
+    )
     item = models.ForeignKey(Item, models.PROTECT, related_name="+", verbose_name=_("item"))
     quantity = models.PositiveIntegerField(_("quantity dispatched"))
-    quantity_received = models.PositiveIntegerField(_("quantity received in good condition"),
-                                                    null=True, blank=True)
+    quantity_received = models.PositiveIntegerField(
+        _("quantity received in good condition"), null=True, blank=True
+    )
     quantity_damaged = models.PositiveIntegerField(_("quantity damaged"), null=True, blank=True)
     remark = models.CharField(_("remark"), max_length=200, blank=True)
 
@@ -223,8 +258,10 @@ class WaybillLine(models.Model):
             models.CheckConstraint(
                 name="waybill_line_received_within_dispatched",
                 condition=Q(quantity_received__isnull=True)
-                | Q(quantity__gte=models.F("quantity_received")
-                    + models.functions.Coalesce("quantity_damaged", 0)),
+                | Q(
+                    quantity__gte=models.F("quantity_received")
+                    + models.functions.Coalesce("quantity_damaged", 0)
+                ),
             ),
         ]
 
@@ -259,23 +296,38 @@ class StockMovement(models.Model):
     INCOMING = frozenset({Kind.RECEIPT, Kind.DISPATCH_RECEIPT})
     OUTGOING = frozenset({Kind.DISPATCH, Kind.DISTRIBUTION, Kind.LOSS})
 
-    warehouse = models.ForeignKey(Warehouse, models.PROTECT, related_name="movements",
-                                  verbose_name=_("warehouse"))
-    item = models.ForeignKey(Item, models.PROTECT, related_name="movements",
-                             verbose_name=_("item"))
+    warehouse = models.ForeignKey(
+        Warehouse, models.PROTECT, related_name="movements", verbose_name=_("warehouse")
+    )
+    item = models.ForeignKey(Item, models.PROTECT, related_name="movements", verbose_name=_("item"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     quantity = models.IntegerField(_("quantity"), help_text=_("Positive in, negative out."))
     donor = models.CharField(_("donor"), max_length=160, blank=True)
     reference = models.CharField(_("reference"), max_length=120, blank=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    waybill = models.ForeignKey(Waybill, models.PROTECT, null=True, blank=True,
-                                related_name="movements", verbose_name=_("waybill"))
+    waybill = models.ForeignKey(
+        Waybill,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="movements",
+        verbose_name=_("waybill"),
+    )
     reverses = models.OneToOneField(
-        "self", models.PROTECT, null=True, blank=True, related_name="reversed_by",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
         verbose_name=_("reverses"),
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
-                                   related_name="+", verbose_name=_("recorded by"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     created_at = models.DateTimeField(_("recorded"), auto_now_add=True, db_index=True)
 
     scope_field = "warehouse__governorate"
@@ -302,8 +354,7 @@ class StockMovement(models.Model):
             ),
             models.CheckConstraint(
                 name="movement_dispatch_has_waybill",
-                condition=~Q(kind__in=["dispatch", "dispatch_receipt"])
-                | Q(waybill__isnull=False),
+                condition=~Q(kind__in=["dispatch", "dispatch_receipt"]) | Q(waybill__isnull=False),
             ),
         ]
 
@@ -322,10 +373,10 @@ class StockMovement(models.Model):
 class StockBalance(models.Model):
     """The ledger summed per warehouse and item, kept in the same transaction as each entry."""
 
-    warehouse = models.ForeignKey(Warehouse, models.PROTECT, related_name="balances",
-                                  verbose_name=_("warehouse"))
-    item = models.ForeignKey(Item, models.PROTECT, related_name="balances",
-                             verbose_name=_("item"))
+    warehouse = models.ForeignKey(
+        Warehouse, models.PROTECT, related_name="balances", verbose_name=_("warehouse")
+    )
+    item = models.ForeignKey(Item, models.PROTECT, related_name="balances", verbose_name=_("item"))
     quantity = models.IntegerField(_("on hand"), default=0)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

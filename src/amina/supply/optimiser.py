@@ -65,8 +65,9 @@ class Problem:
         self.item_kg = np.asarray(self.item_kg, dtype=float)
         self.item_m3 = np.asarray(self.item_m3, dtype=float)
         self.forced = np.zeros(n, bool) if self.forced is None else np.asarray(self.forced, bool)
-        self.excluded = (np.zeros(n, bool) if self.excluded is None
-                         else np.asarray(self.excluded, bool))
+        self.excluded = (
+            np.zeros(n, bool) if self.excluded is None else np.asarray(self.excluded, bool)
+        )
 
     def __len__(self) -> int:
         return len(self.household)
@@ -112,8 +113,10 @@ class Infeasible:
     def message(self, problem: Problem) -> str:
         if self.conflict:
             return "a household is both put in and taken out by overrides"
-        return (f"{self.constraint.describe(problem)}: the households that must be served "
-                f"need {self.needed:g}, only {self.constraint.capacity:g} available")
+        return (
+            f"{self.constraint.describe(problem)}: the households that must be served "
+            f"need {self.needed:g}, only {self.constraint.capacity:g} available"
+        )
 
 
 @dataclass
@@ -158,8 +161,17 @@ def build_constraints(p: Problem, members: np.ndarray | None = None) -> list[Con
         for h, ks in by_household.items():
             if len(ks) > p.per_household:
                 m = np.asarray(ks)
-                rows.append(Constraint("household", int(p.site[m[0]]), None, m, np.ones(len(m)),
-                                       float(p.per_household), household=h))
+                rows.append(
+                    Constraint(
+                        "household",
+                        int(p.site[m[0]]),
+                        None,
+                        m,
+                        np.ones(len(m)),
+                        float(p.per_household),
+                        household=h,
+                    )
+                )
     return rows
 
 
@@ -168,8 +180,15 @@ def check_feasible(p: Problem, rows: list[Constraint]) -> Infeasible | None:
     both = p.forced & p.excluded
     if both.any():
         k = int(np.flatnonzero(both)[0])
-        dummy = Constraint("household", int(p.site[k]), None, np.asarray([k]), np.ones(1), 0.0,
-                           household=int(p.household[k]))
+        dummy = Constraint(
+            "household",
+            int(p.site[k]),
+            None,
+            np.asarray([k]),
+            np.ones(1),
+            0.0,
+            household=int(p.household[k]),
+        )
         return Infeasible(dummy, 1.0, conflict="forced_and_excluded")
     worst = None
     for row in rows:
@@ -218,14 +237,27 @@ def _solve_block(p: Problem, members: np.ndarray, rows: list[Constraint]) -> np.
         caps.append(row.capacity)
     lower = p.forced[members].astype(float)
     upper = np.where(p.excluded[members], 0.0, 1.0)
-    # A household of score 0 is still worth serving over leaving stock idle.
-    c = -(p.score[members] + 1e-6)
+    # Integer scores (the registry's) get the weight score × (n + 1) + 1: lexicographically
+    # the most vulnerability first, then the most households (a household of score 0 is
+    # still worth serving over leaving stock idle), and an integral objective, which lets
+    # HiGHS prove optimality from the integrality of the objective.
+    score = p.score[members]
+    if np.all(np.mod(score, 1) == 0):
+        weights = score * (n + 1) + 1.0
+    else:
+        weights = score
+    c = -weights
     constraints = []
     if rows:
         a = csr_matrix((data, (ri, ci)), shape=(len(rows), n))
         constraints.append(LinearConstraint(a, -np.inf, np.asarray(caps)))
-    result = milp(c, integrality=np.ones(n), bounds=Bounds(lower, upper),
-                  constraints=constraints, options={"mip_rel_gap": 0.0, "presolve": True})
+    result = milp(
+        c,
+        integrality=np.ones(n),
+        bounds=Bounds(lower, upper),
+        constraints=constraints,
+        options={"mip_rel_gap": 0.0, "presolve": True},
+    )
     if result.x is None:
         raise RuntimeError(f"HiGHS returned no solution: {result.message}")
     return result.x > 0.5
@@ -246,8 +278,14 @@ def solve(p: Problem) -> Solution:
         all_rows.extend(rows)
     infeasible = check_feasible(p, all_rows)
     if infeasible is not None:
-        return Solution("infeasible", selected, 0.0, all_rows, infeasible=infeasible,
-                        seconds=time.perf_counter() - started)
+        return Solution(
+            "infeasible",
+            selected,
+            0.0,
+            all_rows,
+            infeasible=infeasible,
+            seconds=time.perf_counter() - started,
+        )
     for members, rows in zip(blocks, block_rows, strict=True):
         selected[members] = _solve_block(p, members, rows)
     solution = Solution("optimal", selected, float(p.score[selected].sum()), all_rows)
@@ -267,8 +305,9 @@ def explain_solution(p: Problem, solution: Solution) -> None:
             if c > left + EPS:
                 solution.blocking.setdefault(k, []).append(row)
     chosen = x & ~p.forced
-    for s, i, score in zip(p.site[chosen].tolist(), p.item[chosen].tolist(),
-                           p.score[chosen].tolist(), strict=True):
+    for s, i, score in zip(
+        p.site[chosen].tolist(), p.item[chosen].tolist(), p.score[chosen].tolist(), strict=True
+    ):
         key = (s, i)
         solution.cutoff[key] = min(solution.cutoff.get(key, np.inf), score)
 

@@ -23,9 +23,16 @@ def waybill_pdf(waybill, language: str = "en") -> bytes:
     lines = list(waybill.lines.select_related("item"))
     total_kg = sum(line.quantity * line.item.weight_kg for line in lines)
     total_m3 = sum(line.quantity * line.item.volume_m3 for line in lines)
-    return _pdf("supply/pdf/waybill.html", {
-        "waybill": waybill, "lines": lines, "total_kg": total_kg, "total_m3": total_m3,
-    }, language)
+    return _pdf(
+        "supply/pdf/waybill.html",
+        {
+            "waybill": waybill,
+            "lines": lines,
+            "total_kg": total_kg,
+            "total_m3": total_m3,
+        },
+        language,
+    )
 
 
 def distribution_list_pdf(plan, rows: list[dict], language: str = "en") -> bytes:

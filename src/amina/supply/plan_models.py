@@ -27,28 +27,43 @@ class DistributionPlan(models.Model):
         CLOSED = "closed", _("closed")
 
     name = models.CharField(_("name"), max_length=160)
-    site = models.ForeignKey("supply.Warehouse", models.PROTECT, related_name="plans",
-                             verbose_name=_("distribution site"))
-    item = models.ForeignKey("supply.Item", models.PROTECT, related_name="plans",
-                             verbose_name=_("item or kit"))
-    period = models.CharField(_("entitlement period"), max_length=20,
-                              help_text=_("For example 2015-winter or 2015-09: one item per "
-                                          "household per period."))
-    locations = models.ManyToManyField("geo.Location", blank=True, related_name="+",
-                                       verbose_name=_("households living in"))
+    site = models.ForeignKey(
+        "supply.Warehouse",
+        models.PROTECT,
+        related_name="plans",
+        verbose_name=_("distribution site"),
+    )
+    item = models.ForeignKey(
+        "supply.Item", models.PROTECT, related_name="plans", verbose_name=_("item or kit")
+    )
+    period = models.CharField(
+        _("entitlement period"),
+        max_length=20,
+        help_text=_("For example 2015-winter or 2015-09: one item per household per period."),
+    )
+    locations = models.ManyToManyField(
+        "geo.Location", blank=True, related_name="+", verbose_name=_("households living in")
+    )
     min_score = models.PositiveSmallIntegerField(_("minimum vulnerability score"), default=0)
     priority_floor = models.PositiveSmallIntegerField(
-        _("priority floor"), null=True, blank=True,
-        help_text=_("Every household scoring at least this must be served."))
-    capacity_kg = models.DecimalField(_("transport capacity (kg)"), max_digits=10,
-                                      decimal_places=1, null=True, blank=True)
-    capacity_m3 = models.DecimalField(_("transport capacity (m³)"), max_digits=10,
-                                      decimal_places=2, null=True, blank=True)
+        _("priority floor"),
+        null=True,
+        blank=True,
+        help_text=_("Every household scoring at least this must be served."),
+    )
+    capacity_kg = models.DecimalField(
+        _("transport capacity (kg)"), max_digits=10, decimal_places=1, null=True, blank=True
+    )
+    capacity_m3 = models.DecimalField(
+        _("transport capacity (m³)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     need_identified_on = models.DateField(_("need identified on"))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.DRAFT)
-    stock_available = models.PositiveIntegerField(_("stock available when optimised"),
-                                                  null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    stock_available = models.PositiveIntegerField(
+        _("stock available when optimised"), null=True, blank=True
+    )
     eligible_count = models.PositiveIntegerField(_("eligible households"), default=0)
     selected_count = models.PositiveIntegerField(_("selected households"), default=0)
     objective = models.FloatField(_("vulnerability-weighted coverage"), null=True, blank=True)
@@ -57,10 +72,21 @@ class DistributionPlan(models.Model):
     infeasible_reason = models.TextField(_("why the plan is infeasible"), blank=True)
     optimised_at = models.DateTimeField(_("optimised"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
-                                    blank=True, related_name="+", verbose_name=_("approved by"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
-                                   related_name="+", verbose_name=_("created by"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     scope_field = "site__governorate"
@@ -98,22 +124,30 @@ class PlanHousehold(models.Model):
         CLOSED = "closed", _("registration closed or merged")
         PENDING = "pending", _("not optimised yet")
 
-    plan = models.ForeignKey(DistributionPlan, models.CASCADE, related_name="candidates",
-                             verbose_name=_("plan"))
-    household = models.ForeignKey("registry.Household", models.PROTECT, related_name="+",
-                                  verbose_name=_("household"))
+    plan = models.ForeignKey(
+        DistributionPlan, models.CASCADE, related_name="candidates", verbose_name=_("plan")
+    )
+    household = models.ForeignKey(
+        "registry.Household", models.PROTECT, related_name="+", verbose_name=_("household")
+    )
     score = models.PositiveSmallIntegerField(_("vulnerability score"))
     eligible = models.BooleanField(_("eligible"), default=True)
     selected = models.BooleanField(_("selected"), default=False)
-    reason = models.CharField(_("reason"), max_length=14, choices=Reason.choices,
-                              default=Reason.PENDING)
-    override = models.CharField(_("override"), max_length=3, blank=True,
-                                choices=[("in", _("in")), ("out", _("out"))])
-    override_reason = models.CharField(_("reason for the override"), max_length=300,
-                                       blank=True)
-    overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
-                                      blank=True, related_name="+",
-                                      verbose_name=_("overridden by"))
+    reason = models.CharField(
+        _("reason"), max_length=14, choices=Reason.choices, default=Reason.PENDING
+    )
+    override = models.CharField(
+        _("override"), max_length=3, blank=True, choices=[("in", _("in")), ("out", _("out"))]
+    )
+    override_reason = models.CharField(_("reason for the override"), max_length=300, blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("overridden by"),
+    )
 
     scope_field = "plan__site__governorate"
 
@@ -127,8 +161,9 @@ class PlanHousehold(models.Model):
                 name="plan_override_has_reason",
                 condition=Q(override="") | ~Q(override_reason=""),
             ),
-            models.CheckConstraint(name="plan_selected_is_eligible",
-                                   condition=Q(selected=False) | Q(eligible=True)),
+            models.CheckConstraint(
+                name="plan_selected_is_eligible", condition=Q(selected=False) | Q(eligible=True)
+            ),
         ]
 
     def __str__(self) -> str:
@@ -138,13 +173,19 @@ class PlanHousehold(models.Model):
 class Entitlement(models.Model):
     """A household's right to one item in one period, granted by an approved plan."""
 
-    household = models.ForeignKey("registry.Household", models.PROTECT,
-                                  related_name="entitlements", verbose_name=_("household"))
-    item = models.ForeignKey("supply.Item", models.PROTECT, related_name="entitlements",
-                             verbose_name=_("item"))
+    household = models.ForeignKey(
+        "registry.Household",
+        models.PROTECT,
+        related_name="entitlements",
+        verbose_name=_("household"),
+    )
+    item = models.ForeignKey(
+        "supply.Item", models.PROTECT, related_name="entitlements", verbose_name=_("item")
+    )
     period = models.CharField(_("entitlement period"), max_length=20)
-    plan = models.ForeignKey(DistributionPlan, models.PROTECT, related_name="entitlements",
-                             verbose_name=_("plan"))
+    plan = models.ForeignKey(
+        DistributionPlan, models.PROTECT, related_name="entitlements", verbose_name=_("plan")
+    )
     created_at = models.DateTimeField(_("granted"), auto_now_add=True)
 
     scope_field = "household__governorate"
@@ -154,8 +195,9 @@ class Entitlement(models.Model):
         verbose_name = _("entitlement")
         verbose_name_plural = _("entitlements")
         constraints = [
-            models.UniqueConstraint(fields=["household", "item", "period"],
-                                    name="entitlement_once_per_period"),
+            models.UniqueConstraint(
+                fields=["household", "item", "period"], name="entitlement_once_per_period"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -169,24 +211,41 @@ class Distribution(models.Model):
         LIST = "list", _("ticked on the list")
         SCAN = "scan", _("registration number scanned or typed")
 
-    entitlement = models.OneToOneField(Entitlement, models.PROTECT, related_name="distribution",
-                                       verbose_name=_("entitlement"))
-    household = models.ForeignKey("registry.Household", models.PROTECT,
-                                  related_name="distributions", verbose_name=_("household"))
-    item = models.ForeignKey("supply.Item", models.PROTECT, related_name="distributions",
-                             verbose_name=_("item"))
+    entitlement = models.OneToOneField(
+        Entitlement, models.PROTECT, related_name="distribution", verbose_name=_("entitlement")
+    )
+    household = models.ForeignKey(
+        "registry.Household",
+        models.PROTECT,
+        related_name="distributions",
+        verbose_name=_("household"),
+    )
+    item = models.ForeignKey(
+        "supply.Item", models.PROTECT, related_name="distributions", verbose_name=_("item")
+    )
     period = models.CharField(_("entitlement period"), max_length=20)
-    plan = models.ForeignKey(DistributionPlan, models.PROTECT, related_name="distributions",
-                             verbose_name=_("plan"))
-    site = models.ForeignKey("supply.Warehouse", models.PROTECT, related_name="distributions",
-                             verbose_name=_("site"))
+    plan = models.ForeignKey(
+        DistributionPlan, models.PROTECT, related_name="distributions", verbose_name=_("plan")
+    )
+    site = models.ForeignKey(
+        "supply.Warehouse", models.PROTECT, related_name="distributions", verbose_name=_("site")
+    )
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     method = models.CharField(_("how recorded"), max_length=6, choices=Method.choices)
-    movement = models.OneToOneField("supply.StockMovement", models.PROTECT,
-                                    related_name="distribution", verbose_name=_("ledger entry"))
+    movement = models.OneToOneField(
+        "supply.StockMovement",
+        models.PROTECT,
+        related_name="distribution",
+        verbose_name=_("ledger entry"),
+    )
     distributed_at = models.DateTimeField(_("distributed"), auto_now_add=True, db_index=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
-                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
 
     scope_field = "site__governorate"
 
@@ -195,8 +254,9 @@ class Distribution(models.Model):
         verbose_name = _("distribution")
         verbose_name_plural = _("distributions")
         constraints = [
-            models.UniqueConstraint(fields=["household", "item", "period"],
-                                    name="distribution_once_per_period"),
+            models.UniqueConstraint(
+                fields=["household", "item", "period"], name="distribution_once_per_period"
+            ),
             models.CheckConstraint(name="distribution_positive", condition=Q(quantity__gt=0)),
         ]
 

@@ -26,8 +26,13 @@ from amina.supply.services.permissions import can_distribute, can_plan
 
 
 def _plan(request, pk) -> DistributionPlan:
-    return access.get_scoped_or_404(request.user, DistributionPlan.objects.select_related(
-        "site__governorate", "item", "created_by", "approved_by"), pk=pk)
+    return access.get_scoped_or_404(
+        request.user,
+        DistributionPlan.objects.select_related(
+            "site__governorate", "item", "created_by", "approved_by"
+        ),
+        pk=pk,
+    )
 
 
 def plan_list(request):
@@ -36,9 +41,15 @@ def plan_list(request):
     if status := request.GET.get("status"):
         qs = qs.filter(status=status)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "supply/plan_list.html", {
-        "page": page, "statuses": DistributionPlan.Status.choices,
-        "can_plan": _any_plan_role(user)})
+    return render(
+        request,
+        "supply/plan_list.html",
+        {
+            "page": page,
+            "statuses": DistributionPlan.Status.choices,
+            "can_plan": _any_plan_role(user),
+        },
+    )
 
 
 def _any_plan_role(user) -> bool:
@@ -56,17 +67,28 @@ def plan_create(request):
         d = form.cleaned_data
         try:
             plan = planning.create_plan(
-                user, name=d["name"], site=d["site"], item=d["item"], period=d["period"],
-                need_identified_on=d["need_identified_on"], locations=d["locations"],
-                min_score=d["min_score"] or 0, priority_floor=d["priority_floor"],
-                capacity_kg=d["capacity_kg"], capacity_m3=d["capacity_m3"])
+                user,
+                name=d["name"],
+                site=d["site"],
+                item=d["item"],
+                period=d["period"],
+                need_identified_on=d["need_identified_on"],
+                locations=d["locations"],
+                min_score=d["min_score"] or 0,
+                priority_floor=d["priority_floor"],
+                capacity_kg=d["capacity_kg"],
+                capacity_m3=d["capacity_m3"],
+            )
             planning.optimise_plan(user, plan)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, one_line(exc))
         else:
             return redirect("supply:plan-detail", plan.pk)
-    return render(request, "supply/form.html", {
-        "forms": [form], "title": _("New distribution plan"), "back": "supply:plan-list"})
+    return render(
+        request,
+        "supply/form.html",
+        {"forms": [form], "title": _("New distribution plan"), "back": "supply:plan-list"},
+    )
 
 
 def plan_detail(request, pk):
@@ -80,14 +102,21 @@ def plan_detail(request, pk):
         rows = rows.filter(selected=False)
     page = Paginator(rows.select_related("household"), 50).get_page(request.GET.get("page"))
     explained = [(row, planning.explain(plan, row)) for row in page]
-    return render(request, "supply/plan_detail.html", {
-        "plan": plan, "page": page, "rows": explained, "show": show,
-        "can_plan": can_plan(user, plan.site.governorate_id),
-        "editable": plan.status in planning.EDITABLE,
-        "can_distribute": can_distribute(user, plan.site.governorate_id),
-        "distributed": plan.distributions.count(),
-        "entitled": plan.entitlements.count(),
-    })
+    return render(
+        request,
+        "supply/plan_detail.html",
+        {
+            "plan": plan,
+            "page": page,
+            "rows": explained,
+            "show": show,
+            "can_plan": can_plan(user, plan.site.governorate_id),
+            "editable": plan.status in planning.EDITABLE,
+            "can_distribute": can_distribute(user, plan.site.governorate_id),
+            "distributed": plan.distributions.count(),
+            "entitled": plan.entitlements.count(),
+        },
+    )
 
 
 @require_POST
@@ -111,9 +140,13 @@ def plan_action(request, pk, action):
             row = plan.candidates.filter(household_id=form.cleaned_data["household"]).first()
             if row is None:
                 raise ValidationError(_("This household is not among the plan's households."))
-            planning.override_household(user, plan, row.household,
-                                        form.cleaned_data["direction"],
-                                        form.cleaned_data["reason"])
+            planning.override_household(
+                user,
+                plan,
+                row.household,
+                form.cleaned_data["direction"],
+                form.cleaned_data["reason"],
+            )
             messages.success(request, _("Override recorded; the plan was optimised again."))
         else:
             raise PermissionDenied
@@ -145,36 +178,53 @@ def distribute(request, pk):
         except ValidationError as exc:
             messages.error(request, one_line(exc))
         else:
-            messages.success(request, _("Recorded: %(item)s handed over.")
-                             % {"item": plan.item.name})
+            messages.success(
+                request, _("Recorded: %(item)s handed over.") % {"item": plan.item.name}
+            )
             return redirect("supply:plan-distribute", plan.pk)
     entitlements = plan.entitlements.select_related("household").order_by(
-        "household__household_ref")
+        "household__household_ref"
+    )
     page = Paginator(entitlements, 100).get_page(request.GET.get("page"))
     ids = [e.household_id for e in page]
-    served = dict(Distribution.objects.filter(plan=plan, household_id__in=ids).values_list(
-        "household_id", "distributed_at"))
+    served = dict(
+        Distribution.objects.filter(plan=plan, household_id__in=ids).values_list(
+            "household_id", "distributed_at"
+        )
+    )
     personal = access.can_view_personal_data(user)
     heads = {}
     if personal and ids:
-        heads = {m.household_id: m for m in Member.objects.filter(household_id__in=ids,
-                                                                    is_head=True)}
-        log_access(user, Household, ids, "view",
-                   purpose=f"distribution list of plan {plan.pk} at the site")
-    rows = [{"e": e, "head": heads.get(e.household_id), "served": served.get(e.household_id)}
-            for e in page]
-    return render(request, "supply/distribute.html", {
-        "plan": plan, "form": form, "page": page, "rows": rows, "personal": personal,
-        "done": plan.distributions.count(), "total": plan.entitlements.count(),
-    })
+        heads = {
+            m.household_id: m for m in Member.objects.filter(household_id__in=ids, is_head=True)
+        }
+        log_access(
+            user, Household, ids, "view", purpose=f"distribution list of plan {plan.pk} at the site"
+        )
+    rows = [
+        {"e": e, "head": heads.get(e.household_id), "served": served.get(e.household_id)}
+        for e in page
+    ]
+    return render(
+        request,
+        "supply/distribute.html",
+        {
+            "plan": plan,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "personal": personal,
+            "done": plan.distributions.count(),
+            "total": plan.entitlements.count(),
+        },
+    )
 
 
 def distribution_print(request, pk):
     """The printable list (HTML or PDF) with names, documents and a signature column."""
     user = request.user
     plan = _plan(request, pk)
-    if not (can_distribute(user, plan.site.governorate_id)
-            and access.can_view_personal_data(user)):
+    if not (can_distribute(user, plan.site.governorate_id) and access.can_view_personal_data(user)):
         raise PermissionDenied
     form = forms.PurposeForm(request.POST or None)
     fmt = request.POST.get("format", "html")
@@ -183,21 +233,31 @@ def distribution_print(request, pk):
         if fmt == "pdf":
             from amina.supply.pdf import distribution_list_pdf
 
-            response = HttpResponse(distribution_list_pdf(plan, rows, request.LANGUAGE_CODE),
-                                    content_type="application/pdf")
+            response = HttpResponse(
+                distribution_list_pdf(plan, rows, request.LANGUAGE_CODE),
+                content_type="application/pdf",
+            )
             response["Content-Disposition"] = f'inline; filename="plan-{plan.pk}-list.pdf"'
             return response
-        return render(request, "supply/print_list.html", {"plan": plan, "rows": rows,
-                                                          "standalone": True})
-    return render(request, "supply/export_form.html", {
-        "form": form, "title": _("Print the distribution list"), "plan": plan,
-        "formats": [("html", _("Web page")), ("pdf", "PDF")]})
+        return render(
+            request, "supply/print_list.html", {"plan": plan, "rows": rows, "standalone": True}
+        )
+    return render(
+        request,
+        "supply/export_form.html",
+        {
+            "form": form,
+            "title": _("Print the distribution list"),
+            "plan": plan,
+            "formats": [("html", _("Web page")), ("pdf", "PDF")],
+        },
+    )
 
 
 def distribution_list(request):
     user = request.user
-    qs = access.scoped(user, Distribution).select_related("household", "item", "site", "plan",
-                                                          "recorded_by")
+    qs = access.scoped(user, Distribution).select_related(
+        "household", "item", "site", "plan", "recorded_by"
+    )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "supply/distribution_list.html", {"page": page})
-

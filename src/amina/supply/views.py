@@ -50,14 +50,25 @@ def home(request):
     """Warehouses in scope with what they hold, and the waybills on the road."""
     user = request.user
     _require_detail(user)
-    warehouses = forms.warehouses_for(user).annotate(
-        units=Sum("balances__quantity"), lines=Count("balances")).order_by(
-        "governorate__pcode", "kind", "code")
-    on_road = visible_waybills(user).filter(status=Waybill.Status.DISPATCHED).select_related(
-        "origin", "destination")[:20]
-    return render(request, "supply/home.html", {
-        "warehouses": warehouses, "on_road": on_road, "can_write": _is_stock_role(user),
-    })
+    warehouses = (
+        forms.warehouses_for(user)
+        .annotate(units=Sum("balances__quantity"), lines=Count("balances"))
+        .order_by("governorate__pcode", "kind", "code")
+    )
+    on_road = (
+        visible_waybills(user)
+        .filter(status=Waybill.Status.DISPATCHED)
+        .select_related("origin", "destination")[:20]
+    )
+    return render(
+        request,
+        "supply/home.html",
+        {
+            "warehouses": warehouses,
+            "on_road": on_road,
+            "can_write": _is_stock_role(user),
+        },
+    )
 
 
 # ---------------------------------------------------------------- catalogue
@@ -66,31 +77,44 @@ def home(request):
 def item_list(request):
     _require_detail(request.user)
     items = Item.objects.prefetch_related("components__component")
-    return render(request, "supply/item_list.html", {
-        "items": items, "can_write": _is_stock_role(request.user)})
+    return render(
+        request,
+        "supply/item_list.html",
+        {"items": items, "can_write": _is_stock_role(request.user)},
+    )
 
 
 def item_edit(request, pk=None):
     if not _is_stock_role(request.user):
         raise PermissionDenied
     item = get_object_or_404(Item, pk=pk) if pk else Item()
-    initial = "\n".join(f"{c.component.code} {c.quantity}" for c in item.components.all()) \
-        if pk else ""
+    initial = (
+        "\n".join(f"{c.component.code} {c.quantity}" for c in item.components.all()) if pk else ""
+    )
     form = forms.ItemForm(request.POST or None, instance=item)
     kit_form = forms.KitComponentsForm(request.POST or None, initial={"components": initial})
     if request.method == "POST" and form.is_valid() and kit_form.is_valid():
         try:
             components = kit_form.parsed()
-            services.save_item(request.user, form.save(commit=False),
-                               components if (components or item.pk) else None)
+            services.save_item(
+                request.user,
+                form.save(commit=False),
+                components if (components or item.pk) else None,
+            )
         except ValidationError as exc:
             _fail(request, exc)
         else:
             messages.success(request, _("Item saved."))
             return redirect("supply:item-list")
-    return render(request, "supply/form.html", {
-        "forms": [form, kit_form], "title": _("Item") if pk else _("New item"),
-        "back": "supply:item-list"})
+    return render(
+        request,
+        "supply/form.html",
+        {
+            "forms": [form, kit_form],
+            "title": _("Item") if pk else _("New item"),
+            "back": "supply:item-list",
+        },
+    )
 
 
 # ---------------------------------------------------------------- warehouses
@@ -98,13 +122,22 @@ def item_edit(request, pk=None):
 
 def warehouse_list(request):
     _require_detail(request.user)
-    qs = forms.warehouses_for(request.user, Warehouse.objects.all()).annotate(
-        units=Sum("balances__quantity")).order_by("governorate__pcode", "kind", "code")
+    qs = (
+        forms.warehouses_for(request.user, Warehouse.objects.all())
+        .annotate(units=Sum("balances__quantity"))
+        .order_by("governorate__pcode", "kind", "code")
+    )
     if kind := request.GET.get("kind"):
         qs = qs.filter(kind=kind)
-    return render(request, "supply/warehouse_list.html", {
-        "warehouses": qs, "kinds": Warehouse.Kind.choices,
-        "can_write": _is_stock_role(request.user)})
+    return render(
+        request,
+        "supply/warehouse_list.html",
+        {
+            "warehouses": qs,
+            "kinds": Warehouse.Kind.choices,
+            "can_write": _is_stock_role(request.user),
+        },
+    )
 
 
 def warehouse_edit(request, pk=None):
@@ -115,33 +148,50 @@ def warehouse_edit(request, pk=None):
     form = forms.WarehouseForm(request.POST or None, instance=warehouse, user=user)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.save_warehouse(user, form.save(commit=False),
-                                            form.cleaned_data["managers"])
+            saved = services.save_warehouse(
+                user, form.save(commit=False), form.cleaned_data["managers"]
+            )
         except (ValidationError, PermissionDenied) as exc:
             _fail(request, exc)
         else:
             messages.success(request, _("Warehouse saved."))
             return redirect("supply:warehouse-detail", saved.pk)
-    return render(request, "supply/form.html", {
-        "forms": [form], "title": _("Warehouse") if pk else _("New warehouse"),
-        "back": "supply:warehouse-list"})
+    return render(
+        request,
+        "supply/form.html",
+        {
+            "forms": [form],
+            "title": _("Warehouse") if pk else _("New warehouse"),
+            "back": "supply:warehouse-list",
+        },
+    )
 
 
 def warehouse_detail(request, pk):
     user = request.user
-    warehouse = access.get_scoped_or_404(user, Warehouse.objects.select_related(
-        "governorate", "location"), pk=pk)
+    warehouse = access.get_scoped_or_404(
+        user, Warehouse.objects.select_related("governorate", "location"), pk=pk
+    )
     balances = StockBalance.objects.filter(warehouse=warehouse).select_related("item")
-    movements = (StockMovement.objects.filter(warehouse=warehouse)
-                 .select_related("item", "created_by", "waybill")[:30])
-    return render(request, "supply/warehouse_detail.html", {
-        "warehouse": warehouse, "balances": balances, "movements": movements,
-        "can_write": can_manage_stock(user, warehouse),
-        "waybills": visible_waybills(user).filter(
-            origin=warehouse).exclude(status=Waybill.Status.CLOSED)[:10],
-        "incoming": visible_waybills(user).filter(
-            destination=warehouse, status=Waybill.Status.DISPATCHED)[:10],
-    })
+    movements = StockMovement.objects.filter(warehouse=warehouse).select_related(
+        "item", "created_by", "waybill"
+    )[:30]
+    return render(
+        request,
+        "supply/warehouse_detail.html",
+        {
+            "warehouse": warehouse,
+            "balances": balances,
+            "movements": movements,
+            "can_write": can_manage_stock(user, warehouse),
+            "waybills": visible_waybills(user)
+            .filter(origin=warehouse)
+            .exclude(status=Waybill.Status.CLOSED)[:10],
+            "incoming": visible_waybills(user).filter(
+                destination=warehouse, status=Waybill.Status.DISPATCHED
+            )[:10],
+        },
+    )
 
 
 STOCK_ACTIONS = {
@@ -165,21 +215,35 @@ def stock_action(request, pk, action):
         d = form.cleaned_data
         try:
             if action == "receipt":
-                services.record_receipt(user, warehouse, d["item"], d["quantity"],
-                                        donor=d["donor"], reference=d["reference"])
+                services.record_receipt(
+                    user,
+                    warehouse,
+                    d["item"],
+                    d["quantity"],
+                    donor=d["donor"],
+                    reference=d["reference"],
+                )
             elif action == "loss":
                 services.record_loss(user, warehouse, d["item"], d["quantity"], reason=d["reason"])
             else:
-                services.adjust_after_count(user, warehouse, d["item"], d["counted"],
-                                            reason=d["reason"])
+                services.adjust_after_count(
+                    user, warehouse, d["item"], d["counted"], reason=d["reason"]
+                )
         except ValidationError as exc:
             _fail(request, exc)
         else:
             messages.success(request, _("Recorded in the stock ledger."))
             return redirect("supply:warehouse-detail", warehouse.pk)
-    return render(request, "supply/form.html", {
-        "forms": [form], "title": title, "subtitle": warehouse.name,
-        "back_href": reverse("supply:warehouse-detail", args=[warehouse.pk])})
+    return render(
+        request,
+        "supply/form.html",
+        {
+            "forms": [form],
+            "title": title,
+            "subtitle": warehouse.name,
+            "back_href": reverse("supply:warehouse-detail", args=[warehouse.pk]),
+        },
+    )
 
 
 # ---------------------------------------------------------------- ledger
@@ -188,7 +252,8 @@ def stock_action(request, pk, action):
 def movement_list(request):
     user = request.user
     qs = access.scoped(user, StockMovement).select_related(
-        "warehouse", "item", "created_by", "waybill", "reverses")
+        "warehouse", "item", "created_by", "waybill", "reverses"
+    )
     params = request.GET
     if w := params.get("warehouse"):
         qs = qs.filter(warehouse_id=w) if w.isdigit() else qs.none()
@@ -197,19 +262,27 @@ def movement_list(request):
     if k := params.get("kind"):
         qs = qs.filter(kind=k)
     page = Paginator(qs, 50).get_page(params.get("page"))
-    return render(request, "supply/movement_list.html", {
-        "page": page, "kinds": StockMovement.Kind.choices,
-        "warehouses": forms.warehouses_for(user, Warehouse.objects.all()),
-        "items": Item.objects.all(), "can_write": _is_stock_role(user),
-        "reversible": {k for k in StockMovement.Kind.values
-                       if k not in services.ledger.NOT_REVERSIBLE},
-    })
+    return render(
+        request,
+        "supply/movement_list.html",
+        {
+            "page": page,
+            "kinds": StockMovement.Kind.choices,
+            "warehouses": forms.warehouses_for(user, Warehouse.objects.all()),
+            "items": Item.objects.all(),
+            "can_write": _is_stock_role(user),
+            "reversible": {
+                k for k in StockMovement.Kind.values if k not in services.ledger.NOT_REVERSIBLE
+            },
+        },
+    )
 
 
 def movement_reverse(request, pk):
     user = request.user
-    movement = access.get_scoped_or_404(user, StockMovement.objects.select_related(
-        "warehouse", "item"), pk=pk)
+    movement = access.get_scoped_or_404(
+        user, StockMovement.objects.select_related("warehouse", "item"), pk=pk
+    )
     if not can_manage_stock(user, movement.warehouse):
         raise PermissionDenied
     form = forms.ReverseForm(request.POST or None)
@@ -221,11 +294,17 @@ def movement_reverse(request, pk):
         else:
             messages.success(request, _("The entry was reversed."))
             return redirect("supply:warehouse-detail", movement.warehouse_id)
-    return render(request, "supply/form.html", {
-        "forms": [form], "title": _("Reverse a ledger entry"),
-        "subtitle": f"{movement.get_kind_display()} {movement.quantity:+d} {movement.item.code} "
-                    f"· {movement.warehouse.code}",
-        "back": "supply:movement-list"})
+    return render(
+        request,
+        "supply/form.html",
+        {
+            "forms": [form],
+            "title": _("Reverse a ledger entry"),
+            "subtitle": f"{movement.get_kind_display()} {movement.quantity:+d} "
+            f"{movement.item.code} · {movement.warehouse.code}",
+            "back": "supply:movement-list",
+        },
+    )
 
 
 # ---------------------------------------------------------------- waybills
@@ -234,27 +313,42 @@ def movement_reverse(request, pk):
 def waybill_list(request):
     user = request.user
     _require_detail(user)
-    qs = visible_waybills(user).select_related("origin", "destination").annotate(
-        n_lines=Count("lines")).order_by("-planned_at", "-pk")
+    qs = (
+        visible_waybills(user)
+        .select_related("origin", "destination")
+        .annotate(n_lines=Count("lines"))
+        .order_by("-planned_at", "-pk")
+    )
     if status := request.GET.get("status"):
         qs = qs.filter(status=status)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "supply/waybill_list.html", {
-        "page": page, "statuses": Waybill.Status.choices, "can_write": _is_stock_role(user)})
+    return render(
+        request,
+        "supply/waybill_list.html",
+        {"page": page, "statuses": Waybill.Status.choices, "can_write": _is_stock_role(user)},
+    )
 
 
 def waybill_create(request):
     user = request.user
     if not _is_stock_role(user):
         raise PermissionDenied
-    form = forms.WaybillForm(request.POST or None, user=user,
-                             initial={"origin": request.GET.get("origin")})
+    form = forms.WaybillForm(
+        request.POST or None, user=user, initial={"origin": request.GET.get("origin")}
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
             waybill = services.plan_waybill(
-                user, d["origin"], d["destination"], d["lines"], transporter=d["transporter"],
-                vehicle=d["vehicle"], driver=d["driver"], notes=d["notes"])
+                user,
+                d["origin"],
+                d["destination"],
+                d["lines"],
+                transporter=d["transporter"],
+                vehicle=d["vehicle"],
+                driver=d["driver"],
+                notes=d["notes"],
+            )
         except (ValidationError, PermissionDenied) as exc:
             _fail(request, exc)
         else:
@@ -264,24 +358,36 @@ def waybill_create(request):
 
 
 def _waybill(request, pk) -> Waybill:
-    return get_object_or_404(visible_waybills(request.user).select_related(
-        "origin__governorate", "destination__governorate", "created_by", "dispatched_by",
-        "received_by"), pk=pk)
+    return get_object_or_404(
+        visible_waybills(request.user).select_related(
+            "origin__governorate",
+            "destination__governorate",
+            "created_by",
+            "dispatched_by",
+            "received_by",
+        ),
+        pk=pk,
+    )
 
 
 def waybill_detail(request, pk):
     user = request.user
     waybill = _waybill(request, pk)
     lines = list(waybill.lines.select_related("item"))
-    return render(request, "supply/waybill_detail.html", {
-        "waybill": waybill, "lines": lines,
-        "can_dispatch": waybill.status == Waybill.Status.PLANNED
-        and can_manage_stock(user, waybill.origin),
-        "can_receive": waybill.status == Waybill.Status.DISPATCHED
-        and can_manage_stock(user, waybill.destination),
-        "can_close": waybill.status == Waybill.Status.RECEIVED
-        and can_manage_stock(user, waybill.destination),
-    })
+    return render(
+        request,
+        "supply/waybill_detail.html",
+        {
+            "waybill": waybill,
+            "lines": lines,
+            "can_dispatch": waybill.status == Waybill.Status.PLANNED
+            and can_manage_stock(user, waybill.origin),
+            "can_receive": waybill.status == Waybill.Status.DISPATCHED
+            and can_manage_stock(user, waybill.destination),
+            "can_close": waybill.status == Waybill.Status.RECEIVED
+            and can_manage_stock(user, waybill.destination),
+        },
+    )
 
 
 @require_POST
@@ -292,8 +398,9 @@ def waybill_action(request, pk, action):
     try:
         if action == "dispatch":
             services.dispatch_waybill(user, waybill)
-            messages.success(request, _("Dispatched: the stock left %(w)s.")
-                             % {"w": waybill.origin.name})
+            messages.success(
+                request, _("Dispatched: the stock left %(w)s.") % {"w": waybill.origin.name}
+            )
         elif action == "receive":
             received, remarks = {}, {}
             from amina.core.arabic import to_western_digits
@@ -302,8 +409,10 @@ def waybill_action(request, pk, action):
                 good = to_western_digits(request.POST.get(f"good_{line.pk}", "")).strip()
                 bad = to_western_digits(request.POST.get(f"damaged_{line.pk}", "")).strip() or "0"
                 if not good.isdigit() or not bad.isdigit():
-                    raise ValidationError(_("%(item)s: enter whole numbers for received and "
-                                            "damaged.") % {"item": line.item.code})
+                    raise ValidationError(
+                        _("%(item)s: enter whole numbers for received and damaged.")
+                        % {"item": line.item.code}
+                    )
                 received[line.pk] = (int(good), int(bad))
                 remarks[line.pk] = request.POST.get(f"remark_{line.pk}", "")
             services.receive_waybill(user, waybill, received, remarks=remarks)
@@ -336,12 +445,16 @@ def waybill_pdf(request, pk):
 
 def pipeline(request):
     user = request.user
-    return render(request, "supply/pipeline.html", {
-        "governorates": pipeline_service.pipeline(user),
-        "lead": pipeline_service.lead_times(user),
-        "vulnerable": pipeline_service.vulnerable_first_share(user),
-        "consumption_days": pipeline_service.CONSUMPTION_DAYS,
-    })
+    return render(
+        request,
+        "supply/pipeline.html",
+        {
+            "governorates": pipeline_service.pipeline(user),
+            "lead": pipeline_service.lead_times(user),
+            "vulnerable": pipeline_service.vulnerable_first_share(user),
+            "consumption_days": pipeline_service.CONSUMPTION_DAYS,
+        },
+    )
 
 
 def export(request, kind):

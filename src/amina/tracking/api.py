@@ -21,13 +21,13 @@ FILTERS = [
 ]
 
 
-class RoundSerializer(serializers.ModelSerializer):
+class TrackingRoundSerializer(serializers.ModelSerializer):
     class Meta:
         model = Round
         fields = ["id", "code", "date", "kind", "multiplier", "camp_multiplier"]
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class LocationAssessmentSerializer(serializers.ModelSerializer):
     round = serializers.SlugRelatedField(read_only=True, slug_field="code")
     location_name = serializers.CharField(source="location.name_en", read_only=True)
     location_code = serializers.SerializerMethodField()
@@ -75,7 +75,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         return {p.period.code: p.families for p in obj.periods.all()}
 
 
-class SummarySerializer(serializers.Serializer):
+class GovernorateSummarySerializer(serializers.Serializer):
     governorate = serializers.CharField()
     governorate_pcode = serializers.CharField()
     date = serializers.DateField(allow_null=True)
@@ -87,7 +87,7 @@ class SummarySerializer(serializers.Serializer):
     share = serializers.FloatField()
 
 
-class MovementSerializer(serializers.ModelSerializer):
+class MovementEventSerializer(serializers.ModelSerializer):
     location_name = serializers.CharField(source="location.name_en", read_only=True)
     governorate = serializers.CharField(source="location.governorate.pcode", read_only=True)
     origin = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
@@ -107,7 +107,7 @@ class MovementSerializer(serializers.ModelSerializer):
         ]
 
 
-class AlertSerializer(serializers.ModelSerializer):
+class InfluxAlertSerializer(serializers.ModelSerializer):
     rule = serializers.CharField(source="rule.name", read_only=True)
     governorate = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
 
@@ -128,7 +128,7 @@ class AlertSerializer(serializers.ModelSerializer):
 class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     """Assessment rounds (not scoped: a round is a date and a method, not data)."""
 
-    serializer_class = RoundSerializer
+    serializer_class = TrackingRoundSerializer
     queryset = Round.objects.order_by("date", "pk")
     lookup_field = "code"
 
@@ -137,7 +137,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
 class AssessmentViewSet(ScopedReadOnlyViewSet):
     """Location assessments in the caller's governorates (not for partners)."""
 
-    serializer_class = AssessmentSerializer
+    serializer_class = LocationAssessmentSerializer
     queryset = (
         LocationAssessment.objects.select_related(
             "round",
@@ -164,7 +164,7 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
 class SummaryViewSet(viewsets.GenericViewSet):
     """Per-governorate totals of a round, or of the latest estimate, in the caller's scope."""
 
-    serializer_class = SummarySerializer
+    serializer_class = GovernorateSummarySerializer
 
     def list(self, request):
         params = request.query_params
@@ -187,7 +187,7 @@ class SummaryViewSet(viewsets.GenericViewSet):
 
 
 class MovementViewSet(ScopedReadOnlyViewSet):
-    serializer_class = MovementSerializer
+    serializer_class = MovementEventSerializer
     queryset = MovementEvent.objects.select_related("location__governorate", "origin")
 
 
@@ -195,7 +195,7 @@ class AlertViewSet(ScopedReadOnlyViewSet):
     """Influx alerts of the caller's governorates (aggregates: partners see them too)."""
 
     detail_level = False
-    serializer_class = AlertSerializer
+    serializer_class = InfluxAlertSerializer
     queryset = Alert.objects.select_related("rule", "governorate")
 
 

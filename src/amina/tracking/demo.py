@@ -23,7 +23,7 @@ from amina.tracking.models import (
     Round,
     ShelterType,
 )
-from amina.tracking.services.bulk import bulk_insert
+from amina.tracking.services.bulk import bulk_insert, insert_rows
 
 NATIONAL_FAMILIES = 514_562
 FIRST_ROUND = datetime.date(2015, 5, 21)
@@ -106,22 +106,16 @@ def displacement(ctx: DemoContext) -> dict:
         for a, fam in zip(assessments, rows, strict=True):
             for gid, n in zip(origin_ids, _split(rng, fam, origin_weights), strict=True):
                 if n:
-                    origins.append(
-                        AssessmentOrigin(assessment_id=a.pk, governorate_id=gid, families=n)
-                    )
+                    origins.append((a.pk, gid, n))
             for s, n in zip(shelters, _split(rng, fam, shelter_weights), strict=True):
                 if n:
-                    shelter_rows.append(
-                        AssessmentShelter(assessment_id=a.pk, shelter_type_id=s.pk, families=n)
-                    )
+                    shelter_rows.append((a.pk, s.pk, n))
             for p, n in zip(periods, _split(rng, fam, PERIOD_SHARES), strict=True):
                 if n:
-                    period_rows.append(
-                        AssessmentPeriod(assessment_id=a.pk, period_id=p.pk, families=n)
-                    )
-        bulk_insert(AssessmentOrigin, origins)
-        bulk_insert(AssessmentShelter, shelter_rows)
-        bulk_insert(AssessmentPeriod, period_rows)
+                    period_rows.append((a.pk, p.pk, n))
+        insert_rows(AssessmentOrigin, ["assessment", "governorate", "families"], origins)
+        insert_rows(AssessmentShelter, ["assessment", "shelter_type", "families"], shelter_rows)
+        insert_rows(AssessmentPeriod, ["assessment", "period", "families"], period_rows)
         made += len(assessments)
         ctx.progress(index + 1, n_rounds, "displacement rounds")
     return {"rounds": n_rounds, "assessments": made}

@@ -53,7 +53,13 @@ _col(
     ),
     "#org",
 )
-_col("sector", ("sector", "mcof sector", "cluster", "القطاع"), "#sector")
+_col(
+    "sector",
+    ("sector", "mcof sector", "mcof sector number", "cluster", "القطاع"),
+    "#sector",
+    "#sector+code",
+    "#sector+name",
+)
 _col(
     "activity", ("activity", "activity type", "activity name", "النشاط", "نوع النشاط"), "#activity"
 )
@@ -105,6 +111,12 @@ _col(
     ("elderly men", "older men", "men 60+", "مسنون", "الرجال المسنون"),
     "#reached+m+elderly",
 )
+_col(
+    "female_other",
+    ("female, age not given", "female age not given"),
+    "#reached+f+unknown_age",
+)
+_col("male_other", ("male, age not given", "male age not given"), "#reached+m+unknown_age")
 _col("female", ("female", "females", "women and girls", "إناث"), "#reached+f")
 _col("male", ("male", "males", "men and boys", "ذكور"), "#reached+m")
 _col(
@@ -403,18 +415,20 @@ def parse_rows(
         for name in (*AGE_GROUPS["f"], *AGE_GROUPS["m"], "female", "male", "total"):
             counts[name] = tabular.cell_int(report, row, name, header=label(name))
         fields = {k: counts[k] or 0 for k in (*AGE_GROUPS["f"], *AGE_GROUPS["m"])}
-        fields["female_other"] = fields["male_other"] = fields["reached_other"] = 0
+        for name in ("female_other", "male_other"):
+            fields[name] = tabular.cell_int(report, row, name, header=label(name)) or 0
+        fields["reached_other"] = 0
         for sex, name, other in (("f", "female", "female_other"), ("m", "male", "male_other")):
-            by_age = sum(fields[k] for k in AGE_GROUPS[sex])
+            known = sum(fields[k] for k in AGE_GROUPS[sex]) + fields[other]
+            given = any(counts[k] is not None for k in AGE_GROUPS[sex]) or fields[other]
             if counts[name] is not None:
-                if any(counts[k] is not None for k in AGE_GROUPS[sex]):
-                    if counts[name] != by_age:
-                        report.error(
-                            row.number,
-                            label(name),
-                            f"{counts[name]} differs from the sum by age group ({by_age})",
-                        )
-                else:
+                if given and counts[name] != known:
+                    report.error(
+                        row.number,
+                        label(name),
+                        f"{counts[name]} differs from the sum by age group ({known})",
+                    )
+                elif not given:
                     fields[other] = counts[name]
         by_sex = sum(fields.values())
         if counts["total"] is not None:

@@ -22,45 +22,85 @@ pytestmark = pytest.mark.django_db
 def world(orgs, gov_a, gov_b, location_a, make_activity, sector, field_a):
     make_activity(location=location_a, women=4)
     make_activity(org="DRC", location=location_a, men=3)
-    plan = ResponsePlan.objects.create(title="Najaf plan", governorate=gov_a,
-                                       start_date=datetime.date(2015, 1, 1),
-                                       end_date=datetime.date(2015, 12, 31))
-    Target.objects.create(plan=plan, sector=sector(2), governorate=gov_a, quantity=100,
-                          deadline=datetime.date(2015, 12, 31))
-    meeting = Meeting.objects.create(title="Najaf meeting", date=datetime.date(2015, 6, 1),
-                                     governorate=gov_a, agenda="Tents")
-    point = ActionPoint.objects.create(meeting=meeting, text="Count tents", owner=field_a,
-                                       due_date=datetime.date(2015, 6, 3))
-    training = Training.objects.create(title="MCOF", start_date=datetime.date(2015, 6, 8),
-                                       end_date=datetime.date(2015, 6, 9), place="Najaf",
-                                       governorate=gov_a, organiser=orgs["IOM"])
-    person = Participant.objects.create(training=training, name="Official", name_ar="موظف",
-                                        organisation=orgs["MoMD"], governorate=gov_a, sex="m")
+    plan = ResponsePlan.objects.create(
+        title="Najaf plan",
+        governorate=gov_a,
+        start_date=datetime.date(2015, 1, 1),
+        end_date=datetime.date(2015, 12, 31),
+    )
+    Target.objects.create(
+        plan=plan,
+        sector=sector(2),
+        governorate=gov_a,
+        quantity=100,
+        deadline=datetime.date(2015, 12, 31),
+    )
+    meeting = Meeting.objects.create(
+        title="Najaf meeting", date=datetime.date(2015, 6, 1), governorate=gov_a, agenda="Tents"
+    )
+    point = ActionPoint.objects.create(
+        meeting=meeting, text="Count tents", owner=field_a, due_date=datetime.date(2015, 6, 3)
+    )
+    training = Training.objects.create(
+        title="MCOF",
+        start_date=datetime.date(2015, 6, 8),
+        end_date=datetime.date(2015, 6, 9),
+        place="Najaf",
+        governorate=gov_a,
+        organiser=orgs["IOM"],
+    )
+    person = Participant.objects.create(
+        training=training,
+        name="Official",
+        name_ar="موظف",
+        organisation=orgs["MoMD"],
+        governorate=gov_a,
+        sex="m",
+    )
     for day in training.days():
         person.attendance.create(day=day)
-    contact = Contact.objects.create(name="Focal", organisation=orgs["NRC"], governorate=gov_a,
-                                     phone="0780")
-    return {"plan": plan, "meeting": meeting, "point": point, "training": training,
-            "person": person, "contact": contact}
+    contact = Contact.objects.create(
+        name="Focal", organisation=orgs["NRC"], governorate=gov_a, phone="0780"
+    )
+    return {
+        "plan": plan,
+        "meeting": meeting,
+        "point": point,
+        "training": training,
+        "person": person,
+        "contact": contact,
+    }
 
 
 def urls(w):
     return {
-        "/coordination/": 200, "/coordination/4w/new/": 200, "/coordination/4w/import/": 200,
-        "/coordination/4w/export/?format=hxl": 200, "/coordination/4w/matrix/": 200,
-        "/coordination/4w/matrix/?view=organisations": 200, "/coordination/4w/map/": 200,
-        "/coordination/4w/map.geojson": 200, "/coordination/4w/overlaps/": 200,
-        "/coordination/plans/": 200, f"/coordination/plans/{w['plan'].pk}/": 200,
-        "/coordination/meetings/": 200, f"/coordination/meetings/{w['meeting'].pk}/": 200,
+        "/coordination/": 200,
+        "/coordination/4w/new/": 200,
+        "/coordination/4w/import/": 200,
+        "/coordination/4w/export/?format=hxl": 200,
+        "/coordination/4w/matrix/": 200,
+        "/coordination/4w/matrix/?view=organisations": 200,
+        "/coordination/4w/map/": 200,
+        "/coordination/4w/map.geojson": 200,
+        "/coordination/4w/overlaps/": 200,
+        "/coordination/plans/": 200,
+        f"/coordination/plans/{w['plan'].pk}/": 200,
+        "/coordination/meetings/": 200,
+        f"/coordination/meetings/{w['meeting'].pk}/": 200,
         f"/coordination/meetings/{w['meeting'].pk}/minutes.pdf": 200,
-        "/coordination/contacts/": 200, "/coordination/trainings/": 200,
+        "/coordination/contacts/": 200,
+        "/coordination/trainings/": 200,
         f"/coordination/trainings/{w['training'].pk}/": 200,
         f"/coordination/trainings/{w['training'].pk}/participants/new/": 200,
         f"/coordination/participants/{w['person'].pk}/certificate.pdf": 200,
-        "/coordination/trainings/statistics/": 200, "/coordination/export/trainings/": 200,
-        "/coordination/export/meetings/?format=xlsx": 200, "/coordination/notifications/": 200,
-        "/coordination/notifications/preferences/": 200, "/coordination/plans/new/": 200,
-        "/coordination/meetings/new/": 200, "/coordination/trainings/new/": 200,
+        "/coordination/trainings/statistics/": 200,
+        "/coordination/export/trainings/": 200,
+        "/coordination/export/meetings/?format=xlsx": 200,
+        "/coordination/notifications/": 200,
+        "/coordination/notifications/preferences/": 200,
+        "/coordination/plans/new/": 200,
+        "/coordination/meetings/new/": 200,
+        "/coordination/trainings/new/": 200,
         "/coordination/contacts/new/": 200,
     }
 
@@ -68,13 +108,20 @@ def urls(w):
 # What differs from 200 per persona: outsiders get 404 for records of governorate A,
 # partners and field users may not keep plans, meetings, trainings, contacts.
 REFUSED = {
-    "officer_b": {"plans/{plan}/": 404, "meetings/{meeting}/": 404,
-                  "meetings/{meeting}/minutes.pdf": 404, "trainings/{training}/": 404,
-                  "trainings/{training}/participants/new/": 404,
-                  "participants/{person}/certificate.pdf": 404},
-    "partner": {"meetings/{meeting}/": 404, "meetings/{meeting}/minutes.pdf": 404,
-                "trainings/{training}/participants/new/": 403,
-                "participants/{person}/certificate.pdf": 404},
+    "officer_b": {
+        "plans/{plan}/": 404,
+        "meetings/{meeting}/": 404,
+        "meetings/{meeting}/minutes.pdf": 404,
+        "trainings/{training}/": 404,
+        "trainings/{training}/participants/new/": 404,
+        "participants/{person}/certificate.pdf": 404,
+    },
+    "partner": {
+        "meetings/{meeting}/": 404,
+        "meetings/{meeting}/minutes.pdf": 404,
+        "trainings/{training}/participants/new/": 403,
+        "participants/{person}/certificate.pdf": 404,
+    },
     "field_a": {"trainings/{training}/participants/new/": 403},
 }
 
@@ -102,9 +149,9 @@ def test_pages_render_in_arabic(client, officer_a, world):
     assert 'dir="rtl"' in page
 
 
-def test_the_activity_list_makes_the_same_queries_for_more_rows(client, officer_a, world,
-                                                                make_activity, location_a,
-                                                                django_assert_num_queries):
+def test_the_activity_list_makes_the_same_queries_for_more_rows(
+    client, officer_a, world, make_activity, location_a, django_assert_num_queries
+):
     client.force_login(officer_a)
     client.get("/coordination/")
     from django.db import connection
@@ -130,8 +177,10 @@ def test_the_owner_closes_an_action_point_they_cannot_otherwise_reach(client, pa
     point.owner = partner
     point.save()
     client.force_login(partner)
-    response = client.post(f"/coordination/action-points/{point.pk}/status/",
-                           {"status": "done", "next": "https://evil.example/"})
+    response = client.post(
+        f"/coordination/action-points/{point.pk}/status/",
+        {"status": "done", "next": "https://evil.example/"},
+    )
     assert response.status_code == 302 and "evil" not in response["Location"]
     point.refresh_from_db()
     assert point.status == "done"

@@ -37,6 +37,7 @@ def training_list(request):
         readable(request.user)
         .select_related("organiser", "governorate")
         .annotate(n=Count("participants"))
+        .order_by("-start_date", "-pk")
     )
     return render(
         request,

@@ -25,11 +25,15 @@ def assess(sectors):
     """Record an assessment through the service: assess(location, {code: severity}, [codes])."""
     from amina.needs.services import AssessmentData, Priority, record_assessment
 
-    def make(location, severities, priorities=(2,), *, on=None, population=None, user=None,
-             team="RART 1"):
+    def make(
+        location, severities, priorities=(2,), *, on=None, population=None, user=None, team="RART 1"
+    ):
         data = AssessmentData(
-            location=location, assessed_on=on or datetime.date(2015, 6, 1), team=team,
-            key_informants_count=3, population_individuals=population,
+            location=location,
+            assessed_on=on or datetime.date(2015, 6, 1),
+            team=team,
+            key_informants_count=3,
+            population_individuals=population,
             severities={sectors[c]: v for c, v in severities.items()},
             priorities=[Priority(sectors[c]) for c in priorities],
         )

@@ -12,8 +12,7 @@ import uuid
 
 from openpyxl import Workbook, load_workbook
 
-KOBO_META = ["meta/instanceID", "_id", "_uuid", "_submission_time", "_validation_status",
-             "_index"]
+KOBO_META = ["meta/instanceID", "_id", "_uuid", "_submission_time", "_validation_status", "_index"]
 DATA_TYPES = ("select_one", "text", "integer", "date", "start", "end", "decimal")
 
 
@@ -42,8 +41,13 @@ def choices(xlsform: bytes, list_name: str) -> list[str]:
     return [str(r[1]) for r in rows[1:] if r[0] == list_name]
 
 
-def submission(paths: dict[str, str], values: dict[str, object], *, instance: str | None = None,
-               meta_sep: str = "/") -> dict[str, object]:
+def submission(
+    paths: dict[str, str],
+    values: dict[str, object],
+    *,
+    instance: str | None = None,
+    meta_sep: str = "/",
+) -> dict[str, object]:
     """One export row: the filled answers under their headers plus KoboToolbox's metadata."""
     instance = instance or str(uuid.uuid4())
     row = {paths[name]: value for name, value in values.items()}
@@ -55,8 +59,12 @@ def submission(paths: dict[str, str], values: dict[str, object], *, instance: st
 
 
 def headers(paths: dict[str, str], meta_sep: str = "/") -> list[str]:
-    return ["start", "end", *[p for n, p in paths.items() if n not in ("start", "end")],
-            *[h.replace("/", meta_sep) for h in KOBO_META]]
+    return [
+        "start",
+        "end",
+        *[p for n, p in paths.items() if n not in ("start", "end")],
+        *[h.replace("/", meta_sep) for h in KOBO_META],
+    ]
 
 
 def as_xlsx(rows: list[dict], header: list[str]) -> bytes:

@@ -13,10 +13,19 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_step_assesses_a_share_of_the_locations_consistently(gov_a, gov_b):
     district = gov_a.districts.first()
-    Location.objects.bulk_create([
-        Location(name_en=f"Hay {i}", name_ar=f"حي {i}", governorate=gov_a, district=district,
-                 centroid_lat=32.0, centroid_lon=44.3) for i in range(40)
-    ])
+    Location.objects.bulk_create(
+        [
+            Location(
+                name_en=f"Hay {i}",
+                name_ar=f"حي {i}",
+                governorate=gov_a,
+                district=district,
+                centroid_lat=32.0,
+                centroid_lon=44.3,
+            )
+            for i in range(120)
+        ]
+    )
     ctx = DemoContext(scale="small", seed=7, rng=random.Random(7), progress=lambda *a: None)
     summary = needs_assessments(ctx)
     assert summary["assessments"] == NeedsAssessment.objects.count() > 0

@@ -20,15 +20,29 @@ def recorded(assess, location_a, location_b):
 
 def test_the_csv_export_has_one_row_per_latest_assessment_and_sector(recorded):
     rows = list(csv.DictReader(io.StringIO(export_needs(None, "csv").decode("utf-8-sig"))))
-    got = sorted((r["Location"], r["Sector number"], r["Severity (1-5)"],
-                  r["People in need (individuals)"], r["Priority rank"]) for r in rows)
-    assert got == [("Hay Al-Nour 1", "2", "4", "1000", "2"), ("Hay Al-Nour 1", "4", "3", "1000", "1"),
-                   ("Hay Al-Salam 2", "5", "3", "400", "1")]
+    got = sorted(
+        (
+            r["Location"],
+            r["Sector number"],
+            r["Severity (1-5)"],
+            r["People in need (individuals)"],
+            r["Priority rank"],
+        )
+        for r in rows
+    )
+    assert got == [
+        ("Hay Al-Nour 1", "2", "4", "1000", "2"),
+        ("Hay Al-Nour 1", "4", "3", "1000", "1"),
+        ("Hay Al-Salam 2", "5", "3", "400", "1"),
+    ]
 
 
 def test_every_assessment_can_be_exported(recorded):
-    rows = list(csv.DictReader(io.StringIO(
-        export_needs(None, "csv", latest_only=False).decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(export_needs(None, "csv", latest_only=False).decode("utf-8-sig"))
+        )
+    )
     assert len(rows) == 5
 
 
@@ -39,8 +53,17 @@ def test_the_hxl_export_reads_with_libhxl(recorded, tmp_path):
     path.write_bytes(export_needs(None, "hxl"))
     source = hxl.data(str(path), hxl.InputOptions(allow_local=True))
     tags = {str(c.get_display_tag()) for c in source.columns}
-    assert {"#adm1+name", "#adm1+code", "#loc+name", "#loc+code", "#date+reported",
-            "#sector+code", "#severity+num", "#affected+ind", "#inneed+ind"} <= tags
+    assert {
+        "#adm1+name",
+        "#adm1+code",
+        "#loc+name",
+        "#loc+code",
+        "#date+reported",
+        "#sector+code",
+        "#severity+num",
+        "#affected+ind",
+        "#inneed+ind",
+    } <= tags
     values = sorted(int(row.get("#severity+num")) for row in source)
     assert values == [3, 3, 4]
 
@@ -54,8 +77,9 @@ def test_the_command_writes_xlsx_for_one_governorate(recorded, tmp_path):
 
 
 def test_the_summary_adds_up_the_detail(recorded):
-    rows = list(csv.DictReader(io.StringIO(
-        export_needs(None, "csv", summary=True).decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(export_needs(None, "csv", summary=True).decode("utf-8-sig")))
+    )
     by = {(r["Governorate p-code"], r["Sector number"]): r for r in rows}
     assert by[("IQG04", "2")]["Locations with severe needs (4-5)"] == "1"
     assert by[("IQG04", "4")]["People in need (individuals)"] == "1000"

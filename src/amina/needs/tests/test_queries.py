@@ -17,9 +17,14 @@ D = datetime.date
 
 @pytest.fixture
 def places(gov_a, gov_b, location_a, location_b):
-    c = Location.objects.create(name_en="Camp C", name_ar="مخيم ج", governorate=gov_a,
-                                district=gov_a.districts.first(), centroid_lat=32.1,
-                                centroid_lon=44.2)
+    c = Location.objects.create(
+        name_en="Camp C",
+        name_ar="مخيم ج",
+        governorate=gov_a,
+        district=gov_a.districts.first(),
+        centroid_lat=32.1,
+        centroid_lon=44.2,
+    )
     return location_a, location_b, c
 
 
@@ -37,8 +42,16 @@ def recorded(assess, places):
 def test_latest_severity_takes_the_latest_assessment_of_each_location(recorded):
     a, b, c = recorded
     got = {(r.location_id, r.sector_code): r.severity for r in queries.latest_severity()}
-    assert got == {(a.pk, 1): 2, (a.pk, 2): 4, (a.pk, 4): 3, (b.pk, 2): 5, (b.pk, 5): 3,
-                   (c.pk, 2): 1, (c.pk, 4): 4, (c.pk, 9): 2}
+    assert got == {
+        (a.pk, 1): 2,
+        (a.pk, 2): 4,
+        (a.pk, 4): 3,
+        (b.pk, 2): 5,
+        (b.pk, 5): 3,
+        (c.pk, 2): 1,
+        (c.pk, 4): 4,
+        (c.pk, 9): 2,
+    }
     dates = {r.location_id: r.assessed_on for r in queries.latest_severity()}
     assert dates == {a.pk: D(2015, 6, 1), b.pk: D(2015, 5, 20), c.pk: D(2015, 6, 2)}
 
@@ -85,8 +98,9 @@ def test_top_priority_needs_count_mentions_in_the_latest_assessments(recorded):
 
 
 def test_gaps_show_needs_alone_until_activities_are_reported(recorded, monkeypatch):
-    monkeypatch.setitem(sys.modules, "amina.coordination.queries",
-                        types.ModuleType("amina.coordination.queries"))
+    monkeypatch.setitem(
+        sys.modules, "amina.coordination.queries", types.ModuleType("amina.coordination.queries")
+    )
     report = queries.gaps()
     assert report.activities_available is False
     assert {r.covered for r in report.rows} == {None}
@@ -107,5 +121,7 @@ def test_gaps_say_where_an_actor_reports_an_activity(recorded, monkeypatch):
     report = queries.gaps([a.governorate_id])
     assert report.activities_available is True
     assert {(r.location_id, r.sector_code): r.covered for r in report.rows} == {
-        (a.pk, 2): True, (c.pk, 4): False}
+        (a.pk, 2): True,
+        (c.pk, 4): False,
+    }
     assert calls == [[a.governorate_id]]

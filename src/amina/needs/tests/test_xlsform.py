@@ -36,8 +36,11 @@ def test_the_form_converts_with_pyxform_and_carries_every_field(location_a, gov_
 def test_required_questions_are_required_in_the_form(location_a, gov_a):
     sheet = load_workbook(io.BytesIO(_form(gov_a)))["survey"]
     header = [c.value for c in sheet[1]]
-    required = {row[header.index("name")] for row in sheet.iter_rows(min_row=2, values_only=True)
-                if row[header.index("required")] == "yes"}
+    required = {
+        row[header.index("name")]
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+        if row[header.index("required")] == "yes"
+    }
     assert {"governorate", "location", "assessed_on", "team", "ki_count", "priority_1"} <= required
 
 
@@ -62,8 +65,9 @@ def test_the_command_refuses_an_unknown_governorate(tmp_path, location_a):
     assert not out.exists()
 
 
-def test_the_download_button_gives_the_users_locations_only(client, officer_a, location_a,
-                                                            location_b):
+def test_the_download_button_gives_the_users_locations_only(
+    client, officer_a, location_a, location_b
+):
     client.force_login(officer_a)
     response = client.get(reverse("needs:xlsform"))
     assert response.status_code == 200

@@ -10,17 +10,25 @@ from amina.registry.services import ordered
 
 pytestmark = pytest.mark.django_db
 
-SECRETS = ["أحمد خالد محمود العزاوي", "Ahmed Khalid Al-Azzawi", "123456789012", "07701234567",
-           "زينب"]
+SECRETS = [
+    "أحمد خالد محمود العزاوي",
+    "Ahmed Khalid Al-Azzawi",
+    "123456789012",
+    "07701234567",
+    "زينب",
+]
 
 
 @pytest.fixture
 def pair(household_a, register, location_a):
     twin = register(location_a, first="احمد", document="", phone="")
     a, b = ordered(household_a.pk, twin.pk)
-    return DuplicateCandidate.objects.create(household_a_id=a, household_b_id=b,
-                                             governorate_id=household_a.governorate_id,
-                                             probability=0.95)
+    return DuplicateCandidate.objects.create(
+        household_a_id=a,
+        household_b_id=b,
+        governorate_id=household_a.governorate_id,
+        probability=0.95,
+    )
 
 
 def pages(household, candidate):
@@ -30,8 +38,11 @@ def pages(household, candidate):
         ("get", reverse("registry:duplicates"), {}),
         ("get", reverse("registry:duplicate", args=[candidate.pk]), {}),
         ("post", reverse("registry:check"), {"head-document_number": "123456789012"}),
-        ("post", reverse("registry:export"), {"kind": "households", "format": "csv",
-                                              "purpose": "distribution planning"}),
+        (
+            "post",
+            reverse("registry:export"),
+            {"kind": "households", "format": "csv", "purpose": "distribution planning"},
+        ),
         ("post", reverse("registry:export"), {"kind": "duplicates", "format": "csv"}),
         ("get", "/api/v1/registry/households/", {}),
         ("get", f"/api/v1/registry/households/{household.pk}/", {}),
@@ -45,8 +56,9 @@ def body(response) -> str:
 
 
 @pytest.mark.parametrize("persona", ["field_a", "logistics_a", "partner", "officer_b"])
-def test_without_the_permission_or_scope_nothing_personal_is_shown(client, request, persona,
-                                                                   household_a, pair):
+def test_without_the_permission_or_scope_nothing_personal_is_shown(
+    client, request, persona, household_a, pair
+):
     user = request.getfixturevalue(persona)
     client.force_login(user)
     for method, url, data in pages(household_a, pair):
@@ -75,8 +87,7 @@ def test_out_of_scope_households_are_absent(client, officer_b, household_a):
     assert client.get(reverse("registry:detail", args=[household_a.pk])).status_code == 404
 
 
-def test_with_the_permission_every_view_is_logged(client, officer_a, household_a, pair,
-                                                  api_client):
+def test_with_the_permission_every_view_is_logged(client, officer_a, household_a, pair, api_client):
     client.force_login(officer_a)
     api_client.force_authenticate(officer_a)
     for method, url, data in pages(household_a, pair):
@@ -91,8 +102,9 @@ def test_with_the_permission_every_view_is_logged(client, officer_a, household_a
     assert AccessLog.objects.filter(channel="api").exists()
 
 
-def test_search_finds_arabic_latin_document_and_phone_within_scope(client, officer_a,
-                                                                   household_a, household_b):
+def test_search_finds_arabic_latin_document_and_phone_within_scope(
+    client, officer_a, household_a, household_b
+):
     client.force_login(officer_a)
     for q in ("احمد العزاوى", "Ahmad Azawi", "123456789012", "+964 770 123 4567"):
         text = body(client.get(reverse("registry:home"), {"q": q}))
@@ -107,8 +119,9 @@ def test_the_export_command_needs_a_purpose_and_logs_it(household_a, tmp_path):
 
     with pytest.raises(CommandError, match="purpose"):
         call_command("export", "households", "-o", str(tmp_path / "h.csv"))
-    call_command("export", "households", "--purpose", "audit by MoMD", "-o",
-                 str(tmp_path / "h.csv"))
+    call_command(
+        "export", "households", "--purpose", "audit by MoMD", "-o", str(tmp_path / "h.csv")
+    )
     assert household_a.household_ref in (tmp_path / "h.csv").read_text(encoding="utf-8-sig")
     log = AccessLog.objects.get()
     assert log.purpose == "audit by MoMD" and log.channel == "cli"

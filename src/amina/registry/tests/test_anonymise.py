@@ -11,20 +11,29 @@ pytestmark = pytest.mark.django_db
 
 
 def aggregates():
-    return (list(Household.objects.values("governorate", "location", "status").annotate(
-                n=Count("pk"), people=Sum("size"), score=Sum("vulnerability_score"))
-                .order_by("governorate", "location", "status")),
-            list(Member.objects.values("sex", "birth_year").annotate(n=Count("pk"))
-                 .order_by("sex", "birth_year")))
+    return (
+        list(
+            Household.objects.values("governorate", "location", "status")
+            .annotate(n=Count("pk"), people=Sum("size"), score=Sum("vulnerability_score"))
+            .order_by("governorate", "location", "status")
+        ),
+        list(
+            Member.objects.values("sex", "birth_year")
+            .annotate(n=Count("pk"))
+            .order_by("sex", "birth_year")
+        ),
+    )
 
 
 def test_households_closed_longer_than_the_retention_are_anonymised_keeping_aggregates(
-        household_a, household_b, officer_a, capsys):
+    household_a, household_b, officer_a, capsys
+):
     from amina.registry.services import close_household
 
     close_household(officer_a, household_a, "returned")
     Household.objects.filter(pk=household_a.pk).update(
-        closed_at=timezone.now() - datetime.timedelta(days=800))
+        closed_at=timezone.now() - datetime.timedelta(days=800)
+    )
     before = aggregates()
     call_command("anonymise")  # default: settings.AMINA_RETENTION_DAYS (730)
     assert "anonymised 1 households" in capsys.readouterr().out

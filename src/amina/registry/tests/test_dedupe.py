@@ -46,17 +46,22 @@ def test_splink_finds_the_known_duplicates_and_the_exact_baseline_does_not(gener
     # Brothers share father's, grandfather's and family name: they are not one family.
     from amina.registry.models import Member
 
-    heads = {m.household.household_ref: m for m in Member.objects.filter(is_head=True)
-             .select_related("household")}
+    heads = {
+        m.household.household_ref: m
+        for m in Member.objects.filter(is_head=True).select_related("household")
+    }
     found = refs((p["a"], p["b"]) for p in outcome.pairs)
-    brothers = {(a, b) for a, b in found - truth
-                if heads[a].key_father == heads[b].key_father
-                and heads[a].key_family == heads[b].key_family}
+    brothers = {
+        (a, b)
+        for a, b in found - truth
+        if heads[a].key_father == heads[b].key_father and heads[a].key_family == heads[b].key_family
+    }
     assert len(brothers) <= 2
 
 
-def test_a_rejected_pair_never_comes_back_and_clusters_export(generated, national_user, capsys,
-                                                              tmp_path):
+def test_a_rejected_pair_never_comes_back_and_clusters_export(
+    generated, national_user, capsys, tmp_path
+):
     call_command("dedupe")
     assert "probable pairs" in capsys.readouterr().out
     pending = DuplicateCandidate.objects.filter(decision="pending")
@@ -65,8 +70,12 @@ def test_a_rejected_pair_never_comes_back_and_clusters_export(generated, nationa
     rejected = pending.first()
     reject_candidate(national_user, rejected)
     call_command("dedupe")
-    assert DuplicateCandidate.objects.filter(
-        household_a=rejected.household_a, household_b=rejected.household_b).count() == 1
+    assert (
+        DuplicateCandidate.objects.filter(
+            household_a=rejected.household_a, household_b=rejected.household_b
+        ).count()
+        == 1
+    )
     rejected.refresh_from_db()
     assert rejected.decision == "rejected"
     assert DuplicateCandidate.objects.filter(decision="pending").count() == count - 1

@@ -63,8 +63,13 @@ def test_it_imports_the_csv_pair_and_normalises_names(reference_geography):
 
 
 def test_the_command_imports_and_reports(reference_geography, capsys):
-    call_command("import", "households", str(SAMPLES / "households.csv"), "--members",
-                 str(SAMPLES / "household-members.csv"))
+    call_command(
+        "import",
+        "households",
+        str(SAMPLES / "households.csv"),
+        "--members",
+        str(SAMPLES / "household-members.csv"),
+    )
     assert "imported 63 households" in capsys.readouterr().out
 
 
@@ -79,7 +84,7 @@ def test_the_command_fails_with_the_row_and_column(reference_geography, tmp_path
 def test_it_refuses_a_file_without_a_required_column(reference_geography):
     table = rows(HOUSEHOLDS)
     index = table[0].index("household_size")
-    message = refused(to_csv([r[:index] + r[index + 1:] for r in table]))
+    message = refused(to_csv([r[:index] + r[index + 1 :] for r in table]))
     assert "household_size" in message
 
 
@@ -99,8 +104,7 @@ def test_it_refuses_an_unknown_governorate(reference_geography):
 
 
 def test_it_refuses_members_of_an_unknown_household(reference_geography):
-    message = refused(SAMPLES / "households.csv",
-                      edit(MEMBERS, 4, "household_ref", "HH-99999"))
+    message = refused(SAMPLES / "households.csv", edit(MEMBERS, 4, "household_ref", "HH-99999"))
     assert "row 5" in message and "HH-99999" in message
 
 
@@ -152,8 +156,10 @@ def kobo_workbook(group_paths: bool) -> bytes:
         sheet.append(row + [1000 + number, f"uuid-{number}", number])
     repeat = workbook.create_sheet("members")
     columns = [h for h in members[0] if h != "household_ref"]
-    repeat.append([("members/" if group_paths else "") + h for h in columns]
-                  + ["_index", "_parent_index", "_parent_table_name"])
+    repeat.append(
+        [("members/" if group_paths else "") + h for h in columns]
+        + ["_index", "_parent_index", "_parent_table_name"]
+    )
     index = 0
     for row in members[1:]:
         ref = row[0]
@@ -168,8 +174,7 @@ def kobo_workbook(group_paths: bool) -> bytes:
 
 
 @pytest.mark.parametrize("group_paths", [False, True])
-def test_it_imports_a_kobotoolbox_export_joined_by_parent_index(reference_geography,
-                                                                 group_paths):
+def test_it_imports_a_kobotoolbox_export_joined_by_parent_index(reference_geography, group_paths):
     result = import_households(None, kobo_workbook(group_paths), filename="kobo.xlsx")
     assert result.households == 3
     household = Household.objects.get(household_ref="HH-00001")

@@ -12,15 +12,21 @@ from amina.registry.services import confirm_candidate, ordered, reject_candidate
 def candidate_for(first, second, probability=0.97):
     a, b = ordered(first.pk, second.pk)
     return DuplicateCandidate.objects.create(
-        household_a_id=a, household_b_id=b, governorate_id=first.governorate_id,
-        probability=probability, agreeing=["first", "family"], disagreeing=["phone"])
+        household_a_id=a,
+        household_b_id=b,
+        governorate_id=first.governorate_id,
+        probability=probability,
+        agreeing=["first", "family"],
+        disagreeing=["phone"],
+    )
 
 
 @pytest.fixture
 def twin(register, location_a, officer_a):
     """The same family registered again by another team, with an alef variant."""
-    return register(location_a, first="احمد", grandfather="", phone="07701234576",
-                    document="", disability=True)
+    return register(
+        location_a, first="احمد", grandfather="", phone="07701234576", document="", disability=True
+    )
 
 
 @pytest.mark.django_db
@@ -36,7 +42,9 @@ def test_confirming_closes_the_later_registration_as_merged(officer_a, household
     assert survivor.disability and "disability" in survivor.vulnerability_reasons
     assert ChangeLog.objects.filter(object_id=str(twin.pk), model="registry.household").exists()
     assert duplicate_group([household_a.pk, twin.pk]) == {
-        household_a.pk: {household_a.pk, twin.pk}, twin.pk: {household_a.pk, twin.pk}}
+        household_a.pk: {household_a.pk, twin.pk},
+        twin.pk: {household_a.pk, twin.pk},
+    }
 
 
 @pytest.mark.django_db
@@ -51,8 +59,9 @@ def test_a_pair_is_decided_once(officer_a, household_a, twin):
 
 
 @pytest.mark.django_db
-def test_reviewing_needs_the_personal_data_permission_and_scope(field_a, officer_b, household_a,
-                                                                twin):
+def test_reviewing_needs_the_personal_data_permission_and_scope(
+    field_a, officer_b, household_a, twin
+):
     from django.core.exceptions import PermissionDenied
 
     candidate = candidate_for(household_a, twin)
@@ -63,7 +72,8 @@ def test_reviewing_needs_the_personal_data_permission_and_scope(field_a, officer
 
 @pytest.mark.django_db(transaction=True)
 def test_merge_moves_every_record_of_other_apps_and_keeps_conflicting_ones(
-        reference_geography, officer_a, location_a, register):
+    reference_geography, officer_a, location_a, register
+):
     """A model of another app pointing to households (hidden related_name included, one
     record per household and period) follows the merge; a record the survivor already
     has an equivalent of stays with the merged household: none is lost."""
@@ -74,8 +84,12 @@ def test_merge_moves_every_record_of_other_apps_and_keeps_conflicting_ones(
 
         class Meta:
             app_label = "registry"
-            constraints = [models.UniqueConstraint(fields=["household", "period"],
-                                                   name="test_assistance_once")]
+            constraints = [
+                models.UniqueConstraint(fields=["household", "period"], name="test_assistance_once")
+            ]
+
+        def __str__(self) -> str:
+            return self.period
 
     with connection.schema_editor() as editor:
         editor.create_model(Assistance)
@@ -87,13 +101,15 @@ def test_merge_moves_every_record_of_other_apps_and_keeps_conflicting_ones(
         Assistance.objects.create(household=second, period="2015-07")
         confirm_candidate(officer_a, candidate_for(first, second))
         assert Assistance.objects.count() == 3
-        assert set(Assistance.objects.filter(household=first).values_list("period", flat=True)
-                   ) == {"2015-06", "2015-07"}
+        assert set(Assistance.objects.filter(household=first).values_list("period", flat=True)) == {
+            "2015-06",
+            "2015-07",
+        }
         assert Assistance.objects.filter(household=second).count() == 1
         group = duplicate_group([first.pk])[first.pk]
-        assert set(Assistance.objects.filter(household__in=group).values_list(
-            "household_id", "period")) == {(first.pk, "2015-06"), (first.pk, "2015-07"),
-                                           (second.pk, "2015-06")}
+        assert set(
+            Assistance.objects.filter(household__in=group).values_list("household_id", "period")
+        ) == {(first.pk, "2015-06"), (first.pk, "2015-07"), (second.pk, "2015-06")}
     finally:
         with connection.schema_editor() as editor:
             editor.delete_model(Assistance)

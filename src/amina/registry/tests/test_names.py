@@ -28,8 +28,13 @@ def test_latin_transliterations_fold_common_variants():
 
 def test_phones_become_one_iraqi_form():
     canonical = "07701234567"
-    for written in ("0770 123 4567", "+964 770 123 4567", "00964-770-123-4567",
-                    "٠٧٧٠١٢٣٤٥٦٧", "7701234567"):
+    for written in (
+        "0770 123 4567",
+        "+964 770 123 4567",
+        "00964-770-123-4567",
+        "٠٧٧٠١٢٣٤٥٦٧",
+        "7701234567",
+    ):
         assert names.phone_key(written) == canonical
 
 

@@ -10,24 +10,35 @@ pytestmark = pytest.mark.django_db
 
 def form_data(location, **extra):
     data = {
-        "location": location.pk, "size": "٣", "consent": "on", "disability": "on",
-        "head-first_name_ar": "مصطفى", "head-father_name_ar": "عباس",
-        "head-grandfather_name_ar": "نبيل", "head-family_name_ar": "العزاوي",
-        "head-name_latin": "Mustafa Abbas Al-Azzawi", "head-sex": "male",
-        "head-birth_year": "١٩٦١", "head-document_type": "national_id",
-        "head-document_number": "995183462709", "head-phone": "07991548234",
-        "members-TOTAL_FORMS": "1", "members-INITIAL_FORMS": "0",
-        "members-MIN_NUM_FORMS": "0", "members-MAX_NUM_FORMS": "30",
-        "members-0-first_name_ar": "هدى", "members-0-family_name_ar": "الخزرجي",
-        "members-0-relationship": "spouse", "members-0-sex": "female",
+        "location": location.pk,
+        "size": "٣",
+        "consent": "on",
+        "disability": "on",
+        "head-first_name_ar": "مصطفى",
+        "head-father_name_ar": "عباس",
+        "head-grandfather_name_ar": "نبيل",
+        "head-family_name_ar": "العزاوي",
+        "head-name_latin": "Mustafa Abbas Al-Azzawi",
+        "head-sex": "male",
+        "head-birth_year": "١٩٦١",
+        "head-document_type": "national_id",
+        "head-document_number": "995183462709",
+        "head-phone": "07991548234",
+        "members-TOTAL_FORMS": "1",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "0",
+        "members-MAX_NUM_FORMS": "30",
+        "members-0-first_name_ar": "هدى",
+        "members-0-family_name_ar": "الخزرجي",
+        "members-0-relationship": "spouse",
+        "members-0-sex": "female",
         "members-0-document_type": "none",
     }
     data.update(extra)
     return data
 
 
-def test_a_field_team_registers_a_household_with_members_and_a_score(client, officer_a,
-                                                                      location_a):
+def test_a_field_team_registers_a_household_with_members_and_a_score(client, officer_a, location_a):
     client.force_login(officer_a)
     response = client.post(reverse("registry:register"), form_data(location_a))
     household = Household.objects.get()
@@ -70,25 +81,26 @@ def test_partners_cannot_open_the_registration_form(client, partner):
 
 
 def test_the_duplicate_warning_finds_an_alef_variant_of_an_existing_family(
-        client, officer_a, household_a):
+    client, officer_a, household_a
+):
     client.force_login(officer_a)
-    response = client.post(reverse("registry:check"), {
-        "head-first_name_ar": "احمد", "head-family_name_ar": "عزاوي", "head-birth_year": "1970"})
+    response = client.post(
+        reverse("registry:check"),
+        {"head-first_name_ar": "احمد", "head-family_name_ar": "عزاوي", "head-birth_year": "1970"},
+    )
     body = response.content.decode()
     assert household_a.household_ref in body
     assert "أحمد خالد محمود العزاوي" in body  # officer_a may see personal data
     assert AccessLog.objects.filter(purpose="duplicate check at registration").exists()
 
 
-def test_the_duplicate_warning_matches_a_phone_written_another_way(client, officer_a,
-                                                                   household_a):
+def test_the_duplicate_warning_matches_a_phone_written_another_way(client, officer_a, household_a):
     client.force_login(officer_a)
     response = client.post(reverse("registry:check"), {"head-phone": "+964 770 123 4567"})
     assert household_a.household_ref in response.content.decode()
 
 
-def test_the_duplicate_warning_masks_names_without_the_permission(client, field_a,
-                                                                  household_a):
+def test_the_duplicate_warning_masks_names_without_the_permission(client, field_a, household_a):
     client.force_login(field_a)
     response = client.post(reverse("registry:check"), {"head-document_number": "123456789012"})
     body = response.content.decode()
@@ -108,8 +120,9 @@ def test_closing_records_the_reason_and_the_history(client, officer_a, household
     household_a.refresh_from_db()
     assert household_a.status == "closed" and household_a.close_reason == "returned"
     assert household_a.closed_at is not None
-    assert ChangeLog.objects.filter(model="registry.household", action="update",
-                                    object_id=str(household_a.pk)).exists()
+    assert ChangeLog.objects.filter(
+        model="registry.household", action="update", object_id=str(household_a.pk)
+    ).exists()
 
 
 def test_a_member_list_has_one_head(household_a):

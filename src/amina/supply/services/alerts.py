@@ -33,10 +33,19 @@ def check_low_stock(warehouse: Warehouse, item: Item, *, before: int, after: int
     # Stored text: the language of the deployment (the notification centre shows it as is).
     with translation.override("en"):
         subject = _("Low stock: %(item)s at %(warehouse)s") % {
-            "item": item.name_en, "warehouse": warehouse.name_en}
+            "item": item.name_en,
+            "warehouse": warehouse.name_en,
+        }
         body = _("%(after)s left, below the low-stock level of %(level)s.") % {
-            "after": after, "level": level}
-    notify(low_stock_recipients(warehouse), "low_stock", subject, body,
-           url=reverse("supply:warehouse-detail", args=[warehouse.pk]),
-           governorate=warehouse.governorate)
+            "after": after,
+            "level": level,
+        }
+    notify(
+        low_stock_recipients(warehouse),
+        "low_stock",
+        subject,
+        body,
+        url=reverse("supply:warehouse-detail", args=[warehouse.pk]),
+        governorate=warehouse.governorate,
+    )
     return True

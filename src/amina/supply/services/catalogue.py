@@ -49,12 +49,14 @@ def save_warehouse(user, warehouse: Warehouse, managers: Iterable | None = None)
     check_stock_writer(user, warehouse)
     if warehouse.location_id and warehouse.location.governorate_id != warehouse.governorate_id:
         raise ValidationError(
-            {"location": _("The location is not in the warehouse's governorate.")})
+            {"location": _("The location is not in the warehouse's governorate.")}
+        )
     before = snapshot(Warehouse.objects.get(pk=warehouse.pk)) if warehouse.pk else {}
     warehouse.full_clean()
     warehouse.save()
     if managers is not None:
         warehouse.managers.set(managers)
-    record_change(user, warehouse, "update" if before else "create",
-                  diff(before, snapshot(warehouse)))
+    record_change(
+        user, warehouse, "update" if before else "create", diff(before, snapshot(warehouse))
+    )
     return warehouse

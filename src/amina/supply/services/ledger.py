@@ -30,9 +30,16 @@ class InsufficientStock(ValidationError):
         self.warehouse, self.item = warehouse, item
         self.requested, self.available = requested, available
         super().__init__(
-            _("Not enough %(item)s at %(warehouse)s: %(requested)s requested, %(available)s "
-              "on hand.") % {"item": item.code, "warehouse": warehouse.code,
-                             "requested": requested, "available": available},
+            _(
+                "Not enough %(item)s at %(warehouse)s: %(requested)s requested, %(available)s "
+                "on hand."
+            )
+            % {
+                "item": item.code,
+                "warehouse": warehouse.code,
+                "requested": requested,
+                "available": available,
+            },
             code="insufficient_stock",
         )
 
@@ -64,8 +71,17 @@ def _move_balance(warehouse: Warehouse, item: Item, delta: int) -> int:
 
 @transaction.atomic
 def post(
-    user, *, warehouse: Warehouse, item: Item, kind: str, quantity: int, donor: str = "",
-    reference: str = "", reason: str = "", waybill=None, reverses: StockMovement | None = None,
+    user,
+    *,
+    warehouse: Warehouse,
+    item: Item,
+    kind: str,
+    quantity: int,
+    donor: str = "",
+    reference: str = "",
+    reason: str = "",
+    waybill=None,
+    reverses: StockMovement | None = None,
     audit: bool = True,
 ) -> StockMovement:
     """Append one entry and move the balance with it (the caller has checked permission)."""
@@ -73,16 +89,31 @@ def post(
         raise ValidationError(_("A stock movement cannot be zero."), code="zero")
     after = _move_balance(warehouse, item, quantity)
     movement = StockMovement(
-        warehouse=warehouse, item=item, kind=kind, quantity=quantity, donor=donor,
-        reference=reference, reason=reason, waybill=waybill, reverses=reverses,
+        warehouse=warehouse,
+        item=item,
+        kind=kind,
+        quantity=quantity,
+        donor=donor,
+        reference=reference,
+        reason=reason,
+        waybill=waybill,
+        reverses=reverses,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     movement.save()
     if audit:
-        record_change(user, movement, "create", {
-            "kind": [None, kind], "quantity": [None, quantity], "warehouse": [None, warehouse.code],
-            "item": [None, item.code], "balance": [after - quantity, after],
-        })
+        record_change(
+            user,
+            movement,
+            "create",
+            {
+                "kind": [None, kind],
+                "quantity": [None, quantity],
+                "warehouse": [None, warehouse.code],
+                "item": [None, item.code],
+                "balance": [after - quantity, after],
+            },
+        )
     if quantity < 0:
         from amina.supply.services.alerts import check_low_stock
 
@@ -97,32 +128,56 @@ def _positive(quantity: int, field: str = "quantity") -> int:
 
 
 @transaction.atomic
-def record_receipt(user, warehouse: Warehouse, item: Item, quantity: int, *, donor: str = "",
-                   reference: str = "", reason: str = "") -> StockMovement:
+def record_receipt(
+    user,
+    warehouse: Warehouse,
+    item: Item,
+    quantity: int,
+    *,
+    donor: str = "",
+    reference: str = "",
+    reason: str = "",
+) -> StockMovement:
     """Goods arriving from outside the system (a donor's consignment, a purchase)."""
     check_stock_writer(user, warehouse)
     _positive(quantity)
     if not donor.strip():
         raise ValidationError({"donor": _("Name the donor or supplier of this receipt.")})
-    return post(user, warehouse=warehouse, item=item, kind=Kind.RECEIPT, quantity=quantity,
-                donor=donor.strip(), reference=reference.strip(), reason=reason)
+    return post(
+        user,
+        warehouse=warehouse,
+        item=item,
+        kind=Kind.RECEIPT,
+        quantity=quantity,
+        donor=donor.strip(),
+        reference=reference.strip(),
+        reason=reason,
+    )
 
 
 @transaction.atomic
-def record_loss(user, warehouse: Warehouse, item: Item, quantity: int, *,
-                reason: str) -> StockMovement:
+def record_loss(
+    user, warehouse: Warehouse, item: Item, quantity: int, *, reason: str
+) -> StockMovement:
     """Stock lost, stolen, spoiled or damaged in the warehouse."""
     check_stock_writer(user, warehouse)
     _positive(quantity)
     if not reason.strip():
         raise ValidationError({"reason": _("Say what happened to the stock.")})
-    return post(user, warehouse=warehouse, item=item, kind=Kind.LOSS, quantity=-quantity,
-                reason=reason.strip())
+    return post(
+        user,
+        warehouse=warehouse,
+        item=item,
+        kind=Kind.LOSS,
+        quantity=-quantity,
+        reason=reason.strip(),
+    )
 
 
 @transaction.atomic
-def adjust_after_count(user, warehouse: Warehouse, item: Item, counted: int, *,
-                       reason: str = "") -> StockMovement | None:
+def adjust_after_count(
+    user, warehouse: Warehouse, item: Item, counted: int, *, reason: str = ""
+) -> StockMovement | None:
     """Bring the balance to what a physical count found; None when it already matches.
 
     The balance row is locked first so that the difference is taken against the balance
@@ -131,19 +186,23 @@ def adjust_after_count(user, warehouse: Warehouse, item: Item, counted: int, *,
     check_stock_writer(user, warehouse)
     if not isinstance(counted, int) or isinstance(counted, bool) or counted < 0:
         raise ValidationError({"counted": _("Enter the counted quantity (zero or more).")})
-    row = (StockBalance.objects.select_for_update()
-           .filter(warehouse=warehouse, item=item).first())
+    row = StockBalance.objects.select_for_update().filter(warehouse=warehouse, item=item).first()
     current = row.quantity if row else 0
     delta = counted - current
     if delta == 0:
         return None
-    return post(user, warehouse=warehouse, item=item, kind=Kind.ADJUSTMENT, quantity=delta,
-                reason=reason.strip() or _("physical count: %(n)s") % {"n": counted})
+    return post(
+        user,
+        warehouse=warehouse,
+        item=item,
+        kind=Kind.ADJUSTMENT,
+        quantity=delta,
+        reason=reason.strip() or _("physical count: %(n)s") % {"n": counted},
+    )
 
 
 #: Entries corrected through their own document, not by a bare reversal.
-NOT_REVERSIBLE = frozenset({Kind.REVERSAL, Kind.DISPATCH, Kind.DISPATCH_RECEIPT,
-                            Kind.DISTRIBUTION})
+NOT_REVERSIBLE = frozenset({Kind.REVERSAL, Kind.DISPATCH, Kind.DISPATCH_RECEIPT, Kind.DISTRIBUTION})
 
 
 @transaction.atomic
@@ -156,15 +215,23 @@ def reverse_movement(user, movement: StockMovement, *, reason: str) -> StockMove
     if movement.kind in NOT_REVERSIBLE:
         raise ValidationError(
             _("A %(kind)s entry is corrected through its waybill or distribution, not reversed.")
-            % {"kind": movement.get_kind_display()}, code="not_reversible")
+            % {"kind": movement.get_kind_display()},
+            code="not_reversible",
+        )
     if StockMovement.objects.filter(reverses=movement).exists():
         raise ValidationError(_("This entry has already been reversed."), code="reversed")
     try:
         with transaction.atomic():
-            return post(user, warehouse=movement.warehouse, item=movement.item,
-                        kind=Kind.REVERSAL, quantity=-movement.quantity, reverses=movement,
-                        reason=reason.strip(), reference=movement.reference)
+            return post(
+                user,
+                warehouse=movement.warehouse,
+                item=movement.item,
+                kind=Kind.REVERSAL,
+                quantity=-movement.quantity,
+                reverses=movement,
+                reason=reason.strip(),
+                reference=movement.reference,
+            )
     except IntegrityError:
         # Two reversals of the same entry at once: the unique key let only one through.
-        raise ValidationError(_("This entry has already been reversed."),
-                              code="reversed") from None
+        raise ValidationError(_("This entry has already been reversed."), code="reversed") from None

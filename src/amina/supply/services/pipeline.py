@@ -92,21 +92,36 @@ def pipeline(user, item_ids=None) -> list[GovernorateLine]:
             lines[key] = ItemLine(items[item_id], families=figures.idp_families if figures else 0)
         return lines[key]
 
-    for row in (StockBalance.objects.filter(warehouse__governorate__in=governorates)
-                .values("warehouse__governorate", "item").annotate(q=Sum("quantity")).order_by()):
+    for row in (
+        StockBalance.objects.filter(warehouse__governorate__in=governorates)
+        .values("warehouse__governorate", "item")
+        .annotate(q=Sum("quantity"))
+        .order_by()
+    ):
         if (it := line(row["warehouse__governorate"], row["item"])) is not None:
             it.on_hand = row["q"] or 0
-    for row in (WaybillLine.objects.filter(waybill__status=Waybill.Status.DISPATCHED,
-                                           waybill__destination__governorate__in=governorates)
-                .values("waybill__destination__governorate", "item")
-                .annotate(q=Sum("quantity")).order_by()):
+    for row in (
+        WaybillLine.objects.filter(
+            waybill__status=Waybill.Status.DISPATCHED,
+            waybill__destination__governorate__in=governorates,
+        )
+        .values("waybill__destination__governorate", "item")
+        .annotate(q=Sum("quantity"))
+        .order_by()
+    ):
         if (it := line(row["waybill__destination__governorate"], row["item"])) is not None:
             it.in_transit = row["q"] or 0
     since = timezone.now() - datetime.timedelta(days=CONSUMPTION_DAYS)
-    for row in (StockMovement.objects.filter(
-            warehouse__governorate__in=governorates, created_at__gte=since,
-            kind__in=[StockMovement.Kind.DISTRIBUTION, StockMovement.Kind.LOSS])
-            .values("warehouse__governorate", "item").annotate(q=Sum("quantity")).order_by()):
+    for row in (
+        StockMovement.objects.filter(
+            warehouse__governorate__in=governorates,
+            created_at__gte=since,
+            kind__in=[StockMovement.Kind.DISTRIBUTION, StockMovement.Kind.LOSS],
+        )
+        .values("warehouse__governorate", "item")
+        .annotate(q=Sum("quantity"))
+        .order_by()
+    ):
         if (it := line(row["warehouse__governorate"], row["item"])) is not None:
             it.consumed = -(row["q"] or 0)
     result = []
@@ -114,8 +129,13 @@ def pipeline(user, item_ids=None) -> list[GovernorateLine]:
         gov_lines = [lines[(gov_id, i)] for i in items if (gov_id, i) in lines]
         figures = totals.get(gov_id)
         if gov_lines or figures:
-            result.append(GovernorateLine(gov, figures.idp_families if figures else 0,
-                                          sorted(gov_lines, key=lambda x: x.item.code)))
+            result.append(
+                GovernorateLine(
+                    gov,
+                    figures.idp_families if figures else 0,
+                    sorted(gov_lines, key=lambda x: x.item.code),
+                )
+            )
     return result
 
 
@@ -125,14 +145,15 @@ def lead_times(user) -> dict:
 
     road = [
         (w.received_at - w.dispatched_at).total_seconds() / 86400
-        for w in visible_waybills(user).filter(received_at__isnull=False,
-                                               dispatched_at__isnull=False)
+        for w in visible_waybills(user)
+        .filter(received_at__isnull=False, dispatched_at__isnull=False)
         .only("received_at", "dispatched_at")
     ]
     need = [
         (d["distributed_at"].date() - d["plan__need_identified_on"]).days
-        for d in access.scoped(user, Distribution).values("distributed_at",
-                                                          "plan__need_identified_on")
+        for d in access.scoped(user, Distribution).values(
+            "distributed_at", "plan__need_identified_on"
+        )
     ]
     return {"waybill": _summary(road), "need_to_delivery": _summary(need)}
 
@@ -142,8 +163,7 @@ def _summary(values: list[float]) -> dict:
         return {"n": 0, "median": None, "p90": None}
     ordered = sorted(values)
     p90 = ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
-    return {"n": len(values), "median": round(statistics.median(ordered), 1),
-            "p90": round(p90, 1)}
+    return {"n": len(values), "median": round(statistics.median(ordered), 1), "p90": round(p90, 1)}
 
 
 def vulnerable_first_share(user) -> dict:
@@ -154,8 +174,11 @@ def vulnerable_first_share(user) -> dict:
     for plan in plans:
         served = set(plan.distributions.values_list("household_id", flat=True))
         k = len(served)
-        ranked = list(PlanHousehold.objects.filter(plan=plan, eligible=True)
-                      .order_by("-score", "household_id").values_list("household_id", "score"))
+        ranked = list(
+            PlanHousehold.objects.filter(plan=plan, eligible=True)
+            .order_by("-score", "household_id")
+            .values_list("household_id", "score")
+        )
         if not ranked:
             continue
         # Ties at the k-th score count as "top": same vulnerability, same priority.
@@ -178,17 +201,29 @@ def stock_rows(user, governorate_codes=()) -> list[dict]:
     if governorate_codes:
         qs = qs.filter(warehouse__governorate__pcode__in=list(governorate_codes))
     transit = defaultdict(int)
-    for row in (WaybillLine.objects.filter(waybill__status=Waybill.Status.DISPATCHED)
-                .values("waybill__destination", "item").annotate(q=Sum("quantity")).order_by()):
+    for row in (
+        WaybillLine.objects.filter(waybill__status=Waybill.Status.DISPATCHED)
+        .values("waybill__destination", "item")
+        .annotate(q=Sum("quantity"))
+        .order_by()
+    ):
         transit[(row["waybill__destination"], row["item"])] = row["q"] or 0
     rows = []
     for b in qs.order_by("warehouse__governorate__pcode", "warehouse__code", "item__code"):
         w = b.warehouse
-        rows.append({
-            "governorate": w.governorate.name_en, "governorate_pcode": w.governorate.pcode,
-            "warehouse": w.name_en, "warehouse_code": w.code, "warehouse_kind": w.kind,
-            "item_code": b.item.code, "item": b.item.name_en, "unit": b.item.unit,
-            "on_hand": b.quantity, "in_transit": transit.get((w.pk, b.item_id), 0),
-            "updated": b.updated_at,
-        })
+        rows.append(
+            {
+                "governorate": w.governorate.name_en,
+                "governorate_pcode": w.governorate.pcode,
+                "warehouse": w.name_en,
+                "warehouse_code": w.code,
+                "warehouse_kind": w.kind,
+                "item_code": b.item.code,
+                "item": b.item.name_en,
+                "unit": b.item.unit,
+                "on_hand": b.quantity,
+                "in_transit": transit.get((w.pk, b.item_id), 0),
+                "updated": b.updated_at,
+            }
+        )
     return rows

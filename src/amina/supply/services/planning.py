@@ -40,11 +40,20 @@ EDITABLE = (Status.DRAFT, Status.OPTIMISED, Status.INFEASIBLE)
 
 
 @transaction.atomic
-def create_plan(user, *, name: str, site: Warehouse, item: Item, period: str,
-                need_identified_on: datetime.date | None = None, locations=(),
-                min_score: int = 0, priority_floor: int | None = None,
-                capacity_kg: Decimal | float | None = None,
-                capacity_m3: Decimal | float | None = None) -> DistributionPlan:
+def create_plan(
+    user,
+    *,
+    name: str,
+    site: Warehouse,
+    item: Item,
+    period: str,
+    need_identified_on: datetime.date | None = None,
+    locations=(),
+    min_score: int = 0,
+    priority_floor: int | None = None,
+    capacity_kg: Decimal | float | None = None,
+    capacity_m3: Decimal | float | None = None,
+) -> DistributionPlan:
     """A draft plan; nothing is decided until it is optimised."""
     check_planner(user, site.governorate_id)
     errors = {}
@@ -61,21 +70,34 @@ def create_plan(user, *, name: str, site: Warehouse, item: Item, period: str,
     if errors:
         raise ValidationError(errors)
     plan = DistributionPlan.objects.create(
-        name=name.strip(), site=site, item=item, period=period.strip(),
-        need_identified_on=need_identified_on or timezone.localdate(), min_score=min_score,
-        priority_floor=priority_floor, capacity_kg=capacity_kg, capacity_m3=capacity_m3,
+        name=name.strip(),
+        site=site,
+        item=item,
+        period=period.strip(),
+        need_identified_on=need_identified_on or timezone.localdate(),
+        min_score=min_score,
+        priority_floor=priority_floor,
+        capacity_kg=capacity_kg,
+        capacity_m3=capacity_m3,
         created_by=user,
     )
     plan.locations.set(locations)
-    record_change(user, plan, "create", {"site": [None, site.code], "item": [None, item.code],
-                                         "period": [None, plan.period]})
+    record_change(
+        user,
+        plan,
+        "create",
+        {"site": [None, site.code], "item": [None, item.code], "period": [None, plan.period]},
+    )
     return plan
 
 
 def eligible_households(plan: DistributionPlan):
     """Open, unmerged households of the plan's locations (or of the site's governorate)."""
-    qs = Household.objects.filter(status=Household.Status.OPEN, merged_into__isnull=True,
-                                  governorate_id=plan.site.governorate_id)
+    qs = Household.objects.filter(
+        status=Household.Status.OPEN,
+        merged_into__isnull=True,
+        governorate_id=plan.site.governorate_id,
+    )
     location_ids = list(plan.locations.values_list("pk", flat=True))
     if location_ids:
         qs = qs.filter(location_id__in=location_ids)
@@ -86,12 +108,22 @@ def _already(plan: DistributionPlan, ids: list[int]) -> dict[int, str]:
     """Households excluded by history: received, a duplicate received, entitled elsewhere."""
     groups = duplicate_group(ids)
     everyone = set().union(*groups.values()) if groups else set()
-    received = set(Distribution.objects.filter(
-        household_id__in=everyone, item=plan.item, period=plan.period,
-    ).values_list("household_id", flat=True))
-    entitled = set(Entitlement.objects.filter(
-        household_id__in=everyone, item=plan.item, period=plan.period,
-    ).exclude(plan=plan).values_list("household_id", flat=True))
+    received = set(
+        Distribution.objects.filter(
+            household_id__in=everyone,
+            item=plan.item,
+            period=plan.period,
+        ).values_list("household_id", flat=True)
+    )
+    entitled = set(
+        Entitlement.objects.filter(
+            household_id__in=everyone,
+            item=plan.item,
+            period=plan.period,
+        )
+        .exclude(plan=plan)
+        .values_list("household_id", flat=True)
+    )
     out = {}
     for pk in ids:
         group = groups.get(pk, {pk})
@@ -112,15 +144,19 @@ def optimise_plan(user, plan: DistributionPlan) -> DistributionPlan:
     households that must be served do not fit) marks the plan infeasible with the
     binding constraint in words; nobody is selected then.
     """
-    plan = DistributionPlan.objects.select_for_update().select_related("site", "item").get(
-        pk=plan.pk)
+    plan = (
+        DistributionPlan.objects.select_for_update().select_related("site", "item").get(pk=plan.pk)
+    )
     check_planner(user, plan.site.governorate_id)
     if plan.status not in EDITABLE:
-        raise ValidationError(_("An approved or closed plan cannot be changed."),
-                              code="not_editable")
+        raise ValidationError(
+            _("An approved or closed plan cannot be changed."), code="not_editable"
+        )
     overrides = {
-        row["household_id"]: row for row in plan.candidates.exclude(override="").values(
-            "household_id", "override", "override_reason", "overridden_by_id")
+        row["household_id"]: row
+        for row in plan.candidates.exclude(override="").values(
+            "household_id", "override", "override_reason", "overridden_by_id"
+        )
     }
     households = list(eligible_households(plan).values_list("pk", "vulnerability_score"))
     ids = [pk for pk, _score in households]
@@ -144,20 +180,33 @@ def optimise_plan(user, plan: DistributionPlan) -> DistributionPlan:
     stock = balance_of(plan.site, plan.item)
     item = plan.item
     n = len(candidates)
-    forced = np.asarray([r.override == "in" or (
-        plan.priority_floor is not None and r.score >= plan.priority_floor
-        and r.override != "out") for r in candidates], dtype=bool)
+    forced = np.asarray(
+        [
+            r.override == "in"
+            or (
+                plan.priority_floor is not None
+                and r.score >= plan.priority_floor
+                and r.override != "out"
+            )
+            for r in candidates
+        ],
+        dtype=bool,
+    )
     excluded = np.asarray([r.override == "out" for r in candidates], dtype=bool)
     problem = Problem(
         household=np.asarray([r.household_id for r in candidates], dtype=np.int64),
-        site=np.zeros(n, dtype=np.int64), item=np.zeros(n, dtype=np.int64),
+        site=np.zeros(n, dtype=np.int64),
+        item=np.zeros(n, dtype=np.int64),
         score=np.asarray([r.score for r in candidates], dtype=float),
-        stock={(0, 0): stock}, item_kg=np.asarray([float(item.weight_kg)]),
+        stock={(0, 0): stock},
+        item_kg=np.asarray([float(item.weight_kg)]),
         item_m3=np.asarray([float(item.volume_m3)]),
         cap_kg={0: float(plan.capacity_kg)} if plan.capacity_kg is not None else {},
         cap_m3={0: float(plan.capacity_m3)} if plan.capacity_m3 is not None else {},
-        forced=forced, excluded=excluded,
-        site_labels=[plan.site.code], item_labels=[item.code],
+        forced=forced,
+        excluded=excluded,
+        site_labels=[plan.site.code],
+        item_labels=[item.code],
     )
     solution = solve(problem)
     plan.stock_available = stock
@@ -179,14 +228,21 @@ def optimise_plan(user, plan: DistributionPlan) -> DistributionPlan:
         for k, row in enumerate(candidates):
             row.selected = bool(solution.selected[k])
             if row.selected:
-                row.reason = (Reason.OVERRIDE_IN if row.override == "in"
-                              else Reason.PRIORITY if forced[k] else Reason.SELECTED)
+                row.reason = (
+                    Reason.OVERRIDE_IN
+                    if row.override == "in"
+                    else Reason.PRIORITY
+                    if forced[k]
+                    else Reason.SELECTED
+                )
             elif row.override == "out":
                 row.reason = Reason.OVERRIDE_OUT
             else:
                 blocking = [c.kind for c in solution.blocking.get(k, [])]
-                row.reason = next((Reason(kind) for kind in ("stock", "weight", "volume")
-                                   if kind in blocking), Reason.STOCK)
+                row.reason = next(
+                    (Reason(kind) for kind in ("stock", "weight", "volume") if kind in blocking),
+                    Reason.STOCK,
+                )
                 kinds.add(row.reason)
         plan.selected_count = solution.count
         plan.objective = solution.objective
@@ -195,16 +251,27 @@ def optimise_plan(user, plan: DistributionPlan) -> DistributionPlan:
     plan.candidates.all().delete()
     PlanHousehold.objects.bulk_create(rows, batch_size=2000)
     plan.save()
-    record_change(user, plan, "optimise", {
-        "status": [None, plan.status], "selected": [None, plan.selected_count],
-        "eligible": [None, plan.eligible_count], "stock": [None, stock],
-        "binding": [None, plan.binding]})
+    record_change(
+        user,
+        plan,
+        "optimise",
+        {
+            "status": [None, plan.status],
+            "selected": [None, plan.selected_count],
+            "eligible": [None, plan.eligible_count],
+            "stock": [None, stock],
+            "binding": [None, plan.binding],
+        },
+    )
     return plan
 
 
 def _capacity(plan: DistributionPlan, kind: str):
-    return {"stock": plan.stock_available, "weight": plan.capacity_kg,
-            "volume": plan.capacity_m3}.get(kind)
+    return {
+        "stock": plan.stock_available,
+        "weight": plan.capacity_kg,
+        "volume": plan.capacity_m3,
+    }.get(kind)
 
 
 def infeasible_sentence(plan: DistributionPlan, infeasible) -> str:
@@ -212,27 +279,51 @@ def infeasible_sentence(plan: DistributionPlan, infeasible) -> str:
     if infeasible.conflict:
         return _("A household is both put in and taken out by overrides.")
     c = infeasible.constraint
-    values = {"needed": f"{infeasible.needed:g}", "capacity": f"{c.capacity:g}",
-              "item": plan.item.code, "site": plan.site.code}
+    values = {
+        "needed": f"{infeasible.needed:g}",
+        "capacity": f"{c.capacity:g}",
+        "item": plan.item.code,
+        "site": plan.site.code,
+    }
     if c.kind == "stock":
-        return _("Stock of %(item)s at %(site)s: the households that must be served need "
-                 "%(needed)s, only %(capacity)s on hand.") % values
+        return (
+            _(
+                "Stock of %(item)s at %(site)s: the households that must be served need "
+                "%(needed)s, only %(capacity)s on hand."
+            )
+            % values
+        )
     if c.kind == "weight":
-        return _("Transport weight: the households that must be served need %(needed)s kg, "
-                 "the trucks carry %(capacity)s kg.") % values
+        return (
+            _(
+                "Transport weight: the households that must be served need %(needed)s kg, "
+                "the trucks carry %(capacity)s kg."
+            )
+            % values
+        )
     if c.kind == "volume":
-        return _("Transport volume: the households that must be served need %(needed)s m³, "
-                 "the trucks carry %(capacity)s m³.") % values
+        return (
+            _(
+                "Transport volume: the households that must be served need %(needed)s m³, "
+                "the trucks carry %(capacity)s m³."
+            )
+            % values
+        )
     return _("Items per household: %(needed)s needed, %(capacity)s allowed.") % values
 
 
 def explain(plan: DistributionPlan, row: PlanHousehold) -> str:
     """Why this household is in or out of the plan, as one sentence."""
-    values = {"score": row.score, "cutoff": f"{plan.cutoff_score:g}"
-              if plan.cutoff_score is not None else "—",
-              "floor": plan.priority_floor, "min": plan.min_score,
-              "stock": plan.stock_available, "kg": plan.capacity_kg, "m3": plan.capacity_m3,
-              "reason": row.override_reason}
+    values = {
+        "score": row.score,
+        "cutoff": f"{plan.cutoff_score:g}" if plan.cutoff_score is not None else "—",
+        "floor": plan.priority_floor,
+        "min": plan.min_score,
+        "stock": plan.stock_available,
+        "kg": plan.capacity_kg,
+        "m3": plan.capacity_m3,
+        "reason": row.override_reason,
+    }
     r = row.reason
     if r == Reason.SELECTED:
         return _("In: score %(score)s, at or above the cut-off score %(cutoff)s.") % values
@@ -243,19 +334,35 @@ def explain(plan: DistributionPlan, row: PlanHousehold) -> str:
     if r == Reason.OVERRIDE_OUT:
         return _("Out: taken out by a planner (%(reason)s).") % values
     if r == Reason.STOCK:
-        return _("Out: score %(score)s is below the cut-off score %(cutoff)s: the stock "
-                 "(%(stock)s) ran out.") % values
+        return (
+            _(
+                "Out: score %(score)s is below the cut-off score %(cutoff)s: the stock "
+                "(%(stock)s) ran out."
+            )
+            % values
+        )
     if r == Reason.WEIGHT:
-        return _("Out: score %(score)s is below the cut-off score %(cutoff)s: the transport "
-                 "capacity (%(kg)s kg) is full.") % values
+        return (
+            _(
+                "Out: score %(score)s is below the cut-off score %(cutoff)s: the transport "
+                "capacity (%(kg)s kg) is full."
+            )
+            % values
+        )
     if r == Reason.VOLUME:
-        return _("Out: score %(score)s is below the cut-off score %(cutoff)s: the transport "
-                 "capacity (%(m3)s m³) is full.") % values
+        return (
+            _(
+                "Out: score %(score)s is below the cut-off score %(cutoff)s: the transport "
+                "capacity (%(m3)s m³) is full."
+            )
+            % values
+        )
     if r == Reason.RECEIVED:
         return _("Out: already received this item in the period.")
     if r == Reason.DUPLICATE:
-        return _("Out: a household confirmed as its duplicate already received this item in "
-                 "the period.")
+        return _(
+            "Out: a household confirmed as its duplicate already received this item in the period."
+        )
     if r == Reason.ENTITLED:
         return _("Out: already entitled to this item in the period by another plan.")
     if r == Reason.BELOW_MIN:
@@ -266,29 +373,36 @@ def explain(plan: DistributionPlan, row: PlanHousehold) -> str:
 
 
 @transaction.atomic
-def override_household(user, plan: DistributionPlan, household: Household, direction: str,
-                       reason: str) -> DistributionPlan:
+def override_household(
+    user, plan: DistributionPlan, household: Household, direction: str, reason: str
+) -> DistributionPlan:
     """A planner puts a household in or takes it out ("" clears), with a reason; the plan
     is optimised again around the decision and the decision is in the change history."""
     check_planner(user, plan.site.governorate_id)
     if plan.status not in EDITABLE:
-        raise ValidationError(_("An approved or closed plan cannot be changed."),
-                              code="not_editable")
+        raise ValidationError(
+            _("An approved or closed plan cannot be changed."), code="not_editable"
+        )
     if direction not in ("in", "out", ""):
         raise ValidationError({"direction": _("Choose in or out.")})
     if direction and not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the override.")})
     row = plan.candidates.filter(household=household).first()
     if row is None:
-        raise ValidationError(_("This household is not among the plan's households."),
-                              code="not_candidate")
+        raise ValidationError(
+            _("This household is not among the plan's households."), code="not_candidate"
+        )
     before = [row.override, row.override_reason]
     row.override = direction
     row.override_reason = reason.strip() if direction else ""
     row.overridden_by = user if direction else None
     row.save(update_fields=["override", "override_reason", "overridden_by"])
-    record_change(user, plan, "override", {"household": [None, household.pk],
-                                           "override": [before, [direction, row.override_reason]]})
+    record_change(
+        user,
+        plan,
+        "override",
+        {"household": [None, household.pk], "override": [before, [direction, row.override_reason]]},
+    )
     return optimise_plan(user, plan)
 
 
@@ -302,18 +416,29 @@ def approve_plan(user, plan: DistributionPlan) -> DistributionPlan:
     selected = list(plan.candidates.filter(selected=True).values_list("household_id", flat=True))
     try:
         with transaction.atomic():
-            Entitlement.objects.bulk_create([
-                Entitlement(household_id=pk, item_id=plan.item_id, period=plan.period, plan=plan)
-                for pk in selected
-            ], batch_size=2000)
+            Entitlement.objects.bulk_create(
+                [
+                    Entitlement(
+                        household_id=pk, item_id=plan.item_id, period=plan.period, plan=plan
+                    )
+                    for pk in selected
+                ],
+                batch_size=2000,
+            )
     except IntegrityError:
-        raise ValidationError(_("Another plan entitled some of these households meanwhile: "
-                                "optimise the plan again."), code="conflict") from None
+        raise ValidationError(
+            _("Another plan entitled some of these households meanwhile: optimise the plan again."),
+            code="conflict",
+        ) from None
     plan.status = Status.APPROVED
     plan.approved_at, plan.approved_by = timezone.now(), user
     plan.save(update_fields=["status", "approved_at", "approved_by"])
-    record_change(user, plan, "approve", {"status": ["optimised", "approved"],
-                                          "entitlements": [None, len(selected)]})
+    record_change(
+        user,
+        plan,
+        "approve",
+        {"status": ["optimised", "approved"], "entitlements": [None, len(selected)]},
+    )
     return plan
 
 

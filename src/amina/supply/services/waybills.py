@@ -29,17 +29,29 @@ def _claim(waybill: Waybill, from_status: str, to_status: str, **fields) -> Wayb
     if not claimed:
         current = Waybill.objects.get(pk=waybill.pk)
         raise ValidationError(
-            _("Waybill %(number)s is %(status)s; it cannot be %(action)s.") % {
-                "number": current.number, "status": current.get_status_display(),
-                "action": Status(to_status).label},
-            code="wrong_status")
+            _("Waybill %(number)s is %(status)s; it cannot be %(action)s.")
+            % {
+                "number": current.number,
+                "status": current.get_status_display(),
+                "action": Status(to_status).label,
+            },
+            code="wrong_status",
+        )
     return Waybill.objects.select_related("origin", "destination").get(pk=waybill.pk)
 
 
 @transaction.atomic
-def plan_waybill(user, origin: Warehouse, destination: Warehouse,
-                 lines: Iterable[tuple[Item, int]], *, transporter: str = "", vehicle: str = "",
-                 driver: str = "", notes: str = "") -> Waybill:
+def plan_waybill(
+    user,
+    origin: Warehouse,
+    destination: Warehouse,
+    lines: Iterable[tuple[Item, int]],
+    *,
+    transporter: str = "",
+    vehicle: str = "",
+    driver: str = "",
+    notes: str = "",
+) -> Waybill:
     """A consignment to send; no stock moves until it is dispatched."""
     check_stock_writer(user, origin)
     if origin.pk == destination.pk:
@@ -48,8 +60,10 @@ def plan_waybill(user, origin: Warehouse, destination: Warehouse,
     errors = []
     for n, (item, quantity) in enumerate(lines, start=1):
         if not isinstance(quantity, int) or quantity <= 0:
-            errors.append(_("Line %(n)s (%(item)s): enter a quantity greater than zero.")
-                          % {"n": n, "item": item.code})
+            errors.append(
+                _("Line %(n)s (%(item)s): enter a quantity greater than zero.")
+                % {"n": n, "item": item.code}
+            )
         elif item.pk in seen:
             errors.append(_("Line %(n)s: %(item)s appears twice.") % {"n": n, "item": item.code})
         else:
@@ -59,8 +73,13 @@ def plan_waybill(user, origin: Warehouse, destination: Warehouse,
     if not seen:
         raise ValidationError(_("A waybill needs at least one line."), code="empty")
     waybill = Waybill.objects.create(
-        number=f"tmp-{timezone.now().timestamp()}", origin=origin, destination=destination,
-        transporter=transporter, vehicle=vehicle, driver=driver, notes=notes,
+        number=f"tmp-{timezone.now().timestamp()}",
+        origin=origin,
+        destination=destination,
+        transporter=transporter,
+        vehicle=vehicle,
+        driver=driver,
+        notes=notes,
         created_by=user,
     )
     # The number follows the primary key, so it is unique without a separate counter.
@@ -69,8 +88,9 @@ def plan_waybill(user, origin: Warehouse, destination: Warehouse,
     WaybillLine.objects.bulk_create(
         [WaybillLine(waybill=waybill, item_id=item_id, quantity=q) for item_id, q in seen.items()]
     )
-    record_change(user, waybill, "create", {"status": [None, "planned"],
-                                            "lines": [None, len(seen)]})
+    record_change(
+        user, waybill, "create", {"status": [None, "planned"], "lines": [None, len(seen)]}
+    )
     return waybill
 
 
@@ -80,19 +100,32 @@ def dispatch_waybill(user, waybill: Waybill) -> Waybill:
     exceeds the stock on hand."""
     check_stock_writer(user, waybill.origin)
     now = timezone.now()
-    waybill = _claim(waybill, Status.PLANNED, Status.DISPATCHED, dispatched_at=now,
-                     dispatched_by=user)
+    waybill = _claim(
+        waybill, Status.PLANNED, Status.DISPATCHED, dispatched_at=now, dispatched_by=user
+    )
     for line in waybill.lines.select_related("item"):
-        post(user, warehouse=waybill.origin, item=line.item, kind=StockMovement.Kind.DISPATCH,
-             quantity=-line.quantity, waybill=waybill, reference=waybill.number, audit=False)
+        post(
+            user,
+            warehouse=waybill.origin,
+            item=line.item,
+            kind=StockMovement.Kind.DISPATCH,
+            quantity=-line.quantity,
+            waybill=waybill,
+            reference=waybill.number,
+            audit=False,
+        )
     record_change(user, waybill, "dispatch", {"status": ["planned", "dispatched"]})
     return waybill
 
 
 @transaction.atomic
-def receive_waybill(user, waybill: Waybill,
-                    received: Mapping[int, tuple[int, int]] | None = None,
-                    *, remarks: Mapping[int, str] | None = None) -> Waybill:
+def receive_waybill(
+    user,
+    waybill: Waybill,
+    received: Mapping[int, tuple[int, int]] | None = None,
+    *,
+    remarks: Mapping[int, str] | None = None,
+) -> Waybill:
     """The destination counts what arrived: ``received`` maps line id → (good, damaged).
 
     A line left out arrived in full. What neither arrived good nor damaged is the
@@ -111,13 +144,17 @@ def receive_waybill(user, waybill: Waybill,
         good, damaged = received.get(line.pk, (line.quantity, 0))
         if good < 0 or damaged < 0 or good + damaged > line.quantity:
             errors.append(
-                _("%(item)s: received %(good)s and damaged %(damaged)s add up to more than the "
-                  "%(sent)s dispatched.") % {"item": line.item.code, "good": good,
-                                             "damaged": damaged, "sent": line.quantity})
+                _(
+                    "%(item)s: received %(good)s and damaged %(damaged)s add up to more than the "
+                    "%(sent)s dispatched."
+                )
+                % {"item": line.item.code, "good": good, "damaged": damaged, "sent": line.quantity}
+            )
     if errors:
         raise ValidationError(errors)
-    waybill = _claim(waybill, Status.DISPATCHED, Status.RECEIVED, received_at=timezone.now(),
-                     received_by=user)
+    waybill = _claim(
+        waybill, Status.DISPATCHED, Status.RECEIVED, received_at=timezone.now(), received_by=user
+    )
     summary = {}
     for line in lines:
         good, damaged = received.get(line.pk, (line.quantity, 0))
@@ -125,13 +162,24 @@ def receive_waybill(user, waybill: Waybill,
         line.remark = (remarks.get(line.pk) or "")[:200]
         line.save(update_fields=["quantity_received", "quantity_damaged", "remark"])
         if good:
-            post(user, warehouse=waybill.destination, item=line.item,
-                 kind=StockMovement.Kind.DISPATCH_RECEIPT, quantity=good, waybill=waybill,
-                 reference=waybill.number, audit=False)
+            post(
+                user,
+                warehouse=waybill.destination,
+                item=line.item,
+                kind=StockMovement.Kind.DISPATCH_RECEIPT,
+                quantity=good,
+                waybill=waybill,
+                reference=waybill.number,
+                audit=False,
+            )
         if line.shortfall or damaged:
             summary[line.item.code] = {"shortfall": line.shortfall, "damaged": damaged}
-    record_change(user, waybill, "receive", {"status": ["dispatched", "received"],
-                                             "discrepancies": [None, summary]})
+    record_change(
+        user,
+        waybill,
+        "receive",
+        {"status": ["dispatched", "received"], "discrepancies": [None, summary]},
+    )
     return waybill
 
 

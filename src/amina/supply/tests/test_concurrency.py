@@ -46,8 +46,9 @@ def run_at_once(work):
     return results
 
 
-def test_concurrent_dispatches_never_overdraw_nor_lose_a_movement(logistics_ab, hub_a, hub_b,
-                                                                  blanket):
+def test_concurrent_dispatches_never_overdraw_nor_lose_a_movement(
+    logistics_ab, hub_a, hub_b, blanket
+):
     record_receipt(logistics_ab, hub_a, blanket, 100, donor="ECHO")
     waybills = [plan_waybill(logistics_ab, hub_a, hub_b, [(blanket, 9)]) for _ in range(THREADS)]
 
@@ -59,15 +60,17 @@ def test_concurrent_dispatches_never_overdraw_nor_lose_a_movement(logistics_ab, 
     assert len(ok) == 11  # 11 × 9 = 99 of 100; the other five are refused
     balance = StockBalance.objects.get(warehouse=hub_a, item=blanket).quantity
     ledger = StockMovement.objects.filter(warehouse=hub_a, item=blanket).aggregate(
-        s=Sum("quantity"))["s"]
+        s=Sum("quantity")
+    )["s"]
     assert balance == ledger == 100 - 9 * len(ok) == 1
     assert StockMovement.objects.filter(kind="dispatch").count() == len(ok)
     assert Waybill.objects.filter(status="dispatched").count() == len(ok)
     assert Waybill.objects.filter(status="planned").count() == THREADS - len(ok)
 
 
-def test_the_same_waybill_dispatched_by_everyone_moves_stock_once(logistics_ab, hub_a, hub_b,
-                                                                  blanket):
+def test_the_same_waybill_dispatched_by_everyone_moves_stock_once(
+    logistics_ab, hub_a, hub_b, blanket
+):
     record_receipt(logistics_ab, hub_a, blanket, 50, donor="ECHO")
     waybill = plan_waybill(logistics_ab, hub_a, hub_b, [(blanket, 5)])
 

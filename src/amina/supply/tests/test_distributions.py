@@ -21,14 +21,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def households(location_a):
-    return [make_household(location_a, f"NJF-{n:04d}", score, document=f"D{n}99887")
-            for n, score in enumerate([90, 70, 55], start=1)]
+    return [
+        make_household(location_a, f"NJF-{n:04d}", score, document=f"D{n}99887")
+        for n, score in enumerate([90, 70, 55], start=1)
+    ]
 
 
 @pytest.fixture
 def plan(stocked, logistics_ab, site_a, hygiene_kit, households):
-    plan = planning.create_plan(logistics_ab, name="Kits", site=site_a, item=hygiene_kit,
-                                period="2015-winter")
+    plan = planning.create_plan(
+        logistics_ab, name="Kits", site=site_a, item=hygiene_kit, period="2015-winter"
+    )
     planning.optimise_plan(logistics_ab, plan)
     return planning.approve_plan(logistics_ab, plan)
 
@@ -37,13 +40,19 @@ def confirm_duplicate(a, b, user):
     from amina.registry.models import DuplicateCandidate
 
     low, high = sorted([a, b], key=lambda h: h.pk)
-    return DuplicateCandidate.objects.create(household_a=low, household_b=high,
-                                             governorate=a.governorate, probability=0.98,
-                                             decision="confirmed", decided_by=user)
+    return DuplicateCandidate.objects.create(
+        household_a=low,
+        household_b=high,
+        governorate=a.governorate,
+        probability=0.98,
+        decision="confirmed",
+        decided_by=user,
+    )
 
 
-def test_a_distribution_moves_the_ledger_in_the_same_transaction(plan, logistics_ab,
-                                                                 site_a, hygiene_kit):
+def test_a_distribution_moves_the_ledger_in_the_same_transaction(
+    plan, logistics_ab, site_a, hygiene_kit
+):
     d = record_by_reference(logistics_ab, plan, "njf-0001")
     assert d.method == "scan" and d.household.household_ref == "NJF-0001"
     assert d.movement.kind == "distribution" and d.movement.quantity == -1
@@ -51,14 +60,14 @@ def test_a_distribution_moves_the_ledger_in_the_same_transaction(plan, logistics
 
 
 def test_eastern_arabic_digits_are_read_in_the_registration_number(plan, logistics_ab):
-    assert record_by_reference(logistics_ab, plan, "NJF-٠٠٠٢").household.household_ref == \
-        "NJF-0002"
+    assert record_by_reference(logistics_ab, plan, "NJF-٠٠٠٢").household.household_ref == "NJF-0002"
 
 
-def test_a_second_distribution_is_refused_with_the_reason(plan, logistics_ab, households,
-                                                          site_a, hygiene_kit):
+def test_a_second_distribution_is_refused_with_the_reason(
+    plan, logistics_ab, households, site_a, hygiene_kit
+):
     record_distribution(logistics_ab, plan, households[0])
-    with pytest.raises(DistributionRefused, match="Already received hygiene-kit"):
+    with pytest.raises(DistributionRefused, match="Already received Hygiene kit"):
         record_distribution(logistics_ab, plan, households[0])
     assert Distribution.objects.count() == 1
     assert StockMovement.objects.filter(kind="distribution").count() == 1
@@ -91,7 +100,8 @@ def test_no_stock_no_distribution(plan, logistics_ab, site_a, hygiene_kit, house
 
 
 def test_the_list_with_names_needs_the_permission_and_a_purpose_and_is_logged(
-        plan, logistics_ab, logistics_a):
+    plan, logistics_ab, logistics_a
+):
     with pytest.raises(PermissionDenied):
         distribution_list(logistics_a, plan, purpose="distribution day")  # no permission
     rows = distribution_list(logistics_ab, plan, purpose="distribution day")
@@ -106,8 +116,9 @@ def test_the_printable_list_pdf_carries_the_signature_column(client, plan, logis
     from pypdf import PdfReader
 
     client.force_login(logistics_ab)
-    response = client.post(f"/supply/plans/{plan.pk}/print/",
-                           {"purpose": "distribution day", "format": "pdf"})
+    response = client.post(
+        f"/supply/plans/{plan.pk}/print/", {"purpose": "distribution day", "format": "pdf"}
+    )
     assert response.status_code == 200
     text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "NJF-0001" in text and "Signature or thumbprint" in text
@@ -116,7 +127,6 @@ def test_the_printable_list_pdf_carries_the_signature_column(client, plan, logis
 
 def test_ticking_on_the_page_records_from_the_list(client, plan, logistics_ab, households):
     client.force_login(logistics_ab)
-    response = client.post(f"/supply/plans/{plan.pk}/distribute/",
-                           {"household": households[2].pk})
+    response = client.post(f"/supply/plans/{plan.pk}/distribute/", {"household": households[2].pk})
     assert response.status_code == 302
     assert Distribution.objects.get().method == "list"

@@ -20,8 +20,12 @@ pytestmark = pytest.mark.django_db
 
 
 def ledger_sum(warehouse, item):
-    return StockMovement.objects.filter(warehouse=warehouse, item=item).aggregate(
-        s=Sum("quantity"))["s"] or 0
+    return (
+        StockMovement.objects.filter(warehouse=warehouse, item=item).aggregate(s=Sum("quantity"))[
+            "s"
+        ]
+        or 0
+    )
 
 
 def test_a_receipt_adds_stock_and_is_audited(logistics_a, hub_a, blanket):
@@ -29,8 +33,9 @@ def test_a_receipt_adds_stock_and_is_audited(logistics_a, hub_a, blanket):
     assert balance_of(hub_a, blanket) == 40
     assert movement.quantity == 40 and movement.kind == "receipt"
     assert movement.created_by == logistics_a
-    assert ChangeLog.objects.filter(model="supply.stockmovement",
-                                    object_id=str(movement.pk)).exists()
+    assert ChangeLog.objects.filter(
+        model="supply.stockmovement", object_id=str(movement.pk)
+    ).exists()
 
 
 def test_a_receipt_needs_a_donor(logistics_a, hub_a, blanket):
@@ -55,14 +60,16 @@ def test_the_database_refuses_a_negative_balance_without_the_service(stocked, bl
 
 def test_the_database_refuses_a_zero_movement(stocked, blanket):
     with pytest.raises(IntegrityError), transaction.atomic():
-        StockMovement.objects.bulk_create([StockMovement(warehouse=stocked, item=blanket,
-                                                         kind="adjustment", quantity=0)])
+        StockMovement.objects.bulk_create(
+            [StockMovement(warehouse=stocked, item=blanket, kind="adjustment", quantity=0)]
+        )
 
 
 def test_the_database_refuses_an_outgoing_receipt(stocked, blanket):
     with pytest.raises(IntegrityError), transaction.atomic():
-        StockMovement.objects.bulk_create([StockMovement(warehouse=stocked, item=blanket,
-                                                         kind="receipt", quantity=-3)])
+        StockMovement.objects.bulk_create(
+            [StockMovement(warehouse=stocked, item=blanket, kind="receipt", quantity=-3)]
+        )
 
 
 def test_a_movement_cannot_be_changed_or_deleted(stocked, blanket):
@@ -100,13 +107,21 @@ def test_a_reversal_restores_the_balance_once(stocked, logistics_a, blanket):
 
 def test_the_database_allows_one_reversal_per_entry(stocked, blanket):
     receipt = StockMovement.objects.get(warehouse=stocked, item=blanket)
-    StockMovement.objects.bulk_create([StockMovement(warehouse=stocked, item=blanket,
-                                                     kind="reversal", quantity=-1,
-                                                     reverses=receipt)])
+    StockMovement.objects.bulk_create(
+        [
+            StockMovement(
+                warehouse=stocked, item=blanket, kind="reversal", quantity=-1, reverses=receipt
+            )
+        ]
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        StockMovement.objects.bulk_create([StockMovement(warehouse=stocked, item=blanket,
-                                                         kind="reversal", quantity=-1,
-                                                         reverses=receipt)])
+        StockMovement.objects.bulk_create(
+            [
+                StockMovement(
+                    warehouse=stocked, item=blanket, kind="reversal", quantity=-1, reverses=receipt
+                )
+            ]
+        )
 
 
 def test_a_reversal_that_would_overdraw_is_refused(stocked, logistics_a, blanket):

@@ -40,8 +40,12 @@ OPS = st.one_of(
 
 
 def check_invariants(expected, warehouses, items):
-    sums = {(r["warehouse"], r["item"]): r["s"] for r in StockMovement.objects.values(
-        "warehouse", "item").annotate(s=Sum("quantity")).order_by()}
+    sums = {
+        (r["warehouse"], r["item"]): r["s"]
+        for r in StockMovement.objects.values("warehouse", "item")
+        .annotate(s=Sum("quantity"))
+        .order_by()
+    }
     balances = {(b.warehouse_id, b.item_id): b.quantity for b in StockBalance.objects.all()}
     for w in warehouses:
         for i in items:
@@ -50,11 +54,13 @@ def check_invariants(expected, warehouses, items):
             assert balances.get(key, 0) >= 0
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ops=st.lists(OPS, min_size=1, max_size=14))
-def test_balances_are_the_sum_of_the_ledger_and_never_negative(ops, logistics_ab, hub_a, hub_b,
-                                                              blanket, hygiene_kit):
+def test_balances_are_the_sum_of_the_ledger_and_never_negative(
+    ops, logistics_ab, hub_a, hub_b, blanket, hygiene_kit
+):
     warehouses, items = [hub_a, hub_b], [blanket, hygiene_kit]
     with transaction.atomic():
         expected: dict = {}
@@ -69,8 +75,9 @@ def test_balances_are_the_sum_of_the_ledger_and_never_negative(ops, logistics_ab
                 key = (target.warehouse_id, target.item_id)
                 before = expected.get(key, 0)
                 last = StockMovement.objects.latest("pk").pk == target.pk
-                if target.pk in {m.reverses_id for m in StockMovement.objects.filter(
-                        kind="reversal")}:
+                if target.pk in {
+                    m.reverses_id for m in StockMovement.objects.filter(kind="reversal")
+                }:
                     with pytest.raises(ValidationError):
                         reverse_movement(logistics_ab, target, reason="again")
                 elif before - target.quantity < 0:
@@ -80,9 +87,10 @@ def test_balances_are_the_sum_of_the_ledger_and_never_negative(ops, logistics_ab
                     reverse_movement(logistics_ab, target, reason="mistake")
                     expected[key] = before - target.quantity
                     if last:  # nothing in between: back to the balance before the entry
-                        assert StockBalance.objects.get(
-                            warehouse_id=key[0], item_id=key[1]).quantity == before_entry[
-                            target.pk]
+                        assert (
+                            StockBalance.objects.get(warehouse_id=key[0], item_id=key[1]).quantity
+                            == before_entry[target.pk]
+                        )
                 check_invariants(expected, warehouses, items)
                 continue
             w, i = warehouses[op[1]], items[op[2]]

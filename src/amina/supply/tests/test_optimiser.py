@@ -24,7 +24,7 @@ def brute_force(p: Problem) -> float:
 
 
 def feasible(p: Problem, x: np.ndarray) -> bool:
-    for (s, i) in {(int(a), int(b)) for a, b in zip(p.site, p.item, strict=True)}:
+    for s, i in {(int(a), int(b)) for a, b in zip(p.site, p.item, strict=True)}:
         if (x & (p.site == s) & (p.item == i)).sum() > p.stock.get((s, i), 0):
             return False
     for s in set(p.site.tolist()):
@@ -60,9 +60,16 @@ def problems(draw):
     cap_m3 = {s: draw(st.integers(1, 12)) / 10 for s in range(n_sites) if draw(st.booleans())}
     per_household = draw(st.one_of(st.none(), st.just(1)))
     return Problem(
-        household=[r[0] for r in rows], site=[r[1] for r in rows], item=[r[2] for r in rows],
-        score=[score_of[r[0]] for r in rows], stock=stock, item_kg=kg, item_m3=m3,
-        cap_kg=cap_kg, cap_m3=cap_m3, per_household=per_household,
+        household=[r[0] for r in rows],
+        site=[r[1] for r in rows],
+        item=[r[2] for r in rows],
+        score=[score_of[r[0]] for r in rows],
+        stock=stock,
+        item_kg=kg,
+        item_m3=m3,
+        cap_kg=cap_kg,
+        cap_m3=cap_m3,
+        per_household=per_household,
     )
 
 
@@ -82,9 +89,16 @@ def test_the_plan_is_as_good_as_the_best_subset(p):
 def test_it_beats_greedy_when_a_heavy_item_blocks_the_truck():
     # One truck of 30 kg: greedy takes the top household's 25 kg tent and stops; the optimum
     # serves the next three with 10 kg blanket sets.
-    p = Problem(household=[1, 2, 3, 4], site=[0, 0, 0, 0], item=[0, 1, 1, 1],
-                score=[90, 80, 70, 60], stock={(0, 0): 5, (0, 1): 5},
-                item_kg=[25, 10], item_m3=[1, 1], cap_kg={0: 30})
+    p = Problem(
+        household=[1, 2, 3, 4],
+        site=[0, 0, 0, 0],
+        item=[0, 1, 1, 1],
+        score=[90, 80, 70, 60],
+        stock={(0, 0): 5, (0, 1): 5},
+        item_kg=[25, 10],
+        item_m3=[1, 1],
+        cap_kg={0: 30},
+    )
     solution = solve(p)
     assert solution.selected.tolist() == [False, True, True, True]
     assert p.score[greedy(p)].sum() == 90
@@ -92,8 +106,15 @@ def test_it_beats_greedy_when_a_heavy_item_blocks_the_truck():
 
 
 def test_leftouts_are_explained_by_the_constraint_that_stops_them():
-    p = Problem(household=[1, 2, 3], site=[0, 0, 0], item=[0, 0, 0], score=[50, 42, 30],
-                stock={(0, 0): 2}, item_kg=[1], item_m3=[1])
+    p = Problem(
+        household=[1, 2, 3],
+        site=[0, 0, 0],
+        item=[0, 0, 0],
+        score=[50, 42, 30],
+        stock={(0, 0): 2},
+        item_kg=[1],
+        item_m3=[1],
+    )
     solution = solve(p)
     assert solution.selected.tolist() == [True, True, False]
     assert solution.cutoff[(0, 0)] == 42
@@ -101,9 +122,19 @@ def test_leftouts_are_explained_by_the_constraint_that_stops_them():
 
 
 def test_forced_households_beyond_stock_are_infeasible_with_the_binding_constraint():
-    p = Problem(household=[1, 2, 3], site=[0, 0, 0], item=[0, 0, 0], score=[90, 85, 10],
-                stock={(0, 0): 1}, item_kg=[30], item_m3=[0.1], cap_kg={0: 100},
-                forced=[True, True, False], site_labels=["site-1"], item_labels=["tent"])
+    p = Problem(
+        household=[1, 2, 3],
+        site=[0, 0, 0],
+        item=[0, 0, 0],
+        score=[90, 85, 10],
+        stock={(0, 0): 1},
+        item_kg=[30],
+        item_m3=[0.1],
+        cap_kg={0: 100},
+        forced=[True, True, False],
+        site_labels=["site-1"],
+        item_labels=["tent"],
+    )
     solution = solve(p)
     assert solution.status == "infeasible"
     assert solution.infeasible.constraint.kind == "stock"
@@ -113,9 +144,17 @@ def test_forced_households_beyond_stock_are_infeasible_with_the_binding_constrai
 
 
 def test_the_truck_can_be_the_binding_constraint():
-    p = Problem(household=[1, 2], site=[0, 0], item=[0, 0], score=[90, 85],
-                stock={(0, 0): 10}, item_kg=[30], item_m3=[0.1], cap_kg={0: 50},
-                forced=[True, True])
+    p = Problem(
+        household=[1, 2],
+        site=[0, 0],
+        item=[0, 0],
+        score=[90, 85],
+        stock={(0, 0): 10},
+        item_kg=[30],
+        item_m3=[0.1],
+        cap_kg={0: 50},
+        forced=[True, True],
+    )
     solution = solve(p)
     assert solution.status == "infeasible"
     assert solution.infeasible.constraint.kind == "weight"
@@ -123,14 +162,31 @@ def test_the_truck_can_be_the_binding_constraint():
 
 
 def test_a_household_in_and_out_at_once_is_reported():
-    p = Problem(household=[1], site=[0], item=[0], score=[5], stock={(0, 0): 1}, item_kg=[1],
-                item_m3=[1], forced=[True], excluded=[True])
+    p = Problem(
+        household=[1],
+        site=[0],
+        item=[0],
+        score=[5],
+        stock={(0, 0): 1},
+        item_kg=[1],
+        item_m3=[1],
+        forced=[True],
+        excluded=[True],
+    )
     assert solve(p).infeasible.conflict == "forced_and_excluded"
 
 
 def test_sites_are_solved_apart_but_a_household_offered_at_two_sites_links_them():
-    p = Problem(household=[1, 1, 2], site=[0, 1, 1], item=[0, 0, 0], score=[9, 9, 5],
-                stock={(0, 0): 1, (1, 0): 1}, item_kg=[1], item_m3=[1], per_household=1)
+    p = Problem(
+        household=[1, 1, 2],
+        site=[0, 1, 1],
+        item=[0, 0, 0],
+        score=[9, 9, 5],
+        stock={(0, 0): 1, (1, 0): 1},
+        item_kg=[1],
+        item_m3=[1],
+        per_household=1,
+    )
     solution = solve(p)
     # Household 1 takes one site's kit, household 2 the other's: 14, not 9.
     assert solution.objective == 14

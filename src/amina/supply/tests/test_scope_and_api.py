@@ -7,11 +7,25 @@ from amina.supply.services import dispatch_waybill, plan_waybill
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/supply/", "/supply/warehouses/", "/supply/items/", "/supply/movements/",
-         "/supply/waybills/", "/supply/plans/", "/supply/distributions/", "/supply/pipeline/"]
-API = ["/api/v1/supply/items/", "/api/v1/supply/warehouses/", "/api/v1/supply/movements/",
-       "/api/v1/supply/balances/", "/api/v1/supply/waybills/", "/api/v1/supply/plans/",
-       "/api/v1/supply/distributions/"]
+PAGES = [
+    "/supply/",
+    "/supply/warehouses/",
+    "/supply/items/",
+    "/supply/movements/",
+    "/supply/waybills/",
+    "/supply/plans/",
+    "/supply/distributions/",
+    "/supply/pipeline/",
+]
+API = [
+    "/api/v1/supply/items/",
+    "/api/v1/supply/warehouses/",
+    "/api/v1/supply/movements/",
+    "/api/v1/supply/balances/",
+    "/api/v1/supply/waybills/",
+    "/api/v1/supply/plans/",
+    "/api/v1/supply/distributions/",
+]
 
 
 @pytest.fixture
@@ -29,8 +43,12 @@ def test_anonymous_is_sent_to_login_and_refused_by_the_api(client, api_client):
 
 def test_every_page_answers_a_logistics_officer(client, logistics_a, stocked, site_a):
     client.force_login(logistics_a)
-    for url in PAGES + [f"/supply/warehouses/{stocked.pk}/", "/supply/waybills/new/",
-                        "/supply/plans/new/", f"/supply/warehouses/{stocked.pk}/receipt/"]:
+    for url in PAGES + [
+        f"/supply/warehouses/{stocked.pk}/",
+        "/supply/waybills/new/",
+        "/supply/plans/new/",
+        f"/supply/warehouses/{stocked.pk}/receipt/",
+    ]:
         assert client.get(url).status_code == 200, url
 
 
@@ -55,10 +73,11 @@ def test_a_governorate_officer_cannot_open_stock_forms(client, officer_a, stocke
     assert client.get("/supply/waybills/new/").status_code == 403
 
 
-def test_both_ends_see_a_waybill_and_others_do_not(client, waybill_ab, officer_a, officer_b,
-                                                   field_a):
-    from conftest import make_user
+def test_both_ends_see_a_waybill_and_others_do_not(
+    client, waybill_ab, officer_a, officer_b, field_a
+):
     from amina.geo.models import Governorate
+    from conftest import make_user
 
     outsider = make_user("basra", "governorate", [Governorate.objects.get(pcode="IQG02")])
     for user, status in ((officer_a, 200), (officer_b, 200), (outsider, 404)):
@@ -74,11 +93,14 @@ def test_api_lists_are_scoped(api_client, logistics_b, stocked, hub_b, logistics
     api_client.force_authenticate(logistics_a)
     balances = api_client.get("/api/v1/supply/balances/").json()["results"]
     assert {(b["warehouse"], b["item"], b["quantity"]) for b in balances} == {
-        ("hub-najaf", "blanket", 100), ("site-najaf-1", "hygiene-kit", 20)}
+        ("hub-najaf", "blanket", 100),
+        ("site-najaf-1", "hygiene-kit", 20),
+    }
 
 
-def test_api_list_query_count_is_flat(api_client, logistics_a, stocked, blanket,
-                                      django_assert_max_num_queries):
+def test_api_list_query_count_is_flat(
+    api_client, logistics_a, stocked, blanket, django_assert_max_num_queries
+):
     from amina.supply.services import record_loss
 
     for _ in range(10):
@@ -90,40 +112,76 @@ def test_api_list_query_count_is_flat(api_client, logistics_a, stocked, blanket,
 
 def test_api_records_a_receipt_and_refuses_an_overdraw(api_client, logistics_a, stocked):
     api_client.force_authenticate(logistics_a)
-    ok = api_client.post("/api/v1/supply/movements/", {
-        "kind": "receipt", "warehouse": "hub-najaf", "item": "blanket", "quantity": 5,
-        "donor": "UNHCR"}, format="json")
+    ok = api_client.post(
+        "/api/v1/supply/movements/",
+        {
+            "kind": "receipt",
+            "warehouse": "hub-najaf",
+            "item": "blanket",
+            "quantity": 5,
+            "donor": "UNHCR",
+        },
+        format="json",
+    )
     assert ok.status_code == 201 and ok.json()["quantity"] == 5
-    refused = api_client.post("/api/v1/supply/movements/", {
-        "kind": "loss", "warehouse": "hub-najaf", "item": "blanket", "quantity": 500,
-        "reason": "x"}, format="json")
+    refused = api_client.post(
+        "/api/v1/supply/movements/",
+        {
+            "kind": "loss",
+            "warehouse": "hub-najaf",
+            "item": "blanket",
+            "quantity": 500,
+            "reason": "x",
+        },
+        format="json",
+    )
     assert refused.status_code == 400 and "105 on hand" in str(refused.json())
-    reversed_ = api_client.post(f"/api/v1/supply/movements/{ok.json()['id']}/reverse/",
-                                {"reason": "typo"}, format="json")
+    reversed_ = api_client.post(
+        f"/api/v1/supply/movements/{ok.json()['id']}/reverse/", {"reason": "typo"}, format="json"
+    )
     assert reversed_.status_code == 201 and reversed_.json()["quantity"] == -5
 
 
 def test_api_walks_a_waybill_through_its_life(api_client, logistics_ab, stocked, hub_b):
     api_client.force_authenticate(logistics_ab)
-    made = api_client.post("/api/v1/supply/waybills/", {
-        "origin": "hub-najaf", "destination": "hub-duhok",
-        "lines": [{"item": "blanket", "quantity": 30}]}, format="json")
+    made = api_client.post(
+        "/api/v1/supply/waybills/",
+        {
+            "origin": "hub-najaf",
+            "destination": "hub-duhok",
+            "lines": [{"item": "blanket", "quantity": 30}],
+        },
+        format="json",
+    )
     assert made.status_code == 201, made.content
     pk, line = made.json()["id"], made.json()["lines"][0]["id"]
-    assert api_client.post(f"/api/v1/supply/waybills/{pk}/dispatch/").json()["status"] == \
-        "dispatched"
-    received = api_client.post(f"/api/v1/supply/waybills/{pk}/receive/", {
-        "lines": [{"line": line, "received": 28, "damaged": 1}]}, format="json").json()
+    assert (
+        api_client.post(f"/api/v1/supply/waybills/{pk}/dispatch/").json()["status"] == "dispatched"
+    )
+    received = api_client.post(
+        f"/api/v1/supply/waybills/{pk}/receive/",
+        {"lines": [{"line": line, "received": 28, "damaged": 1}]},
+        format="json",
+    ).json()
     assert received["status"] == "received" and received["lines"][0]["shortfall"] == 1
     assert StockMovement.objects.get(kind="dispatch_receipt").quantity == 28
 
 
-def test_a_logistics_officer_of_b_cannot_write_in_a_through_the_api(api_client, logistics_b,
-                                                                    stocked):
+def test_a_logistics_officer_of_b_cannot_write_in_a_through_the_api(
+    api_client, logistics_b, stocked
+):
     api_client.force_authenticate(logistics_b)
-    response = api_client.post("/api/v1/supply/movements/", {
-        "kind": "receipt", "warehouse": "hub-najaf", "item": "blanket", "quantity": 5,
-        "donor": "x"}, format="json")
+    response = api_client.post(
+        "/api/v1/supply/movements/",
+        {
+            "kind": "receipt",
+            "warehouse": "hub-najaf",
+            "item": "blanket",
+            "quantity": 5,
+            "donor": "x",
+        },
+        format="json",
+    )
     assert response.status_code == 403
 
 
@@ -137,8 +195,9 @@ def test_the_stock_export_in_every_format(client, logistics_a, stocked):
     assert "hub-najaf,Blanket" not in csv and "blanket" in csv
     hxl = client.get("/supply/export/stock/?format=hxl").content.decode()
     assert hxl.splitlines()[1].startswith("#adm1+name,#adm1+code")
-    sheet = load_workbook(io.BytesIO(client.get(
-        "/supply/export/stock/?format=xlsx").content)).active
+    sheet = load_workbook(
+        io.BytesIO(client.get("/supply/export/stock/?format=xlsx").content)
+    ).active
     assert sheet["A1"].value == "Governorate"
 
 

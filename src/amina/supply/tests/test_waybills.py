@@ -21,8 +21,15 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def waybill(stocked, logistics_ab, hub_b, blanket):
-    return plan_waybill(logistics_ab, stocked, hub_b, [(blanket, 40)], transporter="Zagros",
-                        vehicle="12345 Erbil", driver="Karwan")
+    return plan_waybill(
+        logistics_ab,
+        stocked,
+        hub_b,
+        [(blanket, 40)],
+        transporter="Zagros",
+        vehicle="12345 Erbil",
+        driver="Karwan",
+    )
 
 
 def test_planning_moves_no_stock(waybill, stocked, blanket):
@@ -45,8 +52,7 @@ def test_a_waybill_is_dispatched_once(waybill, logistics_ab, stocked, blanket):
     assert balance_of(stocked, blanket) == 60
 
 
-def test_dispatch_beyond_stock_is_refused_whole(stocked, logistics_ab, hub_b, blanket,
-                                                hygiene_kit):
+def test_dispatch_beyond_stock_is_refused_whole(stocked, logistics_ab, hub_b, blanket, hygiene_kit):
     from amina.supply.services import record_receipt
 
     record_receipt(logistics_ab, stocked, hygiene_kit, 5, donor="UNHCR")
@@ -97,8 +103,12 @@ def test_an_empty_or_circular_waybill_is_refused(stocked, logistics_ab, blanket)
     with pytest.raises(ValidationError):
         plan_waybill(logistics_ab, stocked, stocked, [(blanket, 1)])
     with pytest.raises(ValidationError, match="greater than zero"):
-        plan_waybill(logistics_ab, stocked, stocked.__class__.objects.exclude(
-            pk=stocked.pk).first(), [(blanket, 0)])
+        plan_waybill(
+            logistics_ab,
+            stocked,
+            stocked.__class__.objects.exclude(pk=stocked.pk).first(),
+            [(blanket, 0)],
+        )
 
 
 @pytest.mark.parametrize("language", ["ar", "en"])
@@ -111,8 +121,12 @@ def test_the_waybill_pdf_is_valid_and_carries_the_arabic_names(waybill, language
     reader = PdfReader(io.BytesIO(content))
     text = "".join(page.extract_text() for page in reader.pages)
     assert waybill.number in text
-    fonts = {str(f) for page in reader.pages
-             for f in page["/Resources"]["/Font"].values() for f in [f.get_object()["/BaseFont"]]}
+    fonts = {
+        str(f)
+        for page in reader.pages
+        for f in page["/Resources"]["/Font"].values()
+        for f in [f.get_object()["/BaseFont"]]
+    }
     if language == "ar":
         # Shaped Arabic: the page uses an Arabic font, and the item's Arabic name is there.
         assert any("Naskh" in f or "Amiri" in f for f in fonts)

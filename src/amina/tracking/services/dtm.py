@@ -39,7 +39,7 @@ from amina.tracking.models import (
     Round,
     ShelterType,
 )
-from amina.tracking.services.bulk import bulk_insert
+from amina.tracking.services.bulk import bulk_insert, insert_rows
 
 SHEETS = ("DTM DATASET", "Master List", "Dataset")
 BASE_COLUMNS = [
@@ -458,10 +458,13 @@ def _xlsx_title_cells(data: bytes) -> list:
         return []
     try:
         by_key = {tabular.header_key(n): n for n in workbook.sheetnames}
-        name = next((by_key[tabular.header_key(s)] for s in SHEETS
-                     if tabular.header_key(s) in by_key), workbook.sheetnames[0])
-        return [c for row in workbook[name].iter_rows(max_row=3, values_only=True)
-                for c in row if c]
+        name = next(
+            (by_key[tabular.header_key(s)] for s in SHEETS if tabular.header_key(s) in by_key),
+            workbook.sheetnames[0],
+        )
+        return [
+            c for row in workbook[name].iter_rows(max_row=3, values_only=True) for c in row if c
+        ]
     finally:
         workbook.close()
 
@@ -564,21 +567,12 @@ def commit_dtm(
         bulk_insert(LocationAssessment, assessments, need_ids=True)
         origins, shelters, periods = [], [], []
         for r, a in zip(chunk, assessments, strict=True):
-            origins += [
-                AssessmentOrigin(assessment_id=a.pk, governorate_id=g, families=n)
-                for g, n in r.origins.items()
-            ]
-            shelters += [
-                AssessmentShelter(assessment_id=a.pk, shelter_type_id=s, families=n)
-                for s, n in r.shelters.items()
-            ]
-            periods += [
-                AssessmentPeriod(assessment_id=a.pk, period_id=p, families=n)
-                for p, n in r.periods.items()
-            ]
-        bulk_insert(AssessmentOrigin, origins)
-        bulk_insert(AssessmentShelter, shelters)
-        bulk_insert(AssessmentPeriod, periods)
+            origins += [(a.pk, g, n) for g, n in r.origins.items()]
+            shelters += [(a.pk, t, n) for t, n in r.shelters.items()]
+            periods += [(a.pk, p, n) for p, n in r.periods.items()]
+        insert_rows(AssessmentOrigin, ["assessment", "governorate", "families"], origins)
+        insert_rows(AssessmentShelter, ["assessment", "shelter_type", "families"], shelters)
+        insert_rows(AssessmentPeriod, ["assessment", "period", "families"], periods)
         done += len(chunk)
         progress(done, total, "writing rows")
     summary = {

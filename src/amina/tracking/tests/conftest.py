@@ -45,6 +45,14 @@ def counts() -> dict:
         Round,
     )
 
-    return {m.__name__: m.objects.count() for m in (Location, Round, LocationAssessment,
-                                                    AssessmentOrigin, AssessmentShelter,
-                                                    AssessmentPeriod)}
+    return {
+        m.__name__: m.objects.count()
+        for m in (
+            Location,
+            Round,
+            LocationAssessment,
+            AssessmentOrigin,
+            AssessmentShelter,
+            AssessmentPeriod,
+        )
+    }

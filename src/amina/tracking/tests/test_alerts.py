@@ -15,13 +15,15 @@ DAY = datetime.date(2015, 6, 10)
 
 @pytest.fixture
 def rule(gov_a):
-    return AlertRule.objects.create(name="Najaf influx", governorate=gov_a, threshold=100,
-                                    period_days=7)
+    return AlertRule.objects.create(
+        name="Najaf influx", governorate=gov_a, threshold=100, period_days=7
+    )
 
 
 def arrive(user, location, families, day=DAY):
-    return record_movement(user, location=location, date=day, direction="arrival",
-                           families=families)
+    return record_movement(
+        user, location=location, date=day, direction="arrival", families=families
+    )
 
 
 def test_it_does_not_fire_below_the_threshold(rule, field_a, location_a, officer_a):
@@ -31,8 +33,15 @@ def test_it_does_not_fire_below_the_threshold(rule, field_a, location_a, officer
 
 
 def test_it_fires_once_when_crossed_to_the_governorate_officers_and_national_users(
-        rule, field_a, location_a, officer_a, officer_b, national_user, partner,
-        django_capture_on_commit_callbacks):
+    rule,
+    field_a,
+    location_a,
+    officer_a,
+    officer_b,
+    national_user,
+    partner,
+    django_capture_on_commit_callbacks,
+):
     officer_a.email, national_user.email, officer_b.email = "a@x.iq", "n@x.iq", "b@x.iq"
     for u in (officer_a, national_user, officer_b):
         u.save()
@@ -42,8 +51,9 @@ def test_it_fires_once_when_crossed_to_the_governorate_officers_and_national_use
     (alert,) = Alert.objects.all()
     assert alert.arrivals == 100
     assert set(alert.recipients.all()) == {officer_a, national_user}
-    told = set(Notification.objects.filter(kind="influx").values_list("recipient__username",
-                                                                       flat=True))
+    told = set(
+        Notification.objects.filter(kind="influx").values_list("recipient__username", flat=True)
+    )
     assert told == {"officer_a", "national1"}, "not officers of other governorates, not partners"
     notification = Notification.objects.filter(recipient=officer_a).get()
     assert notification.url == f"/tracking/governorates/{officer_a.governorates.get().pcode}/"
@@ -65,12 +75,15 @@ def test_arrivals_in_another_governorate_do_not_count(rule, national_user, locat
     assert not Alert.objects.exists()
 
 
-def test_a_relative_threshold_compares_with_the_families_present(gov_a, round_a, location_a,
-                                                                field_a):
-    LocationAssessment.objects.create(round=round_a, location=location_a, date=round_a.date,
-                                      families=1000, individuals=6000)
-    AlertRule.objects.create(name="10%", location=location_a, mode="relative", threshold=10,
-                             period_days=3)
+def test_a_relative_threshold_compares_with_the_families_present(
+    gov_a, round_a, location_a, field_a
+):
+    LocationAssessment.objects.create(
+        round=round_a, location=location_a, date=round_a.date, families=1000, individuals=6000
+    )
+    AlertRule.objects.create(
+        name="10%", location=location_a, mode="relative", threshold=10, period_days=3
+    )
     arrive(field_a, location_a, 99)
     assert not Alert.objects.exists()
     arrive(field_a, location_a, 1)
@@ -81,8 +94,20 @@ def test_a_relative_threshold_compares_with_the_families_present(gov_a, round_a,
 def test_the_database_refuses_a_second_alert_for_one_crossing(rule):
     from django.db import IntegrityError, transaction
 
-    Alert.objects.create(rule=rule, episode=1, governorate=rule.governorate, window_start=DAY,
-                         window_end=DAY, arrivals=100)
+    Alert.objects.create(
+        rule=rule,
+        episode=1,
+        governorate=rule.governorate,
+        window_start=DAY,
+        window_end=DAY,
+        arrivals=100,
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
-        Alert.objects.create(rule=rule, episode=1, governorate=rule.governorate,
-                             window_start=DAY, window_end=DAY, arrivals=120)
+        Alert.objects.create(
+            rule=rule,
+            episode=1,
+            governorate=rule.governorate,
+            window_start=DAY,
+            window_end=DAY,
+            arrivals=120,
+        )

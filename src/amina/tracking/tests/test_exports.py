@@ -36,15 +36,17 @@ def test_the_hxl_export_read_by_libhxl_gives_the_same_totals(imported, tmp_path,
     national = queries.national_total("R21")
     assert sum(int(r.get("#affected+idps+ind")) for r in rows) == national.idp_individuals
     assert sum(int(r.get("#affected+idps+hh")) for r in rows) == national.idp_families
-    assert "#adm1+code" in [str(c.tag) + "".join(f"+{a}" for a in c.attributes)
-                            for c in data.columns]
+    assert "#adm1+code" in [
+        str(c.tag) + "".join(f"+{a}" for a in c.attributes) for c in data.columns
+    ]
 
 
 def test_the_summary_export_of_a_governorate_is_its_total(imported, tmp_path):
     import csv
 
-    content = run_export(tmp_path, "displacement-summary", "--format", "csv", "--governorate",
-                         "IQG09").decode("utf-8-sig")
+    content = run_export(
+        tmp_path, "displacement-summary", "--format", "csv", "--governorate", "IQG09"
+    ).decode("utf-8-sig")
     (row,) = list(csv.DictReader(io.StringIO(content)))
     from amina.geo.models import Governorate
 
@@ -57,10 +59,13 @@ def test_geojson_and_xlsx_exports_are_readable(imported, tmp_path):
 
     geo = json.loads(run_export(tmp_path, "displacement", "--format", "geojson"))
     assert geo["features"][0]["geometry"]["type"] == "Point"
-    assert sum(f["properties"]["idp_families"] for f in geo["features"]) == \
-        queries.national_total().idp_families
-    sheet = load_workbook(io.BytesIO(run_export(tmp_path, "displacement", "--format", "xlsx"))
-                          ).active
+    assert (
+        sum(f["properties"]["idp_families"] for f in geo["features"])
+        == queries.national_total().idp_families
+    )
+    sheet = load_workbook(
+        io.BytesIO(run_export(tmp_path, "displacement", "--format", "xlsx"))
+    ).active
     assert [c.value for c in sheet[2]][:2] == ["#adm1+name", "#adm1+code"]
 
 
@@ -71,8 +76,7 @@ def test_an_unknown_round_is_a_one_line_error(imported, tmp_path):
         run_export(tmp_path, "displacement", "--round", "R99")
 
 
-def test_the_cli_import_reports_the_first_error_and_changes_nothing(tracking_reference,
-                                                                    tmp_path):
+def test_the_cli_import_reports_the_first_error_and_changes_nothing(tracking_reference, tmp_path):
     from django.core.management.base import CommandError
 
     from amina.tracking.tests.conftest import counts
@@ -81,13 +85,15 @@ def test_the_cli_import_reports_the_first_error_and_changes_nothing(tracking_ref
     bad.write_text("Place id,Governorate,Families\n1,Najaf,ten\n", encoding="utf-8")
     before = counts()
     with pytest.raises(CommandError, match="row 2, column 'Families'"):
-        call_command("import", "dtm", str(bad), "--round", "R1", "--date", "2015-01-01",
-                     "--no-progress")
+        call_command(
+            "import", "dtm", str(bad), "--round", "R1", "--date", "2015-01-01", "--no-progress"
+        )
     assert counts() == before
 
 
 def test_the_cli_import_creates_the_round(tracking_reference):
     out = io.StringIO()
-    call_command("import", "dtm", str(DATA / "dtm-master-list-round22.xlsx"), "--no-progress",
-                 stdout=out)
+    call_command(
+        "import", "dtm", str(DATA / "dtm-master-list-round22.xlsx"), "--no-progress", stdout=out
+    )
     assert "imported round R22: 625 locations" in out.getvalue()

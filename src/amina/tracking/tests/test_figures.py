@@ -24,19 +24,28 @@ def spread(round_a, round_b, gov_a, gov_b):
     rng = random.Random(7)
     locs = []
     for i, gov in enumerate([gov_a, gov_a, gov_a, gov_b, gov_b, gov_b]):
-        locs.append(Location.objects.create(name_en=f"L{i}", governorate=gov,
-                                            district=gov.districts.first()))
+        locs.append(
+            Location.objects.create(
+                name_en=f"L{i}", governorate=gov, district=gov.districts.first()
+            )
+        )
     rows = {}
     for round_ in (round_a, round_b):
         for loc in locs[: 5 if round_ == round_a else 6]:
             fam = rng.randint(1, 500)
             rows[(round_.code, loc.pk)] = (loc.governorate_id, fam, fam * 6, rng.randint(0, 50))
             a = LocationAssessment.objects.create(
-                round=round_, location=loc, date=round_.date, families=fam, individuals=fam * 6,
+                round=round_,
+                location=loc,
+                date=round_.date,
+                families=fam,
+                individuals=fam * 6,
                 returnee_families=rows[(round_.code, loc.pk)][3],
-                returnee_individuals=rows[(round_.code, loc.pk)][3] * 6)
-            AssessmentShelter.objects.create(assessment=a, families=fam,
-                                             shelter_type=ShelterType.objects.get(code="camp"))
+                returnee_individuals=rows[(round_.code, loc.pk)][3] * 6,
+            )
+            AssessmentShelter.objects.create(
+                assessment=a, families=fam, shelter_type=ShelterType.objects.get(code="camp")
+            )
     return locs, rows
 
 
@@ -64,12 +73,27 @@ def test_a_chosen_set_of_governorates_sums_their_totals(spread, gov_a, gov_b):
 def test_the_latest_estimate_is_the_last_round_plus_later_movements(spread, gov_a):
     locs, rows = spread
     loc = locs[0]
-    MovementEvent.objects.create(location=loc, date=datetime.date(2015, 6, 1),
-                                 direction="arrival", families=100, individuals=600)  # before R2
-    MovementEvent.objects.create(location=loc, date=datetime.date(2015, 6, 10),
-                                 direction="arrival", families=40, individuals=240)
-    MovementEvent.objects.create(location=loc, date=datetime.date(2015, 6, 12),
-                                 direction="departure", families=15, individuals=90)
+    MovementEvent.objects.create(
+        location=loc,
+        date=datetime.date(2015, 6, 1),
+        direction="arrival",
+        families=100,
+        individuals=600,
+    )  # before R2
+    MovementEvent.objects.create(
+        location=loc,
+        date=datetime.date(2015, 6, 10),
+        direction="arrival",
+        families=40,
+        individuals=240,
+    )
+    MovementEvent.objects.create(
+        location=loc,
+        date=datetime.date(2015, 6, 12),
+        direction="departure",
+        families=15,
+        individuals=90,
+    )
     fig = queries.latest_location_figures(location_ids=[loc.pk])[loc.pk]
     fam = rows[("R2", loc.pk)][1]
     assert (fig.idp_families, fig.idp_individuals) == (fam + 25, fam * 6 + 150)
@@ -81,8 +105,13 @@ def test_the_latest_estimate_is_the_last_round_plus_later_movements(spread, gov_
 
 def test_a_departure_never_takes_a_location_below_zero(spread):
     locs, rows = spread
-    MovementEvent.objects.create(location=locs[0], date=datetime.date(2015, 6, 10),
-                                 direction="departure", families=10_000, individuals=60_000)
+    MovementEvent.objects.create(
+        location=locs[0],
+        date=datetime.date(2015, 6, 10),
+        direction="departure",
+        families=10_000,
+        individuals=60_000,
+    )
     assert queries.latest_location_figures([locs[0].pk])[locs[0].pk].idp_families == 0
 
 
@@ -98,10 +127,13 @@ def test_rounds_are_ordered_and_the_previous_round_is_found(spread, round_a, rou
 def test_shelter_breakdown_is_limited_to_the_asked_governorates(spread, gov_a):
     _, rows = spread
     assert queries.shelter_breakdown("R2", [gov_a.pk]) == {
-        "camp": sum(v[1] for (c, _), v in rows.items() if c == "R2" and v[0] == gov_a.pk)}
+        "camp": sum(v[1] for (c, _), v in rows.items() if c == "R2" and v[0] == gov_a.pk)
+    }
 
 
 def test_district_totals_add_up_to_the_governorate(spread, gov_a):
     by_district = queries.district_totals("R1", [gov_a.pk])
-    assert sum(f.idp_families for f in by_district.values()) == \
-        queries.governorate_totals("R1")[gov_a.pk].idp_families
+    assert (
+        sum(f.idp_families for f in by_district.values())
+        == queries.governorate_totals("R1")[gov_a.pk].idp_families
+    )

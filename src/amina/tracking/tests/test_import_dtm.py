@@ -61,8 +61,9 @@ def test_it_imports_the_sample_master_list_with_the_files_own_totals(tracking_re
     assert summary["round"] == "R21"
     totals = queries.governorate_totals("R21")
     by_pcode = {g.pcode: g.pk for g in Governorate.objects.all()}
-    assert {p: (totals[by_pcode[p]].idp_families, totals[by_pcode[p]].idp_individuals)
-            for p in expected} == expected
+    assert {
+        p: (totals[by_pcode[p]].idp_families, totals[by_pcode[p]].idp_individuals) for p in expected
+    } == expected
     national = queries.national_total("R21")
     assert national.idp_families == sum(f for f, _ in expected.values())
     assert national.locations == len(rows_of()) - 1
@@ -105,10 +106,16 @@ def test_breakdowns_are_stored_and_add_up_to_families(tracking_reference):
 
 
 def test_it_reads_arabic_headers_in_another_order_with_eastern_digits_and_thousands(
-        tracking_reference):
+    tracking_reference,
+):
     header = ["العوائل", "المحافظة", "القضاء", "اسم الموقع", "رقم الموقع", "الأفراد", "Extra"]
-    data = to_csv([header, ["١٬٢٣٤", "النجف", "Al-Kufa", "حي الأمل", "٧٧٧", "7,404", "x"],
-                   ["1,000", "Najaf", "Al-Kufa", "حي النور", "778", "", ""]])
+    data = to_csv(
+        [
+            header,
+            ["١٬٢٣٤", "النجف", "Al-Kufa", "حي الأمل", "٧٧٧", "7,404", "x"],
+            ["1,000", "Najaf", "Al-Kufa", "حي النور", "778", "", ""],
+        ]
+    )
     import_dtm_file(None, data, round_code="R5", round_date="2015-07-01", filename="x.csv")
     a = LocationAssessment.objects.get(location__dtm_place_id="777")
     assert (a.families, a.individuals) == (1234, 7404)
@@ -118,18 +125,34 @@ def test_it_reads_arabic_headers_in_another_order_with_eastern_digits_and_thousa
 
 @pytest.mark.parametrize("encoding", ["cp1256", "utf-8-sig"])
 def test_it_reads_windows_1256_and_bom_encoded_files(tracking_reference, encoding):
-    data = to_csv([["Place id", "المحافظة", "District", "Location name in Arabic", "Families"],
-                   ["501", "النجف", "Al-Kufa", "حي الأمل", "10"]], encoding)
+    data = to_csv(
+        [
+            ["Place id", "المحافظة", "District", "Location name in Arabic", "Families"],
+            ["501", "النجف", "Al-Kufa", "حي الأمل", "10"],
+        ],
+        encoding,
+    )
     import_dtm_file(None, data, round_code="R5", round_date="2015-07-01", filename="x.csv")
     loc = Location.objects.get(dtm_place_id="501")
     assert loc.name_ar == "حي الأمل" and loc.governorate.pcode == "IQG04"
 
 
 def test_the_camp_multiplier_applies_to_camp_families(tracking_reference):
-    data = to_csv([["Place id", "Governorate", "Families", "Camp", "Rented houses"],
-                   ["601", "Dahuk", "10", "4", "6"]])
-    import_dtm_file(None, data, round_code="R6", round_date="2016-01-01", filename="x.csv",
-                    multiplier=Decimal(6), camp_multiplier=Decimal(5))
+    data = to_csv(
+        [
+            ["Place id", "Governorate", "Families", "Camp", "Rented houses"],
+            ["601", "Dahuk", "10", "4", "6"],
+        ]
+    )
+    import_dtm_file(
+        None,
+        data,
+        round_code="R6",
+        round_date="2016-01-01",
+        filename="x.csv",
+        multiplier=Decimal(6),
+        camp_multiplier=Decimal(5),
+    )
     assert LocationAssessment.objects.get().individuals == 4 * 5 + 6 * 6
 
 
@@ -143,15 +166,16 @@ def test_it_rejects_text_in_number_cells_naming_row_and_column(tracking_referenc
     rows = rows_of()
     rows[3][7] = "many"
     report = refused(to_csv(rows))
-    assert [str(p) for p in report.errors] == ["row 4, column 'Families': 'many' is not a whole number"]
+    assert [str(p) for p in report.errors] == [
+        "row 4, column 'Families': 'many' is not a whole number"
+    ]
 
 
 def test_it_rejects_negative_numbers(tracking_reference):
     rows = rows_of()
     rows[2][9] = "-3"
     report = refused(to_csv(rows))
-    assert any(p.row == 3 and p.column == "Anbar" and "below 0" in p.message
-               for p in report.errors)
+    assert any(p.row == 3 and p.column == "Anbar" and "below 0" in p.message for p in report.errors)
 
 
 def test_it_rejects_breakdowns_that_do_not_add_up(tracking_reference):
@@ -185,11 +209,14 @@ def test_a_location_twice_in_the_file_is_refused(tracking_reference):
 
 
 def test_an_unknown_district_is_kept_under_its_governorate_for_review(tracking_reference):
-    data = to_csv([["Place id", "Governorate", "District", "Location name in English",
-                    "Families"],
-                   ["701", "Baghdad", "Abu Ghraib", "Hay X", "10"],
-                   ["702", "Baghdad", "Karkh", "Hay Y", "10"],
-                   ["703", "Sulaymaniyah", "Halabja", "Hay Z", "10"]])
+    data = to_csv(
+        [
+            ["Place id", "Governorate", "District", "Location name in English", "Families"],
+            ["701", "Baghdad", "Abu Ghraib", "Hay X", "10"],
+            ["702", "Baghdad", "Karkh", "Hay Y", "10"],
+            ["703", "Sulaymaniyah", "Halabja", "Hay Z", "10"],
+        ]
+    )
     parsed = parse_dtm(data, filename="x.csv")
     assert [(g, d) for (g, d) in parsed.unmatched_districts] == [("Baghdad", "Abu Ghraib")]
     import_dtm_file(None, data, round_code="R7", round_date="2016-01-01", filename="x.csv")
@@ -217,12 +244,15 @@ def test_merged_group_headers_above_the_header_row_are_skipped(tracking_referenc
     assert AssessmentShelter.objects.count() == 2
 
 
-@pytest.mark.parametrize("data,filename,reason", [
-    (b"", "empty.csv", "the file is empty"),
-    (b"\xef\xbb\xbf\n\n", "blank.csv", "the file is empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "map.png", "not a CSV text file"),
-    (b"PK\x03\x04broken", "list.xlsx", "not an XLSX workbook"),
-])
+@pytest.mark.parametrize(
+    "data,filename,reason",
+    [
+        (b"", "empty.csv", "the file is empty"),
+        (b"\xef\xbb\xbf\n\n", "blank.csv", "the file is empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "map.png", "not a CSV text file"),
+        (b"PK\x03\x04broken", "list.xlsx", "not an XLSX workbook"),
+    ],
+)
 def test_it_refuses_empty_and_binary_files(tracking_reference, data, filename, reason):
     report = refused(data, filename)
     assert reason in report.summary()
@@ -239,10 +269,15 @@ def test_a_header_without_rows_is_refused(tracking_reference):
 
 
 def test_a_returnee_list_fills_returnee_figures(tracking_reference):
-    data = to_csv([["Place id", "Governorate", "Families", "Individuals", "Anbar"],
-                   ["901", "Anbar", "20", "120", "20"]])
-    import_dtm_file(None, data, round_code="RR1", round_date="2016-05-01", filename="x.csv",
-                    kind="returnees")
+    data = to_csv(
+        [
+            ["Place id", "Governorate", "Families", "Individuals", "Anbar"],
+            ["901", "Anbar", "20", "120", "20"],
+        ]
+    )
+    import_dtm_file(
+        None, data, round_code="RR1", round_date="2016-05-01", filename="x.csv", kind="returnees"
+    )
     a = LocationAssessment.objects.get()
     assert (a.families, a.returnee_families, a.returnee_individuals) == (0, 20, 120)
     assert queries.national_total().returnee_individuals == 120
@@ -267,10 +302,18 @@ def test_the_real_round_64_master_list_imports_with_its_own_totals(tracking_refe
     expected = independent_sums(ROUND64_CSV)
     totals = queries.governorate_totals("R64")
     by_pcode = {g.pcode: g.pk for g in Governorate.objects.all()}
-    assert {p: (totals[by_pcode[p]].idp_families, totals[by_pcode[p]].idp_individuals)
-            for p in expected} == expected
+    assert {
+        p: (totals[by_pcode[p]].idp_families, totals[by_pcode[p]].idp_individuals) for p in expected
+    } == expected
     unmatched = {u["district"] for u in summary["unmatched_districts"]}
-    assert unmatched == {"Ra'ua", "Abu Ghraib", "Tarmia", "Choman", "Mergasur", "Al-Fares",
-                         "Al-Azezia"}
+    assert unmatched == {
+        "Ra'ua",
+        "Abu Ghraib",
+        "Tarmia",
+        "Choman",
+        "Mergasur",
+        "Al-Fares",
+        "Al-Azezia",
+    }
     assert Location.objects.filter(needs_review=True).count() == summary["needs_review"] == 122
     assert str(Round.objects.get(code="R64").date) == "2017-02-02"

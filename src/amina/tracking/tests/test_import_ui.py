@@ -20,16 +20,22 @@ def media(settings, tmp_path):
 
 def upload(client, user, name, content, **fields):
     client.force_login(user)
-    return client.post(reverse("tracking:import"), {
-        "file": SimpleUploadedFile(name, content), "kind": "idps", **fields})
+    return client.post(
+        reverse("tracking:import"),
+        {"file": SimpleUploadedFile(name, content), "kind": "idps", **fields},
+    )
 
 
-def test_a_clean_file_is_previewed_then_imported_by_a_job(client, national_user,
-                                                          tracking_reference,
-                                                          django_capture_on_commit_callbacks):
-    response = upload(client, national_user, "dtm-master-list-round21.xlsx",
-                      (DATA / "dtm-master-list-round21.xlsx").read_bytes(),
-                      round_date="2015-05-21")
+def test_a_clean_file_is_previewed_then_imported_by_a_job(
+    client, national_user, tracking_reference, django_capture_on_commit_callbacks
+):
+    response = upload(
+        client,
+        national_user,
+        "dtm-master-list-round21.xlsx",
+        (DATA / "dtm-master-list-round21.xlsx").read_bytes(),
+        round_date="2015-05-21",
+    )
     record = DtmUpload.objects.get()
     assert response.url == reverse("tracking:import-preview", args=[record.pk])
     assert record.file and record.file.path.startswith(str(record.file.storage.location))
@@ -49,13 +55,20 @@ def test_a_clean_file_is_previewed_then_imported_by_a_job(client, national_user,
     assert record.status == "committed" and not record.file, "the stored file is removed"
 
 
-def test_a_bad_file_lists_every_row_error_and_cannot_be_committed(client, national_user,
-                                                                  tracking_reference):
+def test_a_bad_file_lists_every_row_error_and_cannot_be_committed(
+    client, national_user, tracking_reference
+):
     rows = (DATA / "dtm-master-list-round21.csv").read_text(encoding="utf-8").splitlines()
     rows[2] = rows[2].replace(",Dahuk,", ",Atlantis,", 1)
     rows[5] = rows[5].replace(",168,", ",-168,", 1)
-    response = upload(client, national_user, "r21.csv", "\n".join(rows).encode(),
-                      round_code="R21", round_date="2015-05-21")
+    response = upload(
+        client,
+        national_user,
+        "r21.csv",
+        "\n".join(rows).encode(),
+        round_code="R21",
+        round_date="2015-05-21",
+    )
     page = client.get(response.url).content.decode()
     assert "2 errors" in page
     assert "unknown governorate &#x27;Atlantis&#x27;" in page
@@ -67,10 +80,13 @@ def test_a_bad_file_lists_every_row_error_and_cannot_be_committed(client, nation
 
 
 def test_unmatched_districts_are_listed_for_review(client, national_user, tracking_reference):
-    content = b"Place id,Governorate,District,Location name in English,Families\n" \
-              b"1,Baghdad,Tarmia,Hay A,5\n"
-    response = upload(client, national_user, "x.csv", content, round_code="R3",
-                      round_date="2015-01-01")
+    content = (
+        b"Place id,Governorate,District,Location name in English,Families\n"
+        b"1,Baghdad,Tarmia,Hay A,5\n"
+    )
+    response = upload(
+        client, national_user, "x.csv", content, round_code="R3", round_date="2015-01-01"
+    )
     page = client.get(response.url).content.decode()
     assert "Tarmia (Baghdad): 1" in page
 

@@ -3,12 +3,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
-    help = ("Erase the personal data of households closed longer than the retention period "
-            "(default AMINA_RETENTION_DAYS), keeping every aggregate.")
+    help = (
+        "Erase the personal data of households closed longer than the retention period "
+        "(default AMINA_RETENTION_DAYS), keeping every aggregate."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--older-than", type=int, metavar="DAYS",
-                            default=settings.AMINA_RETENTION_DAYS)
+        parser.add_argument(
+            "--older-than", type=int, metavar="DAYS", default=settings.AMINA_RETENTION_DAYS
+        )
 
     def handle(self, *args, older_than, **options):
         from amina.registry.services import anonymise_closed

@@ -26,4 +26,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"compared {r['records']} households: {r['pairs']} probable pairs in "
             f"{r['clusters']} clusters ({r['new']} new, {r['already_decided']} already decided) "
-            f"in {r['seconds']} s")
+            f"in {r['seconds']} s"
+        )

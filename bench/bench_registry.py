@@ -1,0 +1,295 @@
+"""Registry: bulk import, de-duplication and the registration-time duplicate warning.
+
+Generates N households with their members (realistic Iraqi names, near-duplicates and
+brothers sharing three names; the truth is known) as the import template's two CSV
+files, then in the same run:
+- the floor: raw ``COPY`` of the same two files into plain text tables (no parsing,
+  no validation), against ``import_households`` (reading, validation, gazetteer,
+  normalisation, COPY into staging tables, INSERT … SELECT) as a ratio;
+- de-duplication (Splink on DuckDB) over the imported registry: wall time, peak
+  memory of the process, precision and recall against the truth, beside the exact
+  baseline (same four names as written and the same year of birth);
+- the duplicate warning (``queries.likely_duplicates``) on variants of registered
+  heads: p50 and p95 latency.
+
+Run (PostgreSQL; the registry tables of that database are emptied before and after):
+``DATABASE_URL=postgres://postgres@127.0.0.1:5432/amina_bench .venv/bin/python -m bench registry``
+or ``… python bench/bench_registry.py --households 100000``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HOUSEHOLD_HEADER = [
+    "household_ref", "registration_date", "registered_by", "governorate", "district",
+    "location", "latitude", "longitude", "shelter_type", "origin_governorate",
+    "origin_district", "displacement_date", "head_first_name_ar", "head_father_name_ar",
+    "head_grandfather_name_ar", "head_family_name_ar", "head_name_latin", "head_sex",
+    "head_birth_date", "id_doc_type", "id_doc_number", "phone", "household_size",
+    "female_headed", "elderly_headed", "child_headed", "disability", "chronic_illness",
+    "pregnant_lactating", "unaccompanied_children", "consent",
+]  # fmt: skip
+MEMBER_HEADER = [
+    "household_ref", "member_no", "relationship", "first_name_ar", "father_name_ar",
+    "grandfather_name_ar", "family_name_ar", "name_latin", "sex", "birth_date", "id_doc_type",
+    "id_doc_number", "disability", "chronic_illness",
+]  # fmt: skip
+
+
+def _setup() -> None:
+    from django.conf import settings
+
+    if not settings.configured:
+        os.environ.setdefault("AMINA_VAR_DIR", tempfile.mkdtemp(prefix="amina-bench-registry-"))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amina.settings")
+        import django
+
+        django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _empty_registry() -> None:
+    from django.db import connection
+
+    from amina.registry.models import DuplicateCandidate, Household, Member
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE registry_duplicatecandidate, registry_member, registry_household CASCADE"
+            )
+    else:
+        DuplicateCandidate.objects.all().delete()
+        Member.objects.all().delete()
+        Household.objects.all().delete()
+
+
+def _locations() -> dict[int, list[int]]:
+    from amina.core.demo import GOVERNORATE_SHARES
+    from amina.geo.models import Governorate, Location
+
+    found: dict[int, list[int]] = {}
+    for gov in Governorate.objects.filter(pcode__in=GOVERNORATE_SHARES):
+        for i in range(5):
+            loc, _ = Location.objects.get_or_create(
+                pcode=f"{gov.pcode}BENCH{i}",
+                defaults={"name_en": f"Bench site {gov.pcode} {i}", "governorate": gov},
+            )
+            found.setdefault(gov.pk, []).append(loc.pk)
+    return found
+
+
+def generate(directory: Path, n: int, seed: int):
+    """The template's two CSV files for ``n`` households; returns (paths, truth, rows)."""
+    from amina.geo.models import Governorate, Location
+    from amina.registry.generator import Generator
+
+    locations = _locations()
+    pcodes = dict(Location.objects.values_list("pk", "pcode"))
+    govs = dict(Governorate.objects.values_list("pk", "pcode"))
+    generator = Generator(n, locations, seed=seed, ref_prefix="B")
+    h_path, m_path = directory / "households.csv", directory / "household-members.csv"
+    yes = {True: "yes", False: "no"}
+    rows = 0
+    with (
+        open(h_path, "w", newline="", encoding="utf-8") as hf,
+        open(m_path, "w", newline="", encoding="utf-8") as mf,
+    ):
+        hw, mw = csv.writer(hf), csv.writer(mf)
+        hw.writerow(HOUSEHOLD_HEADER)
+        mw.writerow(MEMBER_HEADER)
+        for batch in generator.batches(20_000):
+            heads = {m["household_ref"]: m for m in batch.members if m["is_head"]}
+            for h in batch.households:
+                head = heads[h["household_ref"]]
+                birth = head["birth_date"].isoformat() if head["birth_date"] else ""
+                hw.writerow([
+                    h["household_ref"], h["registration_date"], h["registered_team"],
+                    govs[h["governorate_id"]], "", pcodes[h["location_id"]], "", "",
+                    "camp", govs[h["origin_governorate_id"]], "", h["displacement_date"],
+                    head["first_name_ar"], head["father_name_ar"], head["grandfather_name_ar"],
+                    head["family_name_ar"], head["name_latin"], head["sex"],
+                    birth or head["birth_year"] or "", head["document_type"],
+                    head["document_number"], head["phone"], h["size"],
+                    yes[h["female_headed"]], yes[h["elderly_headed"]], yes[h["child_headed"]],
+                    yes[h["disability"]], yes[h["chronic_illness"]],
+                    yes[h["pregnant_lactating"]], yes[h["unaccompanied_children"]], "yes",
+                ])  # fmt: skip
+            for m in batch.members:
+                if m["is_head"]:
+                    continue
+                mw.writerow([
+                    m["household_ref"], m["member_no"], m["relationship"], m["first_name_ar"],
+                    m["father_name_ar"], m["grandfather_name_ar"], m["family_name_ar"],
+                    m["name_latin"], m["sex"], m["birth_date"] or "", "none", "",
+                    yes[m["disability"]], yes[m["chronic_illness"]],
+                ])  # fmt: skip
+                rows += 1
+    return (h_path, m_path), generator.truth, rows
+
+
+def raw_copy(h_path: Path, m_path: Path) -> float:
+    """The floor: the same bytes into text tables with COPY, nothing checked."""
+    from django.db import connection, transaction
+
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, path, header in (
+            ("bench_raw_h", h_path, HOUSEHOLD_HEADER),
+            ("bench_raw_m", m_path, MEMBER_HEADER),
+        ):
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+            cursor.execute(f"CREATE TABLE {name} ({', '.join(f'{c} text' for c in header)})")
+            with (
+                cursor.cursor.copy(f"COPY {name} FROM STDIN (FORMAT csv, HEADER true)") as copy,
+                open(path, "rb") as handle,
+            ):
+                while chunk := handle.read(1 << 20):
+                    copy.write(chunk)
+    elapsed = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw_h; DROP TABLE IF EXISTS bench_raw_m")
+    return elapsed
+
+
+class PeakMemory:
+    """The peak resident memory of this process while the block runs (sampled)."""
+
+    def __init__(self) -> None:
+        import psutil
+
+        self.process = psutil.Process()
+        self.peak = 0
+        self._stop = threading.Event()
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self.process.memory_info().rss)
+            time.sleep(0.05)
+
+    def __enter__(self):
+        self.start = self.process.memory_info().rss
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self.thread.join()
+
+
+def warning_latency(samples: int, seed: int) -> tuple[float, float, int]:
+    import random
+
+    from amina.accounts.models import User
+    from amina.registry.generator import Generator
+    from amina.registry.models import Member
+    from amina.registry.queries import likely_duplicates
+
+    user, _ = User.objects.get_or_create(
+        username="bench-registry", defaults={"role": "national", "national_scope": True}
+    )
+    rng = random.Random(seed)  # noqa: S311 (benchmark sampling)
+    last = Member.objects.filter(is_head=True).order_by("-pk").values_list("pk", flat=True)[:1]
+    top = last[0] if last else 0
+    heads = []
+    while len(heads) < samples and top:
+        pk = rng.randint(1, top)
+        head = Member.objects.filter(pk__gte=pk, is_head=True).order_by("pk").first()
+        if head:
+            heads.append(head)
+    mangle = Generator(1, {0: [0]}, seed=seed)
+    times, hits = [], 0
+    for head in heads:
+        started = time.perf_counter()
+        found = likely_duplicates(
+            user,
+            first=mangle._variant(head.first_name_ar),
+            father=head.father_name_ar,
+            family=head.family_name_ar,
+            birth_year=head.birth_year,
+            phone=mangle._swap_digits(head.phone),
+        )
+        times.append(time.perf_counter() - started)
+        hits += any(f["household"].pk == head.household_id for f in found)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.95) - 1], hits
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="bench_registry")
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2015)
+    parser.add_argument("--samples", type=int, default=300)
+    parser.add_argument("--memory", default="4GB", help="DuckDB memory limit")
+    args = parser.parse_args(argv)
+    _setup()
+    from django.db import connection
+
+    from amina.accounts.models import User
+    from amina.registry import dedupe
+    from amina.registry.generator import precision_recall, true_pairs
+    from amina.registry.importing import import_households
+    from amina.registry.models import Household
+
+    if connection.vendor != "postgresql":
+        print("bench_registry needs PostgreSQL (DATABASE_URL): the floor is COPY; skipped")
+        return 0
+    _empty_registry()
+    n = args.households
+    with tempfile.TemporaryDirectory(prefix="amina-bench-registry-") as tmp:
+        started = time.perf_counter()
+        (h_path, m_path), truth, members = generate(Path(tmp), n, args.seed)
+        print(f"generated {n:,} households and {members:,} other members "
+              f"in {time.perf_counter() - started:.1f} s "
+              f"({h_path.stat().st_size / 1e6:.0f} + {m_path.stat().st_size / 1e6:.0f} MB)")
+        floor = raw_copy(h_path, m_path)
+        print(f"raw COPY of the same rows: {floor:.1f} s")
+        with PeakMemory() as memory:
+            started = time.perf_counter()
+            result = import_households(None, h_path, m_path)
+            elapsed = time.perf_counter() - started
+        print(f"import_households: {elapsed:.1f} s for {result.households:,} households and "
+              f"{result.members:,} members — {elapsed / floor:.1f}× raw COPY; "
+              f"peak memory {memory.peak / 2**30:.1f} GB")
+    truth_pairs = true_pairs(truth)
+    refs = dict(Household.objects.values_list("pk", "household_ref").iterator(chunk_size=50_000))
+
+    def score(pairs) -> tuple[float, float]:
+        return precision_recall({(refs[a], refs[b]) for a, b in pairs}, truth_pairs)
+
+    with PeakMemory() as memory:
+        outcome = dedupe.find(memory_limit=args.memory)
+    precision, recall = score((p["a"], p["b"]) for p in outcome.pairs)
+    print(f"dedupe (Splink/DuckDB): {outcome.seconds:.1f} s, peak memory "
+          f"{memory.peak / 2**30:.1f} GB (process), {len(outcome.pairs):,} pairs; "
+          f"precision {precision:.3f}, recall {recall:.3f} "
+          f"({len(truth_pairs):,} true pairs)")
+    started = time.perf_counter()
+    base_precision, base_recall = score(dedupe.exact_baseline())
+    print(f"exact baseline (four names as written + year of birth): "
+          f"{time.perf_counter() - started:.1f} s; precision {base_precision:.3f}, "
+          f"recall {base_recall:.3f}")
+    p50, p95, hits = warning_latency(args.samples, args.seed)
+    print(f"duplicate warning over {Household.objects.count():,} households: "
+          f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms "
+          f"({hits}/{args.samples} variants found their household)")
+    _empty_registry()
+    User.objects.filter(username="bench-registry").delete()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    sys.exit(main(sys.argv[1:]))

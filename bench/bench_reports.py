@@ -1,0 +1,273 @@
+"""Reports: the home dashboard and the flash report at national scale.
+
+Data: the ``large`` demo's displacement part — 4,000 locations (the core demo step at the
+``large`` scale) and 40 IDP rounds of assessments (160,000 rows, two shelter rows each) —
+made by a lighter generator of its own with ``bulk_create``: the full ``large`` demo also
+registers a million households, which the dashboard never reads and which takes far
+longer to make than to measure.
+
+Measured in the same run:
+- the home page (``/``, with the dashboard panel) as a national user and as a governorate
+  officer, server time p50/p95, figures recomputed on every request (cache cleared);
+  and again with the per-scope cache warm;
+- the floor: the same figures' raw SQL (totals per governorate for the round and the
+  previous one, the six-round trend, shelter), run alone with a cursor, p50/p95;
+- the page weight: HTML and every same-origin script and stylesheet it loads, raw and
+  gzip-compressed (what a slow link carries);
+- the time to produce a flash report PDF (figures + HTML + WeasyPrint).
+
+Run: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/amina_reports_bench .venv/bin/python
+-m bench reports`` (the database is created and migrated if needed; the generated data are
+left in place for the next run). ``--locations 400 --rounds 6`` for a quick run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gzip
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+
+
+def _setup() -> None:
+    from django.conf import settings
+
+    if not settings.configured:
+        os.environ.setdefault("AMINA_VAR_DIR", tempfile.mkdtemp(prefix="amina-bench-reports-"))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amina.settings")
+        os.environ.setdefault("AMINA_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+        import django
+
+        django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def generate(n_locations: int, n_rounds: int, seed: int = 2015) -> dict:
+    """Reference data, demo users and locations (core demo steps), then rounds of figures."""
+    from amina.core.demo import SCALES, DemoContext
+    from amina.core.demo import base as demo_base
+    from amina.geo.models import District, Governorate, Location, PlaceAlias
+    from amina.geo.reference import load_reference_geography
+    from amina.needs.models import Phase, Sector
+    from amina.needs.reference import load_mcof_reference
+    from amina.tracking.models import (
+        AssessmentShelter,
+        DisplacementPeriod,
+        LocationAssessment,
+        Round,
+        ShelterType,
+    )
+    from amina.tracking.reference import load_tracking_reference
+
+    if Governorate.objects.count() < 18:
+        load_reference_geography(Governorate, District, PlaceAlias)
+    if not ShelterType.objects.exists():
+        load_tracking_reference(ShelterType, DisplacementPeriod)
+    if not Sector.objects.exists():
+        load_mcof_reference(Sector, Phase)
+    rng = random.Random(seed)
+    SCALES["bench"] = {"locations": n_locations, "rounds": n_rounds, "households": 0}
+    ctx = DemoContext(scale="bench", seed=seed, rng=rng, progress=lambda *a, **k: None)
+    demo_base.organisations_and_users(ctx)
+    demo_base.locations(ctx)
+    if Round.objects.count() >= n_rounds:
+        return {"rounds": Round.objects.count(), "assessments": LocationAssessment.objects.count()}
+    locations = list(Location.objects.values_list("pk", flat=True))
+    shelters = list(ShelterType.objects.all())
+    base = {pk: rng.randint(0, 400) for pk in locations}
+    start = datetime.date(2014, 1, 15)
+    for r in range(n_rounds):
+        rnd = Round.objects.create(
+            code=f"B{r + 1:02d}", date=start + datetime.timedelta(days=14 * r)
+        )
+        rows = []
+        for pk in locations:
+            families = max(0, int(base[pk] * (0.6 + 0.02 * r) + rng.randint(-8, 8)))
+            rows.append(
+                LocationAssessment(
+                    round=rnd,
+                    location_id=pk,
+                    date=rnd.date,
+                    families=families,
+                    individuals=families * 6,
+                    returnee_families=families // 10,
+                    returnee_individuals=families // 10 * 6,
+                    source="demo",
+                )
+            )
+        made = LocationAssessment.objects.bulk_create(rows, batch_size=2000)
+        breakdown = []
+        for a in made:
+            first = a.families * 2 // 3
+            breakdown.append(
+                AssessmentShelter(assessment=a, shelter_type=shelters[0], families=first)
+            )
+            breakdown.append(
+                AssessmentShelter(
+                    assessment=a,
+                    shelter_type=shelters[1 + a.location_id % 5],
+                    families=a.families - first,
+                )
+            )
+        AssessmentShelter.objects.bulk_create(breakdown, batch_size=5000)
+        print(f"  round {rnd.code}: {len(made)} assessments", flush=True)
+    return {"rounds": Round.objects.count(), "assessments": LocationAssessment.objects.count()}
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def _time(func, repeat: int) -> tuple[float, float]:
+    func()  # warm up (connections, template loading, fonts)
+    samples = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        func()
+        samples.append((time.perf_counter() - t) * 1000)
+    return _percentiles(samples)
+
+
+def raw_figures(gov_ids: list[int] | None) -> None:
+    """The dashboard's figures as plain SQL: the floor the page is compared with."""
+    from django.db import connection
+
+    where = "" if gov_ids is None else f" AND l.governorate_id IN ({','.join(map(str, gov_ids))})"
+    with connection.cursor() as c:
+        c.execute(
+            "SELECT id, code, date FROM tracking_round WHERE kind = 'idps' "
+            "ORDER BY date DESC, id DESC LIMIT 6"
+        )
+        rounds = c.fetchall()
+        latest, previous = rounds[0][0], rounds[1][0] if len(rounds) > 1 else rounds[0][0]
+        c.execute(  # totals per governorate, this round and the previous one
+            "SELECT a.round_id, l.governorate_id, SUM(a.families), SUM(a.individuals), "
+            "SUM(a.returnee_families), SUM(a.returnee_individuals), COUNT(*) "
+            "FROM tracking_locationassessment a JOIN geo_location l ON l.id = a.location_id "
+            f"WHERE a.round_id IN (%s, %s){where} GROUP BY a.round_id, l.governorate_id",
+            [latest, previous],
+        )
+        c.fetchall()
+        c.execute(  # the trend over the last six rounds
+            "SELECT a.round_id, SUM(a.individuals) FROM tracking_locationassessment a "
+            "JOIN geo_location l ON l.id = a.location_id "
+            f"WHERE a.round_id IN ({','.join(str(r[0]) for r in rounds)})"
+            f"{where} GROUP BY a.round_id"
+        )
+        c.fetchall()
+        c.execute(  # shelter
+            "SELECT s.shelter_type_id, SUM(s.families) FROM tracking_assessmentshelter s "
+            "JOIN tracking_locationassessment a ON a.id = s.assessment_id "
+            f"JOIN geo_location l ON l.id = a.location_id WHERE a.round_id = %s{where} "
+            "GROUP BY s.shelter_type_id",
+            [latest],
+        )
+        c.fetchall()
+
+
+def page_weight(client, html: str) -> tuple[int, int]:
+    """Bytes of the page and every same-origin script and stylesheet: raw and gzip."""
+    from django.contrib.staticfiles import finders
+
+    raw = len(html.encode())
+    zipped = len(gzip.compress(html.encode()))
+    for url in set(re.findall(r'(?:src|href)="(/static/[^"]+\.(?:js|css))"', html)):
+        path = finders.find(url.removeprefix("/static/"))
+        if path:
+            data = open(path, "rb").read()  # noqa: SIM115
+            raw += len(data)
+            zipped += len(gzip.compress(data))
+    return raw, zipped
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="bench_reports")
+    parser.add_argument("--locations", type=int, default=4000)
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args(argv)
+    _setup()
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from amina.accounts.models import User
+    from amina.reports import rendering, services
+
+    t = time.perf_counter()
+    made = generate(args.locations, args.rounds)
+    print(f"data: {made} ({time.perf_counter() - t:.0f} s) on {connection.vendor}")
+    from amina.reports.dashboard import dashboard_figures
+
+    header = [
+        "user",
+        "home page p50 / p95 ms",
+        "home, figures cached p50 / p95",
+        "dashboard figures alone p50 / p95",
+        "raw SQL p50 / p95",
+        "ratio figures / raw SQL (p50)",
+        "queries (whole page)",
+        "page weight KB (gzip)",
+    ]
+    print("\n| " + " | ".join(header) + " |\n|" + "---|" * len(header))
+    for username in ("national", "najaf"):
+        user = User.objects.get(username=username)
+        client = Client()
+        client.force_login(user)
+        gov_ids = (
+            None if user.national_scope else list(user.governorates.values_list("pk", flat=True))
+        )
+
+        def cold(client=client):
+            cache.clear()
+            assert client.get("/").status_code == 200
+
+        page = _time(cold, args.repeat)
+        warm = _time(lambda client=client: client.get("/"), args.repeat)
+        alone = _time(lambda user=user: dashboard_figures(user, use_cache=False), args.repeat)
+        raw = _time(lambda gov_ids=gov_ids: raw_figures(gov_ids), args.repeat)
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get("/").content.decode()
+        size, zipped = page_weight(client, html)
+        cells = [
+            username,
+            f"{page[0]:.0f} / {page[1]:.0f}",
+            f"{warm[0]:.0f} / {warm[1]:.0f}",
+            f"{alone[0]:.0f} / {alone[1]:.0f}",
+            f"{raw[0]:.1f} / {raw[1]:.1f}",
+            f"{alone[0] / raw[0]:.1f}",
+            str(len(queries)),
+            f"{size / 1024:.0f} ({zipped / 1024:.0f})",
+        ]
+        print("| " + " | ".join(cells) + " |", flush=True)
+    najaf = User.objects.get(username="najaf")
+    govs = list(najaf.governorates.all())
+    for label, selection in (("Al-Najaf", govs), ("whole country", [])):
+
+        def flash(selection=selection):
+            figs = services.compute_figures(None, selection, "ar")
+            html = rendering.render_html(figs, rendering.Narrative("Flash"), "ar", for_pdf=True)
+            return rendering.render_pdf(html)
+
+        p50, p95 = _time(flash, max(3, args.repeat // 4))
+        print(
+            f"flash report PDF ({label}, Arabic): p50 {p50 / 1000:.2f} s, p95 {p95 / 1000:.2f} s, "
+            f"{len(flash()) / 1024:.0f} KB"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,232 @@
+"""Tracking: importing a national DTM master list, and the national summary at that size.
+
+Generates a national master list of 4,000 locations for 40 rounds (160,000 rows; one CSV
+per round, in DTM's published column layout with breakdowns by origin, shelter and
+period), then in the same run:
+- the floor: reading and parsing the same files with the csv module alone (every cell
+  turned into a number), against ``import_dtm_file`` for each round (gazetteer matching,
+  validation, writing with COPY on PostgreSQL or executemany/bulk_create on SQLite);
+- the national summary's query time at that size (``queries.national_total`` and
+  ``queries.governorate_totals`` of the latest estimate), p50 and p95.
+
+Run: ``.venv/bin/python -m bench tracking`` (a throw-away SQLite database unless
+DATABASE_URL is set; on PostgreSQL everything is rolled back at the end).
+Options for a quick run: ``python bench/bench_tracking.py --locations 400 --rounds 4``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _setup() -> None:
+    from django.conf import settings
+
+    if not settings.configured:
+        os.environ.setdefault("AMINA_VAR_DIR", tempfile.mkdtemp(prefix="amina-bench-tracking-"))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amina.settings")
+        import django
+
+        django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def generate(directory: Path, n_locations: int, n_rounds: int, seed: int = 2015) -> list[Path]:
+    """One CSV per round, as DTM publishes them; every breakdown adds up to families."""
+    from amina.core.demo import GOVERNORATE_SHARES
+    from amina.geo.models import District, Governorate
+    from amina.tracking.models import DisplacementPeriod, ShelterType
+
+    rng = random.Random(seed)
+    govs = {g.pcode: g for g in Governorate.objects.all()}
+    districts: dict[int, list[str]] = {}
+    for d in District.objects.all():
+        districts.setdefault(d.governorate_id, []).append(d.name_en)
+    origins = [g.name_dtm or g.name_en for g in govs.values()]
+    shelters = [s.dtm_column for s in ShelterType.objects.all()]
+    periods = [p.dtm_column for p in DisplacementPeriod.objects.all()]
+    header = [
+        "Place id",
+        "Governorate",
+        "District",
+        "Location name in English",
+        "Location name in Arabic",
+        "Latitude",
+        "Longitude",
+        "Families",
+        "Individuals",
+        *origins,
+        *shelters,
+        *periods,
+    ]
+    places = []
+    pcodes = list(GOVERNORATE_SHARES)
+    weights = list(GOVERNORATE_SHARES.values())
+    for i in range(n_locations):
+        gov = govs[rng.choices(pcodes, weights)[0]]
+        places.append(
+            (
+                str(100000 + i),
+                gov.name_dtm or gov.name_en,
+                rng.choice(districts[gov.pk]),
+                f"Hay {i}",
+                f"حي {i}",
+                round(gov.centroid_lat + rng.uniform(-0.3, 0.3), 5),
+                round(gov.centroid_lon + rng.uniform(-0.3, 0.3), 5),
+                rng.paretovariate(1.3) * 40,
+            )
+        )
+
+    def split(total: int, width: int) -> list[str]:
+        cells = [""] * width
+        for _ in range(3):
+            cells[rng.randrange(width)] = "x"
+        chosen = [i for i, c in enumerate(cells) if c]
+        parts = [0] * len(chosen)
+        for _ in range(total):
+            parts[rng.randrange(len(chosen))] += 1
+        for i, n in zip(chosen, parts, strict=True):
+            cells[i] = str(n) if n else ""
+        return cells
+
+    paths = []
+    for r in range(n_rounds):
+        path = directory / f"round{r + 1}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(header)
+            for pid, gov, dist, en, ar, lat, lon, size in places:
+                fam = max(1, int(size * rng.uniform(0.8, 1.2)))
+                writer.writerow(
+                    [
+                        pid,
+                        gov,
+                        dist,
+                        en,
+                        ar,
+                        lat,
+                        lon,
+                        fam,
+                        fam * 6,
+                        *split(fam, len(origins)),
+                        *split(fam, len(shelters)),
+                        *split(fam, len(periods)),
+                    ]
+                )
+        paths.append(path)
+    return paths
+
+
+def floor(paths: list[Path]) -> float:
+    """Reading and parsing the files with the csv module alone: the least any import pays."""
+    start = time.perf_counter()
+    for path in paths:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.reader(fh)
+            next(reader)
+            for row in reader:
+                [int(c) for c in row[7:] if c]
+                float(row[5]), float(row[6])
+    return time.perf_counter() - start
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="bench_tracking")
+    parser.add_argument("--locations", type=int, default=4000)
+    parser.add_argument("--rounds", type=int, default=40)
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args(argv)
+    _setup()
+    from django.db import connection, transaction
+
+    from amina.tracking import queries
+    from amina.tracking.services.bulk import use_copy
+    from amina.tracking.services.dtm import import_dtm_file
+
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="amina-bench-dtm-") as tmp:
+        try:
+            with transaction.atomic():
+                paths = generate(Path(tmp), args.locations, args.rounds)
+                rows = args.locations * len(paths)
+                size_mb = sum(p.stat().st_size for p in paths) / 1e6
+                base = min(floor(paths) for _ in range(3))
+                first = datetime.date(2015, 1, 1)
+                start = time.perf_counter()
+                per_round = []
+                for i, path in enumerate(paths):
+                    t = time.perf_counter()
+                    import_dtm_file(
+                        None,
+                        path,
+                        round_code=f"B{i + 1}",
+                        round_date=first + datetime.timedelta(days=14 * i),
+                    )
+                    per_round.append(time.perf_counter() - t)
+                imported = time.perf_counter() - start
+                check = queries.national_total()
+                latest_families = sum(
+                    int(r["Families"]) for r in csv.DictReader(open(paths[-1], encoding="utf-8"))
+                )
+                assert check.idp_families == latest_families, "imported totals differ"
+                timings = {
+                    "national_total": [],
+                    "governorate_totals": [],
+                    "national_total(round)": [],
+                }
+                mid = queries.resolve_round(f"B{max(1, len(paths) // 2)}")
+                for _ in range(args.repeat):
+                    for name, func in (
+                        ("national_total", queries.national_total),
+                        ("governorate_totals", queries.governorate_totals),
+                        ("national_total(round)", lambda: queries.national_total(mid)),
+                    ):
+                        t = time.perf_counter()
+                        func()
+                        timings[name].append(time.perf_counter() - t)
+                results = {
+                    "database": connection.vendor + (" (COPY)" if use_copy() else ""),
+                    "rows": rows,
+                    "files": len(paths),
+                    "csv_mb": round(size_mb, 1),
+                    "floor_s": round(base, 2),
+                    "import_s": round(imported, 1),
+                    "ratio": round(imported / base, 1),
+                    "per_round_s_median": round(statistics.median(per_round), 2),
+                    **{
+                        f"{k} p50/p95 ms": f"{1000 * percentile(v, 0.5):.1f} / "
+                        f"{1000 * percentile(v, 0.95):.1f}"
+                        for k, v in timings.items()
+                    },
+                }
+                raise _Rollback
+        except _Rollback:
+            pass
+    for key, value in results.items():
+        print(f"{key:32} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    sys.exit(main(sys.argv[1:]))

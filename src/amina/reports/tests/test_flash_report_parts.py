@@ -1,0 +1,75 @@
+"""The parts of a flash report that other capabilities supply: priority needs,
+assistance delivered (4W), trainings held."""
+
+import datetime
+
+import pytest
+
+from amina.reports import figures
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def needs(displacement):
+    from amina.needs.models import NeedsAssessment, PriorityNeed, Sector
+
+    shelter, health, food = (Sector.objects.get(code=c) for c in (2, 4, 1))
+    for loc, ranked in zip(
+        displacement["locations"][:2], ([shelter, health], [shelter, food]), strict=True
+    ):
+        assessment = NeedsAssessment.objects.create(
+            location=loc,
+            assessed_on=datetime.date(2015, 6, 3),
+            team="RART 2",
+            key_informants_count=3,
+        )
+        for rank, sector in enumerate(ranked, start=1):
+            PriorityNeed.objects.create(assessment=assessment, rank=rank, sector=sector)
+    return {"shelter": shelter, "health": health, "food": food}
+
+
+def test_priority_needs_are_counted_from_the_latest_assessments(needs, gov_a):
+    from amina.needs.models import PriorityNeed
+
+    figs = figures.compute(figures.find_round("R2"), [gov_a])
+    counted = {}
+    for need in PriorityNeed.objects.select_related("sector"):
+        counted[need.sector.name] = counted.get(need.sector.name, 0) + 1
+    assert dict(figs.needs) == counted
+    assert figs.needs[0] == (needs["shelter"].name, 2)
+
+
+def test_people_reached_come_by_sector_from_the_4w(displacement, gov_a, gov_b):
+    from amina.accounts.models import Organisation
+    from amina.coordination.models import Activity
+    from amina.needs.models import Sector
+
+    org = Organisation.objects.create(name_en="NRC test", kind="ngo")
+    shelter = Sector.objects.get(code=2)
+    for gov, women, men in ((gov_a, 40, 35), (gov_a, 10, 5), (gov_b, 500, 400)):
+        Activity.objects.create(
+            organisation=org,
+            sector=shelter,
+            activity_type="tents",
+            governorate=gov,
+            start_date=datetime.date(2015, 6, 1),
+            women=women,
+            men=men,
+        )
+    figs = figures.compute(figures.find_round("R2"), [gov_a])
+    reached = sum(a.people_reached for a in Activity.objects.filter(governorate=gov_a))
+    assert reached > 0 and figs.assistance == [(shelter.name, reached)]
+
+
+def test_parts_without_data_are_empty_not_missing(displacement, gov_a):
+    figs = figures.compute(figures.find_round("R2"), [gov_a])
+    assert figs.needs == [] and figs.assistance == []
+    assert figs.trainings == {
+        "trainings": 0,
+        "participants": 0,
+        "officials": 0,
+        "women": 0,
+        "men": 0,
+    }
+    assert figs.stock == [] and figs.alerts == 0
