@@ -168,21 +168,23 @@ def duplication(
 ) -> list[Duplication]:
     """Places and sectors where two or more organisations are present at once."""
     groups: dict = defaultdict(list)
-    for a in present(governorate_ids, on).select_related("organisation", "sector"):
-        key = place_key(
-            {
-                "location_id": a.location_id,
-                "district_id": a.district_id,
-                "governorate_id": a.governorate_id,
-            }
-        )
-        groups[(key, a.sector_id)].append(a)
-    found = [(k, acts) for k, acts in groups.items() if len({a.organisation_id for a in acts}) >= 2]
+    rows = present(governorate_ids, on).values_list(
+        "pk", "location_id", "district_id", "governorate_id", "sector_id", "organisation_id"
+    )
+    for pk, loc, district, gov, sector, org in rows:
+        key = place_key({"location_id": loc, "district_id": district, "governorate_id": gov})
+        groups[(key, sector)].append((pk, org))
+    found = [(k, acts) for k, acts in groups.items() if len({org for _pk, org in acts}) >= 2]
+    # Only the activities in a duplication are loaded as objects.
+    objects = Activity.objects.select_related("organisation", "sector").in_bulk(
+        [pk for _k, acts in found for pk, _org in acts]
+    )
     labels = place_labels(k[0] for k, _acts in found)
     result = []
     for (key, _sector_id), acts in found:
-        orgs = sorted({a.organisation for a in acts}, key=lambda o: o.name_en)
-        result.append(Duplication(labels.get(key), key, acts[0].sector, orgs, acts))
+        chosen = [objects[pk] for pk, _org in acts]
+        orgs = sorted({a.organisation for a in chosen}, key=lambda o: o.name_en)
+        result.append(Duplication(labels.get(key), key, chosen[0].sector, orgs, chosen))
     result.sort(key=lambda d: (d.sector.code, str(d.place)))
     return result
 

@@ -138,7 +138,7 @@ def governorates_geojson(request):
                 "pcode": gov.pcode, "name": gov.name, "name_en": gov.name_en,
                 "name_ar": gov.name_ar, "value": values.get(gov.pk, 0),
                 "centroid": centroid["coordinates"] if centroid else None,
-                "url": f"/geo/governorates/{gov.pcode}/",
+                "url": gov.get_absolute_url(),
             },
         })
     return JsonResponse({"type": "FeatureCollection", "metric": name, "label": str(label),
@@ -155,7 +155,7 @@ def districts_geojson(request, pcode):
                 {"type": "Point", "coordinates": [d.centroid_lon, d.centroid_lat]}
                 if d.centroid_lat is not None else None
             ),
-            "properties": {"pcode": d.pcode, "name": d.name, "url": f"/geo/districts/{d.pcode}/"},
+            "properties": {"pcode": d.pcode, "name": d.name, "url": d.get_absolute_url()},
         }
         for d in gov.districts.all()
     ]

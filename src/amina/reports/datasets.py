@@ -265,3 +265,34 @@ def needs_rows(governorate_ids) -> list[dict]:
                 }
             )
     return out
+
+
+def governorate_map(
+    governorate_ids: list[int] | None, language: str = "en"
+) -> tuple[bytes, object]:
+    """A standalone SVG map of IDP individuals by governorate at the latest round (small
+    governorates withheld as in every product), and the round it shows."""
+    from django.utils import translation
+
+    from amina.reports import figures, rendering
+
+    rnd = figures.find_round(None)
+    with translation.override(language):
+        governorates = (
+            None
+            if governorate_ids is None
+            else list(Governorate.objects.filter(pk__in=governorate_ids))
+        )
+        figs = figures.compute(rnd, governorates, optional=False)
+        withheld = {r.pcode for r in figs.governorates if r.shown_families is None}
+        figs.map_values = {k: (0 if k in withheld else v) for k, v in figs.map_values.items()}
+        if governorates is not None:
+            figs.map_values = {k: v for k, v in figs.map_values.items() if k in figs.pcodes}
+        title = f"{rendering.headline(figs)} ({figs.round.code})"
+        body = str(rendering.map_svg(figs, width=600, height=560))
+    svg = body.replace(
+        'role="img">',
+        f'role="img"><title>{title.replace("&", "&amp;").replace("<", "&lt;")}</title>',
+        1,
+    )
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + svg).encode("utf-8"), figs.round

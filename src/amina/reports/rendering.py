@@ -60,14 +60,14 @@ def headline(figures: Figures) -> str:
             "individuals": number(figures.scope.idp_individuals),
             "families": number(figures.scope.idp_families),
         }
-    return _("%(places)s host %(individuals)s IDPs, %(share)s%% of the national total") % {
+    return _("%(individuals)s IDPs in %(places)s: %(share)s%% of the national total") % {
         "places": place_names(figures),
         "individuals": number(figures.scope.idp_individuals),
         "share": f"{figures.share:.1f}",
     }
 
 
-def map_svg(figures: Figures) -> str:
+def map_svg(figures: Figures, **size) -> str:
     values = figures.map_values or {r.pcode: r.now.idp_individuals for r in figures.governorates}
     selected = set(figures.pcodes)
     places = []
@@ -84,7 +84,7 @@ def map_svg(figures: Figures) -> str:
                 "label": f"{gov.name}: {number(values.get(gov.pcode, 0))}",
             }
         )
-    return svg.choropleth(places)
+    return svg.choropleth(places, **size)
 
 
 def render_html(figures: Figures, narrative: Narrative, language: str, *, for_pdf: bool) -> str:

@@ -16,6 +16,8 @@ urlpatterns = [
     path("datasets/", views.datasets, name="datasets"),
     path("datasets/<slug:name>.<str:fmt>", views.dataset_download, name="dataset-download"),
     path("datasets/<slug:name>.<str:fmt>/publish/", views.dataset_publish, name="dataset-publish"),
+    path("maps/governorates.svg", views.map_download, name="map-download"),
+    path("maps/governorates.svg/publish/", views.map_publish, name="map-publish"),
     path("schedules/", views.schedule_list, name="schedules"),
     path("schedules/<int:pk>/toggle/", views.schedule_toggle, name="schedule-toggle"),
 ]

@@ -274,6 +274,44 @@ def dataset_publish(request, name, fmt):
     return redirect("reports:publication-detail", publication.pk)
 
 
+def map_download(request):
+    user = request.user
+    scope = None if access.has_national_scope(user) else sorted(access.governorate_ids(user))
+    try:
+        content, _rnd = datasets_module.governorate_map(scope, request.LANGUAGE_CODE)
+    except NoData as exc:
+        raise Http404(str(exc)) from None
+    response = HttpResponse(content, content_type="image/svg+xml")
+    response["Content-Disposition"] = 'inline; filename="idps-by-governorate.svg"'
+    return response
+
+
+@require_POST
+def map_publish(request):
+    user = request.user
+    if not (access.has_national_scope(user) and access.sees_detail(user)):
+        raise PermissionDenied
+    try:
+        content, rnd = datasets_module.governorate_map(None, request.LANGUAGE_CODE)
+    except NoData as exc:
+        messages.error(request, str(exc))
+        return redirect("reports:datasets")
+    publication = services.publish_file(
+        user,
+        kind=Publication.Kind.MAP,
+        title=_("IDPs by governorate (map)"),
+        content=content,
+        filename=f"idps-by-governorate-{rnd.code}.svg".lower(),
+        content_type="image/svg+xml",
+        governorates=[],
+        date=rnd.date,
+        language=request.LANGUAGE_CODE[:2],
+        summary=_("Round %(round)s") % {"round": rnd.code},
+    )
+    messages.success(request, _("Published to the library."))
+    return redirect("reports:publication-detail", publication.pk)
+
+
 def schedule_list(request):
     user = request.user
     _require_detail(user)

@@ -469,6 +469,20 @@ def parse_rows(
     return activities
 
 
+#: What a re-import may change on an activity it recognises by its natural key.
+UPDATABLE = [
+    "end_date",
+    "status",
+    "district",
+    "reached_other",
+    "people_reached",
+    "distribution_ref",
+    "description",
+    "updated_at",
+    *Activity.BREAKDOWN,
+]
+
+
 def default_status(start, end) -> str:
     """A sheet without a status column: judge from the dates against today."""
     today = timezone.localdate()
@@ -515,19 +529,27 @@ def import_activities(
     for stored in Activity.objects.filter(organisation_id__in=orgs):
         existing[_natural_key(stored)] = stored
     seen = set()
+    new, changed = [], []
     for activity in activities:
         key = _natural_key(activity)
         if key in seen:
             continue  # the same row twice in one file: keep the first
         seen.add(key)
+        activity.people_reached = sum(getattr(activity, f) for f in Activity.BREAKDOWN) + (
+            activity.reached_other
+        )
         stored = existing.get(key)
         if stored is not None:
             activity.pk = stored.pk
             activity.created_at = stored.created_at
-            result.updated += 1
+            activity.updated_at = timezone.now()
+            changed.append(activity)
         else:
-            result.created += 1
-        activity.save()
+            new.append(activity)
+    # In bulk: the rows were validated above and the database checks the totals.
+    Activity.objects.bulk_create(new, batch_size=500)
+    Activity.objects.bulk_update(changed, UPDATABLE, batch_size=500)
+    result.created, result.updated = len(new), len(changed)
     record_bulk(
         user,
         Activity,

@@ -126,9 +126,18 @@ REFUSED = {
 }
 
 
-@pytest.mark.parametrize("persona", ["national", "officer_a", "officer_b", "field_a", "partner"])
-def test_every_page_answers_each_persona_as_the_policy_says(client, personas, world, persona):
-    client.force_login(personas[persona])
+FIXTURES = {
+    "national": "national_user",
+    "officer_a": "officer_a",
+    "officer_b": "officer_b",
+    "field_a": "field_a",
+    "partner": "partner",
+}
+
+
+@pytest.mark.parametrize("persona", list(FIXTURES))
+def test_every_page_answers_each_persona_as_the_policy_says(client, request, world, persona):
+    client.force_login(request.getfixturevalue(FIXTURES[persona]))
     expected = urls(world)
     for pattern, status in REFUSED.get(persona, {}).items():
         expected["/coordination/" + pattern.format(**{k: v.pk for k, v in world.items()})] = status

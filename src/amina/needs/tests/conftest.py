@@ -7,12 +7,6 @@ import io
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Personas are created per test; PBKDF2's million rounds would dominate the suite."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def sectors(reference_geography):
     from amina.needs.models import Sector

@@ -22,6 +22,7 @@ def test_the_form_converts_with_pyxform_and_carries_every_field(location_a, gov_
     warnings = []
     result = convert(content, warnings=warnings, file_type=".xlsx")
     xform = result.xform
+    assert warnings == []
     for name, group in fields(sectors).items():
         assert f'nodeset="/data/{group}/{name}"' in xform, name
     assert 'nodeset="/data/meta/instanceID"' in xform

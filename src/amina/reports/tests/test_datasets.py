@@ -124,3 +124,17 @@ def test_an_unknown_dataset_or_format_is_not_found(client, national_user, displa
         ).status_code
         == 404
     )
+
+
+def test_the_governorate_map_is_an_svg_image_and_can_be_published(
+    client, national_user, partner, displacement
+):
+    client.force_login(partner)
+    response = client.get(reverse("reports:map-download"))
+    assert response["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in response.content and b"R2" in response.content
+    assert client.post(reverse("reports:map-publish")).status_code == 403
+    client.force_login(national_user)
+    assert client.post(reverse("reports:map-publish")).status_code == 302
+    client.force_login(partner)
+    assert [p.kind for p in client.get(reverse("reports:library")).context["page"]] == ["map"]

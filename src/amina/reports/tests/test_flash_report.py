@@ -145,7 +145,7 @@ def test_its_english_html_names_the_places_and_the_narrative_parts(displacement,
     )
     html = out.read_text(encoding="utf-8")
     assert 'dir="ltr"' in html and "Duhok snapshot" in html
-    assert "Duhok host 5,500 IDPs" in html
+    assert "5,500 IDPs in Duhok: " in html
     assert "<svg" in html and "<script" not in html
 
 

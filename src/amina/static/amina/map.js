@@ -1,8 +1,15 @@
 /* Governorate map: polygons when official boundaries were imported, else proportional
-   symbols at centroids over the Natural Earth outline. Tiles only if a server is set. */
+   symbols at centroids over the Natural Earth outline. Tiles only if a server is set.
+   When drawn, the map element gets data-loaded="<number of places>" (tests wait on it). */
 (function () {
   "use strict";
   function fmt(n) { return new Intl.NumberFormat(document.documentElement.lang).format(n); }
+
+  function esc(text) {
+    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
 
   function colour(value, max) {
     var t = max > 0 ? value / max : 0;
@@ -12,36 +19,46 @@
 
   function draw(el) {
     var map = L.map(el, { zoomSnap: 0.25, attributionControl: true }).setView([33.2, 43.7], 5.5);
+    // The outline lies under the figures whatever order the two files arrive in.
+    map.createPane("amina-outline").style.zIndex = 250;
     if (el.dataset.tiles) {
       L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution || "" }).addTo(map);
     }
+    map.attributionControl.addAttribution("Natural Earth");
     el.amina = { map: map, count: 0 };
     fetch(el.dataset.outline).then(function (r) { return r.json(); }).then(function (outline) {
-      L.geoJSON(outline, { style: { color: "#6c757d", weight: 1, fillColor: "#e9ecef", fillOpacity: 0.6 }, interactive: false }).addTo(map);
+      L.geoJSON(outline, { pane: "amina-outline", interactive: false,
+        style: { color: "#6c757d", weight: 1, fillColor: "#e9ecef", fillOpacity: 0.6, className: "amina-outline" } }).addTo(map);
     }).catch(function () {});
-    fetch(el.dataset.geojson, { credentials: "same-origin" }).then(function (r) { return r.json(); }).then(function (data) {
+    fetch(el.dataset.geojson, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { throw new Error(r.status); }
+      return r.json();
+    }).then(function (data) {
       var max = 0;
       data.features.forEach(function (f) { max = Math.max(max, f.properties.value || 0); });
       var bounds = L.latLngBounds([]);
       data.features.forEach(function (f) {
-        var p = f.properties, label = "<a href='" + p.url + "'>" + p.name + "</a><br>" + data.label + ": " + fmt(p.value || 0);
+        var p = f.properties;
+        var label = "<a href='" + esc(p.url) + "'>" + esc(p.name) + "</a><br>" + esc(data.label || "") + (data.label ? ": " + fmt(p.value || 0) : "");
         if (f.geometry && f.geometry.type !== "Point") {
           var poly = L.geoJSON(f, { style: { color: "#495057", weight: 1, fillColor: colour(p.value || 0, max), fillOpacity: 0.8 } }).bindTooltip(label).addTo(map);
-          poly.eachLayer(function (l) { if (l._path) { l._path.setAttribute("data-pcode", p.pcode); l._path.classList.add("amina-governorate"); } });
+          poly.eachLayer(function (l) { if (l._path) { l._path.setAttribute("data-boundary", p.pcode); l._path.classList.add("amina-boundary"); } });
+          poly.on("click", function () { window.location = p.url; });
           bounds.extend(poly.getBounds());
         }
-        if (p.centroid) {
+        var centre = p.centroid || (f.geometry && f.geometry.type === "Point" ? f.geometry.coordinates : null);
+        if (centre) {
           var radius = max > 0 ? 4 + 26 * Math.sqrt((p.value || 0) / max) : 6;
-          var m = L.circleMarker([p.centroid[1], p.centroid[0]], { radius: radius, color: "#7f2704", weight: 1, fillColor: "#d94801", fillOpacity: 0.55, className: "amina-symbol" }).bindTooltip(label).addTo(map);
+          var m = L.circleMarker([centre[1], centre[0]], { radius: radius, color: "#7f2704", weight: 1, fillColor: "#d94801", fillOpacity: 0.55, className: "amina-symbol" }).bindTooltip(label).addTo(map);
           m.on("click", function () { window.location = p.url; });
-          if (m._path) { m._path.setAttribute("data-pcode", p.pcode); }
+          if (m._path) { m._path.setAttribute("data-pcode", p.pcode); m._path.setAttribute("aria-label", p.name); }
           bounds.extend(m.getLatLng());
         }
         el.amina.count += 1;
       });
       if (bounds.isValid()) { map.fitBounds(bounds.pad(0.15)); }
       el.dataset.loaded = String(el.amina.count);
-    });
+    }).catch(function () { el.dataset.loaded = "error"; });
   }
   document.querySelectorAll("[data-geojson]").forEach(draw);
 })();
