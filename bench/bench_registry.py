@@ -233,6 +233,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=2015)
     parser.add_argument("--samples", type=int, default=300)
     parser.add_argument("--memory", default="4GB", help="DuckDB memory limit")
+    parser.add_argument(
+        "--dedupe-only",
+        action="store_true",
+        help="skip the import comparison: write heads of household straight through the "
+        "bulk writer, then de-duplicate and time the warning (for the largest sizes)",
+    )
     args = parser.parse_args(argv)
     _setup()
     from django.db import connection
@@ -240,7 +246,6 @@ def main(argv: list[str]) -> int:
     from amina.accounts.models import User
     from amina.registry import dedupe
     from amina.registry.generator import precision_recall, true_pairs
-    from amina.registry.importing import import_households
     from amina.registry.models import Household
 
     if connection.vendor != "postgresql":
@@ -248,21 +253,10 @@ def main(argv: list[str]) -> int:
         return 0
     _empty_registry()
     n = args.households
-    with tempfile.TemporaryDirectory(prefix="amina-bench-registry-") as tmp:
-        started = time.perf_counter()
-        (h_path, m_path), truth, members = generate(Path(tmp), n, args.seed)
-        print(f"generated {n:,} households and {members:,} other members "
-              f"in {time.perf_counter() - started:.1f} s "
-              f"({h_path.stat().st_size / 1e6:.0f} + {m_path.stat().st_size / 1e6:.0f} MB)")
-        floor = raw_copy(h_path, m_path)
-        print(f"raw COPY of the same rows: {floor:.1f} s")
-        with PeakMemory() as memory:
-            started = time.perf_counter()
-            result = import_households(None, h_path, m_path)
-            elapsed = time.perf_counter() - started
-        print(f"import_households: {elapsed:.1f} s for {result.households:,} households and "
-              f"{result.members:,} members — {elapsed / floor:.1f}× raw COPY; "
-              f"peak memory {memory.peak / 2**30:.1f} GB")
+    if args.dedupe_only:
+        truth = write_heads(n, args.seed)
+    else:
+        truth = compare_import(n, args.seed)
     truth_pairs = true_pairs(truth)
     refs = dict(Household.objects.values_list("pk", "household_ref").iterator(chunk_size=50_000))
 
@@ -272,22 +266,72 @@ def main(argv: list[str]) -> int:
     with PeakMemory() as memory:
         outcome = dedupe.find(memory_limit=args.memory)
     precision, recall = score((p["a"], p["b"]) for p in outcome.pairs)
-    print(f"dedupe (Splink/DuckDB): {outcome.seconds:.1f} s, peak memory "
-          f"{memory.peak / 2**30:.1f} GB (process), {len(outcome.pairs):,} pairs; "
-          f"precision {precision:.3f}, recall {recall:.3f} "
-          f"({len(truth_pairs):,} true pairs)")
+    print(
+        f"dedupe (Splink/DuckDB): {outcome.seconds:.1f} s, peak memory "
+        f"{memory.peak / 2**30:.1f} GB (process), {len(outcome.pairs):,} pairs; "
+        f"precision {precision:.3f}, recall {recall:.3f} "
+        f"({len(truth_pairs):,} true pairs)"
+    )
     started = time.perf_counter()
     base_precision, base_recall = score(dedupe.exact_baseline())
-    print(f"exact baseline (four names as written + year of birth): "
-          f"{time.perf_counter() - started:.1f} s; precision {base_precision:.3f}, "
-          f"recall {base_recall:.3f}")
+    print(
+        f"exact baseline (four names as written + year of birth): "
+        f"{time.perf_counter() - started:.1f} s; precision {base_precision:.3f}, "
+        f"recall {base_recall:.3f}"
+    )
     p50, p95, hits = warning_latency(args.samples, args.seed)
-    print(f"duplicate warning over {Household.objects.count():,} households: "
-          f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms "
-          f"({hits}/{args.samples} variants found their household)")
+    print(
+        f"duplicate warning over {Household.objects.count():,} households: "
+        f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms "
+        f"({hits}/{args.samples} variants found their household)"
+    )
     _empty_registry()
     User.objects.filter(username="bench-registry").delete()
     return 0
+
+
+def write_heads(n: int, seed: int) -> dict[str, int]:
+    """Heads of household only, straight through ``bulk.write`` (COPY), in batches."""
+    from django.db import transaction
+
+    from amina.registry import bulk
+    from amina.registry.generator import Generator
+
+    started = time.perf_counter()
+    generator = Generator(n, _locations(), seed=seed, ref_prefix="B", members=False)
+    for batch in generator.batches(50_000):
+        with transaction.atomic():
+            bulk.write(batch.households, batch.members)
+    print(
+        f"generated and wrote {n:,} households (heads only) in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
+    return generator.truth
+
+
+def compare_import(n: int, seed: int) -> dict[str, int]:
+    from amina.registry.importing import import_households
+
+    with tempfile.TemporaryDirectory(prefix="amina-bench-registry-") as tmp:
+        started = time.perf_counter()
+        (h_path, m_path), truth, members = generate(Path(tmp), n, seed)
+        print(
+            f"generated {n:,} households and {members:,} other members "
+            f"in {time.perf_counter() - started:.1f} s "
+            f"({h_path.stat().st_size / 1e6:.0f} + {m_path.stat().st_size / 1e6:.0f} MB)"
+        )
+        floor = raw_copy(h_path, m_path)
+        print(f"raw COPY of the same rows: {floor:.1f} s")
+        with PeakMemory() as memory:
+            started = time.perf_counter()
+            result = import_households(None, h_path, m_path)
+            elapsed = time.perf_counter() - started
+        print(
+            f"import_households: {elapsed:.1f} s for {result.households:,} households and "
+            f"{result.members:,} members — {elapsed / floor:.1f}× raw COPY; "
+            f"peak memory {memory.peak / 2**30:.1f} GB"
+        )
+    return truth
 
 
 if __name__ == "__main__":

@@ -20,8 +20,14 @@ from amina.core.tests.access import ADMIN, PERSONAS, Sample, World
 
 #: Routes anyone may open without logging in (the allowlist of the access policy).
 PUBLIC = {
-    "login", "healthz", "set_language", "javascript-catalog", "api:api-schema", "api:api-docs",
-    "api:api-token", "admin:login",
+    "login",
+    "healthz",
+    "set_language",
+    "javascript-catalog",
+    "api:api-schema",
+    "api:api-docs",
+    "api:api-token",
+    "admin:login",
 }
 #: Logging out is open to every logged-in user and refused to nobody.
 LOGOUT = {"logout", "admin:logout"}
@@ -121,8 +127,14 @@ def fast_passwords(settings):
 
 @pytest.fixture
 def world(personas, gov_a, gov_b, location_a, location_b):
-    return World(users=personas, gov_a=gov_a, gov_b=gov_b,
-                 district_a=location_a.district, location_a=location_a, location_b=location_b)
+    return World(
+        users=personas,
+        gov_a=gov_a,
+        gov_b=gov_b,
+        district_a=location_a.district,
+        location_a=location_a,
+        location_b=location_b,
+    )
 
 
 def _admin_kwargs(route: Route, world: World) -> tuple[dict, str]:
@@ -135,6 +147,10 @@ def _admin_kwargs(route: Route, world: World) -> tuple[dict, str]:
             model = apps.get_model(match.group(1), match.group(2))
         except LookupError:
             model = None
+        if model is not None and model._meta.swapped:
+            from django.contrib.auth import get_user_model
+
+            model = get_user_model()
     for key in route.kwargs:
         if key == "app_label":
             values[key] = "geo"
@@ -186,7 +202,11 @@ def url_for(route: Route, world: World) -> tuple[str, Sample]:
 
 
 def _reverse(route: Route, kwargs: dict) -> str:
-    name = route.name.removeprefix("api:") if route.api and route.name.startswith("api:") else route.name
+    name = (
+        route.name.removeprefix("api:")
+        if route.api and route.name.startswith("api:")
+        else route.name
+    )
     return reverse(name, kwargs=kwargs)
 
 
@@ -248,9 +268,10 @@ def test_each_route_refuses_anonymous_callers_and_answers_exactly_the_personas_o
             wrong.append(f"{persona} should be refused but got {response.status_code}")
         client.logout()
     if wrong and route.name not in SAMPLES and route.app in APPS_WITHOUT_SAMPLES:
-        pytest.xfail(f"{route.name}: the app {route.app!r} declares no access samples yet, and "
-                     f"the default (every logged-in persona opens it) does not hold: "
-                     + "; ".join(wrong))
+        pytest.xfail(
+            f"{route.name}: the app {route.app!r} declares no access samples yet, and "
+            f"the default (every logged-in persona opens it) does not hold: " + "; ".join(wrong)
+        )
     assert not wrong, f"{route.name} ({url}): " + "; ".join(wrong)
 
 
@@ -262,7 +283,12 @@ def test_every_sample_names_a_route_that_exists():
 
 def test_the_matrix_covers_pages_api_and_admin_routes():
     names = {r.name for r in ROUTES}
-    assert {"home", "geo:location-detail", "api:location-list", "admin:geo_location_changelist"} <= names
+    assert {
+        "home",
+        "geo:location-detail",
+        "api:location-list",
+        "admin:geo_location_changelist",
+    } <= names
     assert len(ROUTES) > 60
 
 
@@ -272,7 +298,7 @@ def _api_model(route: Route):
     queryset = getattr(view, "queryset", None)
     model = queryset.model if queryset is not None else None
     if model is None and getattr(view, "serializer_class", None) is not None:
-        model = getattr(view.serializer_class.Meta, "model", None)
+        model = getattr(getattr(view.serializer_class, "Meta", None), "model", None)
     return view, model
 
 
@@ -335,16 +361,24 @@ def test_no_page_shows_officer_b_or_a_partner_a_location_of_governorate_a(client
     for persona in ("officer_b", "partner"):
         client.force_login(world.users[persona])
         response = client.get(url)
-        if response.status_code == 200 and response.get("Content-Type", "").startswith(("text", "application/json")):
+        if response.status_code == 200 and response.get("Content-Type", "").startswith(
+            ("text", "application/json")
+        ):
             body = response.content.decode()
-            assert world.location_a.name_en not in body, f"{route.name} shows A's location to {persona}"
-            assert world.location_a.dtm_place_id not in body, f"{route.name} shows A's id to {persona}"
+            assert world.location_a.name_en not in body, (
+                f"{route.name} shows A's location to {persona}"
+            )
+            assert world.location_a.dtm_place_id not in body, (
+                f"{route.name} shows A's id to {persona}"
+            )
 
 
 def test_routes_of_apps_without_samples_are_listed_for_the_lead():
     """Not a failure: the list of routes xfailed because their app has no samples yet."""
     pending = [r.name for r in ROUTES if r.kwargs and not r.admin and r.name not in SAMPLES]
-    unexplained = [name for name in pending
-                   if next(r for r in ROUTES if r.name == name).app not in APPS_WITHOUT_SAMPLES]
+    unexplained = [
+        name
+        for name in pending
+        if next(r for r in ROUTES if r.name == name).app not in APPS_WITHOUT_SAMPLES
+    ]
     assert not unexplained, f"routes with arguments and no sample: {unexplained}"
-

@@ -25,8 +25,9 @@ def fast_passwords(settings):
 
 
 def _issues(result) -> list[str]:
-    return [line for line in (result.stdout + result.stderr).splitlines()
-            if re.match(r"^\S*: \(", line)]
+    return [
+        line for line in (result.stdout + result.stderr).splitlines() if re.match(r"^\S*: \(", line)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -41,12 +42,14 @@ def test_production_settings_pass_the_deploy_checks_without_any_issue(production
     assert issues == []
 
 
-@pytest.mark.xfail(reason="API schema warnings in capability apps (reported to the lead)",
-                   strict=False)
+@pytest.mark.xfail(
+    reason="API schema warnings in capability apps (reported to the lead)", strict=False
+)
 def test_the_api_schema_has_no_warnings_either(production_check):
     result = production_check
     assert "System check identified no issues (0 silenced)." in result.stdout, "\n".join(
-        _issues(result))
+        _issues(result)
+    )
 
 
 def test_a_missing_secret_key_or_debug_fails_the_deploy_checks(tmp_path):
@@ -89,8 +92,9 @@ def test_a_successful_login_before_the_limit_resets_the_count(officer_a):
 
 
 def test_the_api_token_endpoint_gives_a_token_for_the_right_password(officer_a, api_client):
-    response = api_client.post("/api/v1/auth/token/",
-                               {"username": "officer_a", "password": PASSWORD})
+    response = api_client.post(
+        "/api/v1/auth/token/", {"username": "officer_a", "password": PASSWORD}
+    )
     assert response.status_code == 200 and len(response.json()["token"]) == 40
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
     assert api_client.get("/api/v1/geo/governorates/").json()["count"] == 1
@@ -100,25 +104,35 @@ def test_the_api_token_endpoint_locks_out_too(officer_a, api_client):
     from axes.models import AccessAttempt
 
     for _ in range(5):
-        response = api_client.post("/api/v1/auth/token/",
-                                   {"username": "officer_a", "password": "wrong-password"})
+        response = api_client.post(
+            "/api/v1/auth/token/", {"username": "officer_a", "password": "wrong-password"}
+        )
         assert response.status_code in (400, 403, 429)
-    response = api_client.post("/api/v1/auth/token/",
-                               {"username": "officer_a", "password": PASSWORD})
+    response = api_client.post(
+        "/api/v1/auth/token/", {"username": "officer_a", "password": PASSWORD}
+    )
     assert response.status_code in (400, 403, 429) and "token" not in response.json()
     assert AccessAttempt.objects.get(username="officer_a").failures_since_start >= 5
 
 
 def test_a_form_without_its_csrf_token_is_refused(officer_a):
     client = Client(enforce_csrf_checks=True)
-    assert client.post("/accounts/login/", {"username": "officer_a",
-                                            "password": PASSWORD}).status_code == 403
+    assert (
+        client.post("/accounts/login/", {"username": "officer_a", "password": PASSWORD}).status_code
+        == 403
+    )
     client.force_login(officer_a)
     assert client.post("/accounts/profile/token/").status_code == 403
     assert client.post("/i18n/setlang/", {"language": "ar"}).status_code == 403
     page = client.get("/accounts/profile/")
-    token = page.cookies["csrftoken"].value if "csrftoken" in page.cookies else client.cookies["csrftoken"].value
-    assert client.post("/accounts/profile/token/", {"csrfmiddlewaretoken": token}).status_code == 302
+    token = (
+        page.cookies["csrftoken"].value
+        if "csrftoken" in page.cookies
+        else client.cookies["csrftoken"].value
+    )
+    assert (
+        client.post("/accounts/profile/token/", {"csrfmiddlewaretoken": token}).status_code == 302
+    )
 
 
 class NumbersForm(forms.Form):
@@ -129,8 +143,9 @@ class NumbersForm(forms.Form):
 
 
 def test_eastern_arabic_digits_are_accepted_in_number_and_date_fields():
-    form = NumbersForm({"families": "١٢٣", "latitude": "٣٢٫٥", "amount": "١٠٫٢٥",
-                        "on": "٢٠١٥-٠٦-٣٠"})
+    form = NumbersForm(
+        {"families": "١٢٣", "latitude": "٣٢٫٥", "amount": "١٠٫٢٥", "on": "٢٠١٥-٠٦-٣٠"}
+    )
     assert form.is_valid(), form.errors
     assert form.cleaned_data["families"] == 123
     assert form.cleaned_data["latitude"] == 32.5

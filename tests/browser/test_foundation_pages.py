@@ -18,11 +18,24 @@ def world(reference_geography, settings):
     najaf = Governorate.objects.get(pcode="IQG04")
     district = najaf.districts.first()
     location = Location.objects.create(
-        name_en="Hay Al-Nour 1", name_ar="حي النور 1", governorate=najaf, district=district,
-        centroid_lat=32.0, centroid_lon=44.3, dtm_place_id="900001", needs_review=True)
-    job = Job.objects.create(kind="boundaries", label="Boundaries of Iraq", created_by=admin,
-                             status="failed", done=3, total=19,
-                             error="feature 4: ADM1_PCODE 'IQG99' is not a known governorate")
+        name_en="Hay Al-Nour 1",
+        name_ar="حي النور 1",
+        governorate=najaf,
+        district=district,
+        centroid_lat=32.0,
+        centroid_lon=44.3,
+        dtm_place_id="900001",
+        needs_review=True,
+    )
+    job = Job.objects.create(
+        kind="boundaries",
+        label="Boundaries of Iraq",
+        created_by=admin,
+        status="failed",
+        done=3,
+        total=19,
+        error="feature 4: ADM1_PCODE 'IQG99' is not a known governorate",
+    )
     return {"admin": admin, "gov": najaf, "district": district, "location": location, "job": job}
 
 

@@ -4,7 +4,7 @@ that the family may already be registered."""
 import pytest
 
 from conftest import PASSWORD, make_user
-from tests.browser.conftest import login
+from tests.browser.conftest import ARTIFACTS, login
 
 
 @pytest.mark.phone
@@ -56,6 +56,8 @@ def test_registering_a_household_in_arabic_shows_the_duplicate_warning(
     warning = page.locator("[data-testid=duplicate-warning]")
     warning.wait_for()
     assert existing.household_ref in warning.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "registry-warning-ar-phone.png"), full_page=True)
     # The registration goes on (another family after all): members, vulnerabilities, consent.
     page.select_option("#id_head-sex", "male")
     page.select_option("#id_location", str(location.pk))

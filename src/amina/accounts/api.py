@@ -18,9 +18,20 @@ class UserSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "username", "first_name", "last_name", "email", "role", "organisation",
-                  "national_scope", "governorates", "can_view_personal_data", "is_active",
-                  "last_login"]
+        fields = [
+            "id",
+            "username",
+            "first_name",
+            "last_name",
+            "email",
+            "role",
+            "organisation",
+            "national_scope",
+            "governorates",
+            "can_view_personal_data",
+            "is_active",
+            "last_login",
+        ]
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -35,7 +46,11 @@ class UserViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = UserSerializer
     permission_classes = [IsAminaAdmin]
-    queryset = User.objects.select_related("organisation").prefetch_related("governorates").order_by("username")
+    queryset = (
+        User.objects.select_related("organisation")
+        .prefetch_related("governorates")
+        .order_by("username")
+    )
 
 
 router.register("organisations", OrganisationViewSet, basename="organisation")

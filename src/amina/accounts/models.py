@@ -26,8 +26,13 @@ class Organisation(models.Model):
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     governorate = models.ForeignKey(
-        "geo.Governorate", models.PROTECT, null=True, blank=True, related_name="organisations",
-        verbose_name=_("governorate"), help_text=_("For governorate offices and councils."),
+        "geo.Governorate",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
+        verbose_name=_("governorate"),
+        help_text=_("For governorate offices and councils."),
     )
 
     class Meta:
@@ -59,18 +64,26 @@ class Role(models.TextChoices):
 class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.PARTNER)
     organisation = models.ForeignKey(
-        Organisation, models.PROTECT, null=True, blank=True, related_name="users",
+        Organisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
         verbose_name=_("organisation"),
     )
     national_scope = models.BooleanField(
-        _("national scope"), default=False,
-        help_text=_("Sees every governorate. Without it, the user sees only the governorates listed."),
+        _("national scope"),
+        default=False,
+        help_text=_(
+            "Sees every governorate. Without it, the user sees only the governorates listed."
+        ),
     )
     governorates = models.ManyToManyField(
         "geo.Governorate", blank=True, related_name="users", verbose_name=_("governorates")
     )
     can_view_personal_data = models.BooleanField(
-        _("may view personal data"), default=False,
+        _("may view personal data"),
+        default=False,
         help_text=_("Names, documents, phones and exact locations of households, within scope."),
     )
 

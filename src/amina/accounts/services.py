@@ -61,25 +61,44 @@ def create_user(
     if not national and not governorates:
         raise ValidationError(f"a {role} user needs at least one governorate (--governorate PCODE)")
     user = User(
-        username=username, role=role, organisation=organisation, national_scope=national,
-        can_view_personal_data=personal_data, email=email, first_name=first_name,
-        last_name=last_name, is_staff=(role == Role.ADMIN), is_superuser=(role == Role.ADMIN),
+        username=username,
+        role=role,
+        organisation=organisation,
+        national_scope=national,
+        can_view_personal_data=personal_data,
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        is_staff=(role == Role.ADMIN),
+        is_superuser=(role == Role.ADMIN),
     )
     validate_password(password, user)
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     user.governorates.set(governorates)
-    record_change(actor, user, "create", {"role": [None, role],
-                                          "governorates": [None, [g.pcode for g in governorates]],
-                                          "personal_data": [None, personal_data]})
+    record_change(
+        actor,
+        user,
+        "create",
+        {
+            "role": [None, role],
+            "governorates": [None, [g.pcode for g in governorates]],
+            "personal_data": [None, personal_data],
+        },
+    )
     return user
 
 
 @transaction.atomic
 def update_user_scope(
-    actor, user: User, *, role: str | None = None, governorates: Iterable[Governorate] | None = None,
-    national_scope: bool | None = None, personal_data: bool | None = None,
+    actor,
+    user: User,
+    *,
+    role: str | None = None,
+    governorates: Iterable[Governorate] | None = None,
+    national_scope: bool | None = None,
+    personal_data: bool | None = None,
 ) -> User:
     before = snapshot(user, exclude=["password", "last_login"])
     before["governorates"] = sorted(user.governorates.values_list("pcode", flat=True))
@@ -121,6 +140,21 @@ def save_organisation(actor, organisation: Organisation) -> Organisation:
     before = {} if creating else snapshot(Organisation.objects.get(pk=organisation.pk))
     organisation.full_clean()
     organisation.save()
-    record_change(actor, organisation, "create" if creating else "update",
-                  diff(before, snapshot(organisation)))
+    record_change(
+        actor,
+        organisation,
+        "create" if creating else "update",
+        diff(before, snapshot(organisation)),
+    )
     return organisation
+
+
+@transaction.atomic
+def regenerate_token(user: User):
+    """A new API token for ``user``; the old one stops working at once (recorded, not its key)."""
+    from rest_framework.authtoken.models import Token
+
+    had = Token.objects.filter(user=user).delete()[0] > 0
+    token = Token.objects.create(user=user)
+    record_change(user, user, "update", {"api_token": ["replaced" if had else None, "created"]})
+    return token

@@ -4,6 +4,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from amina.accounts import services
+
 
 def profile(request):
     token = Token.objects.filter(user=request.user).first()
@@ -13,7 +15,6 @@ def profile(request):
 @require_POST
 def regenerate_token(request):
     """A new API token for the current user; the old one stops working at once."""
-    Token.objects.filter(user=request.user).delete()
-    Token.objects.create(user=request.user)
+    services.regenerate_token(request.user)
     messages.success(request, _("A new API token was created. The old one no longer works."))
     return redirect("profile")

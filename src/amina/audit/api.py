@@ -7,15 +7,34 @@ from amina.core.api import IsAminaAdmin, router
 class ChangeLogSerializer(serializers.ModelSerializer):
     class Meta:
         model = ChangeLog
-        fields = ["id", "at", "actor_id", "actor_name", "action", "model", "object_id",
-                  "object_repr", "diff"]
+        fields = [
+            "id",
+            "at",
+            "actor_id",
+            "actor_name",
+            "action",
+            "model",
+            "object_id",
+            "object_repr",
+            "diff",
+        ]
 
 
 class AccessLogSerializer(serializers.ModelSerializer):
     class Meta:
         model = AccessLog
-        fields = ["id", "at", "actor_id", "actor_name", "action", "model", "object_ids", "count",
-                  "purpose", "channel"]
+        fields = [
+            "id",
+            "at",
+            "actor_id",
+            "actor_name",
+            "action",
+            "model",
+            "object_ids",
+            "count",
+            "purpose",
+            "channel",
+        ]
 
 
 class ChangeLogViewSet(viewsets.ReadOnlyModelViewSet):

@@ -61,20 +61,34 @@ def record_bulk(user, model: type[Model], action: str, summary: dict, label: str
     """One row for an import or other bulk write, with a summary instead of a diff per row."""
     actor_id, actor_name = _actor(user)
     return ChangeLog.objects.create(
-        actor_id=actor_id, actor_name=actor_name, action=action,
-        model=model._meta.label_lower, object_repr=label[:200], diff=summary,
+        actor_id=actor_id,
+        actor_name=actor_name,
+        action=action,
+        model=model._meta.label_lower,
+        object_repr=label[:200],
+        diff=summary,
     )
 
 
 def log_access(
-    user, model: type[Model], object_ids: Iterable, action: str, *, purpose: str = "",
+    user,
+    model: type[Model],
+    object_ids: Iterable,
+    action: str,
+    *,
+    purpose: str = "",
     channel: str = "web",
 ) -> AccessLog:
     """Record that ``user`` saw or exported personal data of these records, and why."""
     ids = [str(pk) for pk in object_ids]
     actor_id, actor_name = _actor(user)
     return AccessLog.objects.create(
-        actor_id=actor_id, actor_name=actor_name, action=action,
-        model=model._meta.label_lower, object_ids=ids[:1000], count=len(ids),
-        purpose=purpose[:300], channel=channel,
+        actor_id=actor_id,
+        actor_name=actor_name,
+        action=action,
+        model=model._meta.label_lower,
+        object_ids=ids[:1000],
+        count=len(ids),
+        purpose=purpose[:300],
+        channel=channel,
     )

@@ -25,7 +25,7 @@ from amina.coordination.models import Notification, NotificationPreference
 #: The kinds users can choose from (other capabilities call ``notify`` with these names).
 #: A kind not listed here is still delivered, and its preference defaults to both channels.
 KINDS = {
-    "influx_alert": _("Influx alerts"),
+    "influx": _("Influx alerts"),
     "low_stock": _("Low stock"),
     "action_point": _("Action points"),
     "duplicates": _("Duplicates to review"),

@@ -33,8 +33,9 @@ class AuditedAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         obj = form.instance
         before = getattr(request, "_amina_audit_before", {})
-        record_change(request.user, obj, "update" if change else "create",
-                      diff(before, _snapshot(obj)))
+        record_change(
+            request.user, obj, "update" if change else "create", diff(before, _snapshot(obj))
+        )
 
     def save_formset(self, request, form, formset, change):
         with transaction.atomic():
@@ -43,13 +44,19 @@ class AuditedAdmin(admin.ModelAdmin):
             before = {o.pk: _snapshot(o) for o in formset.model._default_manager.filter(pk__in=pks)}
             for deleted in formset.deleted_forms:
                 if deleted.instance.pk:
-                    record_change(request.user, deleted.instance, "delete",
-                                  diff(before.get(deleted.instance.pk, {}), {}))
+                    record_change(
+                        request.user,
+                        deleted.instance,
+                        "delete",
+                        diff(before.get(deleted.instance.pk, {}), {}),
+                    )
             super().save_formset(request, form, formset, change)
             for obj in formset.new_objects:
                 record_change(request.user, obj, "create", diff({}, _snapshot(obj)))
             for obj, _fields in formset.changed_objects:
-                record_change(request.user, obj, "update", diff(before.get(obj.pk, {}), _snapshot(obj)))
+                record_change(
+                    request.user, obj, "update", diff(before.get(obj.pk, {}), _snapshot(obj))
+                )
 
     def delete_model(self, request, obj):
         with transaction.atomic():

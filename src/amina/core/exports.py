@@ -46,8 +46,12 @@ def _plain(value: Any) -> Any:
 
 
 def write_table(
-    rows: Iterable[Any], columns: list[ExportColumn], fmt: str, *,
-    title: str = "data", geometry: Callable[[Any], dict | None] | None = None,
+    rows: Iterable[Any],
+    columns: list[ExportColumn],
+    fmt: str,
+    *,
+    title: str = "data",
+    geometry: Callable[[Any], dict | None] | None = None,
 ) -> bytes:
     """Render ``rows`` in ``fmt``; GeoJSON needs ``geometry`` (a row → GeoJSON geometry)."""
     if fmt not in FORMATS:
@@ -84,13 +88,16 @@ def write_table(
         raise ValueError("this export has no geometry: choose csv, xlsx or hxl")
     features = []
     for row in rows:
-        features.append({
-            "type": "Feature",
-            "geometry": geometry(row),
-            "properties": {c.key: _plain(c.value(row)) for c in columns},
-        })
-    return json.dumps({"type": "FeatureCollection", "features": features},
-                      ensure_ascii=False).encode("utf-8")
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry(row),
+                "properties": {c.key: _plain(c.value(row)) for c in columns},
+            }
+        )
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, ensure_ascii=False
+    ).encode("utf-8")
 
 
 def point(lat, lon) -> dict | None:

@@ -8,8 +8,14 @@ from django import forms
 
 from amina.core.arabic import to_western_digits
 
-_NUMERIC = (forms.IntegerField, forms.FloatField, forms.DecimalField, forms.DateField,
-            forms.DateTimeField, forms.TimeField)
+_NUMERIC = (
+    forms.IntegerField,
+    forms.FloatField,
+    forms.DecimalField,
+    forms.DateField,
+    forms.DateTimeField,
+    forms.TimeField,
+)
 
 
 class NumberInput(forms.TextInput):

@@ -8,4 +8,6 @@ from amina.jobs.services import handler
 def load_demo_data(job, progress) -> dict:
     params = job.parameters
     summary = demo.generate(params.get("scale", "medium"), int(params.get("seed", 2015)), progress)
-    return {name: ", ".join(f"{k}: {v}" for k, v in counts.items()) for name, counts in summary.items()}
+    return {
+        name: ", ".join(f"{k}: {v}" for k, v in counts.items()) for name, counts in summary.items()
+    }

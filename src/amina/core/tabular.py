@@ -65,8 +65,12 @@ class Problem:
         return f"{prefix}: {self.message}" if prefix else self.message
 
     def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "message": self.message,
-                "level": self.level}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+            "level": self.level,
+        }
 
 
 @dataclass
@@ -161,8 +165,9 @@ def _cell(value) -> Any:
     return value
 
 
-def read_xlsx_rows(data: bytes, sheet: str | Iterable[str] | None = None
-                   ) -> tuple[str, list[list[Any]]]:
+def read_xlsx_rows(
+    data: bytes, sheet: str | Iterable[str] | None = None
+) -> tuple[str, list[list[Any]]]:
     import zipfile
 
     from openpyxl import load_workbook
@@ -180,7 +185,9 @@ def read_xlsx_rows(data: bytes, sheet: str | Iterable[str] | None = None
                 chosen = by_key[header_key(name)]
                 break
         if names and chosen is None and len(names) == 1 and isinstance(sheet, str):
-            raise TableError(f"the workbook has no sheet {sheet!r} (it has {', '.join(workbook.sheetnames)})")
+            raise TableError(
+                f"the workbook has no sheet {sheet!r} (it has {', '.join(workbook.sheetnames)})"
+            )
         chosen = chosen or workbook.sheetnames[0]
         rows = [[_cell(c) for c in row] for row in workbook[chosen].iter_rows(values_only=True)]
         return chosen, rows
@@ -275,7 +282,9 @@ def read_table(
     used = set(mapping.values())
     unmatched_positions = [i for i, h in enumerate(headers) if h and i not in used]
     rows = []
-    for offset, raw_row in enumerate(raw[header_index + 1:], start=header_index + 1 + first_row_number):
+    for offset, raw_row in enumerate(
+        raw[header_index + 1 :], start=header_index + 1 + first_row_number
+    ):
         if not any(v not in ("", None) for v in raw_row):
             continue
         padded = list(raw_row) + [""] * (len(headers) - len(raw_row))
@@ -283,7 +292,9 @@ def read_table(
         extra = {headers[i]: _cell(padded[i]) for i in unmatched_positions if i < len(padded)}
         rows.append(Row(offset, values, extra))
     return Table(
-        headers=headers, rows=rows, sheet=chosen_sheet,
+        headers=headers,
+        rows=rows,
+        sheet=chosen_sheet,
         mapping={name: headers[pos] for name, pos in mapping.items()},
         unmatched=[headers[i] for i in unmatched_positions],
     )
@@ -292,8 +303,15 @@ def read_table(
 # ---------------------------------------------------------------- cell parsing
 
 
-def cell_int(report: Report, row: Row, column: str, *, required: bool = False,
-             minimum: int | None = 0, header: str | None = None) -> int | None:
+def cell_int(
+    report: Report,
+    row: Row,
+    column: str,
+    *,
+    required: bool = False,
+    minimum: int | None = 0,
+    header: str | None = None,
+) -> int | None:
     """A whole number from a cell ("1,234", "١٢٣", 12.0); records a problem and returns None."""
     raw = row.values.get(column, "")
     label = header or column
@@ -312,15 +330,24 @@ def cell_int(report: Report, row: Row, column: str, *, required: bool = False,
     return value
 
 
-def cell_float(report: Report, row: Row, column: str, *, header: str | None = None,
-               minimum: float | None = None, maximum: float | None = None) -> float | None:
+def cell_float(
+    report: Report,
+    row: Row,
+    column: str,
+    *,
+    header: str | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+) -> float | None:
     raw = row.values.get(column, "")
     if raw in ("", None):
         return None
     label = header or column
     try:
-        value = float(raw) if isinstance(raw, int | float) else float(
-            to_western_digits(str(raw)).replace(",", "").strip()
+        value = (
+            float(raw)
+            if isinstance(raw, int | float)
+            else float(to_western_digits(str(raw)).replace(",", "").strip())
         )
     except ValueError:
         report.error(row.number, label, f"{raw!r} is not a number")
@@ -331,8 +358,9 @@ def cell_float(report: Report, row: Row, column: str, *, header: str | None = No
     return value
 
 
-def cell_date(report: Report, row: Row, column: str, *, required: bool = False,
-              header: str | None = None):
+def cell_date(
+    report: Report, row: Row, column: str, *, required: bool = False, header: str | None = None
+):
     """A date from an Excel date cell or text as ``2015-06-04``, ``04/06/2015`` or ``4-6-2015``."""
     import datetime
 
@@ -378,4 +406,4 @@ def cell_bool(report: Report, row: Row, column: str, *, header: str | None = Non
 
 def iter_chunks(items: list, size: int) -> Iterator[list]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]

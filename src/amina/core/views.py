@@ -27,11 +27,22 @@ def home(request):
         context = func(request)
         if context is not None:
             panels.append((template, context))
-    jobs = Job.objects.filter(created_by=user)[:5] if not access.is_admin(user) else Job.objects.all()[:5]
-    return render(request, "core/home.html", {
-        "governorates": governorates, "national": access.has_national_scope(user),
-        "panels": panels, "jobs": jobs, "detail": access.sees_detail(user),
-    })
+    jobs = (
+        Job.objects.filter(created_by=user)[:5]
+        if not access.is_admin(user)
+        else Job.objects.all()[:5]
+    )
+    return render(
+        request,
+        "core/home.html",
+        {
+            "governorates": governorates,
+            "national": access.has_national_scope(user),
+            "panels": panels,
+            "jobs": jobs,
+            "detail": access.sees_detail(user),
+        },
+    )
 
 
 @login_not_required

@@ -36,8 +36,15 @@ class SubDistrictAdmin(AuditedAdmin):
 
 @admin.register(Location)
 class LocationAdmin(AuditedAdmin):
-    list_display = ["name_en", "name_ar", "kind", "governorate", "district", "dtm_place_id",
-                    "needs_review"]
+    list_display = [
+        "name_en",
+        "name_ar",
+        "kind",
+        "governorate",
+        "district",
+        "dtm_place_id",
+        "needs_review",
+    ]
     list_filter = ["needs_review", "kind", "governorate"]
     search_fields = ["name_en", "name_ar", "pcode", "dtm_place_id"]
     autocomplete_fields = ["district", "sub_district"]

@@ -10,8 +10,19 @@ class GovernorateSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Governorate
-        fields = ["id", "pcode", "pcode_2014", "iso_code", "name_en", "name_ar", "name_dtm",
-                  "kurdistan_region", "centroid_lat", "centroid_lon", "aliases"]
+        fields = [
+            "id",
+            "pcode",
+            "pcode_2014",
+            "iso_code",
+            "name_en",
+            "name_ar",
+            "name_dtm",
+            "kurdistan_region",
+            "centroid_lat",
+            "centroid_lon",
+            "aliases",
+        ]
 
 
 class DistrictSerializer(serializers.ModelSerializer):
@@ -19,8 +30,15 @@ class DistrictSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = District
-        fields = ["id", "pcode", "governorate", "name_en", "name_ar", "centroid_lat",
-                  "centroid_lon"]
+        fields = [
+            "id",
+            "pcode",
+            "governorate",
+            "name_en",
+            "name_ar",
+            "centroid_lat",
+            "centroid_lon",
+        ]
 
 
 class SubDistrictSerializer(serializers.ModelSerializer):
@@ -38,8 +56,20 @@ class LocationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Location
-        fields = ["id", "pcode", "dtm_place_id", "name_en", "name_ar", "kind", "governorate",
-                  "district", "sub_district", "centroid_lat", "centroid_lon", "needs_review"]
+        fields = [
+            "id",
+            "pcode",
+            "dtm_place_id",
+            "name_en",
+            "name_ar",
+            "kind",
+            "governorate",
+            "district",
+            "sub_district",
+            "centroid_lat",
+            "centroid_lon",
+            "needs_review",
+        ]
 
 
 class GovernorateViewSet(viewsets.ReadOnlyModelViewSet):

@@ -10,7 +10,9 @@ def _args(parser):
 
 def _run(options, stdout):
     counts = import_boundaries(None, options["file"])
-    return f"imported boundaries: {counts['governorate']} governorates, {counts['district']} districts"
+    return (
+        f"imported boundaries: {counts['governorate']} governorates, {counts['district']} districts"
+    )
 
 
 IMPORTS = {

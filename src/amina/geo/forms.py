@@ -1,9 +1,10 @@
 """Forms of the geography pages: a location, within the editor's scope."""
 
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from amina.accounts import access
-from amina.core.forms import ModelForm
+from amina.core.forms import Form, ModelForm
 from amina.geo.models import District, Location
 
 
@@ -16,8 +17,18 @@ class LocationForm(ModelForm):
 
     class Meta:
         model = Location
-        fields = ["name_en", "name_ar", "kind", "governorate", "district", "pcode",
-                  "dtm_place_id", "centroid_lat", "centroid_lon", "needs_review"]
+        fields = [
+            "name_en",
+            "name_ar",
+            "kind",
+            "governorate",
+            "district",
+            "pcode",
+            "dtm_place_id",
+            "centroid_lat",
+            "centroid_lon",
+            "needs_review",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,8 +36,8 @@ class LocationForm(ModelForm):
         self.fields["district"].queryset = District.objects.filter(
             governorate__in=access.governorates_in_scope(user)
         ).select_related("governorate")
-        self.fields["district"].label_from_instance = (
-            lambda d: f"{d.governorate.name} — {d.name} ({d.pcode})"
+        self.fields["district"].label_from_instance = lambda d: (
+            f"{d.governorate.name} — {d.name} ({d.pcode})"
         )
         self.fields["governorate"].label_from_instance = lambda g: f"{g.name} ({g.pcode})"
         self.fields["name_ar"].widget.attrs.update({"dir": "rtl", "lang": "ar"})
@@ -50,3 +61,16 @@ class LocationForm(ModelForm):
             if value is not None and not bounds[0] <= value <= bounds[1]:
                 self.add_error(field, _("This point is outside Iraq."))
         return data
+
+
+class BoundaryUploadForm(Form):
+    file = forms.FileField(
+        label=_("Boundary file (GeoJSON)"),
+        help_text=_("An OCHA COD-AB file of admin level 1 or 2, as published on HDX."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".geojson", ".json")):
+            raise forms.ValidationError(_("Choose a .geojson file."))
+        return upload

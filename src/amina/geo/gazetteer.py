@@ -12,8 +12,9 @@ import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from amina.geo.names import code_key, place_key
 from amina.geo.models import District, Governorate, Location, PlaceAlias
+from amina.geo.names import code_key, place_key
+
 
 @dataclass
 class Resolution:
@@ -100,8 +101,10 @@ class Gazetteer:
         aliases = defaultdict(list)
         for alias in PlaceAlias.objects.all():
             target = (
-                ("g", alias.governorate_id) if alias.governorate_id
-                else ("d", alias.district_id) if alias.district_id
+                ("g", alias.governorate_id)
+                if alias.governorate_id
+                else ("d", alias.district_id)
+                if alias.district_id
                 else ("l", alias.location_id)
             )
             aliases[target].append(alias.name)
@@ -115,7 +118,9 @@ class Gazetteer:
         for dist in District.objects.all():
             self._district_gov[dist.pk] = dist.governorate_id
             self.districts.add(
-                dist, codes=(dist.pcode,), names=(dist.name_en, dist.name_ar, *aliases[("d", dist.pk)])
+                dist,
+                codes=(dist.pcode,),
+                names=(dist.name_en, dist.name_ar, *aliases[("d", dist.pk)]),
             )
         self._location_parent: dict[int, tuple[int, int | None]] = {}
         for loc in Location.objects.only(

@@ -18,5 +18,8 @@ def import_boundaries_job(job, progress) -> dict:
         counts = import_boundaries(job.created_by, path, progress=progress)
     except ValidationError as exc:
         raise JobError(one_line(exc)) from None
-    return {"governorates": counts["governorate"], "districts": counts["district"],
-            "next_url": "/geo/map/"}
+    return {
+        "governorates": counts["governorate"],
+        "districts": counts["district"],
+        "next_url": "/geo/map/",
+    }

@@ -29,7 +29,9 @@ def metric(name: str, label) -> Callable[[MetricFunc], MetricFunc]:
 @metric("locations", _("Locations"))
 def location_count(user, governorates) -> dict[int, float]:
     ids = [g.pk for g in governorates]
-    rows = Governorate.objects.filter(pk__in=ids).annotate(n=Count("locations")).values_list("pk", "n")
+    rows = (
+        Governorate.objects.filter(pk__in=ids).annotate(n=Count("locations")).values_list("pk", "n")
+    )
     return dict(rows)
 
 

@@ -37,10 +37,18 @@ class Place(models.Model):
 class Governorate(Place):
     pcode = models.CharField(_("p-code"), max_length=20, unique=True)
     pcode_2014 = models.CharField(
-        _("2014 p-code"), max_length=20, unique=True, null=True, blank=True,
-        help_text=_("The older OCHA scheme (IQ-G01…), which numbers nine governorates differently."),
+        _("2014 p-code"),
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The older OCHA scheme (IQ-G01…), which numbers nine governorates differently."
+        ),
     )
-    iso_code = models.CharField(_("ISO 3166-2 code"), max_length=10, unique=True, null=True, blank=True)
+    iso_code = models.CharField(
+        _("ISO 3166-2 code"), max_length=10, unique=True, null=True, blank=True
+    )
     name_dtm = models.CharField(_("name as DTM spells it"), max_length=120, blank=True)
     kurdistan_region = models.BooleanField(_("in the Kurdistan Region"), default=False)
     boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
@@ -104,15 +112,24 @@ class Location(Place):
         Governorate, models.PROTECT, related_name="locations", verbose_name=_("governorate")
     )
     district = models.ForeignKey(
-        District, models.PROTECT, related_name="locations", null=True, blank=True,
+        District,
+        models.PROTECT,
+        related_name="locations",
+        null=True,
+        blank=True,
         verbose_name=_("district"),
     )
     sub_district = models.ForeignKey(
-        SubDistrict, models.PROTECT, related_name="locations", null=True, blank=True,
+        SubDistrict,
+        models.PROTECT,
+        related_name="locations",
+        null=True,
+        blank=True,
         verbose_name=_("sub-district"),
     )
     needs_review = models.BooleanField(
-        _("needs review"), default=False,
+        _("needs review"),
+        default=False,
         help_text=_("Its district could not be matched when it was imported."),
     )
 
@@ -143,19 +160,32 @@ class PlaceAlias(models.Model):
     name = models.CharField(_("spelling"), max_length=160)
     key = models.CharField(max_length=160, db_index=True, editable=False)
     governorate = models.ForeignKey(
-        Governorate, models.CASCADE, null=True, blank=True, related_name="aliases",
+        Governorate,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="aliases",
         verbose_name=_("governorate"),
     )
     district = models.ForeignKey(
-        District, models.CASCADE, null=True, blank=True, related_name="aliases",
+        District,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="aliases",
         verbose_name=_("district"),
     )
     location = models.ForeignKey(
-        Location, models.CASCADE, null=True, blank=True, related_name="aliases",
+        Location,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="aliases",
         verbose_name=_("location"),
     )
-    source = models.CharField(_("source"), max_length=20, choices=Source.choices,
-                              default=Source.USER)
+    source = models.CharField(
+        _("source"), max_length=20, choices=Source.choices, default=Source.USER
+    )
 
     class Meta:
         verbose_name = _("place alias")
@@ -174,12 +204,12 @@ class PlaceAlias(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def target(self):
-        return self.governorate or self.district or self.location
-
     def save(self, *args, **kwargs):
         from amina.geo.names import place_key
 
         self.key = place_key(self.name)
         super().save(*args, **kwargs)
+
+    @property
+    def target(self):
+        return self.governorate or self.district or self.location

@@ -35,7 +35,9 @@ def load_reference_geography(Governorate, District, PlaceAlias) -> None:  # noqa
             )
             for name in [v.strip() for v in row["spelling_variants"].split(";") if v.strip()]:
                 PlaceAlias.objects.get_or_create(
-                    governorate=gov, name=name, defaults={"key": place_key(name), "source": "reference"}
+                    governorate=gov,
+                    name=name,
+                    defaults={"key": place_key(name), "source": "reference"},
                 )
     govs = {g.pcode: g for g in Governorate.objects.all()}
     with open(FIXTURES / "districts.csv", encoding="utf-8") as fh:

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from amina.audit.services import diff, record_bulk, record_change, snapshot
 from amina.geo.models import District, Governorate, Location, PlaceAlias
+
+if TYPE_CHECKING:
+    from amina.jobs.models import Job
 
 GEOMETRY_TYPES = {"Polygon", "MultiPolygon"}
 # OCHA COD-AB property names, most specific level first.
@@ -67,7 +71,10 @@ def import_boundaries(actor, path: str | Path, progress=None) -> dict:
         if geometry.get("type") not in GEOMETRY_TYPES or not geometry.get("coordinates"):
             errors.append(f"feature {number} ({pcode}): geometry must be a Polygon or MultiPolygon")
             continue
-        place.boundary = {"type": geometry["type"], "coordinates": _round_coords(geometry["coordinates"])}
+        place.boundary = {
+            "type": geometry["type"],
+            "coordinates": _round_coords(geometry["coordinates"]),
+        }
         updates.append((name, place))
     if errors:
         raise ValidationError(errors)
@@ -75,8 +82,13 @@ def import_boundaries(actor, path: str | Path, progress=None) -> dict:
     for name, place in updates:
         place.save(update_fields=["boundary"])
         counts[name] += 1
-    record_bulk(actor, Governorate if counts["governorate"] else District, "import",
-                {"file": Path(path).name, **counts}, f"boundaries from {Path(path).name}")
+    record_bulk(
+        actor,
+        Governorate if counts["governorate"] else District,
+        "import",
+        {"file": Path(path).name, **counts},
+        f"boundaries from {Path(path).name}",
+    )
     return counts
 
 
@@ -85,7 +97,11 @@ def save_place(actor, place):
     """Create or change a governorate, district, sub-district or location, with audit."""
     creating = place.pk is None
     before = {} if creating else snapshot(type(place).objects.get(pk=place.pk))
-    if isinstance(place, Location) and place.district_id and place.district.governorate_id != place.governorate_id:
+    if (
+        isinstance(place, Location)
+        and place.district_id
+        and place.district.governorate_id != place.governorate_id
+    ):
         raise ValidationError({"district": "the district is not in the location's governorate"})
     place.full_clean()
     place.save()
@@ -101,3 +117,26 @@ def add_alias(actor, name: str, target, source: str = PlaceAlias.Source.USER) ->
     alias.save()
     record_change(actor, alias, "create", {"name": [None, name], field: [None, target.pk]})
     return alias
+
+
+@transaction.atomic
+def start_boundary_import(actor, upload) -> Job:
+    """Keep the uploaded file under MEDIA_ROOT and queue its import for a worker."""
+    import uuid
+
+    from django.conf import settings
+
+    from amina.jobs.services import start_job
+
+    folder = Path(settings.MEDIA_ROOT) / "uploads" / "boundaries"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{uuid.uuid4().hex}.geojson"
+    with open(path, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return start_job(
+        "boundaries",
+        {"path": str(path)},
+        actor,
+        label=f"Boundaries from {Path(upload.name).name}"[:200],
+    )

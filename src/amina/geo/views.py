@@ -11,10 +11,10 @@ from django.views.decorators.cache import cache_control
 
 from amina.accounts import access
 from amina.core.arabic import normalise_name
-from amina.geo.forms import LocationForm
+from amina.geo.forms import BoundaryUploadForm, LocationForm
 from amina.geo.metrics import METRICS, default_metric
 from amina.geo.models import District, Location
-from amina.geo.services import save_place
+from amina.geo.services import save_place, start_boundary_import
 
 
 def governorate_list(request):
@@ -28,10 +28,16 @@ def governorate_detail(request, pcode):
     gov = get_object_or_404(access.governorates_in_scope(request.user), pcode=pcode)
     districts = gov.districts.annotate(n_locations=Count("locations"))
     detail = access.sees_detail(request.user)
-    return render(request, "geo/governorate_detail.html", {
-        "governorate": gov, "districts": districts, "detail": detail,
-        "aliases": gov.aliases.all(),
-    })
+    return render(
+        request,
+        "geo/governorate_detail.html",
+        {
+            "governorate": gov,
+            "districts": districts,
+            "detail": detail,
+            "aliases": gov.aliases.all(),
+        },
+    )
 
 
 def district_detail(request, pcode):
@@ -42,10 +48,15 @@ def district_detail(request, pcode):
         pcode=pcode,
     )
     locations = access.scoped(request.user, Location.objects.filter(district=district))
-    return render(request, "geo/district_detail.html", {
-        "district": district, "locations": locations[:500],
-        "detail": access.sees_detail(request.user),
-    })
+    return render(
+        request,
+        "geo/district_detail.html",
+        {
+            "district": district,
+            "locations": locations[:500],
+            "detail": access.sees_detail(request.user),
+        },
+    )
 
 
 def location_list(request):
@@ -54,8 +65,11 @@ def location_list(request):
     if q:
         key = normalise_name(q)
         qs = qs.filter(
-            Q(name_en__icontains=q) | Q(name_ar__icontains=q) | Q(name_ar__icontains=key)
-            | Q(pcode__iexact=q) | Q(dtm_place_id__iexact=q)
+            Q(name_en__icontains=q)
+            | Q(name_ar__icontains=q)
+            | Q(name_ar__icontains=key)
+            | Q(pcode__iexact=q)
+            | Q(dtm_place_id__iexact=q)
         )
     if gov := request.GET.get("governorate"):
         qs = qs.filter(governorate__pcode=gov)
@@ -63,22 +77,34 @@ def location_list(request):
     if review:
         qs = qs.filter(needs_review=True)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "geo/location_list.html", {
-        "page": page, "q": q, "review": review,
-        "n_review": access.scoped(request.user, Location).filter(needs_review=True).count(),
-        "governorates": access.governorates_in_scope(request.user),
-        "can_edit": access.can_edit_places(request.user),
-    })
+    return render(
+        request,
+        "geo/location_list.html",
+        {
+            "page": page,
+            "q": q,
+            "review": review,
+            "n_review": access.scoped(request.user, Location).filter(needs_review=True).count(),
+            "governorates": access.governorates_in_scope(request.user),
+            "can_edit": access.can_edit_places(request.user),
+        },
+    )
 
 
 def location_detail(request, pk):
     location = access.get_scoped_or_404(
-        request.user, Location.objects.select_related("governorate", "district", "sub_district"),
+        request.user,
+        Location.objects.select_related("governorate", "district", "sub_district"),
         pk=pk,
     )
-    return render(request, "geo/location_detail.html", {
-        "location": location, "can_edit": access.can_edit_places(request.user),
-    })
+    return render(
+        request,
+        "geo/location_detail.html",
+        {
+            "location": location,
+            "can_edit": access.can_edit_places(request.user),
+        },
+    )
 
 
 def _edit_location(request, location: Location | None):
@@ -97,6 +123,17 @@ def _edit_location(request, location: Location | None):
     return render(request, "geo/location_form.html", {"form": form, "location": location})
 
 
+def boundaries_upload(request):
+    """Admins upload an OCHA COD GeoJSON; a worker imports it (all or nothing) as a job."""
+    if not access.is_admin(request.user):
+        raise PermissionDenied
+    form = BoundaryUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = start_boundary_import(request.user, form.cleaned_data["file"])
+        return redirect("jobs:detail", job.pk)
+    return render(request, "geo/boundaries_upload.html", {"form": form})
+
+
 def location_add(request):
     """A new location in one of the user's governorates (admins, national, governorate officers)."""
     return _edit_location(request, None)
@@ -111,14 +148,20 @@ def map_view(request):
     name = request.GET.get("metric") or default_metric()
     if name not in METRICS:
         raise Http404
-    return render(request, "geo/map.html", {
-        "metric": name, "metrics": [(k, v[0]) for k, v in METRICS.items()],
-    })
+    return render(
+        request,
+        "geo/map.html",
+        {
+            "metric": name,
+            "metrics": [(k, v[0]) for k, v in METRICS.items()],
+            "is_admin": access.is_admin(request.user),
+        },
+    )
 
 
 @cache_control(private=True, max_age=60)
 def governorates_geojson(request):
-    """Governorates in scope with a metric's value, their centroid and, if imported, their polygon."""
+    """Governorates in scope with a metric's value, their centroid and their imported polygon."""
     name = request.GET.get("metric") or default_metric()
     if name not in METRICS:
         raise Http404
@@ -129,20 +172,27 @@ def governorates_geojson(request):
     for gov in governorates:
         centroid = (
             {"type": "Point", "coordinates": [gov.centroid_lon, gov.centroid_lat]}
-            if gov.centroid_lat is not None else None
+            if gov.centroid_lat is not None
+            else None
         )
-        features.append({
-            "type": "Feature",
-            "geometry": gov.boundary or centroid,
-            "properties": {
-                "pcode": gov.pcode, "name": gov.name, "name_en": gov.name_en,
-                "name_ar": gov.name_ar, "value": values.get(gov.pk, 0),
-                "centroid": centroid["coordinates"] if centroid else None,
-                "url": gov.get_absolute_url(),
-            },
-        })
-    return JsonResponse({"type": "FeatureCollection", "metric": name, "label": str(label),
-                         "features": features})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": gov.boundary or centroid,
+                "properties": {
+                    "pcode": gov.pcode,
+                    "name": gov.name,
+                    "name_en": gov.name_en,
+                    "name_ar": gov.name_ar,
+                    "value": values.get(gov.pk, 0),
+                    "centroid": centroid["coordinates"] if centroid else None,
+                    "url": gov.get_absolute_url(),
+                },
+            }
+        )
+    return JsonResponse(
+        {"type": "FeatureCollection", "metric": name, "label": str(label), "features": features}
+    )
 
 
 @cache_control(private=True, max_age=300)
@@ -151,9 +201,11 @@ def districts_geojson(request, pcode):
     features = [
         {
             "type": "Feature",
-            "geometry": d.boundary or (
+            "geometry": d.boundary
+            or (
                 {"type": "Point", "coordinates": [d.centroid_lon, d.centroid_lat]}
-                if d.centroid_lat is not None else None
+                if d.centroid_lat is not None
+                else None
             ),
             "properties": {"pcode": d.pcode, "name": d.name, "url": d.get_absolute_url()},
         }

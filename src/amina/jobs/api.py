@@ -11,8 +11,22 @@ class JobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Job
-        fields = ["id", "kind", "label", "status", "done", "total", "percent", "message",
-                  "result", "error", "created_by", "created_at", "started_at", "finished_at"]
+        fields = [
+            "id",
+            "kind",
+            "label",
+            "status",
+            "done",
+            "total",
+            "percent",
+            "message",
+            "result",
+            "error",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
 
 
 class JobViewSet(viewsets.ReadOnlyModelViewSet):

@@ -28,11 +28,19 @@ class Job(models.Model):
     result = models.JSONField(_("result"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="jobs",
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="jobs",
         verbose_name=_("started by"),
     )
     governorate = models.ForeignKey(
-        "geo.Governorate", models.SET_NULL, null=True, blank=True, related_name="+",
+        "geo.Governorate",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("governorate"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -130,8 +130,11 @@ class Progress:
 def create_job(kind: str, parameters: dict, user=None, label: str = "", governorate=None) -> Job:
     get_handler(kind)  # refuse unknown kinds before anything is queued
     return Job.objects.create(
-        kind=kind, parameters=parameters, created_by=user if user and user.pk else None,
-        label=label[:200], governorate=governorate,
+        kind=kind,
+        parameters=parameters,
+        created_by=user if user and user.pk else None,
+        label=label[:200],
+        governorate=governorate,
     )
 
 
@@ -165,8 +168,12 @@ def execute(job: Job, bar=None) -> Job:
         _finish(job, Job.Status.FAILED, error=str(exc))
     except Exception as exc:
         log.exception("job %s (%s) failed", job.pk, job.kind)
-        _finish(job, Job.Status.FAILED, error=f"{type(exc).__name__}: {exc}",
-                detail=traceback.format_exc(limit=5))
+        _finish(
+            job,
+            Job.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            detail=traceback.format_exc(limit=5),
+        )
     else:
         _finish(job, Job.Status.SUCCEEDED, result=result or {})
     finally:
@@ -175,10 +182,17 @@ def execute(job: Job, bar=None) -> Job:
     return job
 
 
-def _finish(job: Job, status: str, result: dict | None = None, error: str = "",
-            detail: str = "") -> None:
-    fields = {"status": status, "finished_at": timezone.now(), "error": error[:5000],
-              "done": job.done, "total": job.total, "message": job.message}
+def _finish(
+    job: Job, status: str, result: dict | None = None, error: str = "", detail: str = ""
+) -> None:
+    fields = {
+        "status": status,
+        "finished_at": timezone.now(),
+        "error": error[:5000],
+        "done": job.done,
+        "total": job.total,
+        "message": job.message,
+    }
     if result is not None:
         fields["result"] = result
     if status == Job.Status.SUCCEEDED and job.total:
@@ -188,8 +202,9 @@ def _finish(job: Job, status: str, result: dict | None = None, error: str = "",
         log.debug("job %s traceback:\n%s", job.pk, detail)
 
 
-def run_inline(kind: str, parameters: dict, user=None, label: str = "", show_bar: bool = True
-               ) -> Job:
+def run_inline(
+    kind: str, parameters: dict, user=None, label: str = "", show_bar: bool = True
+) -> Job:
     """Create and run a job in this process (the command line), with a terminal progress bar."""
     import sys
 

@@ -18,5 +18,7 @@ def job_list(request):
 
 def job_detail(request, pk):
     job = get_object_or_404(visible_jobs(request.user), pk=pk)
-    template = "jobs/_progress.html" if request.headers.get("HX-Request") else "jobs/job_detail.html"
+    template = (
+        "jobs/_progress.html" if request.headers.get("HX-Request") else "jobs/job_detail.html"
+    )
     return render(request, template, {"job": job})

@@ -45,24 +45,24 @@ class MemberSerializer(serializers.ModelSerializer):
     def _show(self, value, kind):
         return value if self.context.get("personal") else queries.masked(value, kind)
 
-    def get_name_ar(self, m):
+    def get_name_ar(self, m) -> str:
         return self._show(m.full_name_ar, "name")
 
-    def get_name_latin(self, m):
+    def get_name_latin(self, m) -> str:
         return self._show(m.name_latin, "name")
 
-    def get_document_number(self, m):
+    def get_document_number(self, m) -> str:
         return self._show(m.document_number, "document")
 
-    def get_phone(self, m):
+    def get_phone(self, m) -> str:
         return self._show(m.phone, "phone")
 
-    def get_birth_date(self, m):
+    def get_birth_date(self, m) -> str | None:
         return m.birth_date.isoformat() if self.context.get("personal") and m.birth_date else None
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
-    location = serializers.SlugRelatedField(read_only=True, slug_field="pk")
+    location = serializers.PrimaryKeyRelatedField(read_only=True)
     governorate = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
     origin_governorate = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
     shelter = serializers.SlugRelatedField(read_only=True, slug_field="code")

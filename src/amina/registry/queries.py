@@ -134,18 +134,25 @@ def likely_duplicates(
             )
     if not tests:
         return []
-    scope = households(user).filter(status=Household.Status.OPEN)
+    # Each test reads one index only; scope and status are checked once, on the few
+    # households found, so the answer does not depend on the size of the registry.
     found: dict[int, list[str]] = defaultdict(list)
+    members = Member.objects.all()
+    if not access.has_national_scope(user):
+        members = members.filter(household__governorate__in=access.governorate_ids(user))
     for reason, condition in tests:
-        rows = Member.objects.filter(condition, household__in=scope).values_list(
-            "household_id", flat=True
-        )[: limit * 4]
+        rows = members.filter(condition).values_list("household_id", flat=True)[:50]
         for household_id in rows:
             if reason not in found[household_id]:
                 found[household_id].append(reason)
-    ranked = sorted(found.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]
-    by_id = Household.objects.select_related("location").in_bulk([pk for pk, _r in ranked])
-    return [{"household": by_id[pk], "reasons": reasons} for pk, reasons in ranked if pk in by_id]
+    if not found:
+        return []
+    visible = households(user).filter(pk__in=list(found), status=Household.Status.OPEN)
+    by_id = {h.pk: h for h in visible.select_related("location")}
+    ranked = sorted(
+        ((pk, r) for pk, r in found.items() if pk in by_id), key=lambda kv: (-len(kv[1]), kv[0])
+    )[:limit]
+    return [{"household": by_id[pk], "reasons": reasons} for pk, reasons in ranked]
 
 
 def duplicate_group(household_ids) -> dict[int, set[int]]:

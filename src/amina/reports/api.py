@@ -2,6 +2,8 @@
 
 from django.http import HttpResponse
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -70,6 +72,7 @@ class PublicationViewSet(viewsets.ReadOnlyModelViewSet):
             qs = qs.filter(date__lte=until)
         return qs.distinct()
 
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         publication = queries.publications_for(request.user).defer(None).filter(pk=pk).first()
@@ -84,6 +87,7 @@ class DatasetViewSet(viewsets.ViewSet):
     """The open datasets; ``/reports/datasets/NAME/?file=hxl|csv|xlsx`` downloads one,
     without ``file`` it lists its rows as JSON. Small cells are withheld (null)."""
 
+    @extend_schema(operation_id="reports_datasets_list", responses=OpenApiTypes.OBJECT)
     def list(self, request):
         shown = [
             d
@@ -108,6 +112,20 @@ class DatasetViewSet(viewsets.ViewSet):
             }
         )
 
+    @extend_schema(
+        operation_id="reports_datasets_rows",
+        parameters=[
+            OpenApiParameter("id", str, OpenApiParameter.PATH, description="the dataset's name"),
+            OpenApiParameter(
+                "file",
+                str,
+                enum=["hxl", "csv", "xlsx"],
+                required=False,
+                description="download the file instead of the rows",
+            ),
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
     def retrieve(self, request, pk=None):
         dataset = datasets_module.DATASETS.get(pk)
         if dataset is None:

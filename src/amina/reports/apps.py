@@ -11,6 +11,7 @@ class ReportsConfig(AppConfig):
         from amina.core import nav
         from amina.reports import dashboard  # noqa: F401  (registers the home panel)
 
+        nav.add("reports:dashboard", _("Dashboard"), order=5)
         nav.add("reports:library", _("Library"), order=80)
         nav.add("reports:report-list", _("Reports"), visible=access.sees_detail, order=81)
         nav.add("reports:datasets", _("Open data"), order=82)

@@ -82,10 +82,13 @@ def dashboard_panel(request) -> dict | None:
             "new_report": reverse("reports:report-create"),
             "datasets": reverse("reports:datasets"),
             "map": reverse("geo:map"),
-            "tracking": _url("tracking:round-list") or _url("tracking:index"),
-            "needs": _url("needs:index") or _url("needs:assessment-list"),
-            "activities": _url("coordination:activity-list") or _url("coordination:index"),
-            "supply": _url("supply:index") or _url("supply:stock"),
+            "tracking": _url("tracking:figures") or _url("tracking:rounds"),
+            "alerts": _url("tracking:alerts"),
+            "needs": _url("needs:overview") or _url("needs:assessments"),
+            "activities": _url("coordination:activity-list"),
+            "trainings": _url("coordination:training-statistics")
+            or _url("coordination:training-list"),
+            "supply": _url("supply:home") or _url("supply:warehouse-list"),
         },
     }
     if not access.governorate_ids(user):

@@ -139,13 +139,14 @@ def find_round(code: str | None):
         if rnd is None:
             raise NoData(f"unknown round {code!r}")
         return rnd
-    rnd = _ordered_rounds("idps")[-1:] or _ordered_rounds(None)[-1:]
+    rnd = ordered_rounds("idps")[-1:] or ordered_rounds(None)[-1:]
     if not rnd:
         raise NoData("no assessment round has been recorded yet")
     return rnd[0]
 
 
-def _ordered_rounds(kind: str | None) -> list:
+def ordered_rounds(kind: str | None) -> list:
+    """Rounds of ``kind`` (every kind with ``None``), oldest first."""
     from amina.tracking.models import Round
 
     if kind is None:
@@ -211,7 +212,10 @@ def compute(
     )
     pcodes = dict(Governorate.objects.filter(pk__in=list(everywhere)).values_list("pk", "pcode"))
     figures.map_values = {pcodes[pk]: Totals.of(t).idp_individuals for pk, t in everywhere.items()}
-    figures.trend = _trend(q, rnd, gov_ids, trend_rounds)
+    known = {rnd.pk: scope.idp_individuals}
+    if previous is not None and scope_before is not None:
+        known[previous.pk] = scope_before.idp_individuals
+    figures.trend = _trend(q, rnd, gov_ids, trend_rounds, known)
     if optional:
         _optional_parts(figures, rnd, gov_ids)
     return figures
@@ -226,13 +230,16 @@ def _withhold_small(rows: list[GovernorateRow]) -> None:
         r.shown_families = None if r.pcode in withheld else r.now.idp_families
 
 
-def _trend(q, rnd, gov_ids, limit: int) -> list[tuple[str, int]]:
-    """IDP individuals in the selection at the last ``limit`` rounds of the same kind."""
+def _trend(q, rnd, gov_ids, limit: int, known: dict) -> list[tuple[str, int]]:
+    """IDP individuals in the selection at the last ``limit`` rounds of the same kind
+    (``known``: values already computed, by round id)."""
     kind = getattr(rnd, "kind", "idps") or "idps"
-    rounds = [r for r in _ordered_rounds(kind) if (r.date or date.min) <= (rnd.date or date.min)]
+    rounds = [r for r in ordered_rounds(kind) if (r.date or date.min) <= (rnd.date or date.min)]
     out = []
     for r in rounds[-limit:]:
-        if gov_ids is None:
+        if r.pk in known:
+            value = known[r.pk]
+        elif gov_ids is None:
             value = Totals.of(q.national_total(round=r)).idp_individuals
         else:
             value = sum(

@@ -42,7 +42,10 @@ def number(value) -> str:
 def signed(value) -> str:
     if value is None:
         return "—"
-    return f"+{value:,.0f}" if value > 0 else f"{value:,.0f}"
+    # A left-to-right mark first, so the sign stays before the digits in an Arabic line
+    # (WeasyPrint's layout ignores CSS ``unicode-bidi`` and embedding controls here).
+    text = f"+{value:,.0f}" if value > 0 else f"{value:,.0f}"
+    return f"\u200e{text}"
 
 
 def place_names(figures: Figures) -> str:
@@ -69,7 +72,7 @@ def headline(figures: Figures) -> str:
 
 def map_svg(figures: Figures, **size) -> str:
     values = figures.map_values or {r.pcode: r.now.idp_individuals for r in figures.governorates}
-    selected = set(figures.pcodes)
+    selected = set(figures.pcodes) or set(values)
     places = []
     for gov in Governorate.objects.only(
         "pcode", "name_en", "name_ar", "centroid_lat", "centroid_lon", "boundary"

@@ -325,10 +325,11 @@ def run_due_schedules(now: datetime | None = None) -> list[tuple[Schedule, str]]
         )
         if not claimed:
             continue
-        try:
-            result = _send_schedule(schedule, now)
-        except (NoData, ValidationError, PermissionDenied) as exc:
-            result = _("failed: %(reason)s") % {"reason": str(exc) or _("not allowed")}
+        with translation.override(schedule.language):
+            try:
+                result = _send_schedule(schedule, now)
+            except (NoData, ValidationError, PermissionDenied) as exc:
+                result = _("failed: %(reason)s") % {"reason": str(exc) or _("not allowed")}
         Schedule.objects.filter(pk=schedule.pk).update(last_run=now, last_result=result[:300])
         results.append((schedule, result))
     return results

@@ -24,45 +24,25 @@ def _fmt(value: float) -> str:
 
 
 def bars(
-    items: list[tuple[str, float]],
-    *,
-    width: int = 340,
-    rtl: bool = False,
-    colour: str = ACCENT,
-    label_width: int = 130,
+    items: list[tuple[str, float]], *, rtl: bool = False, colour: str = ACCENT, **_ignored
 ) -> SafeString:
-    """Horizontal bars with their labels and values (a ranking reads best this way)."""
+    """Horizontal bars with their labels and values (a ranking reads best this way).
+
+    Drawn in HTML and CSS rather than SVG: WeasyPrint lays out SVG text glyph by glyph,
+    without Arabic shaping, while HTML text is shaped and follows the page's direction.
+    """
     if not items:
         return mark_safe("")  # noqa: S308  (constant)
-    row = 20
-    height = row * len(items) + 4
     top = max((v for _l, v in items), default=0) or 1
-    span = width - label_width - 60
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" class="chart" role="img" direction="ltr">'
-    ]
-    for i, (label, value) in enumerate(items):
-        y = 2 + i * row
-        length = max(1.0, span * (value / top)) if value else 0
-        if rtl:
-            x_label, anchor_label = width - 2, "end"
-            x_bar = width - label_width - length
-            x_value, anchor_value = x_bar - 4, "end"
-        else:
-            x_label, anchor_label = 2, "start"
-            x_bar = label_width
-            x_value, anchor_value = label_width + length + 4, "start"
-        parts.append(
-            f'<text x="{x_label}" y="{y + 13}" text-anchor="{anchor_label}" font-size="10">'
-            f"{escape(str(label))[:40]}</text>"
-            f'<rect x="{x_bar:.1f}" y="{y + 3}" width="{length:.1f}" height="{row - 7}" '
-            f'fill="{colour}"/>'
-            f'<text x="{x_value:.1f}" y="{y + 13}" text-anchor="{anchor_value}" font-size="10" '
-            f'direction="ltr">{_fmt(value)}</text>'
+    rows = []
+    for label, value in items:
+        share = max(0.5, 100.0 * value / top) if value else 0
+        rows.append(
+            f'<tr><td class="bar-label">{escape(str(label))[:60]}</td>'
+            f'<td class="bar-cell"><span class="bar" style="width:{share * 0.7:.1f}%;'
+            f'background:{colour}"></span> <span class="bar-value">{_fmt(value)}</span></td></tr>'
         )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # noqa: S308  (labels escaped above)
+    return mark_safe(f'<table class="bars">{"".join(rows)}</table>')  # noqa: S308  (escaped)
 
 
 def line(

@@ -5,6 +5,7 @@ from amina.reports import views
 app_name = "reports"
 urlpatterns = [
     path("", views.report_list, name="report-list"),
+    path("dashboard/", views.dashboard, name="dashboard"),
     path("new/", views.report_create, name="report-create"),
     path("<int:pk>/", views.report_edit, name="report-edit"),
     path("<int:pk>/preview/", views.report_preview, name="report-preview"),

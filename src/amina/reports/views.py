@@ -25,6 +25,19 @@ from amina.reports.forms import LibraryFilter, NarrativeForm, NewReportForm, Sch
 from amina.reports.models import Publication, Report
 
 
+def dashboard(request):
+    """The dashboard on a page of its own: the home panel and the choropleth, nothing else
+    (the lightest page for a slow link)."""
+    from amina.reports.dashboard import dashboard_panel
+
+    panel = dashboard_panel(request) or {}
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"panel": panel, "national": access.has_national_scope(request.user)},
+    )
+
+
 def _require_detail(user) -> None:
     if not access.sees_detail(user):
         raise PermissionDenied
@@ -42,9 +55,7 @@ def report_create(request):
     _require_detail(user)
     try:
         rounds = (
-            list(reversed(figures_module._ordered_rounds(None)))
-            if figures_module.tracking()
-            else []
+            list(reversed(figures_module.ordered_rounds(None))) if figures_module.tracking() else []
         )
     except NoData:
         rounds = []

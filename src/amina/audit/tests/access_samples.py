@@ -13,8 +13,9 @@ def _access(world):
     from amina.audit.services import log_access
     from amina.geo.models import Location
 
-    row = log_access(world.users["officer_a"], Location, [world.location_a.pk], "view",
-                     purpose="matrix")
+    row = log_access(
+        world.users["officer_a"], Location, [world.location_a.pk], "view", purpose="matrix"
+    )
     return {"pk": row.pk}
 
 

@@ -69,7 +69,7 @@ def test_partners_read_the_4w_and_trainings_but_no_people_or_meetings(
 def test_the_api_lists_only_ones_own_notifications_and_marks_them_read(
     api_client, officer_a, national_user, gov_a
 ):
-    notify([officer_a, national_user], "influx_alert", "Influx", governorate=gov_a)
+    notify([officer_a, national_user], "influx", "Influx", governorate=gov_a)
     rows = _results(api_client, officer_a, "notifications")
     assert len(rows) == 1
     response = api_client.post("/api/v1/coordination/notifications/read/", {}, format="json")

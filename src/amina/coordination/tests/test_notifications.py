@@ -28,7 +28,7 @@ def test_nobody_is_notified_of_a_governorate_outside_their_scope(
 
     with django_capture_on_commit_callbacks(execute=True):
         made = notify(
-            [officer_a, officer_b, national], "influx_alert", "Influx in Najaf", governorate=gov_a
+            [officer_a, officer_b, national], "influx", "Influx in Najaf", governorate=gov_a
         )
 
     assert {n.recipient for n in made} == {officer_a, national}
@@ -52,11 +52,11 @@ def test_a_kind_turned_off_entirely_is_not_delivered(
 
     with django_capture_on_commit_callbacks(execute=True):
         notify([officer_a], "low_stock", "Low stock", governorate=gov_a)
-        notify([officer_a], "influx_alert", "Influx", governorate=gov_a)
+        notify([officer_a], "influx", "Influx", governorate=gov_a)
 
-    assert list(Notification.objects.values_list("kind", flat=True)) == ["influx_alert"]
+    assert list(Notification.objects.values_list("kind", flat=True)) == ["influx"]
     assert [m.subject for m in mail.outbox] == ["Influx"]
-    assert not wants(officer_a, "low_stock") and wants(officer_a, "influx_alert")
+    assert not wants(officer_a, "low_stock") and wants(officer_a, "influx")
 
 
 def test_in_app_only_sends_no_email_and_email_only_arrives_read(
@@ -126,14 +126,14 @@ def test_the_remind_command_reports_how_many(officer_a, field_a, gov_a):
 
 
 def test_marking_read_touches_only_ones_own(officer_a, national_user, gov_a):
-    notify([officer_a, national_user], "influx_alert", "X", governorate=gov_a)
+    notify([officer_a, national_user], "influx", "X", governorate=gov_a)
     assert mark_read(officer_a) == 1
     assert Notification.objects.filter(recipient=national_user, read_at__isnull=True).exists()
 
 
 def test_the_notification_centre_lists_only_the_users_own(client, officer_a, national_user, gov_a):
-    notify([officer_a], "influx_alert", "For officer A", governorate=gov_a)
-    notify([national_user], "influx_alert", "For national", governorate=gov_a)
+    notify([officer_a], "influx", "For officer A", governorate=gov_a)
+    notify([national_user], "influx", "For national", governorate=gov_a)
     client.force_login(officer_a)
 
     page = client.get("/coordination/notifications/").content.decode()
@@ -141,4 +141,4 @@ def test_the_notification_centre_lists_only_the_users_own(client, officer_a, nat
     assert "For officer A" in page and "For national" not in page
     response = client.post("/coordination/notifications/preferences/", {"low_stock__app": "on"})
     assert response.status_code == 302
-    assert not wants(type(officer_a).objects.get(pk=officer_a.pk), "influx_alert")
+    assert not wants(type(officer_a).objects.get(pk=officer_a.pk), "influx")

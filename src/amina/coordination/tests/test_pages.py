@@ -105,6 +105,12 @@ def urls(w):
     }
 
 
+NOT_COORDINATOR = {
+    "plans/new/": 403,
+    "meetings/new/": 403,
+    "trainings/new/": 403,
+    "contacts/new/": 403,
+}
 # What differs from 200 per persona: outsiders get 404 for records of governorate A,
 # partners and field users may not keep plans, meetings, trainings, contacts.
 REFUSED = {
@@ -121,8 +127,9 @@ REFUSED = {
         "meetings/{meeting}/minutes.pdf": 404,
         "trainings/{training}/participants/new/": 403,
         "participants/{person}/certificate.pdf": 404,
+        **NOT_COORDINATOR,
     },
-    "field_a": {"trainings/{training}/participants/new/": 403},
+    "field_a": {"trainings/{training}/participants/new/": 403, **NOT_COORDINATOR},
 }
 
 

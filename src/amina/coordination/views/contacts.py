@@ -1,7 +1,7 @@
 """The contacts directory: phones and e-mails shown only with the personal-data permission."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +11,11 @@ from amina.audit.services import log_access
 from amina.coordination.forms import ContactForm
 from amina.coordination.models import Contact
 from amina.coordination.services.contacts import mask, save_contact
-from amina.coordination.services.rights import is_coordinator, scoped_or_national
+from amina.coordination.services.rights import (
+    check_coordinator,
+    is_coordinator,
+    scoped_or_national,
+)
 from amina.coordination.views.common import form_errors, page_of
 
 
@@ -64,12 +68,13 @@ def contact_list(request):
 
 def contact_edit(request, pk=None):
     contact = get_object_or_404(readable(request.user), pk=pk) if pk else None
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    if contact is not None:
+        check_coordinator(request.user, contact.governorate)
     form = ContactForm(request.POST or None, instance=contact, user=request.user)
     if contact is not None and not access.can_view_personal_data(request.user):
-        # Editing shows the number: only with the permission.
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
+        raise PermissionDenied  # editing shows the number: only with the permission
     if request.method == "POST" and form.is_valid():
         try:
             save_contact(request.user, form.instance, form.cleaned_data["sectors"])

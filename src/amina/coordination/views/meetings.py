@@ -16,7 +16,11 @@ from amina.coordination.services.meetings import (
     save_meeting,
     set_action_point_status,
 )
-from amina.coordination.services.rights import is_coordinator, scoped_or_national
+from amina.coordination.services.rights import (
+    check_coordinator,
+    is_coordinator,
+    scoped_or_national,
+)
 from amina.coordination.views.common import flash_errors, form_errors, page_of, safe_next
 
 
@@ -83,6 +87,10 @@ def meeting_detail(request, pk):
 
 def meeting_edit(request, pk=None):
     meeting = _meeting_for(request.user, pk) if pk else None
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    if meeting is not None:
+        check_coordinator(request.user, meeting.governorate)
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

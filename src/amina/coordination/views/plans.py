@@ -17,6 +17,18 @@ def readable(user):
     return scoped_or_national(user, ResponsePlan.objects.all(), detail=False)
 
 
+def _check(user, plan) -> None:
+    """Forms are for those who may save them: coordinators, in the plan's scope."""
+    from django.core.exceptions import PermissionDenied
+
+    from amina.coordination.services.rights import check_coordinator
+
+    if not is_coordinator(user):
+        raise PermissionDenied
+    if plan is not None:
+        check_coordinator(user, plan.governorate)
+
+
 def plan_list(request):
     plans = readable(request.user).select_related("governorate")
     return render(
@@ -62,6 +74,7 @@ def plan_edit(request, pk=None):
     from django.shortcuts import get_object_or_404
 
     plan = get_object_or_404(readable(request.user), pk=pk) if pk else None
+    _check(request.user, plan)
     form = PlanForm(request.POST or None, instance=plan, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,6 +98,7 @@ def objective_add(request, pk):
     from django.shortcuts import get_object_or_404
 
     plan = get_object_or_404(readable(request.user), pk=pk)
+    _check(request.user, plan)
     form = ObjectiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,6 +115,7 @@ def target_add(request, pk):
     from django.shortcuts import get_object_or_404
 
     plan = get_object_or_404(readable(request.user), pk=pk)
+    _check(request.user, plan)
     form = TargetForm(request.POST or None, user=request.user, plan=plan)
     if request.method == "POST" and form.is_valid():
         try:

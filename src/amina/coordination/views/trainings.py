@@ -14,7 +14,7 @@ from amina.coordination import pdf, queries
 from amina.coordination.exports import meeting_table, training_table
 from amina.coordination.forms import ParticipantForm, TrainingForm
 from amina.coordination.models import Participant, Training
-from amina.coordination.services.rights import is_coordinator
+from amina.coordination.services.rights import check_coordinator, is_coordinator
 from amina.coordination.services.trainings import (
     add_participant,
     attendance_share,
@@ -94,6 +94,10 @@ def training_detail(request, pk):
 
 def training_edit(request, pk=None):
     training = get_object_or_404(readable(request.user), pk=pk) if pk else None
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    if training is not None:
+        check_coordinator(request.user, training.governorate)
     form = TrainingForm(request.POST or None, instance=training, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -110,6 +114,7 @@ def _editable(user, pk):
     training = get_object_or_404(readable(user), pk=pk)
     if not (is_coordinator(user) and access.sees_detail(user)):
         raise PermissionDenied
+    check_coordinator(user, training.governorate)
     return training
 
 

@@ -25,10 +25,24 @@ SCALES = {
 # Share of IDP families per governorate (p-code), as DTM Iraq found them in June 2015
 # (Round XXII): Anbar, Dahuk and Baghdad first; the six southern governorates about 20%.
 GOVERNORATE_SHARES = {
-    "IQG01": 0.1738, "IQG09": 0.1489, "IQG08": 0.1455, "IQG11": 0.0834, "IQG13": 0.0777,
-    "IQG06": 0.0619, "IQG16": 0.0617, "IQG10": 0.0562, "IQG15": 0.0473, "IQG04": 0.0304,
-    "IQG12": 0.0268, "IQG05": 0.0243, "IQG07": 0.0243, "IQG18": 0.0208, "IQG02": 0.0072,
-    "IQG03": 0.0061, "IQG14": 0.0020, "IQG17": 0.0018,
+    "IQG01": 0.1738,
+    "IQG09": 0.1489,
+    "IQG08": 0.1455,
+    "IQG11": 0.0834,
+    "IQG13": 0.0777,
+    "IQG06": 0.0619,
+    "IQG16": 0.0617,
+    "IQG10": 0.0562,
+    "IQG15": 0.0473,
+    "IQG04": 0.0304,
+    "IQG12": 0.0268,
+    "IQG05": 0.0243,
+    "IQG07": 0.0243,
+    "IQG18": 0.0208,
+    "IQG02": 0.0072,
+    "IQG03": 0.0061,
+    "IQG14": 0.0020,
+    "IQG17": 0.0018,
 }
 
 
@@ -77,8 +91,9 @@ def generate(scale: str = "small", seed: int = 2015, progress=None) -> dict:
     """Create the demo data at ``scale``; returns what each step made (counts)."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
-    ctx = DemoContext(scale=scale, seed=seed, rng=random.Random(seed),
-                      progress=progress or (lambda *a, **k: None))
+    ctx = DemoContext(
+        scale=scale, seed=seed, rng=random.Random(seed), progress=progress or (lambda *a, **k: None)
+    )
     summary = {}
     for _order, name, func in steps():
         ctx.progress(0, None, name)

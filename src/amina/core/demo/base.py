@@ -12,14 +12,26 @@ NATIONAL_ORGANISATIONS = [
     ("Ministry of Migration and Displacement", "وزارة الهجرة والمهجرين", "MoMD", "ministry"),
     ("Ministry of Health", "وزارة الصحة", "MoH", "ministry"),
     ("Ministry of Interior", "وزارة الداخلية", "MoI", "ministry"),
-    ("Bureau of Migration and Displacement (KRG)", "مكتب الهجرة والمهجرين - إقليم كوردستان",
-     "BMD", "krg_body"),
+    (
+        "Bureau of Migration and Displacement (KRG)",
+        "مكتب الهجرة والمهجرين - إقليم كوردستان",
+        "BMD",
+        "krg_body",
+    ),
     ("Joint Crisis Coordination Centre (KRG)", "مركز تنسيق الأزمات المشترك", "JCC", "krg_body"),
     ("International Organization for Migration", "المنظمة الدولية للهجرة", "IOM", "iom"),
-    ("UN High Commissioner for Refugees", "المفوضية السامية للأمم المتحدة لشؤون اللاجئين",
-     "UNHCR", "un_agency"),
-    ("UN Office for the Coordination of Humanitarian Affairs", "مكتب الأمم المتحدة لتنسيق الشؤون الإنسانية",
-     "OCHA", "un_agency"),
+    (
+        "UN High Commissioner for Refugees",
+        "المفوضية السامية للأمم المتحدة لشؤون اللاجئين",
+        "UNHCR",
+        "un_agency",
+    ),
+    (
+        "UN Office for the Coordination of Humanitarian Affairs",
+        "مكتب الأمم المتحدة لتنسيق الشؤون الإنسانية",
+        "OCHA",
+        "un_agency",
+    ),
     ("World Food Programme", "برنامج الأغذية العالمي", "WFP", "un_agency"),
     ("Iraqi Red Crescent Society", "جمعية الهلال الأحمر العراقي", "IRCS", "ngo"),
     ("Norwegian Refugee Council", "المجلس النرويجي للاجئين", "NRC", "ngo"),
@@ -39,12 +51,24 @@ DEMO_USERS = [
 
 # Syllables for synthetic place names in both scripts (no real village is implied).
 NAME_PARTS = [
-    ("Al-Nour", "النور"), ("Al-Salam", "السلام"), ("Al-Zahraa", "الزهراء"),
-    ("Al-Amal", "الأمل"), ("Al-Wahda", "الوحدة"), ("Al-Jamia", "الجامعة"),
-    ("Al-Sinaa", "الصناعة"), ("Al-Askari", "العسكري"), ("Al-Shuhada", "الشهداء"),
-    ("Al-Hurriya", "الحرية"), ("Al-Mualimeen", "المعلمين"), ("Al-Tahrir", "التحرير"),
-    ("Al-Qadisiya", "القادسية"), ("Al-Andalus", "الأندلس"), ("Al-Rasheed", "الرشيد"),
-    ("Al-Khadra", "الخضراء"), ("Al-Furat", "الفرات"), ("Al-Rafidain", "الرافدين"),
+    ("Al-Nour", "النور"),
+    ("Al-Salam", "السلام"),
+    ("Al-Zahraa", "الزهراء"),
+    ("Al-Amal", "الأمل"),
+    ("Al-Wahda", "الوحدة"),
+    ("Al-Jamia", "الجامعة"),
+    ("Al-Sinaa", "الصناعة"),
+    ("Al-Askari", "العسكري"),
+    ("Al-Shuhada", "الشهداء"),
+    ("Al-Hurriya", "الحرية"),
+    ("Al-Mualimeen", "المعلمين"),
+    ("Al-Tahrir", "التحرير"),
+    ("Al-Qadisiya", "القادسية"),
+    ("Al-Andalus", "الأندلس"),
+    ("Al-Rasheed", "الرشيد"),
+    ("Al-Khadra", "الخضراء"),
+    ("Al-Furat", "الفرات"),
+    ("Al-Rafidain", "الرافدين"),
 ]
 KIND_WORDS = {
     "neighbourhood": ("Hay", "حي"),
@@ -69,13 +93,19 @@ def organisations_and_users(ctx: DemoContext) -> dict:
     for gov in Governorate.objects.all():
         Organisation.objects.get_or_create(
             name_en=f"Governor's Office of {gov.name_en}",
-            defaults={"name_ar": f"مكتب محافظ {gov.name_ar}", "kind": "governorate_office",
-                      "governorate": gov},
+            defaults={
+                "name_ar": f"مكتب محافظ {gov.name_ar}",
+                "kind": "governorate_office",
+                "governorate": gov,
+            },
         )
         Organisation.objects.get_or_create(
             name_en=f"Provincial Council of {gov.name_en}",
-            defaults={"name_ar": f"مجلس محافظة {gov.name_ar}", "kind": "provincial_council",
-                      "governorate": gov},
+            defaults={
+                "name_ar": f"مجلس محافظة {gov.name_ar}",
+                "kind": "provincial_council",
+                "governorate": gov,
+            },
         )
     users = ensure_demo_users(ctx.seed)
     return {"organisations": Organisation.objects.count(), "users": len(users)}
@@ -89,12 +119,18 @@ def ensure_demo_users(seed: int) -> list[tuple[str, str, str]]:
     for username, role, pcodes, org, personal in DEMO_USERS:
         password = demo_password(seed, username)
         if not User.objects.filter(username=username).exists():
-            organisation = Organisation.objects.filter(acronym=org).first() or \
-                Organisation.objects.filter(name_en=org).first()
+            organisation = (
+                Organisation.objects.filter(acronym=org).first()
+                or Organisation.objects.filter(name_en=org).first()
+            )
             create_user(
-                None, username, role=role, password=password,
+                None,
+                username,
+                role=role,
+                password=password,
                 governorates=Governorate.objects.filter(pcode__in=pcodes),
-                organisation=organisation, personal_data=personal,
+                organisation=organisation,
+                personal_data=personal,
                 national_scope=True if role == Role.PARTNER else None,
                 first_name=username.capitalize(),
             )
@@ -124,12 +160,20 @@ def locations(ctx: DemoContext) -> dict:
             lat = (district.centroid_lat if district else 33.3) + ctx.rng.uniform(-0.15, 0.15)
             lon = (district.centroid_lon if district else 44.4) + ctx.rng.uniform(-0.15, 0.15)
             place_id += ctx.rng.randint(1, 7)
-            rows.append(Location(
-                name_en=f"{word_en} {part_en} {number}", name_ar=f"{word_ar} {part_ar} {number}",
-                kind=kind, governorate=district.governorate if district else Governorate.objects.get(pcode=pcode),
-                district=district, centroid_lat=round(lat, 5), centroid_lon=round(lon, 5),
-                dtm_place_id=str(place_id),
-            ))
+            rows.append(
+                Location(
+                    name_en=f"{word_en} {part_en} {number}",
+                    name_ar=f"{word_ar} {part_ar} {number}",
+                    kind=kind,
+                    governorate=district.governorate
+                    if district
+                    else Governorate.objects.get(pcode=pcode),
+                    district=district,
+                    centroid_lat=round(lat, 5),
+                    centroid_lon=round(lon, 5),
+                    dtm_place_id=str(place_id),
+                )
+            )
     Location.objects.bulk_create(rows, batch_size=1000)
     ctx.progress(len(rows), len(rows), "locations")
     return {"locations": len(rows)}

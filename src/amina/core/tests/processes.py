@@ -18,16 +18,30 @@ _TEMPLATE: dict[str, Path] = {}
 
 def clean_env(var_dir: Path, **extra: str) -> dict:
     """The environment of a fresh embedded installation in ``var_dir`` (no production vars)."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("AMINA_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("AMINA_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
     return {**env, "AMINA_VAR_DIR": str(var_dir), **extra}
 
 
-def run_amina(args: list[str], var_dir: Path, *, input: str | None = None,  # noqa: A002
-              timeout: float = 120, **env: str) -> subprocess.CompletedProcess:
+def run_amina(
+    args: list[str],
+    var_dir: Path,
+    *,
+    input: str | None = None,  # noqa: A002
+    timeout: float = 120,
+    **env: str,
+) -> subprocess.CompletedProcess:
     return subprocess.run(  # noqa: S603
-        [str(AMINA), *args], env=clean_env(var_dir, **env), input=input, capture_output=True,
-        text=True, timeout=timeout, check=False,
+        [str(AMINA), *args],
+        env=clean_env(var_dir, **env),
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 

@@ -7,7 +7,9 @@ from conftest import PASSWORD
 
 
 def test_a_token_is_obtained_with_a_password_and_then_authenticates(api_client, officer_a):
-    response = api_client.post("/api/v1/auth/token/", {"username": "officer_a", "password": PASSWORD})
+    response = api_client.post(
+        "/api/v1/auth/token/", {"username": "officer_a", "password": PASSWORD}
+    )
     token = response.json()["token"]
     assert Token.objects.get(user=officer_a).key == token
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
@@ -32,8 +34,9 @@ def test_a_new_token_from_the_profile_page_replaces_the_old_one(client, api_clie
 
 
 def test_lists_are_paginated_with_results_and_next(api_client, national_user, gov_a):
-    Location.objects.bulk_create([Location(name_en=f"Hay {i}", governorate=gov_a)
-                                  for i in range(130)])
+    Location.objects.bulk_create(
+        [Location(name_en=f"Hay {i}", governorate=gov_a) for i in range(130)]
+    )
     api_client.force_authenticate(national_user)
     first = api_client.get("/api/v1/geo/locations/").json()
     assert first["count"] == 130 and len(first["results"]) == 100
@@ -44,9 +47,13 @@ def test_lists_are_paginated_with_results_and_next(api_client, national_user, go
 
 def test_locations_are_scoped_per_persona(api_client, personas, location_a, location_b):
     expected = {
-        "admin": {location_a.pk, location_b.pk}, "national": {location_a.pk, location_b.pk},
-        "officer_a": {location_a.pk}, "officer_b": {location_b.pk}, "field_a": {location_a.pk},
-        "logistics_a": {location_a.pk}, "partner": set(),
+        "admin": {location_a.pk, location_b.pk},
+        "national": {location_a.pk, location_b.pk},
+        "officer_a": {location_a.pk},
+        "officer_b": {location_b.pk},
+        "field_a": {location_a.pk},
+        "logistics_a": {location_a.pk},
+        "partner": set(),
     }
     for name, ids in expected.items():
         api_client.force_authenticate(personas[name])
@@ -59,7 +66,9 @@ def test_locations_are_scoped_per_persona(api_client, personas, location_a, loca
 def test_governorates_are_scoped_and_carry_both_code_schemes(api_client, officer_b, partner):
     api_client.force_authenticate(officer_b)
     rows = api_client.get("/api/v1/geo/governorates/").json()["results"]
-    assert [(r["pcode"], r["pcode_2014"], r["iso_code"]) for r in rows] == [("IQG09", "IQ-G08", "IQ-DA")]
+    assert [(r["pcode"], r["pcode_2014"], r["iso_code"]) for r in rows] == [
+        ("IQG09", "IQ-G08", "IQ-DA")
+    ]
     assert "Dahuk" in rows[0]["aliases"] or rows[0]["name_dtm"] == "Dahuk"
     api_client.force_authenticate(partner)
     assert api_client.get("/api/v1/geo/governorates/").json()["count"] == 18
@@ -85,9 +94,16 @@ def test_the_api_refuses_anonymous_callers_but_publishes_its_schema(api_client):
     assert "swagger-ui" in docs and "cdn" not in docs.lower()
 
 
-def test_api_lists_take_a_fixed_number_of_queries(api_client, admin_user, django_assert_max_num_queries):
+def test_api_lists_take_a_fixed_number_of_queries(
+    api_client, admin_user, django_assert_max_num_queries
+):
     api_client.force_authenticate(admin_user)
-    for url in ("/api/v1/users/", "/api/v1/organisations/", "/api/v1/audit/changes/",
-                "/api/v1/geo/governorates/", "/api/v1/geo/sub-districts/"):
+    for url in (
+        "/api/v1/users/",
+        "/api/v1/organisations/",
+        "/api/v1/audit/changes/",
+        "/api/v1/geo/governorates/",
+        "/api/v1/geo/sub-districts/",
+    ):
         with django_assert_max_num_queries(6):
             assert api_client.get(url).status_code == 200, url

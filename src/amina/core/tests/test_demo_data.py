@@ -18,9 +18,18 @@ def _foundation(seed):
 
 def _fingerprint():
     return (
-        sorted(Location.objects.values_list("name_en", "name_ar", "kind", "governorate__pcode",
-                                            "district__pcode", "centroid_lat", "centroid_lon",
-                                            "dtm_place_id")),
+        sorted(
+            Location.objects.values_list(
+                "name_en",
+                "name_ar",
+                "kind",
+                "governorate__pcode",
+                "district__pcode",
+                "centroid_lat",
+                "centroid_lon",
+                "dtm_place_id",
+            )
+        ),
         sorted(Organisation.objects.values_list("name_en", "kind")),
         sorted(User.objects.values_list("username", "role", "national_scope")),
     )
@@ -57,8 +66,9 @@ def _every_amina_table() -> dict:
 
     return {
         model._meta.label: model._default_manager.count()
-        for model in apps.get_models() if model._meta.app_label in {
-            c.label for c in apps.get_app_configs() if c.name.startswith("amina.")}
+        for model in apps.get_models()
+        if model._meta.app_label
+        in {c.label for c in apps.get_app_configs() if c.name.startswith("amina.")}
         and model._meta.label not in ("audit.ChangeLog", "audit.AccessLog", "jobs.Job")
     }
 
@@ -76,7 +86,8 @@ def test_generating_twice_on_empty_databases_with_one_seed_gives_identical_data(
     summary = generate("small", 3)
     assert summary["locations"]["locations"] == Location.objects.count()
     assert {"admin", "national", "najaf", "field", "logistics", "partner"} <= set(
-        User.objects.values_list("username", flat=True))
+        User.objects.values_list("username", flat=True)
+    )
     first = (_fingerprint(), _added_since(before))
     call_command("flush", interactive=False, verbosity=0)
     from amina.geo.models import District, PlaceAlias

@@ -17,11 +17,14 @@ ACCESS_SAMPLES = {
     "geo:districts-geojson": Sample(lambda w: {"pcode": w.gov_a.pcode}, AGGREGATE),
     "geo:district-detail": Sample(lambda w: {"pcode": w.district_a.pcode}, AGGREGATE),
     "geo:location-detail": Sample(lambda w: {"pk": w.location_a.pk}, DETAIL),
-    "geo:location-edit": Sample(lambda w: {"pk": w.location_a.pk},
-                                frozenset({"admin", "national", "officer_a"})),
+    "geo:location-edit": Sample(
+        lambda w: {"pk": w.location_a.pk}, frozenset({"admin", "national", "officer_a"})
+    ),
     "geo:location-add": Sample(allowed=frozenset({"admin", "national", "officer_a", "officer_b"})),
     "api:governorate-detail": Sample(lambda w: {"pcode": w.gov_a.pcode}, AGGREGATE),
     "api:district-detail": Sample(lambda w: {"pcode": w.district_a.pcode}, AGGREGATE),
     "api:subdistrict-detail": Sample(_sub_district, AGGREGATE),
     "api:location-detail": Sample(lambda w: {"pk": w.location_a.pk}, DETAIL),
 }
+
+ACCESS_SAMPLES["geo:boundaries-upload"] = Sample(allowed=frozenset({"admin"}))

@@ -6,8 +6,18 @@ from amina.geo.gazetteer import Gazetteer
 from amina.geo.models import District, Governorate
 
 SPELLINGS = {
-    "IQG12": ["Kerbala", "Karbala", "كربلاء", "كربلا", "IQG12", "iqg12", "IQ-G12", "IQ-KA",
-              "Kerbala Governorate", "محافظة كربلاء"],
+    "IQG12": [
+        "Kerbala",
+        "Karbala",
+        "كربلاء",
+        "كربلا",
+        "IQG12",
+        "iqg12",
+        "IQ-G12",
+        "IQ-KA",
+        "Kerbala Governorate",
+        "محافظة كربلاء",
+    ],
     "IQG15": ["Ninewa", "Nineveh", "Ninawa", "نينوى", "نينوي", "IQ-NI"],
     "IQG09": ["Dahuk", "Duhok", "Dohuk", "دهوك", "IQ-G08", "IQ-DA"],
     "IQG14": ["Missan", "Maysan", "ميسان"],
@@ -95,10 +105,18 @@ def test_halabja_added_as_data_is_resolvable(reference_geography, admin_user):
     from amina.geo.services import add_alias, save_place
 
     assert not Gazetteer().governorate("Halabja").ok
-    halabja = save_place(admin_user, Governorate(
-        pcode="IQG19", name_en="Halabja", name_ar="حلبجة", iso_code="IQ-SW",
-        kurdistan_region=True, centroid_lat=35.18, centroid_lon=45.98,
-    ))
+    halabja = save_place(
+        admin_user,
+        Governorate(
+            pcode="IQG19",
+            name_en="Halabja",
+            name_ar="حلبجة",
+            iso_code="IQ-SW",
+            kurdistan_region=True,
+            centroid_lat=35.18,
+            centroid_lon=45.98,
+        ),
+    )
     add_alias(admin_user, "Helebce", halabja)
     gazetteer = Gazetteer()
     for text in ("Halabja", "حلبجة", "حلبجه", "Helebce", "IQG19", "IQ-SW"):

@@ -6,7 +6,9 @@ from amina.audit.models import ChangeLog
 from amina.geo.models import Location
 
 
-def test_the_home_page_in_arabic_is_right_to_left_with_arabic_governorate_names(client, national_user):
+def test_the_home_page_in_arabic_is_right_to_left_with_arabic_governorate_names(
+    client, national_user
+):
     client.force_login(national_user)
     client.post("/i18n/setlang/", {"language": "ar", "next": "/"})
     page = client.get("/").content.decode()
@@ -51,20 +53,35 @@ def test_the_map_page_loads_tiles_only_when_a_tile_server_is_set(client, nationa
     page = client.get("/geo/map/").content.decode()
     assert 'data-tiles=""' in page and "iraq-outline.geojson" in page
     settings.AMINA_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
-    assert 'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"' in client.get("/geo/map/").content.decode()
+    assert (
+        'data-tiles="https://tiles.example.org/{z}/{x}/{y}.png"'
+        in client.get("/geo/map/").content.decode()
+    )
 
 
-@pytest.mark.parametrize("url", ["/", "/geo/governorates/", "/geo/locations/", "/geo/map/",
-                                 "/geo/governorates/IQG04/", "/api/v1/geo/locations/",
-                                 "/api/v1/geo/governorates/", "/api/v1/geo/districts/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/geo/governorates/",
+        "/geo/locations/",
+        "/geo/map/",
+        "/geo/governorates/IQG04/",
+        "/api/v1/geo/locations/",
+        "/api/v1/geo/governorates/",
+        "/api/v1/geo/districts/",
+    ],
+)
 def test_list_pages_take_a_fixed_number_of_queries_however_many_rows(
     client, national_user, gov_a, url, django_assert_max_num_queries
 ):
     districts = list(gov_a.districts.all())
-    Location.objects.bulk_create([
-        Location(name_en=f"Hay {i}", governorate=gov_a, district=districts[i % len(districts)])
-        for i in range(120)
-    ])
+    Location.objects.bulk_create(
+        [
+            Location(name_en=f"Hay {i}", governorate=gov_a, district=districts[i % len(districts)])
+            for i in range(120)
+        ]
+    )
     client.force_login(national_user)
     with django_assert_max_num_queries(12):
         assert client.get(url).status_code == 200
@@ -73,22 +90,40 @@ def test_list_pages_take_a_fixed_number_of_queries_however_many_rows(
 def test_a_governorate_officer_adds_a_location_in_their_governorate(client, officer_a, gov_a):
     district = gov_a.districts.first()
     client.force_login(officer_a)
-    response = client.post("/geo/locations/add/", {
-        "name_en": "Camp Al-Salam", "name_ar": "مخيم السلام", "kind": "camp",
-        "governorate": gov_a.pk, "district": district.pk, "pcode": "", "dtm_place_id": "",
-        "centroid_lat": "٣١٫٩٥", "centroid_lon": "44.3",
-    })
+    response = client.post(
+        "/geo/locations/add/",
+        {
+            "name_en": "Camp Al-Salam",
+            "name_ar": "مخيم السلام",
+            "kind": "camp",
+            "governorate": gov_a.pk,
+            "district": district.pk,
+            "pcode": "",
+            "dtm_place_id": "",
+            "centroid_lat": "٣١٫٩٥",
+            "centroid_lon": "44.3",
+        },
+    )
     assert response.status_code == 302
     location = Location.objects.get(name_en="Camp Al-Salam")
     assert location.centroid_lat == 31.95 and location.pcode is None
-    assert ChangeLog.objects.get(model="geo.location", object_id=str(location.pk)).actor_name == "officer_a"
+    assert (
+        ChangeLog.objects.get(model="geo.location", object_id=str(location.pk)).actor_name
+        == "officer_a"
+    )
 
 
 def test_an_officer_cannot_add_a_location_in_another_governorate(client, officer_a, gov_b):
     client.force_login(officer_a)
-    response = client.post("/geo/locations/add/", {
-        "name_en": "Elsewhere", "kind": "village", "governorate": gov_b.pk, "district": "",
-    })
+    response = client.post(
+        "/geo/locations/add/",
+        {
+            "name_en": "Elsewhere",
+            "kind": "village",
+            "governorate": gov_b.pk,
+            "district": "",
+        },
+    )
     assert response.status_code == 200
     assert "governorate" in response.context["form"].errors
     assert not Location.objects.filter(name_en="Elsewhere").exists()
@@ -98,10 +133,17 @@ def test_a_district_of_another_governorate_or_a_point_outside_iraq_is_refused(
     client, national_user, gov_a, gov_b
 ):
     client.force_login(national_user)
-    response = client.post("/geo/locations/add/", {
-        "name_en": "Mixed", "kind": "village", "governorate": gov_a.pk,
-        "district": gov_b.districts.first().pk, "centroid_lat": "51.5", "centroid_lon": "0.1",
-    })
+    response = client.post(
+        "/geo/locations/add/",
+        {
+            "name_en": "Mixed",
+            "kind": "village",
+            "governorate": gov_a.pk,
+            "district": gov_b.districts.first().pk,
+            "centroid_lat": "51.5",
+            "centroid_lon": "0.1",
+        },
+    )
     errors = response.context["form"].errors
     assert errors["district"] == ["This district is not in the governorate chosen."]
     assert errors["centroid_lat"] == ["This point is outside Iraq."]
@@ -133,8 +175,9 @@ def test_field_teams_and_partners_cannot_edit_locations(client, field_a, partner
 
 
 def test_the_pager_keeps_the_search_and_review_filters(client, national_user, gov_a):
-    Location.objects.bulk_create([Location(name_en=f"Hay {i}", governorate=gov_a,
-                                           needs_review=True) for i in range(60)])
+    Location.objects.bulk_create(
+        [Location(name_en=f"Hay {i}", governorate=gov_a, needs_review=True) for i in range(60)]
+    )
     client.force_login(national_user)
     page = client.get("/geo/locations/?review=1&q=Hay").content.decode()
     assert "?review=1&amp;q=Hay&amp;page=2" in page

@@ -9,7 +9,9 @@ def _job(world):
     from amina.jobs.models import Job
 
     job, _ = Job.objects.get_or_create(
-        kind="demo-data", label="matrix job", created_by=world.users["officer_a"],
+        kind="demo-data",
+        label="matrix job",
+        created_by=world.users["officer_a"],
         defaults={"governorate": world.gov_a},
     )
     return {"pk": job.pk}

@@ -111,8 +111,15 @@ def test_an_unknown_kind_is_refused_before_anything_is_queued(db):
 
 
 def test_the_job_page_polls_while_running_and_stops_when_finished(client, officer_a):
-    job = Job.objects.create(kind="test-count", label="Count", created_by=officer_a,
-                             status=Job.Status.RUNNING, done=2, total=8, message="row 2")
+    job = Job.objects.create(
+        kind="test-count",
+        label="Count",
+        created_by=officer_a,
+        status=Job.Status.RUNNING,
+        done=2,
+        total=8,
+        message="row 2",
+    )
     client.force_login(officer_a)
     page = client.get(f"/jobs/{job.pk}/").content.decode()
     assert "Count" in page and "25%" in page and "row 2" in page and 'hx-trigger="every 1s"' in page
@@ -123,8 +130,9 @@ def test_the_job_page_polls_while_running_and_stops_when_finished(client, office
     assert "hx-get" not in partial and "row 7: bad number" in partial
 
 
-def test_the_jobs_list_takes_a_fixed_number_of_queries(client, admin_user, officer_a,
-                                                      django_assert_max_num_queries):
+def test_the_jobs_list_takes_a_fixed_number_of_queries(
+    client, admin_user, officer_a, django_assert_max_num_queries
+):
     for i in range(30):
         Job.objects.create(kind="test-count", label=f"job {i}", created_by=officer_a)
     client.force_login(admin_user)
@@ -143,8 +151,10 @@ def test_progress_inside_an_import_transaction_is_visible_to_other_connections()
 
 
 def square(lon, lat):
-    return {"type": "Polygon", "coordinates": [[[lon, lat], [lon + 1, lat], [lon + 1, lat + 1],
-                                                 [lon, lat]]]}
+    return {
+        "type": "Polygon",
+        "coordinates": [[[lon, lat], [lon + 1, lat], [lon + 1, lat + 1], [lon, lat]]],
+    }
 
 
 def test_a_queued_job_survives_a_restart_and_a_fresh_worker_process_runs_it(
@@ -152,27 +162,67 @@ def test_a_queued_job_survives_a_restart_and_a_fresh_worker_process_runs_it(
 ):
     var = migrated_installation(tmp_path_factory, tmp_path / "var")
     good = tmp_path / "good.geojson"
-    good.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"ADM1_PCODE": "IQG04"}, "geometry": square(43, 31)}]}))
+    good.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"ADM1_PCODE": "IQG04"},
+                        "geometry": square(43, 31),
+                    }
+                ],
+            }
+        )
+    )
     bad = tmp_path / "bad.geojson"
-    bad.write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"ADM1_PCODE": "IQG99"}, "geometry": square(43, 31)}]}))
-    queue = run_amina(["shell", "--no-imports", "-c", (
-        "from amina.jobs.services import start_job;"
-        f"start_job('boundaries', {{'path': {str(good)!r}}}, label='good');"
-        f"start_job('boundaries', {{'path': {str(bad)!r}}}, label='bad')"
-    )], var)
+    bad.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"ADM1_PCODE": "IQG99"},
+                        "geometry": square(43, 31),
+                    }
+                ],
+            }
+        )
+    )
+    queue = run_amina(
+        [
+            "shell",
+            "--no-imports",
+            "-c",
+            (
+                "from amina.jobs.services import start_job;"
+                f"start_job('boundaries', {{'path': {str(good)!r}}}, label='good');"
+                f"start_job('boundaries', {{'path': {str(bad)!r}}}, label='bad')"
+            ),
+        ],
+        var,
+    )
     assert queue.returncode == 0, queue.stderr
     worker = run_amina(["worker", "--batch", "--interval", "0"], var)
     assert worker.returncode == 0, worker.stderr
-    check = run_amina(["shell", "--no-imports", "-c", (
-        "from amina.jobs.models import Job; from amina.geo.models import Governorate;"
-        "print([(j.label, j.status, j.error) for j in Job.objects.order_by('pk')]);"
-        "print(Governorate.objects.get(pcode='IQG04').boundary['type'])"
-    )], var)
+    check = run_amina(
+        [
+            "shell",
+            "--no-imports",
+            "-c",
+            (
+                "from amina.jobs.models import Job; from amina.geo.models import Governorate;"
+                "print([(j.label, j.status, j.error) for j in Job.objects.order_by('pk')]);"
+                "print(Governorate.objects.get(pcode='IQG04').boundary['type'])"
+            ),
+        ],
+        var,
+    )
     lines = check.stdout.strip().splitlines()
     assert lines[-2] == (
         "[('good', 'succeeded', ''), ('bad', 'failed', \"feature 1: ADM1_PCODE 'IQG99' is not a "
-        "known governorate; add it first\")]"
+        'known governorate; add it first")]'
     ), check.stdout + check.stderr
     assert lines[-1] == "Polygon"

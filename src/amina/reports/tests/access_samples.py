@@ -19,6 +19,13 @@ def _draft(world) -> dict:
     return {"pk": report.pk}
 
 
+def _data(world) -> dict:
+    from amina.reports.tests.data import make_displacement
+
+    make_displacement()
+    return {}
+
+
 def _publication(world) -> dict:
     from amina.reports import services
 
@@ -49,6 +56,7 @@ ACCESS_SAMPLES = {
         {"name": "displacement-governorates", "fmt": "hxl"}, EVERYONE
     ),
     "reports:map-publish": Sample(allowed=EVERYONE),
+    "reports:map-download": Sample(_data, EVERYONE),
     "reports:publication-detail": Sample(_publication, AGGREGATE),
     "reports:publication-download": Sample(_publication, AGGREGATE),
     "reports:dataset-download": Sample({"name": "displacement-governorates", "fmt": "csv"}),

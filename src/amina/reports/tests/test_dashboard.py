@@ -95,3 +95,12 @@ def test_a_user_without_governorates_sees_no_figures(client, displacement):
     nobody.governorates.clear()
     client.force_login(nobody)
     assert panel(client.get(reverse("home"))).get("empty_scope")
+
+
+def test_the_dashboard_page_has_the_figures_charts_and_choropleth(client, officer_a, displacement):
+    client.force_login(officer_a)
+    html = client.get(reverse("reports:dashboard")).content.decode()
+    assert 'data-testid="kpi-idp-individuals"' in html and "1,260" in html
+    assert "geojson?metric=idp_individuals" in html.replace("governorates.geojson", "geojson")
+    assert "vendor/chartjs/chart.umd.min.js" in html and "vendor/leaflet/leaflet.js" in html
+    assert 'id="dashboard-data"' in html  # the charts' figures, as JSON in the page

@@ -58,6 +58,7 @@ def test_a_schedule_whose_owner_lost_the_governorate_sends_nothing(displacement,
         governorates=[gov_a],
         recipients="a@example.org",
         first_run=timezone.now(),
+        language="en",
     )
     officer_a.governorates.clear()
     officer_a._amina_gov_ids = None

@@ -55,7 +55,7 @@ def check_invariants(expected, warehouses, items):
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(ops=st.lists(OPS, min_size=1, max_size=14))
 def test_balances_are_the_sum_of_the_ledger_and_never_negative(

@@ -209,3 +209,14 @@ def test_the_cli_exports_stock_and_needs_a_purpose_for_distributions(stocked, tm
     assert "#item+code" in out.read_text()
     with pytest.raises(CommandError, match="purpose"):
         call_command("export", "distributions", "--format", "csv", "-o", str(tmp_path / "d"))
+
+
+def test_the_home_page_shows_low_stock_in_scope(client, logistics_a, officer_b, stocked,
+                                                blanket):
+    from amina.supply.services import record_loss
+
+    record_loss(logistics_a, stocked, blanket, 95, reason="rain")  # 5 left, level 10
+    client.force_login(logistics_a)
+    assert "5 / 10" in client.get("/").content.decode()
+    client.force_login(officer_b)
+    assert "5 / 10" not in client.get("/").content.decode()

@@ -54,7 +54,7 @@ def crossed(rule: AlertRule, arrived: int, baseline: int) -> bool:
 def evaluate_governorate(governorate, on: datetime.date) -> list[Alert]:
     """Check every active rule on ``governorate`` or its locations, as of ``on``."""
     rules = (
-        AlertRule.objects.select_for_update()
+        AlertRule.objects.select_for_update(of=("self",))
         .filter(active=True)
         .filter(Q(governorate=governorate) | Q(location__governorate=governorate))
         .select_related("location__governorate", "governorate")

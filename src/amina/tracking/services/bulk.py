@@ -70,3 +70,28 @@ def insert_rows(model, fields: list[str], rows: list[tuple], *, batch_size: int 
             for start in range(0, len(rows), batch_size):
                 cursor.executemany(sql, rows[start : start + batch_size])
     return len(rows)
+
+
+def allocate_ids(model, count: int) -> list[int] | None:
+    """Primary keys for ``count`` new rows, or None where the database cannot promise them.
+
+    PostgreSQL draws them from the sequence; SQLite takes the next ones after the current
+    maximum, which is safe because Amina's SQLite transactions are IMMEDIATE (one writer).
+    """
+    if count == 0:
+        return []
+    meta = model._meta
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "sqlite" and connection.in_atomic_block:
+            table = connection.ops.quote_name(meta.db_table)
+            column = connection.ops.quote_name(meta.pk.column)
+            cursor.execute(f"SELECT COALESCE(MAX({column}), 0) FROM {table}")  # noqa: S608
+            start = cursor.fetchone()[0] + 1
+            return list(range(start, start + count))
+    return None

@@ -22,7 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from amina.audit.services import record_bulk
 from amina.core import tabular
@@ -39,7 +40,7 @@ from amina.tracking.models import (
     Round,
     ShelterType,
 )
-from amina.tracking.services.bulk import bulk_insert, insert_rows
+from amina.tracking.services.bulk import allocate_ids, bulk_insert, insert_rows
 
 SHEETS = ("DTM DATASET", "Master List", "Dataset")
 BASE_COLUMNS = [
@@ -550,21 +551,59 @@ def commit_dtm(
     actor = user if user is not None and user.pk else None
     done = 0
     for chunk in tabular.iter_chunks(parsed.rows, 5000):
-        assessments = [
-            LocationAssessment(
-                round=round_,
-                location_id=r.location_id,
-                date=round_.date,
-                families=0 if returnees else r.families,
-                individuals=0 if returnees else r.individuals,
-                returnee_families=r.families if returnees else 0,
-                returnee_individuals=r.individuals if returnees else 0,
-                source=LocationAssessment.Source.IMPORT,
-                created_by=actor,
+        ids = allocate_ids(LocationAssessment, len(chunk))
+        if ids is None:  # a database without a safe way to draw ids: let Django insert
+            objs = [
+                LocationAssessment(
+                    round=round_,
+                    location_id=r.location_id,
+                    date=round_.date,
+                    source=LocationAssessment.Source.IMPORT,
+                    created_by=actor,
+                    **_figures(r, returnees),
+                )
+                for r in chunk
+            ]
+            bulk_insert(LocationAssessment, objs, need_ids=True)
+            ids = [o.pk for o in objs]
+        else:
+            ops = connection.ops
+            now = ops.adapt_datetimefield_value(timezone.now())
+            day = ops.adapt_datefield_value(round_.date)
+            insert_rows(
+                LocationAssessment,
+                [
+                    "id",
+                    "round",
+                    "location",
+                    "date",
+                    "families",
+                    "individuals",
+                    "returnee_families",
+                    "returnee_individuals",
+                    "key_informant",
+                    "partial",
+                    "source",
+                    "created_by",
+                    "updated_at",
+                ],
+                [
+                    (
+                        pk,
+                        round_.pk,
+                        r.location_id,
+                        day,
+                        *_figures(r, returnees).values(),
+                        "",
+                        False,
+                        LocationAssessment.Source.IMPORT.value,
+                        actor.pk if actor else None,
+                        now,
+                    )
+                    for pk, r in zip(ids, chunk, strict=True)
+                ],
             )
-            for r in chunk
-        ]
-        bulk_insert(LocationAssessment, assessments, need_ids=True)
+        assessments = [LocationAssessment(pk=pk) for pk in ids]
         origins, shelters, periods = [], [], []
         for r, a in zip(chunk, assessments, strict=True):
             origins += [(a.pk, g, n) for g, n in r.origins.items()]
@@ -594,6 +633,16 @@ def commit_dtm(
         f"DTM {kind} master list {filename} → round {round_.code}"[:200],
     )
     return summary
+
+
+def _figures(row: DtmRow, returnees: bool) -> dict:
+    """The four figure columns, in model order, for an IDP or a returnee list."""
+    return {
+        "families": 0 if returnees else row.families,
+        "individuals": 0 if returnees else row.individuals,
+        "returnee_families": row.families if returnees else 0,
+        "returnee_individuals": row.individuals if returnees else 0,
+    }
 
 
 def import_dtm_file(

@@ -18,16 +18,21 @@ class Command(BaseCommand):
         add.add_argument("name")
         add.add_argument("--role", required=True, help=f"one of {', '.join(Role.values)}")
         add.add_argument(
-            "--governorate", action="append", default=[], metavar="PCODE",
+            "--governorate",
+            action="append",
+            default=[],
+            metavar="PCODE",
             help="a governorate in the user's scope (p-code or name); repeat for more",
         )
         add.add_argument("--organisation", help="organisation name or acronym")
         add.add_argument(
-            "--personal-data", action="store_true",
+            "--personal-data",
+            action="store_true",
             help="may view personal data within their scope",
         )
         add.add_argument(
-            "--national", action="store_true",
+            "--national",
+            action="store_true",
             help="national scope (default for the admin and national roles)",
         )
         add.add_argument("--email", default="")
@@ -44,10 +49,15 @@ class Command(BaseCommand):
             )
             governorates = resolve_governorates(options["governorate"])
             user = create_user(
-                None, options["name"], role=options["role"],
-                password=read_password(options.get("stdin")), governorates=governorates,
-                organisation=organisation, personal_data=options["personal_data"],
-                email=options["email"], national_scope=True if options["national"] else None,
+                None,
+                options["name"],
+                role=options["role"],
+                password=read_password(options.get("stdin")),
+                governorates=governorates,
+                organisation=organisation,
+                personal_data=options["personal_data"],
+                email=options["email"],
+                national_scope=True if options["national"] else None,
             )
         except ValidationError as exc:
             raise fail(exc) from None

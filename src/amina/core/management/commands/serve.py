@@ -9,12 +9,26 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--bind", default=os.environ.get("AMINA_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("AMINA_WEB_WORKERS", "3")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("AMINA_WEB_WORKERS", "3"))
+        )
         parser.add_argument("--timeout", type=int, default=120)
 
     def handle(self, *args, bind, workers, timeout, **options):
-        args = [sys.executable, "-m", "gunicorn", "amina.wsgi:application", "--bind", bind,
-                "--workers", str(workers), "--timeout", str(timeout),
-                "--access-logfile", "-", "--forwarded-allow-ips", os.environ.get(
-                    "AMINA_FORWARDED_ALLOW_IPS", "127.0.0.1")]
+        args = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "amina.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(workers),
+            "--timeout",
+            str(timeout),
+            "--access-logfile",
+            "-",
+            "--forwarded-allow-ips",
+            os.environ.get("AMINA_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]
         os.execv(sys.executable, args)  # noqa: S606

@@ -1,0 +1,3 @@
+"""Access-matrix samples of the core pages: none take arguments (home, healthz)."""
+
+ACCESS_SAMPLES: dict = {}
