@@ -313,7 +313,7 @@ class _Places:
 
 
 def check(
-    households: tabular.Table, members: tabular.Table | None
+    households: tabular.Table, members: tabular.Table | None, progress=None
 ) -> tuple[list[dict], list[dict], Report, list[dict]]:
     """Every row checked; returns household rows, member rows (by column name), the
     report, and the locations to create."""
@@ -327,7 +327,11 @@ def check(
     refs: dict[str, int] = {}
     by_index: dict[str, str] = {}
     today = timezone.localdate()
-    for row in households.rows:
+    progress = progress or (lambda *a: None)
+    total = len(households.rows) + (len(members.rows) if members is not None else 0)
+    for index, row in enumerate(households.rows):
+        if index % 10_000 == 0:
+            progress(index, total, "checking households")
         v = row.values
         ref = str(v.get("household_ref", "")).strip()
         if not ref:
@@ -465,7 +469,9 @@ def check(
     m_rows: list[dict] = []
     if members is not None:
         numbers: Counter = Counter()
-        for row in members.rows:
+        for index, row in enumerate(members.rows, start=len(households.rows)):
+            if index % 10_000 == 0:
+                progress(index, total, "checking members")
             v = row.values
             ref = str(v.get("household_ref") or "").strip()
             if not ref:
@@ -629,7 +635,7 @@ def import_households(
         source, members_source, filename=filename, members_filename=members_filename
     )
     progress(0, len(households.rows), "checking")
-    h_rows, m_rows, report, new_locations = check(households, members)
+    h_rows, m_rows, report, new_locations = check(households, members, progress)
     if not h_rows and report.ok:
         report.error(None, None, "the file has no households")
     existing = _existing_refs([r["household_ref"] for r in h_rows])
@@ -646,7 +652,9 @@ def import_households(
     with transaction.atomic():
         created = _create_locations(new_locations)
         heads = []
+        registered_by = getattr(user, "pk", None)
         for row in h_rows:
+            row["registered_by_id"] = registered_by
             loc = row.pop("_location")
             row["location_id"] = created[loc] if isinstance(loc, tuple) else loc
             heads.append(row.pop("_head"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.urls import reverse
+
 from amina.core.tabular import ImportFailed, TableError
 from amina.jobs.services import JobError, handler
 
@@ -31,7 +33,7 @@ def import_job(job, progress) -> dict:
             for key in ("path", "members_path"):
                 if params.get(key):
                     Path(params[key]).unlink(missing_ok=True)
-    return {**result.as_dict(), "next_url": "/registry/"}
+    return {**result.as_dict(), "next_url": reverse("registry:home")}
 
 
 @handler("registry-dedupe")
@@ -40,4 +42,4 @@ def dedupe_job(job, progress) -> dict:
 
     governorates = job.parameters.get("governorates") or None
     summary = dedupe.run(job.created_by, governorates, progress=progress)
-    return {**summary, "next_url": "/registry/duplicates/"}
+    return {**summary, "next_url": reverse("registry:duplicates")}

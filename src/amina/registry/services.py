@@ -93,7 +93,7 @@ def register_household(user, data: dict, head: dict, members: list[dict]) -> Hou
         consent_date=data.get("consent_date") or timezone.localdate(),
         consent_by=data.get("consent_by") or user.get_username(),
         registration_date=timezone.localdate(),
-        registered_team=data.get("registered_team", ""),
+        registered_team=data.get("registered_team") or str(getattr(user, "organisation", "") or ""),
         registered_by=user if getattr(user, "pk", None) else None,
         **{f: bool(data.get(f)) for f in HOUSEHOLD_FLAGS},
     )

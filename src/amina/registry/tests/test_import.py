@@ -191,3 +191,17 @@ def test_a_kobotoolbox_member_of_no_submission_is_refused(reference_geography):
     with pytest.raises(ImportFailed, match="_parent_index"):
         import_households(None, out.getvalue(), filename="kobo.xlsx")
     assert not Household.objects.exists()
+
+
+def test_it_imports_kobotoolbox_csv_exports_joined_by_uuid(reference_geography):
+    table = rows(HOUSEHOLDS)[:3]
+    households = [table[0] + ["_uuid"]] + [r + [f"uuid-{r[0]}"] for r in table[1:]]
+    members = rows(MEMBERS)
+    columns = [h for h in members[0] if h != "household_ref"]
+    repeat = [[*columns, "_submission__uuid"]]
+    repeat += [r[1:] + [f"uuid-{r[0]}"] for r in members[1:] if r[0] in ("HH-00001", "HH-00002")]
+    result = import_households(None, to_csv(households), to_csv(repeat), filename="kobo.csv")
+    assert result.households == 2
+    assert Household.objects.get(household_ref="HH-00002").members.count() == len(
+        [r for r in members[1:] if r[0] == "HH-00002"]
+    )

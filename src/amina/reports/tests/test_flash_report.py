@@ -30,7 +30,6 @@ def independent(round_code: str, pcodes: list[str]) -> dict:
         "returnees": sum(r.returnee_individuals for r in chosen),
         "national": sum(r.individuals for r in rows),
         "locations": len(chosen),
-        "shelter": {s.shelter_type.code: 0 for s in AssessmentShelter.objects.all()},
     }
 
 

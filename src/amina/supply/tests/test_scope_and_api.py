@@ -211,8 +211,7 @@ def test_the_cli_exports_stock_and_needs_a_purpose_for_distributions(stocked, tm
         call_command("export", "distributions", "--format", "csv", "-o", str(tmp_path / "d"))
 
 
-def test_the_home_page_shows_low_stock_in_scope(client, logistics_a, officer_b, stocked,
-                                                blanket):
+def test_the_home_page_shows_low_stock_in_scope(client, logistics_a, officer_b, stocked, blanket):
     from amina.supply.services import record_loss
 
     record_loss(logistics_a, stocked, blanket, 95, reason="rain")  # 5 left, level 10
