@@ -105,6 +105,8 @@ def check() -> int:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["--update", "--check"])
-    sys.exit(update() if parser.parse_args().mode == "--update" else check())
+    parser = argparse.ArgumentParser(description=__doc__)
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--update", action="store_true", help="refresh and compile every catalogue")
+    mode.add_argument("--check", action="store_true", help="fail on a gap or a stale .mo")
+    sys.exit(update() if parser.parse_args().update else check())

@@ -42,9 +42,6 @@ def test_production_settings_pass_the_deploy_checks_without_any_issue(production
     assert issues == []
 
 
-@pytest.mark.xfail(
-    reason="API schema warnings in capability apps (reported to the lead)", strict=False
-)
 def test_the_api_schema_has_no_warnings_either(production_check):
     result = production_check
     assert "System check identified no issues (0 silenced)." in result.stdout, "\n".join(

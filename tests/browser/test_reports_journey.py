@@ -22,8 +22,13 @@ def test_an_officer_publishes_an_arabic_flash_report_and_a_partner_finds_it(
     login(page, live_server, officer_a.username, PASSWORD)
     page.click("[data-testid=lang-switch]")
     page.wait_for_selector("html[lang=ar][dir=rtl]")
-    # The home dashboard shows the governorate's figures.
+    # The home dashboard shows the governorate's figures; Chart.js draws the trend.
     assert page.locator("[data-testid=kpi-idp-families]").inner_text() == "215"
+    page.goto(f"{live_server.url}/reports/dashboard/")
+    page.wait_for_function("Chart.getChart(document.getElementById('chart-trend')) !== undefined")
+    page.wait_for_selector("#map[data-loaded='1']")
+    assert page.locator("[data-testid=kpi-idp-individuals]").inner_text() == "1,260"
+    page.screenshot(path=str(ARTIFACTS / "reports-dashboard-ar.png"), full_page=True)
 
     page.goto(f"{live_server.url}/reports/new/")
     page.select_option("#id_round_code", "R2")

@@ -18,11 +18,8 @@ _TEMPLATE: dict[str, Path] = {}
 
 def clean_env(var_dir: Path, **extra: str) -> dict:
     """The environment of a fresh embedded installation in ``var_dir`` (no production vars)."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("AMINA_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
-    }
+    dropped = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AMINA_") and k not in dropped}
     return {**env, "AMINA_VAR_DIR": str(var_dir), **extra}
 
 

@@ -1,5 +1,7 @@
 """The demo-data generator: deterministic by seed, shaped like the 2015 displacement."""
 
+import pytest
+
 from amina.accounts.models import Organisation, User
 from amina.core.demo import GOVERNORATE_SHARES, generate
 from amina.core.demo.base import locations, organisations_and_users
@@ -77,6 +79,7 @@ def _added_since(before: dict) -> dict:
     return {k: v - before.get(k, 0) for k, v in _every_amina_table().items()}
 
 
+@pytest.mark.django_db(transaction=True)
 def test_generating_twice_on_empty_databases_with_one_seed_gives_identical_data(
     reference_geography,
 ):

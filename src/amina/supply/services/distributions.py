@@ -33,7 +33,10 @@ def find_household(plan: DistributionPlan, reference: str) -> Household:
     ref = to_western_digits(reference or "").strip().upper()
     if not ref:
         raise DistributionRefused(_("Type or scan the registration number."), code="empty")
-    household = Household.objects.filter(household_ref__iexact=ref).first()
+    # Only households of the site's governorate: a number from elsewhere reveals nothing.
+    household = Household.objects.filter(
+        household_ref__iexact=ref, governorate_id=plan.site.governorate_id
+    ).first()
     if household is None:
         raise DistributionRefused(_("No household has this registration number."), code="unknown")
     return household

@@ -22,8 +22,7 @@
         scales: { x: { reverse: rtl && !horizontal, ticks: { maxRotation: 0, autoSkip: true } }, y: { position: rtl ? "right" : "left", ticks: { callback: function (v) { return horizontal ? this.getLabelForValue(v) : fmt.format(v); } } } }
       }
     });
-    canvas.style.height = canvas.getAttribute("height") + "px";
-    var fallback = canvas.parentNode.querySelector(".chart-fallback");
+    var fallback = canvas.parentNode.parentNode.querySelector(".chart-fallback");
     if (fallback) { fallback.classList.add("visually-hidden"); }
   }
   draw("chart-trend", "line", data.trend, "#0b4f6c", false);
