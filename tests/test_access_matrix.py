@@ -118,10 +118,8 @@ SAMPLES, APPS_WITHOUT_SAMPLES = app_samples()
 
 
 @pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """Seven personas per route and a login each: hashing passwords properly and writing a
-    session row per login would dominate the run."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def signed_cookie_sessions(settings):
+    """A login per persona and route: a session row written for each would slow the run."""
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
 
 

@@ -19,11 +19,6 @@ PRODUCTION = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def _issues(result) -> list[str]:
     return [
         line for line in (result.stdout + result.stderr).splitlines() if re.match(r"^\S*: \(", line)

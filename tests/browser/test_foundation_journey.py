@@ -8,10 +8,9 @@ PASSWORD = "correct-horse-battery-9"
 
 
 @pytest.fixture
-def coordinator(reference_geography, settings):
+def coordinator(reference_geography):
     from conftest import make_user
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return make_user("coordinator", "national", personal_data=True)
 
 

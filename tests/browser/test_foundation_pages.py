@@ -8,12 +8,11 @@ PASSWORD = "correct-horse-battery-9"
 
 
 @pytest.fixture
-def world(reference_geography, settings):
+def world(reference_geography):
     from amina.geo.models import Governorate, Location
     from amina.jobs.models import Job
     from conftest import make_user
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     admin = make_user("admin", "admin", personal_data=True)
     najaf = Governorate.objects.get(pcode="IQG04")
     district = najaf.districts.first()

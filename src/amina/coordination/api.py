@@ -367,11 +367,14 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 
 class ParticipantViewSet(viewsets.ReadOnlyModelViewSet):
-    """Participants are people: detail roles in scope only, and every read is logged."""
+    """Participants are people: detail roles in scope with the personal-data permission
+    only, and every read is logged."""
 
     serializer_class = ParticipantSerializer
 
     def get_queryset(self):
+        if not access.can_view_personal_data(self.request.user):
+            return Participant.objects.none()
         qs = access.scoped(self.request.user, Participant).select_related(
             "organisation", "governorate"
         )

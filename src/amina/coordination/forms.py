@@ -22,9 +22,15 @@ from amina.geo.models import District, Location
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+def _place_name(place) -> str:
+    """Places are offered in the page's language (their ``__str__`` is the English name)."""
+    return place.name
+
+
 def _scope_governorates(form, user, field="governorate"):
     if field in form.fields:
         form.fields[field].queryset = access.governorates_in_scope(user)
+        form.fields[field].label_from_instance = _place_name
 
 
 class ActivityForm(ModelForm):
@@ -68,6 +74,7 @@ class ActivityForm(ModelForm):
             self.fields["organisation"].initial = user.organisation_id
         govs = access.governorates_in_scope(user)
         self.fields["district"].queryset = District.objects.filter(governorate__in=govs)
+        self.fields["district"].label_from_instance = _place_name
         # Locations are detail-level: partners name the district; coordinators the place.
         self.fields["location"].queryset = access.scoped(user, Location).select_related(
             "governorate"
@@ -91,7 +98,7 @@ class ActivityFilterForm(Form):
         from amina.needs.models import Sector
 
         super().__init__(*args, **kwargs)
-        self.fields["governorate"].queryset = access.governorates_in_scope(user)
+        _scope_governorates(self, user)
         self.fields["sector"].queryset = Sector.objects.all()
 
     def apply(self, qs):
@@ -262,6 +269,7 @@ class ParticipantForm(ModelForm):
         super().__init__(*args, **kwargs)
         # An official may come from any governorate to a training held in another.
         self.fields["governorate"].queryset = Governorate.objects.all()
+        self.fields["governorate"].label_from_instance = _place_name
 
     def clean(self):
         data = super().clean()

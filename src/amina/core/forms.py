@@ -4,6 +4,8 @@ Eastern Arabic digits ("١٢٣") and Arabic separators are accepted in every num
 date field of a form built on these bases, including the admin's.
 """
 
+import re
+
 from django import forms
 
 from amina.core.arabic import to_western_digits
@@ -25,32 +27,56 @@ class NumberInput(forms.TextInput):
         super().__init__({"inputmode": "decimal", "dir": "ltr", **(attrs or {})})
 
 
+_GROUPED_WHOLE = re.compile(r"[+-]?\d{1,3}(,\d{3})+")
+
+
+def _western(value, field):
+    if not isinstance(value, str):
+        return value
+    value = to_western_digits(value).strip()
+    if isinstance(field, forms.IntegerField) and _GROUPED_WHOLE.fullmatch(value):
+        value = value.replace(",", "")  # "1,200" and "١٬٢٠٠" are whole numbers too
+    return value
+
+
+def _style(field) -> None:
+    if isinstance(
+        field, forms.IntegerField | forms.FloatField | forms.DecimalField
+    ) and not isinstance(field.widget, NumberInput | forms.HiddenInput):
+        field.widget = NumberInput(
+            {k: v for k, v in field.widget.attrs.items() if k not in ("min", "max", "step")}
+        )
+    if isinstance(field.widget, forms.Select):
+        field.widget.attrs.setdefault("class", "form-select")
+    elif isinstance(field.widget, forms.CheckboxInput):
+        field.widget.attrs.setdefault("class", "form-check-input")
+    elif not isinstance(field.widget, forms.HiddenInput):
+        field.widget.attrs.setdefault("class", "form-control")
+
+
 class ArabicDigitsMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    """Normalises digits when the form is cleaned and styles widgets when they are rendered,
+    so fields that a subclass adds after ``__init__`` get both too."""
+
+    def full_clean(self):
         if self.is_bound:
             data = self.data.copy()
             for name, field in self.fields.items():
-                if isinstance(field, _NUMERIC):
-                    key = self.add_prefix(name)
-                    if hasattr(data, "getlist"):
-                        values = data.getlist(key)
-                        if values:
-                            data.setlist(key, [to_western_digits(v) for v in values])
-                    elif isinstance(data.get(key), str):
-                        data[key] = to_western_digits(data[key])
+                if not isinstance(field, _NUMERIC):
+                    continue
+                key = self.add_prefix(name)
+                if hasattr(data, "getlist"):
+                    values = data.getlist(key)
+                    if values:
+                        data.setlist(key, [_western(v, field) for v in values])
+                elif key in data:
+                    data[key] = _western(data[key], field)
             self.data = data
-        for field in self.fields.values():
-            if isinstance(field, forms.IntegerField | forms.FloatField | forms.DecimalField):
-                field.widget = NumberInput(
-                    {k: v for k, v in field.widget.attrs.items() if k not in ("min", "max", "step")}
-                )
-            if isinstance(field.widget, forms.Select):
-                field.widget.attrs.setdefault("class", "form-select")
-            elif isinstance(field.widget, forms.CheckboxInput):
-                field.widget.attrs.setdefault("class", "form-check-input")
-            else:
-                field.widget.attrs.setdefault("class", "form-control")
+        super().full_clean()
+
+    def __getitem__(self, name):
+        _style(self.fields[name])
+        return super().__getitem__(name)
 
 
 class Form(ArabicDigitsMixin, forms.Form):

@@ -104,14 +104,12 @@ def _check_scope(user, location: Location) -> None:
     access.check_governorate(user, location.governorate_id)
 
 
-def _create(user, data: AssessmentData) -> NeedsAssessment:
-    population, as_of = data.population_individuals, None
-    source = NeedsAssessment.PopulationSource.TEAM if population is not None else ""
-    if population is None:
-        population, as_of = population_default(data.location)
-        if population is not None:
-            source = NeedsAssessment.PopulationSource.TRACKING
-    assessment = NeedsAssessment.objects.create(
+def _assessment(
+    data: AssessmentData, population: int | None, source: str, as_of, user
+) -> NeedsAssessment:
+    """The (unsaved) assessment of ``data``: one place that maps the form to the record,
+    for a single entry and for a bulk import alike."""
+    return NeedsAssessment(
         location=data.location,
         assessed_on=data.assessed_on,
         team=data.team.strip(),
@@ -125,6 +123,17 @@ def _create(user, data: AssessmentData) -> NeedsAssessment:
         phase=data.phase,
         assessed_by=user if getattr(user, "pk", None) else None,
     )
+
+
+def _create(user, data: AssessmentData) -> NeedsAssessment:
+    population, as_of = data.population_individuals, None
+    source = NeedsAssessment.PopulationSource.TEAM if population is not None else ""
+    if population is None:
+        population, as_of = population_default(data.location)
+        if population is not None:
+            source = NeedsAssessment.PopulationSource.TRACKING
+    assessment = _assessment(data, population, source, as_of, user)
+    assessment.save()
     SectorSeverity.objects.bulk_create(
         [
             SectorSeverity(assessment=assessment, sector=sector, severity=value)
@@ -185,22 +194,7 @@ def record_imported(user, rows: Iterable[tuple[str, AssessmentData]], source: st
             population = getattr(figure, "idp_individuals", None)
             as_of = getattr(figure, "as_of", None)
             origin = NeedsAssessment.PopulationSource.TRACKING if population is not None else ""
-        assessments.append(
-            NeedsAssessment(
-                location=data.location,
-                assessed_on=data.assessed_on,
-                team=data.team.strip(),
-                key_informants_count=data.key_informants_count,
-                key_informants_description=data.key_informants_description.strip(),
-                population_individuals=population,
-                population_source=origin,
-                population_as_of=as_of,
-                access_constraints=data.access_constraints.strip(),
-                notes=data.notes.strip(),
-                phase=data.phase,
-                assessed_by=recorder,
-            )
-        )
+        assessments.append(_assessment(data, population, origin, as_of, recorder))
     NeedsAssessment.objects.bulk_create(assessments, batch_size=500)
     severities, priorities, submissions = [], [], []
     for (instance_id, data), assessment in zip(rows, assessments, strict=True):

@@ -257,8 +257,10 @@ def gaps(request):
     _require_detail(user)
     ids = access.governorate_ids(user)
     report = queries.gaps(ids)
-    locations = Location.objects.select_related("governorate").in_bulk(
-        {r.location_id for r in report.rows}
+    locations = (
+        access.scoped(user, Location)
+        .select_related("governorate")
+        .in_bulk({r.location_id for r in report.rows})
     )
     sectors = {s.code: s for s in Sector.objects.all()}
     rows = sorted(

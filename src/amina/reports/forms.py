@@ -85,5 +85,6 @@ class LibraryFilter(Form):
     def __init__(self, *args, governorates=None, sectors=None, kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["governorate"].queryset = governorates
+        self.fields["governorate"].label_from_instance = lambda gov: gov.name
         self.fields["sector"].queryset = sectors
         self.fields["kind"].choices = [("", _("All")), *kinds]

@@ -3,6 +3,8 @@ schedules. Thin: they read through ``queries``/``access`` and write through ``se
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -22,7 +24,7 @@ from amina.reports import disclosure, queries, rendering, services
 from amina.reports import figures as figures_module
 from amina.reports.figures import NoData
 from amina.reports.forms import LibraryFilter, NarrativeForm, NewReportForm, ScheduleForm
-from amina.reports.models import Publication, Report
+from amina.reports.models import Publication
 
 
 def dashboard(request):
@@ -98,7 +100,7 @@ def report_create(request):
 def report_edit(request, pk):
     user = request.user
     report = get_object_or_404(queries.reports_for(user).prefetch_related("governorates"), pk=pk)
-    form = NarrativeForm(request.POST or None, instance=Report.objects.get(pk=report.pk))
+    form = NarrativeForm(request.POST or None, instance=copy.copy(report))
     if request.method == "POST" and form.is_valid():
         try:
             services.update_report(

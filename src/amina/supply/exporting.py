@@ -46,7 +46,7 @@ DISTRIBUTION_COLUMNS = [
     ExportColumn("quantity", "Quantity", "#value+distributed"),
     ExportColumn("period", "Entitlement period", "#date+period"),
     ExportColumn("plan", "Plan", "#activity+name"),
-    ExportColumn("method", "Recorded by", "#meta+method"),
+    ExportColumn("method", "How recorded", "#meta+method"),
 ]
 
 

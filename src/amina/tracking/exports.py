@@ -52,7 +52,9 @@ def _scope(user, governorates, detail: bool) -> list[int] | None:
         found = {g.pcode: g.pk for g in Governorate.objects.filter(pcode__in=governorates)}
         unknown = [p for p in governorates if p not in found]
         if unknown:
-            raise ValidationError(f"unknown governorate {', '.join(unknown)}")
+            raise ValidationError(
+                _("unknown governorate %(codes)s") % {"codes": ", ".join(unknown)}
+            )
         wanted = set(found.values())
     if user is None:
         return sorted(wanted) if wanted is not None else None
@@ -138,7 +140,7 @@ def _round(code):
         return None
     round_ = queries.resolve_round(code)
     if round_ is None:
-        raise ValidationError(f"unknown round {code}")
+        raise ValidationError(_("unknown round %(code)s") % {"code": code})
     return round_
 
 

@@ -158,6 +158,7 @@ class MovementForm(Form):
 
     def __init__(self, *args, locations=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["origin"].label_from_instance = lambda gov: gov.name
         self.fields["location"].queryset = (
             locations if locations is not None else Location.objects.none()
         ).select_related("district", "governorate")

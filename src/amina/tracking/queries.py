@@ -270,53 +270,30 @@ def _round_or_latest(round):  # noqa: A002
     return chosen if chosen is not None else latest_round("idps")
 
 
-def shelter_breakdown(round=None, governorate_ids=None) -> dict[str, int]:  # noqa: A002
-    """Families per shelter type code in ``round`` (None: the latest IDP round)."""
+def _families_by(model, key: str, round, governorate_ids) -> dict:  # noqa: A002
+    """Families of a breakdown table per ``key`` in ``round`` (None: the latest IDP round)."""
     chosen = _round_or_latest(round)
     if chosen is None:
         return {}
-    qs = AssessmentShelter.objects.filter(assessment__round=chosen)
+    qs = model.objects.filter(assessment__round=chosen)
     if governorate_ids is not None:
         qs = qs.filter(assessment__location__governorate_id__in=list(governorate_ids))
-    return {
-        code: n
-        for code, n in qs.values("shelter_type__code")
-        .annotate(n=Sum("families"))
-        .order_by()
-        .values_list("shelter_type__code", "n")
-    }
+    return dict(qs.values(key).annotate(n=Sum("families")).order_by().values_list(key, "n"))
+
+
+def shelter_breakdown(round=None, governorate_ids=None) -> dict[str, int]:  # noqa: A002
+    """Families per shelter type code in ``round`` (None: the latest IDP round)."""
+    return _families_by(AssessmentShelter, "shelter_type__code", round, governorate_ids)
 
 
 def origin_breakdown(round=None, governorate_ids=None) -> dict[int, int]:  # noqa: A002
     """Families per governorate of origin (id) in ``round``."""
-    chosen = _round_or_latest(round)
-    if chosen is None:
-        return {}
-    qs = AssessmentOrigin.objects.filter(assessment__round=chosen)
-    if governorate_ids is not None:
-        qs = qs.filter(assessment__location__governorate_id__in=list(governorate_ids))
-    return dict(
-        qs.values("governorate_id")
-        .annotate(n=Sum("families"))
-        .order_by()
-        .values_list("governorate_id", "n")
-    )
+    return _families_by(AssessmentOrigin, "governorate_id", round, governorate_ids)
 
 
 def period_breakdown(round=None, governorate_ids=None) -> dict[str, int]:  # noqa: A002
     """Families per displacement period code in ``round``."""
-    chosen = _round_or_latest(round)
-    if chosen is None:
-        return {}
-    qs = AssessmentPeriod.objects.filter(assessment__round=chosen)
-    if governorate_ids is not None:
-        qs = qs.filter(assessment__location__governorate_id__in=list(governorate_ids))
-    return dict(
-        qs.values("period__code")
-        .annotate(n=Sum("families"))
-        .order_by()
-        .values_list("period__code", "n")
-    )
+    return _families_by(AssessmentPeriod, "period__code", round, governorate_ids)
 
 
 def arrivals(

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from amina.audit.models import AccessLog
 from amina.coordination.models import Activity, Meeting, Notification, Participant, Training
@@ -136,3 +137,19 @@ def test_an_unknown_governorate_in_an_export_is_one_clear_error(two_governorates
 
     with pytest.raises(CommandError, match="unknown governorate 'Atlantis'"):
         call_command("export", "activities", "--governorate", "Atlantis", stdout=io.StringIO())
+
+
+def test_participants_need_the_personal_data_permission_even_in_scope(
+    api_client, client, field_a, officer_a, two_governorates
+):
+    assert not field_a.can_view_personal_data and officer_a.can_view_personal_data
+    assert _results(api_client, field_a, "participants") == []
+    training = Training.objects.get(governorate__in=field_a.governorates.all())
+    person = training.participants.get()
+    client.force_login(field_a)
+    page = client.get(reverse("coordination:training-detail", args=[training.pk])).content.decode()
+    assert 'data-testid="participants"' not in page and person.name not in page
+    assert client.get(reverse("coordination:certificate", args=[person.pk])).status_code == 403
+    client.force_login(officer_a)
+    page = client.get(reverse("coordination:training-detail", args=[training.pk])).content.decode()
+    assert 'data-testid="participants"' in page and person.name in page

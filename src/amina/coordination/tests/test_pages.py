@@ -129,7 +129,12 @@ REFUSED = {
         "participants/{person}/certificate.pdf": 404,
         **NOT_COORDINATOR,
     },
-    "field_a": {"trainings/{training}/participants/new/": 403, **NOT_COORDINATOR},
+    # Field staff without the personal-data permission get no participant's certificate.
+    "field_a": {
+        "trainings/{training}/participants/new/": 403,
+        "participants/{person}/certificate.pdf": 403,
+        **NOT_COORDINATOR,
+    },
 }
 
 
@@ -163,6 +168,12 @@ def test_pages_render_in_arabic(client, officer_a, world):
     client.force_login(officer_a)
     page = client.get("/coordination/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert 'dir="rtl"' in page
+    # the glossary's terms, and no English label left behind
+    assert "من يفعل ماذا وأين ومتى" in page and "المحافظة" in page
+    assert ">Governorate<" not in page and "4W list" not in page
+    # places are offered by their Arabic names
+    form = client.get("/coordination/4w/new/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert officer_a.governorates.get().name_ar in form
 
 
 def test_the_activity_list_makes_the_same_queries_for_more_rows(

@@ -53,7 +53,8 @@ def training_detail(request, pk):
     training = get_object_or_404(
         readable(request.user).select_related("organiser", "governorate"), pk=pk
     )
-    sees_people = access.sees_detail(request.user)
+    # Participants are people: their names and scores need the personal-data permission.
+    sees_people = access.can_view_personal_data(request.user)
     people = []
     if sees_people:
         people = list(
@@ -170,6 +171,8 @@ def certificate(request, pk):
         ),
         pk=pk,
     )
+    if not access.can_view_personal_data(request.user):
+        raise PermissionDenied
     if not may_have_certificate(participant):
         messages.error(
             request,

@@ -52,6 +52,11 @@ def test_a_partner_sees_small_governorate_figures_withheld(client, partner, disp
     client.force_login(partner)
     response = client.get(reverse("home"))
     assert "&lt;5" in response.content.decode()
+    rows = panel(response)["f"].governorates
+    withheld = {r.pcode for r in rows if r.shown_families is None}
+    assert "IQG01" in withheld, "the small cell is withheld"
+    assert len(withheld) >= 2, "a second cell is withheld, or the total would give it away"
+    assert any(r.shown_families == r.now.idp_families for r in rows), "others are shown"
 
 
 def test_the_figures_are_cached_per_scope(

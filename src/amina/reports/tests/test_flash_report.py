@@ -152,7 +152,9 @@ def test_a_shelter_type_unknown_to_the_round_is_not_listed(displacement):
     figs = figures.compute(figures.find_round("R2"), [Governorate.objects.get(pcode="IQG04")])
     used = set(AssessmentShelter.objects.values_list("shelter_type__code", flat=True))
     unused = ShelterType.objects.exclude(code__in=used).first()
-    assert unused is None or unused.name not in dict(figs.shelter)
+    assert unused is not None, "the fixture must leave a shelter type unused"
+    assert unused.name not in dict(figs.shelter)
+    assert figs.shelter, "the used shelter types are listed"
 
 
 @pytest.mark.parametrize(

@@ -56,7 +56,7 @@
         }
         el.amina.count += 1;
       });
-      if (bounds.isValid()) { map.fitBounds(bounds.pad(0.15)); }
+      if (bounds.isValid()) { map.fitBounds(bounds.pad(0.15), { maxZoom: 8 }); }
       el.dataset.loaded = String(el.amina.count);
     }).catch(function () { el.dataset.loaded = "error"; });
   }

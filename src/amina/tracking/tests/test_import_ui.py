@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from amina.audit.models import ChangeLog
 from amina.jobs.models import Job
 from amina.jobs.services import execute
 from amina.tracking import queries
@@ -46,6 +47,11 @@ def test_a_clean_file_is_previewed_then_imported_by_a_job(
         response = client.post(reverse("tracking:import-commit", args=[record.pk]))
     job = Job.objects.get()
     assert response.url == reverse("jobs:detail", args=[job.pk])
+    trail = ChangeLog.objects.filter(model="tracking.dtmupload", object_id=str(record.pk))
+    assert list(trail.order_by("pk").values_list("action", "actor_id")) == [
+        ("create", national_user.pk),
+        ("update", national_user.pk),
+    ], "checking and queueing a file are both audited"
     job = execute(job)
     assert job.status == "succeeded", job.error
     assert job.result["next_url"] == reverse("tracking:round", args=["R21"])
@@ -95,3 +101,24 @@ def test_only_data_managers_may_import(client, officer_a, field_a, partner):
     for user in (officer_a, field_a, partner):
         client.force_login(user)
         assert client.get(reverse("tracking:import")).status_code == 403
+
+
+def test_a_file_for_a_round_of_another_kind_is_refused_in_the_preview(
+    client, national_user, tracking_reference
+):
+    from amina.tracking.models import Round
+
+    Round.objects.create(code="R21", kind="returnees", date="2015-05-21")
+    upload(
+        client,
+        national_user,
+        "dtm-master-list-round21.xlsx",
+        (DATA / "dtm-master-list-round21.xlsx").read_bytes(),
+    )
+    record = DtmUpload.objects.get()
+    assert record.report["error_count"] >= 1
+    assert record.report["errors"][0]["message"].startswith("Round R21 is a round of another")
+    page = client.get(reverse("tracking:import-preview", args=[record.pk])).content.decode()
+    assert 'data-testid="commit-import"' not in page
+    client.post(reverse("tracking:import-commit", args=[record.pk]))
+    assert not Job.objects.exists() and counts()["LocationAssessment"] == 0

@@ -6,8 +6,8 @@ and district-level tables need a detail role (not partners) in that governorate.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -234,9 +234,7 @@ def round_list(request):
 
     from amina.tracking.models import LocationAssessment
 
-    qs = LocationAssessment.objects.all()
-    if not access.has_national_scope(request.user):
-        qs = qs.filter(location__governorate_id__in=access.governorate_ids(request.user))
+    qs = access.scoped(request.user, LocationAssessment, detail=False)
     sums = {
         row["round_id"]: row
         for row in qs.values("round_id")
@@ -275,6 +273,6 @@ def download(request, kind, fmt):
             governorates=governorates,
             districts=request.GET.getlist("district"),
         )
-    except PermissionDenied:
-        raise
+    except ValidationError as exc:
+        return HttpResponseBadRequest("; ".join(exc.messages), content_type="text/plain")
     return file_response(content, fmt, kind)
