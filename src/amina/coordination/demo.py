@@ -153,7 +153,7 @@ def coordination(ctx: DemoContext) -> dict:
     _training(
         ctx,
         "The MCOF for central government officials",
-        "إطار عمليات الهجرة في الأزمات لموظفي الحكومة الاتحادية",
+        "إطار عمليات الأزمات المتعلقة بالهجرة لموظفي الحكومة الاتحادية",
         D(2014, 11, 16),
         D(2014, 11, 19),
         "Baghdad",
@@ -165,7 +165,7 @@ def coordination(ctx: DemoContext) -> dict:
     _training(
         ctx,
         "The MCOF for Kurdistan Region authorities",
-        "إطار عمليات الهجرة في الأزمات لسلطات إقليم كوردستان",
+        "إطار عمليات الأزمات المتعلقة بالهجرة لسلطات إقليم كوردستان",
         D(2015, 2, 8),
         D(2015, 2, 11),
         "Erbil",
@@ -183,7 +183,7 @@ def coordination(ctx: DemoContext) -> dict:
     _training(
         ctx,
         "The MCOF and durable solutions",
-        "إطار عمليات الهجرة في الأزمات والحلول الدائمة",
+        "إطار عمليات الأزمات المتعلقة بالهجرة والحلول الدائمة",
         D(2015, 4, 12),
         D(2015, 4, 14),
         "Dahuk",
@@ -206,7 +206,7 @@ def coordination(ctx: DemoContext) -> dict:
     _training(
         ctx,
         "The MCOF for the provincial authorities of the southern governorates",
-        "إطار عمليات الهجرة في الأزمات للسلطات المحلية في المحافظات الجنوبية",
+        "إطار عمليات الأزمات المتعلقة بالهجرة للسلطات المحلية في المحافظات الجنوبية",
         D(2015, 6, 8),
         D(2015, 6, 11),
         "Erbil",

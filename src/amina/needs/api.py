@@ -193,16 +193,12 @@ class NeedsSummaryViewSet(viewsets.GenericViewSet):
     def list(self, request):
         ids = access.governorate_ids(request.user)
         if gov := request.query_params.get("governorate"):
-            ids = {
-                g
-                for g in ids
-                if g
-                in set(
-                    access.governorates_in_scope(request.user)
-                    .filter(pcode=gov)
-                    .values_list("pk", flat=True)
-                )
-            }
+            # one query, not one per governorate in scope
+            ids = set(
+                access.governorates_in_scope(request.user)
+                .filter(pcode=gov)
+                .values_list("pk", flat=True)
+            )
         rows = summary_rows(ids)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

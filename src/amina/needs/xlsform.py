@@ -116,7 +116,7 @@ def survey_rows(sectors: list[Sector]) -> list[dict]:
             "integer",
             "ki_count",
             "Number of key informants",
-            "عدد المخبرين الرئيسيين",
+            "عدد مصادر المعلومات الرئيسية",
             required="yes",
             constraint=". >= 0 and . <= 200",
             **{
@@ -128,7 +128,7 @@ def survey_rows(sectors: list[Sector]) -> list[dict]:
             "text",
             "ki_description",
             "Key informants (roles only)",
-            "المخبرون الرئيسيون (الصفات فقط)",
+            "مصادر المعلومات الرئيسية (الصفات فقط)",
             **{
                 f"hint::{EN}": "For example: mukhtar, school director. Do not write names.",
                 f"hint::{AR}": "مثلاً: المختار، مدير المدرسة. لا تكتب الأسماء.",
@@ -147,7 +147,7 @@ def survey_rows(sectors: list[Sector]) -> list[dict]:
                 f"constraint_message::{AR}": "لا يمكن أن يكون سالباً.",
             },
         ),
-        _q("select_one phase", "phase", "MCOF phase", "مرحلة إطار عمليات الهجرة في الأزمات"),
+        _q("select_one phase", "phase", "MCOF phase", "مرحلة إطار عمليات الأزمات المتعلقة بالهجرة"),
         _q("end_group", ""),
         _q(
             "begin_group",

@@ -353,33 +353,15 @@ def supply_figures(gov_ids) -> list[tuple[str, int, int]] | None:
     return sorted(rows, key=lambda r: (-r[2], -r[1], r[0]))
 
 
-def alert_count(gov_ids) -> int | None:
-    """Influx alerts fired in the last 30 days in the selection."""
-    try:
-        from amina.tracking.models import Alert
-    except ImportError:
-        return None
+def alert_count(gov_ids) -> int:
+    """Influx alerts fired in the last 30 days in the selection (already scoped ids)."""
     from datetime import timedelta
 
     from django.utils import timezone
 
-    qs = Alert.objects.all()
-    when = next((f for f in ("fired_at", "created_at") if _has_field(Alert, f)), None)
-    if when:
-        qs = qs.filter(**{f"{when}__gte": timezone.now() - timedelta(days=30)})
+    from amina.tracking.models import Alert
+
+    qs = Alert.objects.filter(fired_at__gte=timezone.now() - timedelta(days=30))
     if gov_ids is not None:
-        path = getattr(Alert, "scope_field", None) or (
-            "governorate" if _has_field(Alert, "governorate") else None
-        )
-        if path is None:
-            return None
-        qs = qs.filter(**{f"{path}__in": gov_ids})
+        qs = qs.filter(governorate_id__in=gov_ids)
     return qs.count()
-
-
-def _has_field(model, name: str) -> bool:
-    try:
-        model._meta.get_field(name)
-    except Exception:  # noqa: BLE001  (FieldDoesNotExist)
-        return False
-    return True

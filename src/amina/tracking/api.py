@@ -13,6 +13,7 @@ from amina.accounts import access
 from amina.core.api import ScopedReadOnlyViewSet, router
 from amina.tracking.exports import summary_rows
 from amina.tracking.models import Alert, LocationAssessment, MovementEvent, Round
+from amina.tracking.services.alerts import readable_alerts
 
 FILTERS = [
     OpenApiParameter("round", str, description="round code (default: all rounds)"),
@@ -197,6 +198,10 @@ class AlertViewSet(ScopedReadOnlyViewSet):
     detail_level = False
     serializer_class = InfluxAlertSerializer
     queryset = Alert.objects.select_related("rule", "governorate")
+
+    def get_queryset(self):
+        # partners get governorate-wide alerts only: a location's alert is detail
+        return readable_alerts(self.request.user).select_related("rule", "governorate")
 
 
 router.register("tracking/rounds", RoundViewSet, basename="tracking-round")

@@ -204,5 +204,6 @@ class AlertRuleForm(ModelForm):
         super().__init__(*args, **kwargs)
         if governorates is not None:
             self.fields["governorate"].queryset = governorates
+        self.fields["governorate"].label_from_instance = lambda gov: gov.name
         if locations is not None:
             self.fields["location"].queryset = locations.select_related("governorate")

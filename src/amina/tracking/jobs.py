@@ -31,6 +31,7 @@ def import_dtm(job, progress) -> dict:
     ``round``, ``date``, ``kind``, ``multiplier``, ``camp_multiplier``."""
     from amina.tracking.models import DtmUpload
     from amina.tracking.services.dtm import import_dtm_file
+    from amina.tracking.services.uploads import finish_upload
 
     params = job.parameters
     upload = None
@@ -58,16 +59,14 @@ def import_dtm(job, progress) -> dict:
         )
     except tabular.ImportFailed as exc:
         if upload is not None:
-            DtmUpload.objects.filter(pk=upload.pk).update(status=DtmUpload.Status.FAILED)
+            finish_upload(job.created_by, upload, committed=False)
         raise JobError(_failure(exc.report)) from None
     except ValidationError as exc:
         if upload is not None:
-            DtmUpload.objects.filter(pk=upload.pk).update(status=DtmUpload.Status.FAILED)
+            finish_upload(job.created_by, upload, committed=False)
         raise JobError("; ".join(exc.messages)) from None
     if upload is not None:
-        # Committed: the stored file is no longer needed (the figures are in the database).
-        upload.file.delete(save=False)
-        DtmUpload.objects.filter(pk=upload.pk).update(status=DtmUpload.Status.COMMITTED, file="")
+        finish_upload(job.created_by, upload, committed=True)
     summary["next_url"] = reverse("tracking:round", args=[summary["round"]])
     summary["unmatched_districts"] = (
         ", ".join(

@@ -73,3 +73,33 @@ def test_parts_without_data_are_empty_not_missing(displacement, gov_a):
         "men": 0,
     }
     assert figs.stock == [] and figs.alerts == 0
+
+
+def test_alerts_are_counted_in_the_selection_over_the_last_30_days(gov_a, gov_b):
+    from django.utils import timezone
+
+    from amina.tracking.models import Alert, AlertRule
+
+    def fire(gov, episode, days_ago):
+        rule, _ = AlertRule.objects.get_or_create(
+            name=f"influx {gov.pcode}", governorate=gov, defaults={"threshold": 10}
+        )
+        alert = Alert.objects.create(
+            rule=rule,
+            episode=episode,
+            governorate=gov,
+            window_start=datetime.date(2015, 6, 1),
+            window_end=datetime.date(2015, 6, 7),
+            arrivals=20,
+        )
+        Alert.objects.filter(pk=alert.pk).update(
+            fired_at=timezone.now() - datetime.timedelta(days=days_ago)
+        )
+
+    fire(gov_a, 1, 2)
+    fire(gov_a, 2, 29)
+    fire(gov_a, 3, 31)  # too old
+    fire(gov_b, 1, 1)  # another governorate
+    assert figures.alert_count([gov_a.pk]) == 2
+    assert figures.alert_count(None) == 3
+    assert figures.alert_count([]) == 0

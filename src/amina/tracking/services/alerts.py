@@ -16,8 +16,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from amina.accounts import access
 from amina.audit.services import record_change
 from amina.tracking.models import Alert, AlertRule
+
+
+def readable_alerts(user):
+    """Alerts ``user`` may read: governorate-wide ones for every role in scope; an alert of
+    a location's rule is a location-level figure, for the roles that see detail only."""
+    qs = access.scoped(user, Alert, detail=False)
+    if not access.sees_detail(user):
+        qs = qs.filter(rule__location__isnull=True)
+    return qs
 
 
 def measure(rule: AlertRule, on: datetime.date) -> tuple[int, int, datetime.date]:

@@ -125,3 +125,17 @@ def queue_upload(user, record: DtmUpload) -> Job:
     )
     record.status, record.job = DtmUpload.Status.QUEUED, job
     return job
+
+
+@transaction.atomic
+def finish_upload(user, upload: DtmUpload, *, committed: bool) -> None:
+    """Record how an upload's import ended. A committed file is deleted: its figures are in
+    the database, and a master list kept on disk is one more copy to protect."""
+    status = DtmUpload.Status.COMMITTED if committed else DtmUpload.Status.FAILED
+    changes = {"status": status}
+    if committed:
+        upload.file.delete(save=False)
+        changes["file"] = ""
+    DtmUpload.objects.filter(pk=upload.pk).update(**changes)
+    record_change(user, upload, "update", {"status": [upload.status, status]})
+    upload.status = status

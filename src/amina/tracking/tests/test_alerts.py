@@ -111,3 +111,20 @@ def test_the_database_refuses_a_second_alert_for_one_crossing(rule):
             window_end=DAY,
             arrivals=120,
         )
+
+
+def test_partners_see_governorate_alerts_but_not_a_locations_alert(
+    rule, field_a, location_a, partner, officer_a, client, api_client
+):
+    place_rule = AlertRule.objects.create(name="Camp watch", location=location_a, threshold=50)
+    arrive(field_a, location_a, 120)
+    assert set(Alert.objects.values_list("rule_id", flat=True)) == {rule.pk, place_rule.pk}
+    api_client.force_authenticate(partner)
+    seen = [a["rule"] for a in api_client.get("/api/v1/tracking/alerts/").json()["results"]]
+    assert seen == ["Najaf influx"], "a location's alert is location-level data"
+    client.force_login(partner)
+    page = client.get("/tracking/alerts/").content.decode()
+    assert "Najaf influx" in page and "Camp watch" not in page
+    api_client.force_authenticate(officer_a)
+    seen = {a["rule"] for a in api_client.get("/api/v1/tracking/alerts/").json()["results"]}
+    assert seen == {"Najaf influx", "Camp watch"}

@@ -59,6 +59,7 @@ def test_a_clean_file_is_previewed_then_imported_by_a_job(
     assert queries.national_total("R21").locations == 600
     record.refresh_from_db()
     assert record.status == "committed" and not record.file, "the stored file is removed"
+    assert trail.order_by("-pk").first().diff == {"status": ["queued", "committed"]}
 
 
 def test_a_bad_file_lists_every_row_error_and_cannot_be_committed(

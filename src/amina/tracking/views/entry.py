@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from amina.accounts import access
 from amina.geo.models import Location
 from amina.tracking.forms import AlertRuleForm, AssessmentForm, MovementForm
-from amina.tracking.models import Alert, AlertRule, LocationAssessment, MovementEvent
+from amina.tracking.models import AlertRule, LocationAssessment, MovementEvent
 from amina.tracking.services import alerts as alert_services
 from amina.tracking.services import assessments as services
 
@@ -173,9 +173,9 @@ def movement_new(request):
 
 def alert_list(request):
     user = request.user
-    alerts = access.scoped(user, Alert, detail=False).select_related(
-        "rule__location", "governorate"
-    )[:100]
+    alerts = alert_services.readable_alerts(user).select_related("rule__location", "governorate")[
+        :100
+    ]
     rules = access.scoped(
         user, AlertRule.objects.filter(location__isnull=True), detail=False
     ) | access.scoped(user, AlertRule.objects.filter(location__isnull=False)).filter(
