@@ -3,7 +3,13 @@
 The routes are enumerated from the URL resolver at collection time (pages, the admin
 and every route of the API router), so a route added tomorrow is tested without anyone
 listing it. A route with arguments needs a sample (``amina/<app>/tests/access_samples.py``,
-see ``amina.core.tests.access``): without one the test fails and says what to add.
+see ``amina.core.tests.access``): without one the test fails and says what to add, and an
+app without that file fails on every route of its own, so no route is silently uncovered.
+
+The personas and places are built once for the module and every case runs in its own
+transaction on top of them (rolled back after it): the matrix is cheap enough to run on
+every change. Officer B and partners must never be shown a location of governorate A, on
+any route they open.
 """
 
 from __future__ import annotations
@@ -431,3 +437,83 @@ def test_every_app_with_routes_declares_its_access_samples():
     assert not missing, f"apps without tests/access_samples.py: {missing}"
     pending = [r.name for r in ROUTES if r.kwargs and not r.admin and r.name not in SAMPLES]
     assert not pending, f"routes with arguments and no sample: {pending}"
+
+
+#: Leaks found and reported to the lead, awaiting a decision: listed here so they stay
+#: visible (the test is marked xfail naming them) and fail again the day they change.
+#: DESIGN.md: partners see "aggregated figures, their own 4W activities"; the 4W pages
+#: show every organisation's activities, with their locations, to every partner.
+KNOWN_LEAKS = {
+    "coordination:activity-list": "partners read every organisation's 4W rows, by location",
+    "coordination:activity-export": "the same rows, exported",
+    "coordination:activity-geojson": "the same rows, as points on the map",
+}
+
+
+def _populate(world: World) -> list[str]:
+    """Every sample's records in governorate A at once (each in a savepoint): the names of
+    the samples that could not be made beside the others, for the failure message."""
+    from django.db import transaction
+
+    failed = []
+    for name, sample in sorted(SAMPLES.items()):
+        if not callable(sample.kwargs):
+            continue
+        try:
+            with transaction.atomic():
+                sample.build(world)
+        except Exception as exc:  # noqa: BLE001 (a sample made twice may clash: it is listed)
+            failed.append(f"{name}: {type(exc).__name__}")
+    return failed
+
+
+#: Pages, exports and API routes without arguments (logging out would end the session).
+LISTS = [r for r in ROUTES if not r.kwargs and not r.admin and r.name not in PUBLIC | LOGOUT]
+
+
+def test_with_governorate_a_full_of_records_no_list_shows_them_to_officer_b_or_a_partner(
+    client, api_client, world
+):
+    """The per-route cases run on a governorate A holding one sample at a time; here every
+    sample's records exist together, and every page, export and API list without arguments
+    is opened by officer B and a partner: none may show A's location, and no API list may
+    give B a record of A or a partner a location-level record."""
+    unmade = _populate(world)
+    seen_by_a, leaks = 0, []
+    for route in LISTS:
+        sample = SAMPLES.get(route.name, Sample())
+        url = _reverse(route, {}) + sample.query
+        for persona in ("officer_a", *OUTSIDERS):
+            client.force_login(world.users[persona])
+            response = client.get(url)
+            shown = _marker_of_a(response, world)
+            client.logout()
+            if persona == "officer_a":
+                seen_by_a += bool(shown)
+            elif shown:
+                leaks.append(f"{route.name} shows {shown!r} to {persona}")
+    for route in API_LISTS:
+        view, model = _api_model(route)
+        for persona in OUTSIDERS:
+            api_client.force_authenticate(world.users[persona])
+            response = api_client.get(_reverse(route, {}))
+            if response.status_code != 200 or model is None:
+                continue
+            data = response.json()
+            rows = data["results"] if isinstance(data, dict) and "results" in data else data
+            ids = [row["id"] for row in rows if isinstance(row, dict) and "id" in row]
+            if ids and persona == "partner" and getattr(view, "detail_level", False):
+                leaks.append(f"{route.name} gives a partner {len(ids)} location-level records")
+            if ids and persona == "officer_b" and world.gov_a.pk in _governorates_of(model, ids):
+                leaks.append(f"{route.name} gives officer B records of governorate A")
+    assert seen_by_a >= 10, (
+        f"the samples did not fill governorate A: {seen_by_a} lists show it to its officer; "
+        f"samples that could not be made: {unmade}"
+    )
+    known = [leak for leak in leaks if leak.split(" ", 1)[0] in KNOWN_LEAKS]
+    unknown = [leak for leak in leaks if leak not in known]
+    assert not unknown, "; ".join(unknown)
+    fixed = sorted(set(KNOWN_LEAKS) - {leak.split(" ", 1)[0] for leak in known})
+    assert not fixed, f"no longer leaking, remove them from KNOWN_LEAKS: {fixed}"
+    if known:
+        pytest.xfail("reported, awaiting a decision: " + "; ".join(known))

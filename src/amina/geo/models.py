@@ -22,7 +22,8 @@ class Place(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        return self.name_en
+        # Forms, choices and messages show places in the reader's language.
+        return self.name
 
     @property
     def name(self) -> str:

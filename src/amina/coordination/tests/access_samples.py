@@ -1,7 +1,8 @@
 """Access-matrix samples of coordination: records in governorate A, and who may open them.
 
 The 4W, plans, trainings (events) and contacts are shared with partners (aggregate
-scope); meetings, participants and certificates are detail-level; forms are for the
+scope); meetings are detail-level; participants and certificates are people's data,
+for detail roles with the personal-data permission; forms are for the
 coordinators (admin, national, governorate officers) of the record's governorate.
 """
 
@@ -11,6 +12,8 @@ from amina.core.tests.access import AGGREGATE, DETAIL, EVERYONE, Sample
 
 #: Coordinators of governorate A.
 COORDINATORS_A = frozenset({"admin", "national", "officer_a"})
+#: Detail roles of governorate A holding the personal-data permission.
+PERSONAL_A = frozenset({"national", "officer_a"})
 #: Coordinators of any governorate (creation forms).
 COORDINATORS = COORDINATORS_A | {"officer_b"}
 
@@ -130,7 +133,8 @@ ACCESS_SAMPLES = {
     "coordination:training-edit": Sample(pk(_training), COORDINATORS_A),
     "coordination:participant-add": Sample(pk(_training), COORDINATORS_A),
     "coordination:training-results": Sample(pk(_training), COORDINATORS_A),
-    "coordination:certificate": Sample(pk(_participant), DETAIL),
+    # A participant is a person: the personal-data permission is needed on top of detail.
+    "coordination:certificate": Sample(pk(_participant), PERSONAL_A),
     "coordination:export": Sample({"kind": "activities"}, EVERYONE),
     "api:coordination-activity-detail": Sample(pk(_activity), AGGREGATE),
     "api:coordination-plan-detail": Sample(pk(_plan), AGGREGATE),
@@ -139,7 +143,7 @@ ACCESS_SAMPLES = {
     "api:coordination-action-point-detail": Sample(pk(_point), DETAIL),
     "api:coordination-contact-detail": Sample(pk(_contact), AGGREGATE),
     "api:coordination-training-detail": Sample(pk(_training), AGGREGATE),
-    "api:coordination-participant-detail": Sample(pk(_participant), DETAIL),
+    "api:coordination-participant-detail": Sample(pk(_participant), PERSONAL_A),
     "api:coordination-notification-detail": Sample(pk(_notification), frozenset({"officer_a"})),
     "api:coordination-notification-read": Sample(allowed=EVERYONE),
 }

@@ -41,7 +41,12 @@ NATIONAL = frozenset({"admin", "national"})
 
 @dataclass
 class World:
-    """What a sample may use: the personas by name and places in governorates A and B."""
+    """What a sample may use: the personas by name and places in governorates A and B.
+
+    The personas and places are shared by every case of the matrix (read them, never
+    change them); ``extra`` is fresh for each case, so a sample may cache there what it
+    made for that case (several routes of one sample set up once).
+    """
 
     users: dict
     gov_a: object
