@@ -61,10 +61,10 @@ def _alert(w):
     from amina.tracking.models import Alert, AlertRule
     from amina.tracking.services.alerts import save_rule
 
-    rule = AlertRule(
-        name="Influx A", governorate=w.gov_a, threshold=10, created_by=w.users["officer_a"]
+    officer = w.users["officer_a"]
+    rule = save_rule(
+        officer, AlertRule(name="Influx A", governorate=w.gov_a, threshold=10, created_by=officer)
     )
-    save_rule(w.users["officer_a"], rule)
     _movement(w)
     return Alert.objects.get(rule=rule)
 
