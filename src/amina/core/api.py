@@ -24,3 +24,31 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 class IsAminaAdmin(permissions.BasePermission):
     def has_permission(self, request, view):
         return access.is_admin(request.user)
+
+
+_BACKEND_LIMITS = {2**15 - 1, -(2**15), 2**31 - 1, -(2**31), 2**63 - 1, -(2**63)}
+
+
+def drop_database_integer_ranges(result, generator, request, public):
+    """Remove integer bounds that come from the database backend, not from the model.
+
+    DRF derives ``maximum``/``minimum`` (and so ``format: int64``) of integer fields from
+    the connected database's column ranges, which differ between SQLite and PostgreSQL;
+    the published contract must not depend on where it was generated.
+    """
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key in ("maximum", "minimum"):
+                if node.get(key) in _BACKEND_LIMITS:
+                    del node[key]
+            if node.get("type") == "integer":
+                node.pop("format", None)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result
