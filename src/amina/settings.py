@@ -167,6 +167,7 @@ AXES_IPWARE_PROXY_COUNT = envint("AMINA_PROXY_COUNT", "0")
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ar", _("Arabic"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["amina.formats"]
 TIME_ZONE = os.environ.get("AMINA_TIME_ZONE", "Asia/Baghdad")
 USE_I18N = True
 USE_TZ = True
