@@ -9,6 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from amina.core.i18n import localised
+
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
@@ -45,11 +47,7 @@ class Organisation(models.Model):
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
-
-        if (get_language() or "").startswith("ar") and self.name_ar:
-            return self.name_ar
-        return self.name_en
+        return localised(self.name_en, self.name_ar)
 
 
 class Role(models.TextChoices):

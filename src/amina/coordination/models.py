@@ -8,8 +8,9 @@ breakdown, and progress is computed from the records by ``amina.coordination.que
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from amina.core.i18n import localised
 
 
 class Notification(models.Model):
@@ -75,10 +76,6 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.kind}"
-
-
-def _bilingual(obj, en: str, ar: str) -> str:
-    return ar if (get_language() or "").startswith("ar") and ar else en
 
 
 # ------------------------------------------------------------------------- 4W
@@ -558,7 +555,7 @@ class Training(models.Model):
 
     @property
     def display_title(self) -> str:
-        return _bilingual(self, self.title, self.title_ar)
+        return localised(self.title, self.title_ar)
 
     def days(self) -> list:
         import datetime
@@ -611,7 +608,7 @@ class Participant(models.Model):
 
     @property
     def display_name(self) -> str:
-        return _bilingual(self, self.name or self.name_ar, self.name_ar or self.name)
+        return localised(self.name or self.name_ar, self.name_ar or self.name)
 
 
 class Attendance(models.Model):

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from amina.core.i18n import localised
+
 
 class Place(models.Model):
     """What every unit of the hierarchy has: names in both languages and a centroid."""
@@ -28,11 +30,7 @@ class Place(models.Model):
     @property
     def name(self) -> str:
         """The name in the active language, falling back to English."""
-        from django.utils.translation import get_language
-
-        if (get_language() or "").startswith("ar") and self.name_ar:
-            return self.name_ar
-        return self.name_en
+        return localised(self.name_en, self.name_ar)
 
 
 class Governorate(Place):

@@ -2,8 +2,9 @@
 severity per sector, ranked priority needs and imported form submissions."""
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from amina.core.i18n import localised
 
 
 class _Bilingual(models.Model):
@@ -20,17 +21,11 @@ class _Bilingual(models.Model):
 
     @property
     def name(self) -> str:
-        return (
-            self.name_ar
-            if (get_language() or "").startswith("ar") and self.name_ar
-            else self.name_en
-        )
+        return localised(self.name_en, self.name_ar)
 
     @property
     def description(self) -> str:
-        if (get_language() or "").startswith("ar") and self.description_ar:
-            return self.description_ar
-        return self.description_en
+        return localised(self.description_en, self.description_ar)
 
 
 class Sector(_Bilingual):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import get_language
+from amina.core.i18n import localised
 
 #: A sector rated at least this counts the covered population as in need.
 IN_NEED_FROM = 3
@@ -34,11 +34,11 @@ class Level:
 
     @property
     def label(self) -> str:
-        return self.label_ar if (get_language() or "").startswith("ar") else self.label_en
+        return localised(self.label_en, self.label_ar)
 
     @property
     def meaning(self) -> str:
-        return self.meaning_ar if (get_language() or "").startswith("ar") else self.meaning_en
+        return localised(self.meaning_en, self.meaning_ar)
 
 
 SCALE: tuple[Level, ...] = (

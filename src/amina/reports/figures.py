@@ -10,8 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.utils.translation import get_language
-
+from amina.core.i18n import localised
 from amina.geo.models import Governorate
 from amina.reports import disclosure, sources
 from amina.reports.sources import Totals
@@ -44,11 +43,7 @@ class GovernorateRow:
 
     @property
     def name(self) -> str:
-        return (
-            self.name_ar
-            if (get_language() or "").startswith("ar") and self.name_ar
-            else self.name_en
-        )
+        return localised(self.name_en, self.name_ar)
 
     @property
     def change_individuals(self) -> int | None:

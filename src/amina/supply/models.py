@@ -14,16 +14,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from amina.core.i18n import localised
 
 
 class AppendOnlyError(ValidationError):
     """Raised when code tries to change or delete a ledger entry."""
-
-
-def _localised(ar: str, en: str) -> str:
-    return ar if (get_language() or "").startswith("ar") and ar else en
 
 
 class Item(models.Model):
@@ -65,7 +62,7 @@ class Item(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self.name_ar, self.name_en)
+        return localised(self.name_en, self.name_ar)
 
 
 class KitComponent(models.Model):
@@ -142,7 +139,7 @@ class Warehouse(models.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self.name_ar, self.name_en)
+        return localised(self.name_en, self.name_ar)
 
 
 class Waybill(models.Model):

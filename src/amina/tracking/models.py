@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from amina.core.i18n import localised
+
 
 class ShelterType(models.Model):
     """A DTM shelter category and its group (private, critical, camp, unknown)."""
@@ -30,13 +32,7 @@ class ShelterType(models.Model):
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
-
-        return (
-            self.name_ar
-            if (get_language() or "").startswith("ar") and self.name_ar
-            else self.name_en
-        )
+        return localised(self.name_en, self.name_ar)
 
 
 class DisplacementPeriod(models.Model):
@@ -58,13 +54,7 @@ class DisplacementPeriod(models.Model):
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
-
-        return (
-            self.name_ar
-            if (get_language() or "").startswith("ar") and self.name_ar
-            else self.name_en
-        )
+        return localised(self.name_en, self.name_ar)
 
 
 class Round(models.Model):
