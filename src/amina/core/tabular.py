@@ -224,6 +224,36 @@ def _find_header(raw: list[list[Any]], columns: list[Column], scan: int = 12) ->
     return best
 
 
+def match_header(raw: list[list[Any]], columns: list[Column]) -> tuple[int, list[str], dict]:
+    """Find the header among the first rows and map each column to its position.
+
+    Returns (index of the header row, the headers, column name → position); raises
+    ``TableError`` when no header is found or a required column is missing. Shared by
+    ``read_table`` and importers that hand the rows to the database themselves.
+    """
+    header_index = _find_header(raw, columns)
+    if header_index < 0:
+        expected = ", ".join(c.name for c in columns if c.required) or columns[0].name
+        raise TableError(f"no header row found: expected columns such as {expected}")
+    headers = [str(h).strip() if h not in (None, "") else "" for h in raw[header_index]]
+    header_keys = [header_key(h) for h in headers]
+    mapping: dict[str, int] = {}
+    for column in columns:
+        keys = column.keys()
+        for position, key in enumerate(header_keys):
+            if key and key in keys and position not in mapping.values():
+                mapping[column.name] = position
+                break
+    missing = [c.name for c in columns if c.required and c.name not in mapping]
+    if missing:
+        found = ", ".join(h for h in headers if h) or "none"
+        raise TableError(
+            f"missing required column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(repr(m) for m in missing)} (found: {found})"
+        )
+    return header_index, headers, mapping
+
+
 def read_table(
     source: str | Path | bytes,
     columns: list[Column],
@@ -259,26 +289,7 @@ def read_table(
     raw = [r for r in raw]
     if not any(any(v not in ("", None) for v in row) for row in raw):
         raise TableError("the file is empty")
-    header_index = _find_header(raw, columns)
-    if header_index < 0:
-        expected = ", ".join(c.name for c in columns if c.required) or columns[0].name
-        raise TableError(f"no header row found: expected columns such as {expected}")
-    headers = [str(h).strip() if h not in (None, "") else "" for h in raw[header_index]]
-    header_keys = [header_key(h) for h in headers]
-    mapping: dict[str, int] = {}
-    for column in columns:
-        keys = column.keys()
-        for position, key in enumerate(header_keys):
-            if key and key in keys and position not in mapping.values():
-                mapping[column.name] = position
-                break
-    missing = [c.name for c in columns if c.required and c.name not in mapping]
-    if missing:
-        found = ", ".join(h for h in headers if h) or "none"
-        raise TableError(
-            f"missing required column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(repr(m) for m in missing)} (found: {found})"
-        )
+    header_index, headers, mapping = match_header(raw, columns)
     used = set(mapping.values())
     unmatched_positions = [i for i, h in enumerate(headers) if h and i not in used]
     rows = []

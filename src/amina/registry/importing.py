@@ -179,6 +179,14 @@ class Result:
 # ------------------------------------------------------------------ reading
 
 
+def without_groups(header: list) -> list:
+    """KoboToolbox exports with group names write ``group/field`` headers: the fields,
+    when any header has that form; otherwise the header as it is."""
+    if not any(isinstance(v, str) and re.fullmatch(r"[\w-]+(/[\w-]+)+", v) for v in header):
+        return header
+    return [v.rsplit("/", 1)[-1] if isinstance(v, str) else v for v in header]
+
+
 def _header_without_groups(data: bytes, sheet: str | None) -> bytes:
     """KoboToolbox exports with group names write ``group/field`` headers: keep the field,
     as CSV bytes (the reader then matches them as usual). Other files pass unchanged."""
@@ -186,13 +194,11 @@ def _header_without_groups(data: bytes, sheet: str | None) -> bytes:
         _name, raw = tabular.read_xlsx_rows(data, sheet)
     else:
         raw = tabular.read_csv_rows(data)
-    if not raw or not any(
-        isinstance(v, str) and re.fullmatch(r"[\w-]+(/[\w-]+)+", v) for v in raw[0]
-    ):
+    if not raw or without_groups(raw[0]) == raw[0]:
         return data
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([v.rsplit("/", 1)[-1] if isinstance(v, str) else v for v in raw[0]])
+    writer.writerow(without_groups(raw[0]))
     for row in raw[1:]:
         writer.writerow(
             ["" if v is None else v.isoformat() if hasattr(v, "isoformat") else v for v in row]
@@ -468,7 +474,6 @@ def check(
         )
     m_rows: list[dict] = []
     if members is not None:
-        numbers: Counter = Counter()
         for index, row in enumerate(members.rows, start=len(households.rows)):
             if index % 10_000 == 0:
                 progress(index, total, "checking members")
@@ -503,13 +508,14 @@ def check(
             )
             if relationship == "head":
                 continue  # the head's details come from the household row
-            numbers[ref] += 1
-            number = tabular.cell_int(report, row, "member_no", minimum=1)
+            number = tabular.cell_int(
+                report, row, "member_no", minimum=1, header="members:member_no"
+            )
             birth_date, birth_year = _birth(report, row, "birth_date", "members:")
             m_rows.append(
                 _member(
                     ref,
-                    number or numbers[ref] + 1,
+                    number,
                     False,
                     relationship,
                     [
@@ -534,6 +540,7 @@ def check(
                     ),
                 )
             )
+            m_rows[-1]["_given_no"] = number
         _renumber(m_rows)
     return h_rows, m_rows, report, list(new_locations.items())
 
@@ -603,15 +610,25 @@ def _member(
 
 
 def _renumber(rows: list[dict]) -> None:
-    """Member numbers unique within a household (the head is 1)."""
-    used: dict[str, set[int]] = {}
+    """Member numbers unique within a household (the head is 1): a member keeps the
+    file's number when it is 2 or more and no other member of the household has it; the
+    others follow the highest kept number, in file order. ``staging`` applies the same
+    rule in SQL."""
+    given: dict[str, Counter] = {}
     for row in rows:
-        taken = used.setdefault(row["household_ref"], {1})
-        number = row["member_no"]
-        while number in taken:
-            number += 1
-        row["member_no"] = number
-        taken.add(number)
+        given.setdefault(row["household_ref"], Counter())[row["_given_no"]] += 1
+    kept = {
+        ref: max([n for n, c in counts.items() if n and n >= 2 and c == 1], default=1)
+        for ref, counts in given.items()
+    }
+    for row in rows:
+        number = row.pop("_given_no")
+        ref = row["household_ref"]
+        if number and number >= 2 and given[ref][number] == 1:
+            row["member_no"] = number
+        else:
+            kept[ref] += 1
+            row["member_no"] = kept[ref]
 
 
 # ------------------------------------------------------------------ the use case
@@ -630,6 +647,35 @@ def import_households(
     """Check and (unless ``dry_run``) write a registration file; raises ``ImportFailed``
     (with every problem) or ``TableError`` and then writes nothing."""
     progress = progress or (lambda *a: None)
+    file_name = filename or (Path(source).name if not isinstance(source, bytes) else "")
+
+    def audit(n_h: int, n_m: int, n_locations: int) -> None:
+        record_bulk(
+            user,
+            Household,
+            "import",
+            {"households": n_h, "members": n_m, "new_locations": n_locations, "file": file_name},
+            f"imported {n_h} households",
+        )
+
+    from amina.registry import staging
+
+    staged = staging.import_staged(
+        user,
+        source,
+        members_source,
+        filename=filename,
+        members_filename=members_filename,
+        progress=progress,
+        dry_run=dry_run,
+        audit=audit,
+    )
+    if staged is not None:
+        return Result(
+            households=staged["households"],
+            members=staged["members"],
+            new_locations=staged["new_locations"],
+        )
     progress(0, None, "reading")
     households, members = read_files(
         source, members_source, filename=filename, members_filename=members_filename
@@ -660,18 +706,7 @@ def import_households(
             heads.append(row.pop("_head"))
         n_h, n_m = bulk.write(h_rows, heads + m_rows, progress)
         result.households, result.members = n_h, n_m
-        record_bulk(
-            user,
-            Household,
-            "import",
-            {
-                "households": n_h,
-                "members": n_m,
-                "new_locations": len(created),
-                "file": filename or (Path(source).name if not isinstance(source, bytes) else ""),
-            },
-            f"imported {n_h} households",
-        )
+        audit(n_h, n_m, len(created))
     return result
 
 

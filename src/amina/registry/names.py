@@ -19,7 +19,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from amina.core.arabic import fold_latin, normalise_name, to_western_digits
+from amina.core.arabic import (
+    EASTERN_DIGITS,
+    PERSIAN_DIGITS,
+    fold_latin,
+    normalise_name,
+    to_western_digits,
+)
 
 _ABD = re.compile(r"\bعبد\s+")
 _LEADING_AL = re.compile(r"^ال(?=\S{2,})")
@@ -89,7 +95,7 @@ def latin_key(text: str | None) -> str:
 
 def phone_key(text: str | None) -> str:
     """An Iraqi mobile number as ``07XXXXXXXXX``; other numbers as their digits."""
-    digits = re.sub(r"\D", "", to_western_digits(str(text or "")))
+    digits = re.sub(r"[^0-9]", "", to_western_digits(str(text or "")))
     if digits.startswith("00964"):
         digits = digits[5:]
     elif digits.startswith("964"):
@@ -100,7 +106,31 @@ def phone_key(text: str | None) -> str:
 
 
 def document_key(text: str | None) -> str:
-    return re.sub(r"[^0-9A-Z]", "", to_western_digits(str(text or "")).upper())[:40]
+    return re.sub(r"[^0-9A-Za-z]", "", to_western_digits(str(text or ""))).upper()[:40]
+
+
+# The same two keys as SQL expressions, for the staged import on PostgreSQL, which
+# computes them in the database. ASCII-only rules on both sides make them equal by
+# construction; ``test_names`` checks the two against each other.
+_EASTERN = EASTERN_DIGITS + PERSIAN_DIGITS
+
+
+def phone_key_sql(column: str) -> str:
+    """``phone_key`` of a text column, in PostgreSQL."""
+    digits = (
+        f"regexp_replace(translate({column}, '{_EASTERN}', '{'0123456789' * 2}'), "
+        f"'[^0-9]', '', 'g')"
+    )
+    bare = f"regexp_replace({digits}, '^(00964|964)', '')"
+    return f"left(regexp_replace({bare}, '^(7[0-9]{{9}})$', '0\\1'), 20)"
+
+
+def document_key_sql(column: str) -> str:
+    """``document_key`` of a text column, in PostgreSQL."""
+    return (
+        f"left(upper(regexp_replace(translate({column}, '{_EASTERN}', "
+        f"'{'0123456789' * 2}'), '[^0-9A-Za-z]', '', 'g')), 40)"
+    )
 
 
 def name_tokens(text: str | None) -> list[str]:
