@@ -53,6 +53,12 @@ def governorate_ids(user) -> set[int]:
     return cache
 
 
+def governorate_filter(user) -> set[int] | None:
+    """The governorate ids a query should be limited to, or ``None`` for every
+    governorate (national scope): the form aggregate queries take."""
+    return None if has_national_scope(user) else governorate_ids(user)
+
+
 def sees_detail(user) -> bool:
     return is_active(user) and user.role in DETAIL_ROLES
 

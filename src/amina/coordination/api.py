@@ -128,11 +128,7 @@ class ActivityViewSet(
     @action(detail=False)
     def summary(self, request):
         """People reached per MCOF sector, and present (location, sector) pairs count."""
-        ids = (
-            None
-            if access.has_national_scope(request.user)
-            else access.governorate_ids(request.user)
-        )
+        ids = access.governorate_filter(request.user)
         return Response(
             {
                 "people_reached_by_sector": queries.people_reached(ids),
@@ -338,11 +334,7 @@ class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
 
     @action(detail=False)
     def statistics(self, request):
-        ids = (
-            None
-            if access.has_national_scope(request.user)
-            else access.governorate_ids(request.user)
-        )
+        ids = access.governorate_filter(request.user)
         return Response(queries.training_summary(ids))
 
 

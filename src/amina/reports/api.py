@@ -132,11 +132,8 @@ class DatasetViewSet(viewsets.ViewSet):
             raise NotFound
         if dataset.detail and not access.sees_detail(request.user):
             raise PermissionDenied
-        scope = (
-            None
-            if access.has_national_scope(request.user)
-            else sorted(access.governorate_ids(request.user))
-        )
+        ids = access.governorate_filter(request.user)
+        scope = None if ids is None else sorted(ids)
         fmt = request.query_params.get("file", "")
         try:
             if fmt in ("hxl", "csv", "xlsx"):

@@ -171,7 +171,7 @@ def activity_geojson(request):
 
 def overlaps(request):
     """Duplication (several actors, one place and sector) and gaps (severe needs, nobody)."""
-    ids = None if access.has_national_scope(request.user) else access.governorate_ids(request.user)
+    ids = access.governorate_filter(request.user)
     duplicates = queries.duplication(ids)
     gap_report = queries.gaps(ids) if access.sees_detail(request.user) else None
     gap_rows = []

@@ -187,7 +187,7 @@ def certificate(request, pk):
 
 
 def statistics(request):
-    ids = None if access.has_national_scope(request.user) else access.governorate_ids(request.user)
+    ids = access.governorate_filter(request.user)
     return render(
         request,
         "coordination/training_statistics.html",
