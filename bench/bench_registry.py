@@ -14,7 +14,10 @@ files, then in the same run:
 
 Run (PostgreSQL; the registry tables of that database are emptied before and after):
 ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/amina_bench .venv/bin/python -m bench registry``
-or ``… python bench/bench_registry.py --households 100000``.
+or ``… python bench/bench_registry.py --households 100000``. At 1,000,000 households use
+``--dedupe-only`` (heads only, no import comparison); add ``--keep`` to leave that registry
+and its truth in the database, so that the next ``--keep --dedupe-only`` run of the same
+size and seed de-duplicates it again without writing it anew.
 """
 
 from __future__ import annotations
@@ -239,6 +242,13 @@ def main(argv: list[str]) -> int:
         help="skip the import comparison: write heads of household straight through the "
         "bulk writer, then de-duplicate and time the warning (for the largest sizes)",
     )
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="leave the registry and its truth in place at the end, and with --dedupe-only "
+        "reuse a registry that an earlier --keep run wrote with the same size and seed "
+        "(re-run de-duplication without writing 1,000,000 heads again)",
+    )
     args = parser.parse_args(argv)
     _setup()
     from django.db import connection
@@ -251,12 +261,16 @@ def main(argv: list[str]) -> int:
     if connection.vendor != "postgresql":
         print("bench_registry needs PostgreSQL (DATABASE_URL): the floor is COPY; skipped")
         return 0
-    _empty_registry()
     n = args.households
-    if args.dedupe_only:
-        truth = write_heads(n, args.seed)
+    truth = _kept_truth(n, args.seed) if args.keep and args.dedupe_only else None
+    if truth is not None:
+        print(f"reusing the {n:,} households kept by an earlier --keep run")
     else:
-        truth = compare_import(n, args.seed)
+        _forget_truth()
+        _empty_registry()
+        truth = write_heads(n, args.seed) if args.dedupe_only else compare_import(n, args.seed)
+        if args.keep:
+            _keep_truth(truth, n, args.seed)
     truth_pairs = true_pairs(truth)
     refs = dict(Household.objects.values_list("pk", "household_ref").iterator(chunk_size=50_000))
 
@@ -285,9 +299,45 @@ def main(argv: list[str]) -> int:
         f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms "
         f"({hits}/{args.samples} variants found their household)"
     )
-    _empty_registry()
+    if not args.keep:
+        _forget_truth()
+        _empty_registry()
     User.objects.filter(username="bench-registry").delete()
     return 0
+
+
+def _truth_path() -> Path:
+    """One file per database: the truth belongs to the registry it describes."""
+    from django.conf import settings
+    from django.db import connection
+
+    name = Path(str(connection.settings_dict["NAME"])).name
+    return Path(settings.VAR_DIR) / f"bench-registry-truth-{name}.json"
+
+
+def _keep_truth(truth: dict[str, int], n: int, seed: int) -> None:
+    import json
+
+    _truth_path().write_text(json.dumps({"households": n, "seed": seed, "truth": truth}))
+
+
+def _forget_truth() -> None:
+    _truth_path().unlink(missing_ok=True)
+
+
+def _kept_truth(n: int, seed: int) -> dict[str, int] | None:
+    """The truth of a kept registry, if the database still holds exactly that registry."""
+    import json
+
+    from amina.registry.models import Household
+
+    path = _truth_path()
+    if not path.exists():
+        return None
+    kept = json.loads(path.read_text())
+    if (kept["households"], kept["seed"]) != (n, seed) or Household.objects.count() != n:
+        return None
+    return kept["truth"]
 
 
 def write_heads(n: int, seed: int) -> dict[str, int]:

@@ -3,11 +3,12 @@ review queue's promise: a rejected pair never comes back."""
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from amina.geo.models import Location
 from amina.registry import bulk, dedupe
 from amina.registry.generator import Generator, precision_recall, true_pairs
-from amina.registry.models import DuplicateCandidate, Household
+from amina.registry.models import DuplicateCandidate, Household, Member
 from amina.registry.services import reject_candidate
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +45,6 @@ def test_splink_finds_the_known_duplicates_and_the_exact_baseline_does_not(gener
     assert all(p["agreeing"] for p in outcome.pairs)
     assert any(p["disagreeing"] for p in outcome.pairs)
     # Brothers share father's, grandfather's and family name: they are not one family.
-    from amina.registry.models import Member
-
     heads = {
         m.household.household_ref: m
         for m in Member.objects.filter(is_head=True).select_related("household")
@@ -57,6 +56,86 @@ def test_splink_finds_the_known_duplicates_and_the_exact_baseline_does_not(gener
         if heads[a].key_father == heads[b].key_father and heads[a].key_family == heads[b].key_family
     }
     assert len(brothers) <= 2
+    # Clusters are connected components: pairs that share a household share a cluster,
+    # and no household is in two clusters.
+    cluster_of: dict[int, int] = {}
+    for pair in outcome.pairs:
+        for household in (pair["a"], pair["b"]):
+            assert cluster_of.setdefault(household, pair["cluster"]) == pair["cluster"]
+    assert outcome.clusters == len(set(cluster_of.values())) < len(outcome.pairs)
+
+
+def test_a_family_registered_again_in_another_governorate_without_phone_or_document_is_found(
+    generated, register, national_user, gov_a, gov_b
+):
+    # The loose name keys are compared within a governorate only; across governorates
+    # four of the five name-and-year keys must still bring the pair together.
+    first = register(
+        Location.objects.filter(governorate=gov_a).first(),
+        user=national_user,
+        first="مرتضى",
+        father="قاسم",
+        grandfather="هاشم",
+        family="الفتلاوي",
+        latin="Murtadha Qasim Al-Fatlawi",
+        phone="07712223334",
+        document="556677889900",
+    )
+    again = register(
+        Location.objects.filter(governorate=gov_b).first(),
+        user=national_user,
+        first="مرتضى",
+        father="قاسسم",  # a typo
+        grandfather="هاشم",
+        family="الفتلاوي",
+        latin="Murtadha Qasem Al Fatlawi",
+        phone="",
+        document="",
+    )
+    found = {(p["a"], p["b"]) for p in dedupe.find().pairs}
+    assert tuple(sorted((first.pk, again.pk))) in {tuple(sorted(p)) for p in found}
+
+
+def test_the_heads_are_read_with_empty_keys_as_nulls_and_no_closed_or_merged_household(
+    generated,
+):
+    households = list(Household.objects.order_by("pk")[:3])
+    Household.objects.filter(pk=households[0].pk).update(
+        status=Household.Status.CLOSED,
+        close_reason=Household.CloseReason.RETURNED,
+        closed_at=timezone.now(),
+    )
+    Household.objects.filter(pk=households[1].pk).update(merged_into=households[2])
+    # On PostgreSQL the heads leave the server as CSV: the table must be what the ORM says.
+    heads = dedupe.load_heads().to_pylist()
+    expected = [
+        dict(zip(dedupe.COLUMNS, [v if v != "" else None for v in row], strict=True))
+        for row in Member.objects.filter(
+            is_head=True, household__status="open", household__merged_into__isnull=True
+        ).values_list(
+            "household_id",
+            "household__governorate_id",
+            "key_first",
+            "key_father",
+            "key_grandfather",
+            "key_family",
+            "key_latin",
+            "birth_year",
+            "birth_date",
+            "key_phone",
+            "key_document",
+            "sex",
+        )
+    ]
+    assert sorted(heads, key=lambda h: h["unique_id"]) == sorted(
+        expected, key=lambda h: h["unique_id"]
+    )
+    assert len(heads) == Household.objects.count() - 2
+    assert {households[0].pk, households[1].pk}.isdisjoint(h["unique_id"] for h in heads)
+    assert any(h["phone"] is None for h in heads) and any(h["document"] is None for h in heads)
+    assert any(h["birth_date"] is None for h in heads)
+    only_a = dedupe.load_heads([households[2].governorate_id]).column("governorate_id")
+    assert set(only_a.to_pylist()) == {households[2].governorate_id}
 
 
 def test_a_rejected_pair_never_comes_back_and_clusters_export(
