@@ -124,6 +124,9 @@ def messy() -> tuple[list[list[str]], list[list[str]]]:
     h[5][col["head_name_latin"]] = "Abdul Rahman Al-Jubouri"
     h[6][col["consent"]] = "نعم"
     h[6][col["id_doc_type"]] = "البطاقة الوطنية"
+    h[7][col["household_ref"]] = "\u00a0" + h[7][col["household_ref"]] + "\t"
+    h[7][col["head_family_name_ar"]] = "\u2003" + h[7][col["head_family_name_ar"]]
+    h[8][col["phone"]] = " 0770 123 4567\u00a0"
     m_col = {name: members[0].index(name) for name in members[0]}
     for number, row in enumerate(members[1:], start=1):
         if number % 3 == 0:
