@@ -338,7 +338,7 @@ def _run(user, households: _Csv, members: _Csv | None, progress, dry_run, audit)
         report = _report(cursor)
         if not report.ok:
             raise ImportFailed(report)
-        new_locations = _new_locations(cursor, places)
+        new_locations = _new_locations(cursor, places, households)
         cursor.execute("SELECT count(*) FROM m_checked WHERE NOT skip")
         counted_members = cursor.fetchone()[0] if members else 0
         outcome = {
@@ -598,7 +598,6 @@ def _check_households(cursor, f: _Csv) -> None:
                {_strip(col("phone"))} AS phone,
                first.s AS key_first, father.s AS key_father,
                grandfather.s AS key_grandfather, family.s AS key_family, latin.s AS key_latin,
-               {col("latitude")} AS latitude, {col("longitude")} AS longitude,
                {errors} AS errors
         FROM h_raw r
         {_join("h_gov", col("governorate"), "gov")}
@@ -770,21 +769,30 @@ def _report(cursor, limit: int = 1000) -> Report:
     return Report([p for _sheet, _row, p in problems])
 
 
-def _new_locations(cursor, places: _Places) -> list[tuple[tuple, dict]]:
-    """Locations to create, in file order, with the coordinates of their first row."""
+def _new_locations(cursor, places: _Places, f: _Csv) -> list[tuple[tuple, dict]]:
+    """Locations to create, in file order, named and placed as on their first row
+    (spellings that normalise alike are one new location, as on the row path)."""
     if not places.new:
         return []
+    col = f.column
     cursor.execute(
-        "SELECT new_location, latitude, longitude FROM ("
-        " SELECT DISTINCT ON (new_location) new_location, latitude, longitude, row_no"
-        " FROM h_checked WHERE new_location IS NOT NULL ORDER BY new_location, row_no) t "
+        "SELECT new_location, name, lat, lon FROM ("
+        " SELECT DISTINCT ON (h.new_location) h.new_location, h.row_no, "
+        f" {col('location')} AS name, {col('latitude')} AS lat, {col('longitude')} AS lon"
+        f" FROM h_checked h JOIN h_raw r ON {f.row_number()} = h.row_no"
+        " WHERE h.new_location IS NOT NULL ORDER BY h.new_location, h.row_no) t "
         "ORDER BY row_no"
     )
     found = []
-    for key, lat, lon in cursor.fetchall():
-        gov, district, name = json.loads(key)
-        info = dict(places.new[(gov, district, name)], lat=lat, lon=lon)
-        found.append(((gov, district, name), info))
+    for key, name, lat, lon in cursor.fetchall():
+        gov, district, normalised = json.loads(key)
+        info = dict(
+            places.new[(gov, district, normalised)],
+            name=name.strip(),
+            lat=lat.strip(),
+            lon=lon.strip(),
+        )
+        found.append(((gov, district, normalised), info))
     return found
 
 
