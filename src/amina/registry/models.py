@@ -233,7 +233,11 @@ class Member(models.Model):
             ),
             models.Index(fields=["key_phone"], name="member_phone"),
             models.Index(fields=["key_document"], name="member_document"),
-            models.Index(fields=["key_latin"], name="member_latin"),
+            # Search: an Arabic token may be any name part (key_first leads the two
+            # above). PostgreSQL also gets a trigram index on key_latin (migration 0002).
+            models.Index(fields=["key_father"], name="member_father"),
+            models.Index(fields=["key_grandfather"], name="member_grandfather"),
+            models.Index(fields=["key_family"], name="member_family"),
         ]
         constraints = [
             models.UniqueConstraint(
