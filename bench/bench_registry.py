@@ -204,11 +204,14 @@ def warning_latency(samples: int, seed: int) -> tuple[float, float, int]:
         username="bench-registry", defaults={"role": "national", "national_scope": True}
     )
     rng = random.Random(seed)  # noqa: S311 (benchmark sampling)
-    last = Member.objects.filter(is_head=True).order_by("-pk").values_list("pk", flat=True)[:1]
-    top = last[0] if last else 0
+    from django.db.models import Max, Min
+
+    # Between the lowest and highest key: after a TRUNCATE keys do not start at 1, and
+    # drawing from 1 would land most samples on the first head.
+    bounds = Member.objects.filter(is_head=True).aggregate(low=Min("pk"), high=Max("pk"))
     heads = []
-    while len(heads) < samples and top:
-        pk = rng.randint(1, top)
+    while len(heads) < samples and bounds["high"]:
+        pk = rng.randint(bounds["low"], bounds["high"])
         head = Member.objects.filter(pk__gte=pk, is_head=True).order_by("pk").first()
         if head:
             heads.append(head)
