@@ -205,20 +205,31 @@ def likely_duplicates(
     # Each test reads one index only; scope and status are checked once, on the few
     # households found, so the answer does not depend on the size of the registry.
     found: dict[int, list[str]] = defaultdict(list)
+    by_head: set[int] = set()
     members = Member.objects.all()
     if not access.has_national_scope(user):
         members = members.filter(household__governorate__in=access.governorate_ids(user))
     for reason, condition in tests:
-        rows = members.filter(condition).values_list("household_id", flat=True)[:50]
-        for household_id in rows:
+        # Heads first: the family being registered is typed in by its head, and a
+        # common name shared by hundreds of members must not push the head out.
+        rows = (
+            members.filter(condition)
+            .order_by("-is_head", "household_id")
+            .values_list("household_id", "is_head")[:50]
+        )
+        for household_id, is_head in rows:
             if reason not in found[household_id]:
                 found[household_id].append(reason)
+            if is_head:
+                by_head.add(household_id)
     if not found:
         return []
     visible = households(user).filter(pk__in=list(found), status=Household.Status.OPEN)
     by_id = {h.pk: h for h in visible.select_related("location")}
+    # Most reasons first; among equals, households whose head matched.
     ranked = sorted(
-        ((pk, r) for pk, r in found.items() if pk in by_id), key=lambda kv: (-len(kv[1]), kv[0])
+        ((pk, r) for pk, r in found.items() if pk in by_id),
+        key=lambda kv: (-len(kv[1]), kv[0] not in by_head, kv[0]),
     )[:limit]
     return [{"household": by_id[pk], "reasons": reasons} for pk, reasons in ranked]
 

@@ -127,3 +127,35 @@ def test_closing_records_the_reason_and_the_history(client, officer_a, household
 
 def test_a_member_list_has_one_head(household_a):
     assert Member.objects.filter(household=household_a, is_head=True).count() == 1
+
+
+def test_the_duplicate_warning_finds_the_head_among_many_members_of_the_same_name(
+    register, officer_a, location_a
+):
+    """A common name held by more members than the warning reads per test must not
+    push the head being registered again out of the answer."""
+    from amina.registry.queries import likely_duplicates
+
+    namesake = {
+        "first_name_ar": "أحمد",
+        "family_name_ar": "العزاوي",
+        "father_name_ar": "خالد",
+        "relationship": "child",
+        "sex": "male",
+        "birth_year": 1970,
+    }
+    for number in range(30):
+        register(
+            location_a,
+            first=f"اسم{number}",
+            family="الجبوري",
+            latin="",
+            phone="",
+            document="",
+            members=[dict(namesake), dict(namesake, birth_year=1971)],
+        )
+    target = register(location_a, phone="", document="")
+    found = likely_duplicates(
+        officer_a, first="احمد", father="خالد", family="عزاوي", birth_year=1970
+    )
+    assert target.pk in [f["household"].pk for f in found]
