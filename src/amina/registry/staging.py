@@ -556,6 +556,36 @@ def _strip(sql: str) -> str:
     return f"CASE WHEN {sql} = '' THEN '' WHEN {ends} THEN {sql} ELSE btrim({sql}, %(ws)s) END"
 
 
+NAME_PARTS = ("first", "father", "grandfather", "family")
+
+
+def _name_joins(prefix: str, col: Callable, column_prefix: str) -> str:
+    """The verdicts of a person's four name parts and Latin name (aliases as in
+    ``_person``); ``column_prefix`` is ``head_`` on the households sheet."""
+    joins = [
+        _join(f"{prefix}_{part}", col(f"{column_prefix}{part}_name_ar"), part)
+        for part in NAME_PARTS
+    ]
+    joins.append(_join(f"{prefix}_latin", col(f"{column_prefix}name_latin"), "latin"))
+    return "\n        ".join(joins)
+
+
+def _person(col: Callable) -> str:
+    """A person's names as written and stripped, document, phone and comparison keys."""
+    names_ = [f"left({part}.t, 60) AS {part}_name_ar" for part in NAME_PARTS]
+    keys = [f"{part}.s AS key_{part}" for part in NAME_PARTS]
+    return ",\n               ".join(
+        [
+            *names_,
+            "left(latin.t, 150) AS name_latin",
+            f"{_strip(col('id_doc_number'))} AS document_number",
+            f"{_strip(col('phone'))} AS phone",
+            *keys,
+            "latin.s AS key_latin",
+        ]
+    )
+
+
 def _check_households(cursor, f: _Csv) -> None:
     """``h_checked``: one row per household with its values and its problems."""
     col = f.column
@@ -589,15 +619,7 @@ def _check_households(cursor, f: _Csv) -> None:
                {flag_values}, sex.s AS sex,
                coalesce(nullif(doc.s, ''), 'none') AS document_type,
                left(team.t, 150) AS team,
-               left(first.t, 60) AS first_name_ar,
-               left(father.t, 60) AS father_name_ar,
-               left(grandfather.t, 60) AS grandfather_name_ar,
-               left(family.t, 60) AS family_name_ar,
-               left(latin.t, 150) AS name_latin,
-               {_strip(col("id_doc_number"))} AS document_number,
-               {_strip(col("phone"))} AS phone,
-               first.s AS key_first, father.s AS key_father,
-               grandfather.s AS key_grandfather, family.s AS key_family, latin.s AS key_latin,
+               {_person(col)},
                {errors} AS errors
         FROM h_raw r
         {_join("h_gov", col("governorate"), "gov")}
@@ -612,11 +634,7 @@ def _check_households(cursor, f: _Csv) -> None:
         {_join("h_consent", col("consent"), "consent")}
         {_join("h_sex", col("head_sex"), "sex")}
         {_join("h_doc", col("id_doc_type"), "doc")}
-        {_join("h_first", col("head_first_name_ar"), "first")}
-        {_join("h_father", col("head_father_name_ar"), "father")}
-        {_join("h_grandfather", col("head_grandfather_name_ar"), "grandfather")}
-        {_join("h_family", col("head_family_name_ar"), "family")}
-        {_join("h_latin", col("head_name_latin"), "latin")}
+        {_name_joins("h", col, "head_")}
         {_join("h_team", col("registered_by"), "team")}
     """
     cursor.execute(sql, {"ws": _whitespace()})
@@ -674,15 +692,7 @@ def _check_members(cursor, f: _Csv) -> None:
                coalesce(nullif(doc.s, ''), 'none') AS document_type,
                coalesce(disability.b, false) AS disability,
                coalesce(chronic.b, false) AS chronic_illness,
-               left(first.t, 60) AS first_name_ar,
-               left(father.t, 60) AS father_name_ar,
-               left(grandfather.t, 60) AS grandfather_name_ar,
-               left(family.t, 60) AS family_name_ar,
-               left(latin.t, 150) AS name_latin,
-               {_strip(col("id_doc_number"))} AS document_number,
-               {_strip(col("phone"))} AS phone,
-               first.s AS key_first, father.s AS key_father,
-               grandfather.s AS key_grandfather, family.s AS key_family, latin.s AS key_latin,
+               {_person(col)},
                CASE WHEN r.ref_problem IS NOT NULL THEN NULL
                     WHEN rel.s = 'head' THEN rel.errors
                     ELSE {member_errors} END AS errors
@@ -694,11 +704,7 @@ def _check_members(cursor, f: _Csv) -> None:
         {_join("m_doc", col("id_doc_type"), "doc")}
         {_join("m_disability", col("disability"), "disability")}
         {_join("m_chronic", col("chronic_illness"), "chronic")}
-        {_join("m_first", col("first_name_ar"), "first")}
-        {_join("m_father", col("father_name_ar"), "father")}
-        {_join("m_grandfather", col("grandfather_name_ar"), "grandfather")}
-        {_join("m_family", col("family_name_ar"), "family")}
-        {_join("m_latin", col("name_latin"), "latin")}
+        {_name_joins("m", col, "")}
     """
     cursor.execute(sql, {"ws": _whitespace()})
     cursor.execute("ANALYZE m_checked")
