@@ -127,13 +127,15 @@ def make_queries(per_kind: int, seed: int) -> list[tuple[str, str, int]]:
 
 
 def run_search(user, text: str) -> tuple[float, int]:
-    """What the registry page does with a search: the count, then the first page."""
+    """What the registry page does with a search: the count (capped, as the page
+    counts), then the first page."""
+    from amina.core.paging import CappedPaginator
     from amina.registry.queries import search
 
     started = time.perf_counter()
-    qs = search(user, text)
-    matches = qs.count()
-    list(qs.order_by("-pk")[:25])
+    paginator = CappedPaginator(search(user, text).order_by("-pk"), 25)
+    matches = paginator.count
+    list(paginator.page(1))
     return time.perf_counter() - started, matches
 
 

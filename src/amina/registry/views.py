@@ -26,6 +26,7 @@ from amina.audit.services import log_access
 from amina.core.arabic import to_western_digits
 from amina.core.downloads import file_response
 from amina.core.exports import FORMATS
+from amina.core.paging import CappedPaginator
 from amina.core.tabular import ImportFailed, TableError
 from amina.jobs.services import start_job
 from amina.registry import exporting, queries, services, vulnerability
@@ -89,7 +90,8 @@ def home(request):
         _require(personal)
         qs = queries.search(user, q)
     qs = qs.select_related("location", "governorate").order_by("-pk")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    paginator = CappedPaginator(qs, 25) if q else Paginator(qs, 25)
+    page = paginator.get_page(request.GET.get("page"))
     heads = {
         m.household_id: m
         for m in Member.objects.filter(is_head=True, household__in=[h.pk for h in page])
@@ -111,6 +113,7 @@ def home(request):
         "registry/home.html",
         {
             "page": page,
+            "capped": getattr(paginator, "capped", False),
             "rows": [(h, by_household.get(h.pk)) for h in page],
             "form": form,
             "q": q,

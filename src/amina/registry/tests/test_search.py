@@ -164,3 +164,26 @@ def test_latin_names_have_a_trigram_index_on_postgresql_only():
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'member_latin_trgm'")
         (definition,) = cursor.fetchone()
     assert "gin" in definition and "gin_trgm_ops" in definition
+
+
+def test_a_search_matching_more_than_the_cap_says_so_and_counts_no_further(
+    client, officer_a, register, location_a, monkeypatch
+):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from amina.core import paging
+
+    monkeypatch.setattr(paging, "CAP", 3)
+    for _ in range(5):
+        register(location_a, phone="", document="")
+    client.force_login(officer_a)
+    response = client.get(reverse("registry:home"), {"q": "أحمد"})
+    assert response.context["capped"] is True
+    assert response.context["page"].paginator.count == 3
+    assert "More than 3 households match" in response.content.decode()
+    narrow = client.get(reverse("registry:home"), {"q": "0000000000"})
+    assert narrow.context["capped"] is False
+    with translation.override("ar"):
+        arabic = client.get(reverse("registry:home"), {"q": "أحمد"}, HTTP_ACCEPT_LANGUAGE="ar")
+    assert "تطابق البحثَ أكثرُ من 3 أسرة" in arabic.content.decode()
