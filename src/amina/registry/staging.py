@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +55,8 @@ from amina.registry.models import Criterion, Household, Member
 from amina.tracking.models import ShelterType
 
 CHUNK = 1 << 20
+#: COPY's end-of-data marker: a line that is only a backslash and a period.
+END_OF_DATA = re.compile(rb"(?:^|\n)\\\.(?:\r?\n|\r?$)")
 TEMPORARY = ("h_raw", "m_raw", "verdict", "h_checked", "m_checked", "score", "new_location")
 PREFIX = 1 << 16
 
@@ -129,6 +132,19 @@ class _Csv:
         return "utf-8-sig" if self.encoding == "UTF8" else "cp1256"
 
     def chunks(self) -> Iterator[bytes]:
+        """The bytes after the header. A line ``\\.`` would end COPY's input early and
+        silently: a file holding one goes the row-by-row way instead."""
+        tail = b"\n"
+        for chunk in self._raw_chunks():
+            window = tail + bytes(chunk[:4])
+            if b"\\." in window + bytes(chunk) and (
+                END_OF_DATA.search(window) or END_OF_DATA.search(chunk)
+            ):
+                raise Unsuitable
+            tail = bytes(chunk[-3:])
+            yield chunk
+
+    def _raw_chunks(self) -> Iterator[bytes]:
         if isinstance(self.source, bytes):
             view = memoryview(self.source)
             for start in range(self.offset, len(view), CHUNK):

@@ -257,3 +257,23 @@ def test_the_sql_keys_are_the_python_keys(text):
             [text],
         )
         assert cursor.fetchone() == (names.phone_key(text), names.document_key(text))
+
+
+def test_a_line_copy_would_read_as_the_end_of_its_input_goes_the_row_by_row_way(
+    reference_geography,
+):
+    """``\\.`` alone on a line ends COPY's input without an error: the rows after it
+    would be lost, so such a file is never given to COPY."""
+    lines = HOUSEHOLDS.encode().split(b"\n")
+    marked = b"\n".join([*lines[:3], b"\\.", *lines[3:]])
+    outcome = staging.import_staged(
+        None,
+        marked,
+        None,
+        filename="h.csv",
+        members_filename="",
+        progress=lambda *a: None,
+        dry_run=True,
+        audit=lambda *a: None,
+    )
+    assert outcome is None
