@@ -35,6 +35,14 @@ from amina.registry.models import Criterion, Household, Member
 from amina.tracking.models import ShelterType
 
 FLAGS = [c.value for c in Criterion if c != Criterion.LARGE_HOUSEHOLD]
+#: A person's names, as members' columns and ``Member`` fields are called.
+NAME_FIELDS = (
+    "first_name_ar",
+    "father_name_ar",
+    "grandfather_name_ar",
+    "family_name_ar",
+    "name_latin",
+)
 
 HOUSEHOLD_COLUMNS = [
     Column(
@@ -518,16 +526,7 @@ def check(
                     number,
                     False,
                     relationship,
-                    [
-                        v.get(c)
-                        for c in (
-                            "first_name_ar",
-                            "father_name_ar",
-                            "grandfather_name_ar",
-                            "family_name_ar",
-                            "name_latin",
-                        )
-                    ],
+                    [v.get(c) for c in NAME_FIELDS],
                     _choice(report, row, "sex", SEX, "sex", "members:"),
                     birth_date,
                     birth_year,

@@ -42,6 +42,7 @@ from amina.registry.importing import (
     FLAGS,
     HOUSEHOLD_COLUMNS,
     MEMBER_COLUMNS,
+    NAME_FIELDS,
     PCODE,
     RELATIONSHIPS,
     SEX,
@@ -903,11 +904,7 @@ def _write(cursor, user, with_members: bool) -> tuple[int, int]:
         **{
             c: f"t.{c}"
             for c in (
-                "first_name_ar",
-                "father_name_ar",
-                "grandfather_name_ar",
-                "family_name_ar",
-                "name_latin",
+                *NAME_FIELDS,
                 "birth_date",
                 "birth_year",
                 "disability",
