@@ -12,40 +12,20 @@ DATABASE_URL is set). All data is rolled back at the end.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
+from pathlib import Path
 
 
 def _setup() -> None:
-    from django.conf import settings
+    from bench.common import setup
 
-    if not settings.configured:
-        os.environ.setdefault("AMINA_VAR_DIR", tempfile.mkdtemp(prefix="amina-bench-coord-"))
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amina.settings")
-        import django
-
-        django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _timed(func, repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
+    setup("coord")
 
 
 def main(argv: list[str]) -> int:
+    from bench.common import Rollback, best_of
+
     n = int(argv[0]) if argv else 5000
     _setup()
     import csv
@@ -122,12 +102,12 @@ def main(argv: list[str]) -> int:
             data = out.getvalue().encode()
             columns = [Column(name, aliases) for name, aliases, _h in COLUMNS]
 
-            read = _timed(lambda: read_table(data, columns, filename="b.csv"), 3)
+            read = best_of(lambda: read_table(data, columns, filename="b.csv"), 3)
             start = time.perf_counter()
             result = import_activities(_System(), data, "bench.csv")
             imported = time.perf_counter() - start
             assert result.created == n, result.created
-            again = _timed(lambda: import_activities(_System(), data, "bench.csv"), 1)
+            again = best_of(lambda: import_activities(_System(), data, "bench.csv"), 1)
 
             def naive():
                 groups = defaultdict(set)
@@ -150,9 +130,9 @@ def main(argv: list[str]) -> int:
                 return sum(1 for v in groups.values() if len(v) >= 2)
 
             assert naive() == len(queries.duplication(on=day))
-            t_naive = _timed(naive)
-            t_dup = _timed(lambda: queries.duplication(on=day))
-            t_presence = _timed(lambda: queries.activity_presence(on=day))
+            t_naive = best_of(naive)
+            t_dup = best_of(lambda: queries.duplication(on=day))
+            t_presence = best_of(lambda: queries.activity_presence(on=day))
             print(f"4W rows: {n}, locations {len(places)}, organisations {len(orgs)}")
             print(f"read_table only (baseline):      {read:8.3f} s")
             print(
@@ -166,11 +146,13 @@ def main(argv: list[str]) -> int:
                 f"ratio {t_dup / t_naive:5.2f}× baseline"
             )
             print(f"activity presence:               {t_presence:8.3f} s")
-            raise _Rollback
-    except _Rollback:
+            raise Rollback
+    except Rollback:
         pass
     return 0
 
 
 if __name__ == "__main__":
+    root = Path(__file__).resolve().parents[1]
+    sys.path[:0] = [str(root), str(root / "src")]
     sys.exit(main(sys.argv[1:]))

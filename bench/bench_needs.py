@@ -12,40 +12,20 @@ DATABASE_URL is set). All data is rolled back at the end.
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 import time
+from pathlib import Path
 
 
 def _setup() -> None:
-    from django.conf import settings
+    from bench.common import setup
 
-    if not settings.configured:
-        os.environ.setdefault("AMINA_VAR_DIR", tempfile.mkdtemp(prefix="amina-bench-needs-"))
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amina.settings")
-        import django
-
-        django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-class _Rollback(Exception):
-    pass
-
-
-def _timed(func, repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - start)
-    return best
+    setup("needs")
 
 
 def main(argv: list[str]) -> int:
+    from bench.common import Rollback, best_of
+
     n = int(argv[0]) if argv else 2000
     _setup()
     import csv
@@ -112,11 +92,11 @@ def main(argv: list[str]) -> int:
                 )
             data = out.getvalue().encode()
 
-            read = _timed(lambda: read_table(data, columns(codes), filename="b.csv"), 3)
+            read = best_of(lambda: read_table(data, columns(codes), filename="b.csv"), 3)
             start = time.perf_counter()
             result = import_needs_file(None, data, filename="bench.csv")
             imported = time.perf_counter() - start
-            again = _timed(lambda: import_needs_file(None, data, filename="bench.csv"), 1)
+            again = best_of(lambda: import_needs_file(None, data, filename="bench.csv"), 1)
             assert result.created == 2 * n
 
             def naive():
@@ -137,9 +117,9 @@ def main(argv: list[str]) -> int:
                 return dict(totals)
 
             assert naive() == queries.people_in_need()
-            t_naive = _timed(naive)
-            t_pin = _timed(queries.people_in_need)
-            t_latest = _timed(queries.latest_severity)
+            t_naive = best_of(naive)
+            t_pin = best_of(queries.people_in_need)
+            t_latest = best_of(queries.latest_severity)
             print(f"rows in export: {2 * n} submissions × 15 sectors, {n} locations")
             print(f"read_table only (baseline):      {read:8.3f} s")
             print(
@@ -153,11 +133,13 @@ def main(argv: list[str]) -> int:
                 f"ratio {t_pin / t_naive:5.2f}× baseline"
             )
             print(f"latest severity rows ({len(queries.latest_severity())}): {t_latest:8.3f} s")
-            raise _Rollback
-    except _Rollback:
+            raise Rollback
+    except Rollback:
         pass
     return 0
 
 
 if __name__ == "__main__":
+    root = Path(__file__).resolve().parents[1]
+    sys.path[:0] = [str(root), str(root / "src")]
     sys.exit(main(sys.argv[1:]))

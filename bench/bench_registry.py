@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
 import statistics
 import sys
 import tempfile
@@ -49,17 +48,9 @@ MEMBER_HEADER = [
 
 
 def _setup() -> None:
-    from django.conf import settings
+    from bench.common import setup
 
-    if not settings.configured:
-        os.environ.setdefault("AMINA_VAR_DIR", tempfile.mkdtemp(prefix="amina-bench-registry-"))
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amina.settings")
-        import django
-
-        django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup("registry")
 
 
 def _empty_registry() -> None:
@@ -414,5 +405,6 @@ def compare_import(n: int, seed: int) -> dict[str, int]:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    root = Path(__file__).resolve().parents[1]
+    sys.path[:0] = [str(root), str(root / "src")]
     sys.exit(main(sys.argv[1:]))

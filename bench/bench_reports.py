@@ -27,28 +27,18 @@ from __future__ import annotations
 import argparse
 import datetime
 import gzip
-import os
 import random
 import re
 import statistics
 import sys
-import tempfile
 import time
+from pathlib import Path
 
 
 def _setup() -> None:
-    from django.conf import settings
+    from bench.common import setup
 
-    if not settings.configured:
-        os.environ.setdefault("AMINA_VAR_DIR", tempfile.mkdtemp(prefix="amina-bench-reports-"))
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amina.settings")
-        os.environ.setdefault("AMINA_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-        import django
-
-        django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    setup("reports", AMINA_ALLOWED_HOSTS="testserver,127.0.0.1,localhost")
 
 
 def generate(n_locations: int, n_rounds: int, seed: int = 2015) -> dict:
@@ -274,4 +264,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
+    root = Path(__file__).resolve().parents[1]
+    sys.path[:0] = [str(root), str(root / "src")]
     sys.exit(main(sys.argv[1:]))

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime
-import os
 import random
 import statistics
 import sys
@@ -29,21 +28,9 @@ from pathlib import Path
 
 
 def _setup() -> None:
-    from django.conf import settings
+    from bench.common import setup
 
-    if not settings.configured:
-        os.environ.setdefault("AMINA_VAR_DIR", tempfile.mkdtemp(prefix="amina-bench-tracking-"))
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "amina.settings")
-        import django
-
-        django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-class _Rollback(Exception):
-    pass
+    setup("tracking")
 
 
 def generate(directory: Path, n_locations: int, n_rounds: int, seed: int = 2015) -> list[Path]:
@@ -151,6 +138,8 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def main(argv: list[str]) -> int:
+    from bench.common import Rollback
+
     parser = argparse.ArgumentParser(prog="bench_tracking")
     parser.add_argument("--locations", type=int, default=4000)
     parser.add_argument("--rounds", type=int, default=40)
@@ -219,8 +208,8 @@ def main(argv: list[str]) -> int:
                         for k, v in timings.items()
                     },
                 }
-                raise _Rollback
-        except _Rollback:
+                raise Rollback
+        except Rollback:
             pass
     for key, value in results.items():
         print(f"{key:32} {value}")
@@ -228,5 +217,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    root = Path(__file__).resolve().parents[1]
+    sys.path[:0] = [str(root), str(root / "src")]
     sys.exit(main(sys.argv[1:]))
