@@ -14,7 +14,7 @@ Two levels of detail:
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from amina.accounts.models import Role, User
 from amina.geo.models import Governorate
@@ -90,11 +90,19 @@ def scope_path(model: type[Model]) -> str:
     return path
 
 
-def scoped(user, queryset: QuerySet | type[Model], *, detail: bool = True) -> QuerySet:
+def scoped(
+    user,
+    queryset: QuerySet | type[Model],
+    *,
+    detail: bool = True,
+    national_records: bool = False,
+) -> QuerySet:
     """``queryset`` reduced to what ``user`` may read.
 
     ``detail=True`` (the default) is for location- or person-level records: partners see
     none. ``detail=False`` is for aggregates: every role sees its governorates.
+    ``national_records=True`` adds the records of no governorate (a national plan, a
+    national meeting): they concern everyone allowed to read that kind of record.
     """
     qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
     if not is_active(user) or (detail and not sees_detail(user)):
@@ -103,7 +111,10 @@ def scoped(user, queryset: QuerySet | type[Model], *, detail: bool = True) -> Qu
         return qs
     path = scope_path(qs.model)
     lookup = f"{path}__in" if path != "pk" else "pk__in"
-    return qs.filter(**{lookup: governorate_ids(user)})
+    condition = Q(**{lookup: governorate_ids(user)})
+    if national_records:
+        condition |= Q(**{f"{path}__isnull": True})
+    return qs.filter(condition)
 
 
 def check_governorate(user, governorate: Governorate | int, *, detail: bool = True) -> None:

@@ -30,7 +30,6 @@ from amina.coordination.models import (
 from amina.coordination.services.activities import save_activity
 from amina.coordination.services.contacts import mask
 from amina.coordination.services.notices import mark_read
-from amina.coordination.services.rights import scoped_or_national
 from amina.core.api import router
 from amina.geo.models import District, Governorate, Location
 from amina.needs.models import Sector
@@ -170,7 +169,9 @@ class ResponsePlanViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            scoped_or_national(self.request.user, ResponsePlan.objects.all(), detail=False)
+            access.scoped(
+                self.request.user, ResponsePlan.objects.all(), detail=False, national_records=True
+            )
             .select_related("governorate")
             .prefetch_related("objectives__phase", "objectives__sector")
         )
@@ -219,7 +220,9 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            scoped_or_national(self.request.user, Meeting.objects.all(), detail=True)
+            access.scoped(
+                self.request.user, Meeting.objects.all(), detail=True, national_records=True
+            )
             .select_related("governorate")
             .prefetch_related("organisations", "action_points__owner")
         )
@@ -235,7 +238,7 @@ class ActionPointViewSet(viewsets.ReadOnlyModelViewSet):
         from django.db.models import Q
 
         user = self.request.user
-        meetings = scoped_or_national(user, Meeting.objects.all(), detail=True)
+        meetings = access.scoped(user, Meeting.objects.all(), detail=True, national_records=True)
         qs = ActionPoint.objects.filter(Q(owner=user) | Q(meeting__in=meetings)).select_related(
             "owner"
         )
@@ -272,7 +275,9 @@ class ContactViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return (
-            scoped_or_national(self.request.user, Contact.objects.all(), detail=False)
+            access.scoped(
+                self.request.user, Contact.objects.all(), detail=False, national_records=True
+            )
             .select_related("organisation", "governorate")
             .prefetch_related("sectors")
         )

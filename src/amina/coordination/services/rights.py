@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
 
 from amina.accounts import access
 from amina.accounts.models import Role
@@ -49,16 +48,3 @@ def may_report_activity(user, organisation, governorate) -> bool:
 def check_activity(user, organisation, governorate) -> None:
     if not may_report_activity(user, organisation, governorate):
         raise PermissionDenied
-
-
-def scoped_or_national(user, queryset: QuerySet, *, detail: bool) -> QuerySet:
-    """Records of the user's governorates plus national ones (no governorate).
-
-    National records (a national plan, a national meeting) concern everyone allowed to
-    read that kind of record at all.
-    """
-    inside = access.scoped(user, queryset, detail=detail)
-    if not access.is_active(user) or (detail and not access.sees_detail(user)):
-        return inside
-    path = access.scope_path(queryset.model)
-    return queryset.filter(Q(pk__in=inside.values("pk")) | Q(**{f"{path}__isnull": True}))

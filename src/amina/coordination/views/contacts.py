@@ -14,13 +14,12 @@ from amina.coordination.services.contacts import mask, save_contact
 from amina.coordination.services.rights import (
     check_coordinator,
     is_coordinator,
-    scoped_or_national,
 )
 from amina.coordination.views.common import form_errors, page_of
 
 
 def readable(user):
-    return scoped_or_national(user, Contact.objects.all(), detail=False)
+    return access.scoped(user, Contact.objects.all(), detail=False, national_records=True)
 
 
 def contact_list(request):

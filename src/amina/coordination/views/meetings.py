@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from amina.accounts import access
 from amina.coordination import pdf
 from amina.coordination.forms import ActionPointForm, MeetingForm
 from amina.coordination.models import ActionPoint, Meeting
@@ -19,13 +20,12 @@ from amina.coordination.services.meetings import (
 from amina.coordination.services.rights import (
     check_coordinator,
     is_coordinator,
-    scoped_or_national,
 )
 from amina.coordination.views.common import flash_errors, form_errors, page_of, safe_next
 
 
 def readable(user):
-    return scoped_or_national(user, Meeting.objects.all(), detail=True)
+    return access.scoped(user, Meeting.objects.all(), detail=True, national_records=True)
 
 
 def meeting_list(request):

@@ -5,16 +5,17 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from amina.accounts import access
 from amina.coordination import queries
 from amina.coordination.forms import ObjectiveForm, PlanForm, TargetForm
 from amina.coordination.models import ResponsePlan
 from amina.coordination.services.plans import add_objective, save_plan, save_target
-from amina.coordination.services.rights import is_coordinator, scoped_or_national
+from amina.coordination.services.rights import is_coordinator
 from amina.coordination.views.common import form_errors
 
 
 def readable(user):
-    return scoped_or_national(user, ResponsePlan.objects.all(), detail=False)
+    return access.scoped(user, ResponsePlan.objects.all(), detail=False, national_records=True)
 
 
 def _check(user, plan) -> None:
