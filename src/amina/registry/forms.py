@@ -16,32 +16,23 @@ from amina.tracking.models import ShelterType
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+def _arabic_name(label, *, required: bool = False) -> forms.CharField:
+    """One part of a four-part Arabic name, typed right to left."""
+    return forms.CharField(
+        label=label,
+        max_length=60,
+        required=required,
+        widget=forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
+    )
+
+
 class PersonForm(base.Form):
     """The fields a head of household and a member share."""
 
-    first_name_ar = forms.CharField(
-        label=_("First name"),
-        max_length=60,
-        widget=forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
-    )
-    father_name_ar = forms.CharField(
-        label=_("Father's name"),
-        max_length=60,
-        required=False,
-        widget=forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
-    )
-    grandfather_name_ar = forms.CharField(
-        label=_("Grandfather's name"),
-        max_length=60,
-        required=False,
-        widget=forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
-    )
-    family_name_ar = forms.CharField(
-        label=_("Family name"),
-        max_length=60,
-        required=False,
-        widget=forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
-    )
+    first_name_ar = _arabic_name(_("First name"), required=True)
+    father_name_ar = _arabic_name(_("Father's name"))
+    grandfather_name_ar = _arabic_name(_("Grandfather's name"))
+    family_name_ar = _arabic_name(_("Family name"))
     name_latin = forms.CharField(
         label=_("Name in Latin letters"),
         max_length=150,
