@@ -37,7 +37,7 @@ def home(request):
     previous_totals = queries.governorate_totals(latest, ids)
     at_round = queries.sum_figures(previous_totals, ids)
     critical = 0
-    shelters = queries.shelter_breakdown(latest, None if access.has_national_scope(user) else ids)
+    shelters = queries.shelter_breakdown(latest, access.governorate_filter(user))
     from amina.tracking.models import ShelterType
 
     critical_codes = set(

@@ -156,7 +156,7 @@ def figures(request):
         },
         "formats": FORMATS,
         "export_kinds": KINDS,
-        **_breakdowns(round_, None if access.has_national_scope(user) else scope_ids),
+        **_breakdowns(round_, access.governorate_filter(user)),
     }
     return render(request, "tracking/figures.html", context)
 
