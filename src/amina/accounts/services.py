@@ -10,26 +10,10 @@ from django.db import transaction
 
 from amina.accounts.models import Organisation, Role, User
 from amina.audit.services import diff, record_change, snapshot
-from amina.geo.gazetteer import Gazetteer
 from amina.geo.models import Governorate
 
 #: Roles whose scope is the whole country unless an admin narrows it.
 NATIONAL_ROLES = frozenset({Role.ADMIN, Role.NATIONAL})
-
-
-def resolve_governorates(codes: Iterable[str]) -> list[Governorate]:
-    """Governorates from p-codes or names; an unknown one is a ValidationError naming it."""
-    gazetteer = Gazetteer()
-    found, errors = [], []
-    for code in codes:
-        res = gazetteer.governorate(code)
-        if res.ok:
-            found.append(res.place)
-        else:
-            errors.append(res.reason("governorate"))
-    if errors:
-        raise ValidationError(errors)
-    return found
 
 
 @transaction.atomic

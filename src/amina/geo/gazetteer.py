@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from amina.geo.models import District, Governorate, Location, PlaceAlias
@@ -155,3 +156,30 @@ class Gazetteer:
 def resolve_governorate(text) -> Resolution:
     """One-off lookup; importers should build one ``Gazetteer`` and reuse it."""
     return Gazetteer().governorate(text)
+
+
+def resolve_governorates(texts: Iterable[str]) -> list[Governorate]:
+    """The governorates named by any spelling the gazetteer knows (p-code of either scheme,
+    ISO code, English or Arabic name, alias), in order and without repeats.
+
+    Every command option and form that takes places calls this, so ``Najaf``, ``النجف``,
+    ``IQ-NA`` and ``IQG04`` mean one governorate everywhere. One unknown or ambiguous name
+    is a ``ValidationError`` naming each of them, with suggestions.
+    """
+    from django.core.exceptions import ValidationError
+
+    texts = list(texts)
+    if not texts:
+        return []
+    gazetteer = Gazetteer()
+    found: dict[int, Governorate] = {}
+    errors = []
+    for text in texts:
+        res = gazetteer.governorate(text)
+        if res.ok:
+            found.setdefault(res.place.pk, res.place)
+        else:
+            errors.append(res.reason("governorate"))
+    if errors:
+        raise ValidationError(errors)
+    return list(found.values())

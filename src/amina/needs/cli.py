@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 
 from amina.core.commands import SubCommand
-from amina.geo.models import Governorate
+from amina.geo.gazetteer import resolve_governorates
 
 
 def _import_args(parser):
@@ -22,15 +22,11 @@ def _import(options, stdout):
     return import_needs_file(None, options["file"]).summary()
 
 
-def governorates_from(pcodes: list[str]) -> list[int] | None:
+def governorates_from(names: list[str]) -> list[int] | None:
     """Ids of the governorates named on the command line (None: all); unknown is an error."""
-    if not pcodes:
+    if not names:
         return None
-    found = dict(Governorate.objects.filter(pcode__in=pcodes).values_list("pcode", "pk"))
-    unknown = [p for p in pcodes if p not in found]
-    if unknown:
-        raise ValidationError(f"unknown governorate p-code {', '.join(unknown)}")
-    return list(found.values())
+    return [g.pk for g in resolve_governorates(names)]
 
 
 def _export_args(parser):

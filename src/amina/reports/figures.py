@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext as _
+
 from amina.core.i18n import localised
 from amina.geo.models import Governorate
 from amina.reports import disclosure, sources
@@ -132,7 +134,11 @@ def find_round(code: str | None):
     if code:
         rnd = Round.objects.filter(code=code).order_by("kind").first()
         if rnd is None:
-            raise NoData(f"unknown round {code!r}")
+            known = [r.code for r in ordered_rounds(None)][-12:]
+            raise NoData(
+                _("unknown round %(code)s; the rounds are: %(rounds)s")
+                % {"code": code, "rounds": ", ".join(known) or _("none yet")}
+            )
         return rnd
     rnd = ordered_rounds("idps")[-1:] or ordered_rounds(None)[-1:]
     if not rnd:

@@ -35,17 +35,6 @@ class Rendered:
     html: str
 
 
-def governorates_by_pcode(pcodes: list[str]) -> list[Governorate]:
-    """The governorates named, in order; an unknown code is an error naming it."""
-    found = {g.pcode: g for g in Governorate.objects.filter(pcode__in=pcodes)}
-    unknown = [p for p in pcodes if p not in found]
-    if unknown:
-        raise ValidationError(
-            _("unknown governorate p-code: %(codes)s") % {"codes": ", ".join(unknown)}
-        )
-    return [found[p] for p in dict.fromkeys(pcodes)]
-
-
 def check_selection(user, governorates: list[Governorate]) -> None:
     """A user reports on governorates in their scope; the whole country needs national scope."""
     if user is None:

@@ -68,9 +68,10 @@ def test_the_hxl_export_reads_with_libhxl(recorded, tmp_path):
     assert values == [3, 3, 4]
 
 
-def test_the_command_writes_xlsx_for_one_governorate(recorded, tmp_path):
+@pytest.mark.parametrize("place", ["IQG09", "Duhok", "دهوك", "IQ-DA"])
+def test_the_command_writes_xlsx_for_one_governorate(recorded, tmp_path, place):
     out = tmp_path / "needs.xlsx"
-    call_command("export", "needs", "--format", "xlsx", "--governorate", "IQG09", "-o", str(out))
+    call_command("export", "needs", "--format", "xlsx", "--governorate", place, "-o", str(out))
     sheet = load_workbook(out).active
     rows = list(sheet.iter_rows(min_row=3, values_only=True))
     assert [r[4] for r in rows] == ["Hay Al-Salam 2"]

@@ -160,8 +160,9 @@ def test_a_shelter_type_unknown_to_the_round_is_not_listed(displacement):
 @pytest.mark.parametrize(
     ("args", "reason"),
     [
-        (["--round", "R9"], "unknown round 'R9'"),
-        (["--round", "R2", "--governorate", "IQG99"], "unknown governorate p-code: IQG99"),
+        (["--round", "R9"], r"unknown round R9; the rounds are: .*R1, R2"),
+        (["--round", "R2", "--governorate", "IQG99"], "unknown governorate 'IQG99'"),
+        (["--round", "R2", "--governorate", "Atlantis"], "unknown governorate 'Atlantis'"),
     ],
 )
 def test_the_command_refuses_bad_input_in_one_line(displacement, tmp_path, args, reason):
@@ -169,6 +170,29 @@ def test_the_command_refuses_bad_input_in_one_line(displacement, tmp_path, args,
     with pytest.raises(CommandError, match=reason):
         call_command("report", "flash", *args, "-o", str(out))
     assert not out.exists()
+
+
+@pytest.mark.parametrize("name", ["Duhok", "دهوك", "IQ-DA", "IQG09", "Dahuk"])
+def test_the_command_takes_any_name_the_gazetteer_knows_for_a_governorate(
+    displacement, tmp_path, name
+):
+    out = tmp_path / "flash.html"
+    stdout = io.StringIO()
+    call_command(
+        "report",
+        "flash",
+        "--round",
+        "R2",
+        "--governorate",
+        name,
+        "--lang",
+        "en",
+        "-o",
+        str(out),
+        stdout=stdout,
+    )
+    assert "IQG09" in stdout.getvalue()
+    assert "5,500 IDPs in Duhok: " in out.read_text(encoding="utf-8")
 
 
 def test_the_command_refuses_an_output_that_is_neither_pdf_nor_html(displacement, tmp_path):

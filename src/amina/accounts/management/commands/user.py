@@ -2,8 +2,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
 from amina.accounts.models import Role
-from amina.accounts.services import create_user, find_organisation, resolve_governorates
+from amina.accounts.services import create_user, find_organisation
 from amina.core.commands import fail, read_password
+from amina.geo.gazetteer import resolve_governorates
 
 
 class Command(BaseCommand):

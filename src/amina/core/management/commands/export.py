@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 
 from amina.core.commands import fail, registry
 from amina.core.exports import EXTENSIONS, FORMATS
+from amina.geo.gazetteer import resolve_governorates
 
 
 class Command(BaseCommand):
@@ -18,12 +19,20 @@ class Command(BaseCommand):
             p.add_argument("--format", choices=FORMATS, default="csv")
             p.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
             p.add_argument("--round", dest="round_code", metavar="CODE")
-            p.add_argument("--governorate", action="append", default=[], metavar="PCODE")
+            p.add_argument(
+                "--governorate",
+                action="append",
+                default=[],
+                metavar="PLACE",
+                help="a p-code or any name the gazetteer knows; repeat for several",
+            )
             p.add_argument("--purpose", default="", help="why personal data is exported (logged)")
             command.add_arguments(p)
 
     def handle(self, *args, kind, **options):
         try:
+            # Every kind reads p-codes; names in either language resolve here, once.
+            options["governorate"] = [g.pcode for g in resolve_governorates(options["governorate"])]
             content = registry("EXPORTS")[kind].run(options, self.stdout)
         except (ValidationError, ValueError, PermissionDenied) as exc:
             raise fail(exc) from None

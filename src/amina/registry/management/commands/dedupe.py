@@ -1,24 +1,30 @@
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from amina.geo.models import Governorate
+from amina.core.commands import fail
+from amina.geo.gazetteer import resolve_governorates
 
 
 class Command(BaseCommand):
     help = "Find probable duplicate households (Splink on DuckDB) and queue them for review."
 
     def add_arguments(self, parser):
-        parser.add_argument("--governorate", action="append", default=[], metavar="PCODE")
+        parser.add_argument(
+            "--governorate",
+            action="append",
+            default=[],
+            metavar="PLACE",
+            help="a p-code or any name the gazetteer knows; repeat for several",
+        )
 
     def handle(self, *args, governorate, **options):
         from amina.jobs.models import Job
         from amina.jobs.services import run_inline
 
-        ids = []
-        for code in governorate:
-            found = Governorate.objects.filter(pcode__iexact=code).first()
-            if found is None:
-                raise CommandError(f"unknown governorate {code!r}")
-            ids.append(found.pk)
+        try:
+            ids = [g.pk for g in resolve_governorates(governorate)]
+        except ValidationError as exc:
+            raise fail(exc) from None
         job = run_inline("registry-dedupe", {"governorates": ids}, label="De-duplication")
         if job.status != Job.Status.SUCCEEDED:
             raise CommandError(job.error)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from amina.core.commands import fail
+from amina.geo.gazetteer import resolve_governorates
 from amina.reports import rendering, services
 from amina.reports.figures import NoData
 
@@ -26,8 +27,9 @@ class Command(BaseCommand):
             "--governorate",
             action="append",
             default=[],
-            metavar="PCODE",
-            help="repeat for several; none means the whole country",
+            metavar="PLACE",
+            help="a p-code or any name the gazetteer knows (Najaf, النجف, IQ-NA); "
+            "repeat for several; none means the whole country",
         )
         flash.add_argument("--lang", choices=("ar", "en"), default="ar")
         flash.add_argument("--title", default="")
@@ -38,7 +40,7 @@ class Command(BaseCommand):
         if suffix not in (".pdf", ".html", ".htm"):
             raise CommandError(f"{output}: the output must end in .pdf or .html")
         try:
-            governorates = services.governorates_by_pcode(options["governorate"])
+            governorates = resolve_governorates(options["governorate"])
             figures = services.compute_figures(options["round_code"], governorates, options["lang"])
         except (NoData, ValidationError, PermissionDenied) as exc:
             raise fail(exc) from None
