@@ -8,8 +8,10 @@ Embedded mode (no ``DATABASE_URL``) uses a SQLite file under ``var/`` and is wha
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -89,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -270,6 +273,35 @@ LOGGING = {
 # Map tiles: any XYZ tile server; empty means the map draws boundaries alone.
 AMINA_TILE_URL = os.environ.get("AMINA_TILE_URL", "")
 AMINA_TILE_ATTRIBUTION = os.environ.get("AMINA_TILE_ATTRIBUTION", "")
+
+
+def _tile_source(url: str) -> list[str]:
+    """The origin of the tile server for img-src ("{s}" subdomains become "*")."""
+    if not url:
+        return []
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"] if parts.netloc else []
+
+
+# Content Security Policy (django-csp 4): scripts only from our own static files, so text
+# that slips into a page unescaped cannot run. No inline <script> or on*= handler anywhere
+# (a test scans the templates); data reaches JavaScript through json_script elements.
+# Styles allow 'unsafe-inline': templates colour cells with style= attributes and the
+# flash report has its own <style>; CSS cannot run script. See docs/architecture.md.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *_tile_source(AMINA_TILE_URL)],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 # Aggregates shared outside the authority hide cells below this many households.
 AMINA_SMALL_CELL_THRESHOLD = envint("AMINA_SMALL_CELL_THRESHOLD", "5")
 AMINA_RETENTION_DAYS = envint("AMINA_RETENTION_DAYS", "730")

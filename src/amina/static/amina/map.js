@@ -5,11 +5,7 @@
   "use strict";
   function fmt(n) { return new Intl.NumberFormat(document.documentElement.lang).format(n); }
 
-  function esc(text) {
-    return String(text == null ? "" : text).replace(/[&<>"']/g, function (c) {
-      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
-    });
-  }
+  var esc = Amina.escapeHtml;  // names come from users and imported files
 
   function colour(value, max) {
     var t = max > 0 ? value / max : 0;
@@ -39,7 +35,7 @@
       var bounds = L.latLngBounds([]);
       data.features.forEach(function (f) {
         var p = f.properties;
-        var label = "<a href='" + esc(p.url) + "'>" + esc(p.name) + "</a><br>" + esc(data.label || "") + (data.label ? ": " + fmt(p.value || 0) : "");
+        var label = Amina.link(p.url, p.name) + "<br>" + esc(data.label || "") + (data.label ? ": " + esc(fmt(p.value || 0)) : "");
         if (f.geometry && f.geometry.type !== "Point") {
           var poly = L.geoJSON(f, { style: { color: "#495057", weight: 1, fillColor: colour(p.value || 0, max), fillOpacity: 0.8 } }).bindTooltip(label).addTo(map);
           poly.eachLayer(function (l) { if (l._path) { l._path.setAttribute("data-boundary", p.pcode); l._path.classList.add("amina-boundary"); } });

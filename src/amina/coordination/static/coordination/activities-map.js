@@ -5,7 +5,7 @@
   if (!el) { return; }
   var palette = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
                  "#666666", "#1f78b4", "#b2df8a", "#fb9a99", "#fdbf6f", "#cab2d6", "#6a3d9a", "#b15928"];
-  function esc(s) { var d = document.createElement("div"); d.textContent = String(s); return d.innerHTML; }
+  var esc = Amina.escapeHtml;
   var map = L.map(el).setView([33.2, 43.7], 5.5);
   if (el.dataset.tiles) { L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution || "" }).addTo(map); }
   fetch(el.dataset.outline).then(function (r) { return r.json(); }).then(function (o) {

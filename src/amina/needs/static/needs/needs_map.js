@@ -4,8 +4,9 @@
   "use strict";
   var el = document.getElementById("needs-map");
   if (!el || typeof L === "undefined") { return; }
-  var points = JSON.parse(document.getElementById("needs-points").textContent);
-  var legend = JSON.parse(document.getElementById("needs-legend").textContent);
+  var esc = Amina.escapeHtml;
+  var points = Amina.data("needs-points") || [];
+  var legend = Amina.data("needs-legend") || [];
   var colours = {};
   legend.forEach(function (l) { colours[l.value] = l; });
   var map = L.map(el, { zoomSnap: 0.25 }).setView([33.2, 43.7], 6);
@@ -26,7 +27,8 @@
         radius: 8, weight: 1, color: "#343a40", fillOpacity: 0.9,
         fillColor: c ? c.bg : "#f8f9fa", className: "needs-marker"
       });
-      var text = "<a href='" + p.url + "'>" + p.name + "</a><br>" + (c ? v + " – " + c.label : "–") + "<br>" + p.date;
+      // Names come from users and imported files: every piece is escaped.
+      var text = Amina.link(p.url, p.name) + "<br>" + (c ? esc(v) + " – " + esc(c.label) : "–") + "<br>" + esc(p.date);
       m.bindTooltip(text).addTo(layer);
       if (m._path) { m._path.setAttribute("data-severity", v || ""); }
       bounds.extend(m.getLatLng());

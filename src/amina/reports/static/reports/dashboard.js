@@ -2,9 +2,9 @@
    figures for screen readers and for browsers without JavaScript; a chart hides them. */
 (function () {
   "use strict";
-  var node = document.getElementById("dashboard-data");
-  if (!node || typeof Chart === "undefined") { return; }
-  var data = JSON.parse(node.textContent);
+  // Labels reach the canvas only (Chart.js draws text, never HTML), so nothing here is escaped.
+  var data = Amina.data("dashboard-data");
+  if (!data || typeof Chart === "undefined") { return; }
   var rtl = document.documentElement.dir === "rtl";
   var lang = document.documentElement.lang;
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;

@@ -4,7 +4,7 @@
   "use strict";
   var rtl = document.documentElement.dir === "rtl";
   var palette = ["#0b4f6c", "#d94801", "#2a9d8f", "#e9c46a", "#6c757d", "#b02a37", "#8e44ad", "#264653", "#f4a261", "#adb5bd"];
-  function data(id) { var el = document.getElementById(id); return el ? JSON.parse(el.textContent) : null; }
+  var data = Amina.data;
   document.querySelectorAll("canvas.amina-chart").forEach(function (canvas) {
     var d = data(canvas.dataset.chart);
     if (!d || typeof Chart === "undefined") { return; }
@@ -32,7 +32,7 @@
     points.forEach(function (p) {
       var r = max > 0 ? 3 + 17 * Math.sqrt(p.value / max) : 4;
       L.circleMarker([p.lat, p.lon], { radius: r, color: "#7f2704", weight: 1, fillColor: "#d94801", fillOpacity: 0.6 })
-        .bindTooltip(p.name + ": " + new Intl.NumberFormat(document.documentElement.lang).format(p.value)).addTo(map);
+        .bindTooltip(Amina.escapeHtml(p.name) + ": " + Amina.escapeHtml(new Intl.NumberFormat(document.documentElement.lang).format(p.value))).addTo(map);
       bounds.extend([p.lat, p.lon]);
     });
     if (bounds.isValid()) { map.fitBounds(bounds.pad(0.2)); }
