@@ -3,6 +3,10 @@
 An exporter describes its columns once (header, HXL hashtag, how to get the value) and
 ``write_table`` renders any format. HXL puts the hashtag row under the header, as the
 Humanitarian Exchange Language expects, so libhxl and HDX read the file directly.
+
+Every cell passes through ``cell_value`` first: that is the one place where text a
+spreadsheet would evaluate as a formula (``=HYPERLINK(…)`` planted in a place or
+organisation name through the 4W API, say) is neutralised, whatever the format.
 """
 
 from __future__ import annotations
@@ -12,7 +16,10 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
+
+from django.utils.functional import Promise
 
 FORMATS = ("csv", "xlsx", "hxl", "geojson")
 CONTENT_TYPES = {
@@ -37,12 +44,49 @@ class ExportColumn:
         return row.get(self.key) if isinstance(row, dict) else getattr(row, self.key, None)
 
 
-def _plain(value: Any) -> Any:
+#: What makes Excel, LibreOffice or Google Sheets read a text cell as a formula (OWASP
+#: "CSV injection"): a leading ``=``, ``+``, ``-``, ``@``, tab or carriage return.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """``text`` as a spreadsheet shows it but never evaluates it: a leading single quote
+    before a formula character (the OWASP rule). Numbers never come here, so a negative
+    number stays a number."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def cell_value(value: Any) -> Any:
+    """A value as every format writes it: empty for None, ISO text for dates, numbers and
+    booleans as they are, text neutralised against formula injection."""
     if value is None:
         return ""
+    if isinstance(value, bool | int | float | Decimal):
+        return value
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        return neutralise(value)
     return value
+
+
+def xlsx_row(sheet, values: list[Any]) -> list[Any]:
+    """Cells typed by us, not guessed by openpyxl: text is always a string cell (``s``),
+    so no text can become a formula, and characters XML forbids are dropped (openpyxl
+    would refuse the whole workbook for one of them)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+
+    row = []
+    for value in values:
+        if isinstance(value, str):
+            cell = Cell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+            cell.data_type = "s"
+            row.append(cell)
+        else:
+            row.append(value)
+    return row
 
 
 def write_table(
@@ -59,11 +103,11 @@ def write_table(
     if fmt in ("csv", "hxl"):
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow([c.header for c in columns])
+        writer.writerow([cell_value(c.header) for c in columns])
         if fmt == "hxl":
             writer.writerow([c.hxl for c in columns])
         for row in rows:
-            writer.writerow([_plain(c.value(row)) for c in columns])
+            writer.writerow([cell_value(c.value(row)) for c in columns])
         # A BOM lets Excel open Arabic text correctly; HXL tools expect plain UTF-8.
         return (("\ufeff" if fmt == "csv" else "") + buffer.getvalue()).encode("utf-8")
     if fmt == "xlsx":
@@ -73,13 +117,13 @@ def write_table(
         workbook = Workbook(write_only=False)
         sheet = workbook.active
         sheet.title = title[:31]
-        sheet.append([c.header for c in columns])
+        sheet.append(xlsx_row(sheet, [cell_value(c.header) for c in columns]))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         if any(c.hxl for c in columns):
-            sheet.append([c.hxl for c in columns])
+            sheet.append(xlsx_row(sheet, [c.hxl for c in columns]))
         for row in rows:
-            sheet.append([_plain(c.value(row)) for c in columns])
+            sheet.append(xlsx_row(sheet, [cell_value(c.value(row)) for c in columns]))
         sheet.freeze_panes = "A3" if any(c.hxl for c in columns) else "A2"
         out = io.BytesIO()
         workbook.save(out)
@@ -92,7 +136,7 @@ def write_table(
             {
                 "type": "Feature",
                 "geometry": geometry(row),
-                "properties": {c.key: _plain(c.value(row)) for c in columns},
+                "properties": {c.key: cell_value(c.value(row)) for c in columns},
             }
         )
     return json.dumps(

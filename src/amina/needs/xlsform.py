@@ -297,6 +297,8 @@ def build_xlsform(governorates: Iterable[Governorate]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
+    from amina.core.exports import xlsx_row
+
     governorates = sorted(governorates, key=lambda g: g.pcode)
     locations = list(
         Location.objects.filter(governorate__in=[g.pk for g in governorates])
@@ -334,7 +336,8 @@ def build_xlsform(governorates: Iterable[Governorate]) -> bytes:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([row.get(column, "") for column in header])
+            # String cells, never formulas: place names come from users (issue 12).
+            sheet.append(xlsx_row(sheet, [row.get(column, "") for column in header]))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
