@@ -382,19 +382,20 @@ def _api_model(route: Route):
 
 
 def _governorates_of(model, ids) -> set[int]:
-    from amina.accounts.access import scope_path
+    from amina.accounts.access import scope_paths
     from amina.geo.models import Governorate
 
     if model is Governorate:
         return set(ids)
     try:
-        path = scope_path(model)
+        paths = scope_paths(model)
     except TypeError:
-        path = "governorate" if any(f.name == "governorate" for f in model._meta.fields) else None
-    if path is None:
-        return set()
-    lookup = path if path.endswith("_id") or path == "pk" else f"{path}__pk"
-    return set(model._default_manager.filter(pk__in=ids).values_list(lookup, flat=True))
+        paths = ("governorate",) if any(f.name == "governorate" for f in model._meta.fields) else ()
+    found: set[int] = set()
+    for path in paths:  # a record of several governorates (a duplicate pair) shows each
+        lookup = path if path.endswith("_id") or path == "pk" else f"{path}__pk"
+        found |= set(model._default_manager.filter(pk__in=ids).values_list(lookup, flat=True))
+    return found
 
 
 API_LISTS = [r for r in ROUTES if r.api and r.name.endswith("-list") and not r.kwargs]

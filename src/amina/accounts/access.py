@@ -86,8 +86,27 @@ def scope_path(model: type[Model]) -> str:
         return "pk"
     path = getattr(model, "scope_field", None)
     if path is None:
+        if getattr(model, "scope_fields", None):
+            raise TypeError(
+                f"{model.__name__} belongs to several governorates (scope_fields); "
+                "use scope_paths"
+            )
         raise TypeError(f"{model.__name__} declares no scope_field; it cannot be read scoped")
     return path
+
+
+def scope_paths(model: type[Model]) -> tuple[str, ...]:
+    """Every lookup from ``model`` to a governorate its records belong to.
+
+    Most records belong to one place (``scope_field``). A record that joins records of
+    several places declares ``scope_fields`` instead — a duplicate pair joins two
+    households, possibly of two governorates — and a user reads it only with *every*
+    one of those governorates in scope: it shows something of each side.
+    """
+    paths = getattr(model, "scope_fields", None)
+    if paths:
+        return tuple(paths)
+    return (scope_path(model),)
 
 
 def scoped(
@@ -103,18 +122,21 @@ def scoped(
     none. ``detail=False`` is for aggregates: every role sees its governorates.
     ``national_records=True`` adds the records of no governorate (a national plan, a
     national meeting): they concern everyone allowed to read that kind of record.
+    A model with several ``scope_fields`` needs all of them in scope (``scope_paths``).
     """
     qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
     if not is_active(user) or (detail and not sees_detail(user)):
         return qs.none()
     if has_national_scope(user):
         return qs
-    path = scope_path(qs.model)
-    lookup = f"{path}__in" if path != "pk" else "pk__in"
-    condition = Q(**{lookup: governorate_ids(user)})
-    if national_records:
-        condition |= Q(**{f"{path}__isnull": True})
-    return qs.filter(condition)
+    ids = governorate_ids(user)
+    for path in scope_paths(qs.model):
+        lookup = f"{path}__in" if path != "pk" else "pk__in"
+        condition = Q(**{lookup: ids})
+        if national_records:
+            condition |= Q(**{f"{path}__isnull": True})
+        qs = qs.filter(condition)
+    return qs
 
 
 def check_governorate(user, governorate: Governorate | int, *, detail: bool = True) -> None:
@@ -143,6 +165,7 @@ __all__ = [
     "governorates_in_scope",
     "has_national_scope",
     "is_admin",
+    "scope_paths",
     "scoped",
     "sees_detail",
 ]

@@ -31,16 +31,55 @@ def duplicate_clusters(
     user=None, governorates: list[str] = (), decision: str = "pending"
 ) -> list[dict]:
     """One row per cluster: every household_ref in it and its probability (the
-    strongest pair; the weakest is given too)."""
-    qs = _scope(user, DuplicateCandidate.objects.all(), list(governorates))
+    strongest pair; the weakest is given too).
+
+    A cluster is the connected pairs of one cluster number (numbers restart with each
+    run). It is exported only when ``user`` may see every household in it (the access
+    policy's rule for pairs, applied to the whole cluster): a cluster that reaches into
+    another governorate would otherwise show that governorate's references. From the
+    command line (``user`` None), ``governorates`` keeps the clusters lying wholly
+    inside them.
+    """
+    pairs = DuplicateCandidate.objects.all()
     if decision:
-        qs = qs.filter(decision=decision)
-    clusters: dict[int, dict] = defaultdict(lambda: {"refs": set(), "p": []})
-    for cluster, a, b, p in qs.values_list(
-        "cluster", "household_a__household_ref", "household_b__household_ref", "probability"
-    ):
-        clusters[cluster]["refs"] |= {a, b}
-        clusters[cluster]["p"].append(p)
+        pairs = pairs.filter(decision=decision)
+    visible = access.scoped(user, pairs) if user is not None else pairs
+    if governorates:
+        visible = visible.filter(
+            household_a__governorate__pcode__in=governorates,
+            household_b__governorate__pcode__in=governorates,
+        )
+    shown = set(visible.values_list("pk", flat=True))
+    # Every pair of the clusters touched, seen or not, to know whether a cluster is whole.
+    rows = pairs.filter(cluster__in=visible.values("cluster")).values_list(
+        "pk",
+        "cluster",
+        "household_a_id",
+        "household_b_id",
+        "household_a__household_ref",
+        "household_b__household_ref",
+        "probability",
+    )
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    rows = list(rows)
+    for _pk, _cluster, a, b, *_rest in rows:
+        parent[root(a)] = root(b)
+    clusters: dict[tuple[int, int], dict] = defaultdict(
+        lambda: {"refs": set(), "p": [], "whole": True}
+    )
+    for pk, cluster, a, _b, ref_a, ref_b, p in rows:
+        c = clusters[(cluster, root(a))]
+        c["refs"] |= {ref_a, ref_b}
+        c["p"].append(p)
+        c["whole"] = c["whole"] and pk in shown
     return [
         {
             "cluster": number,
@@ -49,7 +88,10 @@ def duplicate_clusters(
             "probability": round(max(c["p"]), 4),
             "lowest_probability": round(min(c["p"]), 4),
         }
-        for number, c in sorted(clusters.items())
+        for (number, _root), c in sorted(
+            clusters.items(), key=lambda kv: (kv[0][0], min(kv[1]["refs"]))
+        )
+        if c["whole"]
     ]
 
 

@@ -326,7 +326,11 @@ class DuplicateCandidate(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     found_at = models.DateTimeField(_("found at"), auto_now_add=True)
 
-    scope_field = "governorate"
+    # A pair shows something of both families (their references, which personal fields
+    # agree), so only a user who may see both households may see it: the access policy
+    # requires every one of these governorates in scope. ``governorate`` (the first
+    # household's, stored when the pair was found) only serves filters and the index.
+    scope_fields = ("household_a__governorate", "household_b__governorate")
 
     class Meta:
         ordering = ["-probability", "pk"]

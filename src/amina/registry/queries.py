@@ -12,9 +12,10 @@ import re
 from collections import defaultdict
 
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from amina.accounts import access
+from amina.accounts.models import Role, User
 from amina.registry import names
 from amina.registry.models import DuplicateCandidate, Household, Member
 
@@ -232,6 +233,36 @@ def likely_duplicates(
         key=lambda kv: (-len(kv[1]), kv[0] not in by_head, kv[0]),
     )[:limit]
     return [{"household": by_id[pk], "reasons": reasons} for pk, reasons in ranked]
+
+
+#: How many colleagues the duplicate warning names to a user without the permission.
+COLLEAGUES_NAMED = 3
+
+
+def who_may_check(user, governorate_ids) -> list:
+    """Colleagues who may open the households of these governorates with their personal
+    data: active users with the permission, a detail role and one of the governorates
+    in their own list (the governorate's officers before national staff, who are
+    fewer to go round). Whom to ask when the warning may not say which household it is.
+    """
+    if not governorate_ids:
+        return []
+    # System administrators are not who registration teams should call.
+    roles = [r for r in access.DETAIL_ROLES if r != Role.ADMIN]
+    officers_first = Case(
+        When(role=Role.GOVERNORATE, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    officers = User.governorates.through.objects.filter(governorate_id__in=governorate_ids).values(
+        "user_id"
+    )
+    candidates = (
+        User.objects.filter(is_active=True, can_view_personal_data=True, role__in=roles)
+        .filter(Q(pk__in=officers) | Q(national_scope=True))
+        .exclude(pk=user.pk)
+        .select_related("organisation")
+        .order_by("national_scope", officers_first, "last_name", "first_name", "username")
+    )
+    return list(candidates[:COLLEAGUES_NAMED])
 
 
 def duplicate_group(household_ids) -> dict[int, set[int]]:

@@ -159,7 +159,12 @@ def register(request):
 @require_POST
 def check(request):
     """The duplicate warning while a registration is typed (htmx; POST keeps names out of
-    URLs and logs)."""
+    URLs and logs).
+
+    Matching on a phone or document number is a search of personal data: a user with the
+    permission sees the households found (the search is logged); a user without it learns
+    only that a likely duplicate exists and whom to ask, never which household it is.
+    """
     user = request.user
     _require(can_register(user))
     data = request.POST
@@ -179,16 +184,23 @@ def check(request):
         phone=get("phone"),
         document=get("document_number"),
     )
+    if not access.can_view_personal_data(user):
+        governorates = {f["household"].governorate_id for f in found}
+        return render(
+            request,
+            "registry/_duplicates_warning.html",
+            {"likely": bool(found), "ask": queries.who_may_check(user, governorates)},
+        )
+    purpose = "duplicate check at registration"
+    if found:
+        log_access(user, Household, [f["household"].pk for f in found], "search", purpose=purpose)
     heads = {
         m.household_id: m
         for m in Member.objects.filter(
             is_head=True, household__in=[f["household"].pk for f in found]
         )
     }
-    shown = {
-        r["member"].household_id: r
-        for r in people(user, heads.values(), "duplicate check at registration")
-    }
+    shown = {r["member"].household_id: r for r in people(user, heads.values(), purpose)}
     return render(
         request,
         "registry/_duplicates_warning.html",
