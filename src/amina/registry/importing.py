@@ -17,19 +17,22 @@ import datetime
 import io
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from amina.accounts import access
 from amina.audit.services import record_bulk
 from amina.core import tabular
 from amina.core.arabic import has_arabic
 from amina.core.tabular import Column, ImportFailed, Report, TableError
 from amina.geo.gazetteer import Gazetteer
-from amina.geo.models import Location
+from amina.geo.models import Governorate, Location
 from amina.registry import bulk, names, vulnerability
 from amina.registry.models import Criterion, Household, Member
 from amina.tracking.models import ShelterType
@@ -326,11 +329,40 @@ class _Places:
         return self.cache[key]
 
 
+def outside_scope(user) -> Callable[[Governorate], str | None]:
+    """The importer's scope as a check of a row's governorate: the problem to report
+    when it lies outside the governorates ``user`` may write to, else None.
+
+    A role allowed to import is not enough: an officer of one governorate must not
+    register households in another (issue 13). ``None`` (the command line) acts as the
+    system, as every service does.
+    """
+    if user is None:
+        return lambda governorate: None
+    allowed = access.governorate_filter(user)
+    if allowed is None:
+        return lambda governorate: None
+
+    def problem(governorate: Governorate) -> str | None:
+        if governorate.pk in allowed:
+            return None
+        return _("%(governorate)s is outside your governorates") % {
+            "governorate": governorate.name
+        }
+
+    return problem
+
+
 def check(
-    households: tabular.Table, members: tabular.Table | None, progress=None
+    households: tabular.Table,
+    members: tabular.Table | None,
+    progress=None,
+    *,
+    outside: Callable[[Governorate], str | None] = lambda governorate: None,
 ) -> tuple[list[dict], list[dict], Report, list[dict]]:
     """Every row checked; returns household rows, member rows (by column name), the
-    report, and the locations to create."""
+    report, and the locations to create. ``outside`` names a governorate outside the
+    importer's scope (see ``outside_scope``)."""
     report = Report()
     places = _Places()
     shelters = {s.code: s.pk for s in ShelterType.objects.all()}
@@ -365,6 +397,8 @@ def check(
             report.error(row.number, "governorate", gov_res.reason("governorate"))
         else:
             gov = gov_res.place
+            if problem := outside(gov):
+                report.error(row.number, "governorate", problem)
             if v.get("district"):
                 d_res = places.district(v["district"], gov)
                 if d_res.ok:
@@ -680,7 +714,9 @@ def import_households(
         source, members_source, filename=filename, members_filename=members_filename
     )
     progress(0, len(households.rows), "checking")
-    h_rows, m_rows, report, new_locations = check(households, members, progress)
+    h_rows, m_rows, report, new_locations = check(
+        households, members, progress, outside=outside_scope(user)
+    )
     if not h_rows and report.ok:
         report.error(None, None, "the file has no households")
     existing = _existing_refs([r["household_ref"] for r in h_rows])

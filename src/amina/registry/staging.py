@@ -50,6 +50,7 @@ from amina.registry.importing import (
     _choice,
     _date,
     _Places,
+    outside_scope,
     without_groups,
 )
 from amina.registry.models import Criterion, Household, Member
@@ -339,7 +340,7 @@ def _run(user, households: _Csv, members: _Csv | None, progress, dry_run, audit)
         total = n_households + n_members
         progress(0, total, "checking each distinct value")
         verdicts = _Verdicts(cursor)
-        places = _judge_households(cursor, verdicts, households)
+        places = _judge_households(cursor, verdicts, households, outside_scope(user))
         if members:
             _judge_members(verdicts, members)
         progress(total // 3, total, "checking rows")
@@ -377,7 +378,9 @@ def _run(user, households: _Csv, members: _Csv | None, progress, dry_run, audit)
         return outcome
 
 
-def _judge_households(cursor, verdicts: _Verdicts, f: _Csv) -> _Places:
+def _judge_households(cursor, verdicts: _Verdicts, f: _Csv, outside: Callable) -> _Places:
+    """Judge each distinct value; ``outside`` names a governorate outside the importer's
+    scope (``importing.outside_scope``), reported on every row that names it."""
     col = f.column
     shelters = {s.code: s.pk for s in ShelterType.objects.all()}
     shelters.update({names.normalise_name(s.name_en): s.pk for s in ShelterType.objects.all()})
@@ -398,12 +401,14 @@ def _judge_households(cursor, verdicts: _Verdicts, f: _Csv) -> _Places:
 
     places = _Places()
 
-    def governorate(column):
+    def governorate(column, scoped: bool = False):
         def judged(report, row):
             result = places.governorate(row.values[column])
             if not result.ok:
                 report.error(row.number, column, result.reason("governorate"))
                 return None
+            if scoped and (problem := outside(result.place)):
+                report.error(row.number, column, problem)
             return result.place.pk
 
         return judged
@@ -425,7 +430,7 @@ def _judge_households(cursor, verdicts: _Verdicts, f: _Csv) -> _Places:
         return names.arabic_part(row.values["head_first_name_ar"])
 
     plan = [
-        ("h_gov", "governorate", governorate("governorate"), "i"),
+        ("h_gov", "governorate", governorate("governorate", scoped=True), "i"),
         ("h_origin", "origin_governorate", governorate("origin_governorate"), "i"),
         ("h_shelter", "shelter_type", shelter, "i"),
         ("h_size", "household_size", required_size, "i"),
