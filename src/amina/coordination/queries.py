@@ -25,6 +25,9 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from amina.coordination.models import Activity, Participant, Target, Training
+from amina.needs import queries as needs_queries
+from amina.needs.severity import SEVERE_FROM
+from amina.supply import queries as supply_queries
 
 ACTIVE = (Activity.Status.PLANNED, Activity.Status.ONGOING)
 
@@ -58,7 +61,7 @@ def activity_presence(
 ) -> set[tuple[int, int]]:
     """(location id, sector code) of every present activity reported at a location.
 
-    The needs capability's gap report compares severe needs against this set. Activities
+    The gap report (``gaps``) compares severe needs against this set. Activities
     reported only at district or governorate level name no location and are not in it.
     """
     rows = (
@@ -189,13 +192,40 @@ def duplication(
     return result
 
 
-def gaps(governorate_ids: Iterable[int] | None = None):
-    """The needs capability's gap report (severe needs × presence), or None without it."""
-    try:
-        from amina.needs.queries import gaps as needs_gaps
-    except ImportError:
-        return None
-    return needs_gaps(_ids(governorate_ids))
+@dataclass(frozen=True)
+class GapRow:
+    location_id: int
+    governorate_id: int
+    sector_code: int
+    severity: int
+    assessed_on: datetime.date
+    covered: bool  # some organisation has an activity present at the location in the sector
+
+
+def gaps(
+    governorate_ids: Iterable[int] | None = None,
+    threshold: int = SEVERE_FROM,
+    on: datetime.date | None = None,
+) -> list[GapRow]:
+    """Every location and sector with severe needs (latest assessment, ``threshold`` or
+    more), and whether any organisation reports an activity present there today (4W).
+
+    Coordination computes this rather than needs because it knows both sides: needs
+    offers the severe needs, 4W the presence; needs never reads 4W.
+    """
+    ids = _ids(governorate_ids)
+    presence = activity_presence(ids, on)
+    return [
+        GapRow(
+            r.location_id,
+            r.governorate_id,
+            r.sector_code,
+            r.severity,
+            r.assessed_on,
+            (r.location_id, r.sector_code) in presence,
+        )
+        for r in needs_queries.severe_needs(threshold, ids)
+    ]
 
 
 # ------------------------------------------------------------------ plans
@@ -204,38 +234,24 @@ def gaps(governorate_ids: Iterable[int] | None = None):
 @dataclass
 class Progress:
     target: Target
-    achieved: int | None  # None: the measure's data are not available (supply not installed)
+    achieved: int
     expected_share: float  # of the target, had progress been linear from the plan's start
 
     @property
-    def share(self) -> float | None:
-        if self.achieved is None:
-            return None
+    def share(self) -> float:
         return self.achieved / self.target.quantity
 
     @property
-    def percent(self) -> int | None:
-        return None if self.share is None else round(100 * self.share)
+    def percent(self) -> int:
+        return round(100 * self.share)
 
     @property
     def lagging(self) -> bool:
         """Behind by more than a quarter of where a steady pace would be by now."""
-        return self.share is not None and self.share < 0.75 * self.expected_share
+        return self.share < 0.75 * self.expected_share
 
 
-def _households_served(sector_code, governorate_id, start, end) -> int | None:
-    """From the supply capability, when it is installed and offers the figure."""
-    try:
-        from amina.supply import queries as supply_queries
-    except ImportError:
-        return None
-    func = getattr(supply_queries, "households_served", None)
-    if func is None:
-        return None
-    return func(governorate_id=governorate_id, start=start, end=end)
-
-
-def achieved(target: Target, start: datetime.date) -> int | None:
+def achieved(target: Target, start: datetime.date) -> int:
     """What counts towards a target, from the records (never typed in)."""
     end = target.deadline
     if target.measure == Target.Measure.PEOPLE_REACHED:
@@ -255,7 +271,8 @@ def achieved(target: Target, start: datetime.date) -> int | None:
             .distinct()
             .count()
         )
-    return _households_served(target.sector.code, target.governorate_id, start, end)
+    # Supply items carry no MCOF sector: every distribution in the governorate counts.
+    return supply_queries.households_served(target.governorate_id, start, end)
 
 
 def plan_progress(plan, today: datetime.date | None = None) -> list[Progress]:

@@ -19,6 +19,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from amina.needs.models import NeedsAssessment, PriorityNeed, Sector, SectorSeverity
 from amina.needs.severity import SEVERE_FROM, in_need
+from amina.tracking import queries as tracking_queries
+from amina.tracking.queries import LocationFigures
 
 
 @dataclass(frozen=True)
@@ -30,21 +32,9 @@ class SeverityRow:
     assessed_on: date
 
 
-@dataclass(frozen=True)
-class GapRow:
-    location_id: int
-    governorate_id: int
-    sector_code: int
-    severity: int
-    assessed_on: date
-    covered: bool | None  # None: no activity data to compare with
-
-
-@dataclass
-class GapReport:
-    rows: list[GapRow]
-    #: False while the coordination capability (4W) is not installed: needs alone are shown.
-    activities_available: bool
+def sectors() -> QuerySet[Sector]:
+    """The MCOF sectors in their order: choices and labels for the apps that refer to them."""
+    return Sector.objects.all()
 
 
 def latest_assessments(governorate_ids: Iterable[int] | None = None) -> QuerySet[NeedsAssessment]:
@@ -106,13 +96,10 @@ def top_priority_needs(
     return [(sectors[s], mentions[s]) for s in ranked[:limit]]
 
 
-def latest_figures(location_ids: list[int]) -> dict:
-    """Displacement tracking's latest figures per location, or {} before tracking is installed."""
-    try:
-        from amina.tracking.queries import latest_location_figures
-    except ImportError:
-        return {}
-    return latest_location_figures(location_ids=location_ids)
+def latest_figures(location_ids: list[int]) -> dict[int, LocationFigures]:
+    """Displacement tracking's latest figures per location (locations never assessed by
+    tracking are absent)."""
+    return tracking_queries.latest_location_figures(location_ids=location_ids)
 
 
 def population_by_location(assessments: Iterable[NeedsAssessment]) -> dict[int, int]:
@@ -123,7 +110,7 @@ def population_by_location(assessments: Iterable[NeedsAssessment]) -> dict[int, 
     missing = [loc for loc, value in population.items() if value is None]
     if missing:
         for loc, figure in latest_figures(missing).items():
-            population[loc] = getattr(figure, "idp_individuals", None)
+            population[loc] = figure.idp_individuals
     return {loc: value or 0 for loc, value in population.items()}
 
 
@@ -140,33 +127,3 @@ def people_in_need(governorate_ids: Iterable[int] | None = None) -> dict[int, in
     ).values_list("assessment_id", "sector__code", "severity"):
         totals[code] += in_need(severity, population[location_of[assessment_id]])
     return dict(totals)
-
-
-def _activity_presence(governorate_ids) -> set[tuple[int, int]] | None:
-    try:
-        from amina.coordination.queries import activity_presence
-    except ImportError:
-        return None
-    return activity_presence(governorate_ids)
-
-
-def gaps(governorate_ids: Iterable[int] | None = None, threshold: int = SEVERE_FROM) -> GapReport:
-    """Every location and sector with severe needs, and whether any actor reports an
-    activity there (4W). Without the coordination capability, ``covered`` is None."""
-    ids = list(governorate_ids) if governorate_ids is not None else None
-    rows = severe_needs(threshold, ids)
-    presence = _activity_presence(ids)
-    return GapReport(
-        rows=[
-            GapRow(
-                r.location_id,
-                r.governorate_id,
-                r.sector_code,
-                r.severity,
-                r.assessed_on,
-                None if presence is None else (r.location_id, r.sector_code) in presence,
-            )
-            for r in rows
-        ],
-        activities_available=presence is not None,
-    )

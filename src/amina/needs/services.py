@@ -65,7 +65,7 @@ def population_default(location: Location) -> tuple[int | None, date | None]:
     figure = latest_figures([location.pk]).get(location.pk)
     if figure is None:
         return None, None
-    return getattr(figure, "idp_individuals", None), getattr(figure, "as_of", None)
+    return figure.idp_individuals, figure.as_of
 
 
 def validate(data: AssessmentData) -> list[tuple[str, str]]:
@@ -191,8 +191,8 @@ def record_imported(user, rows: Iterable[tuple[str, AssessmentData]], source: st
         if population is not None:
             origin = NeedsAssessment.PopulationSource.TEAM
         elif (figure := figures.get(data.location.pk)) is not None:
-            population = getattr(figure, "idp_individuals", None)
-            as_of = getattr(figure, "as_of", None)
+            population = figure.idp_individuals
+            as_of = figure.as_of
             origin = NeedsAssessment.PopulationSource.TRACKING if population is not None else ""
         assessments.append(_assessment(data, population, origin, as_of, recorder))
     NeedsAssessment.objects.bulk_create(assessments, batch_size=500)

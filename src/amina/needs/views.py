@@ -253,14 +253,19 @@ def assessment_create(request):
 
 
 def gaps(request):
+    """Severe needs per location and sector, most severe first.
+
+    Whether an organisation responds there is coordination's to say (it knows both the
+    needs and the 4W): its "Duplication and gaps" page, linked from here, shows it.
+    """
     user = request.user
     _require_detail(user)
     ids = access.governorate_ids(user)
-    report = queries.gaps(ids)
+    severe = queries.severe_needs(SEVERE_FROM, ids)
     locations = (
         access.scoped(user, Location)
         .select_related("governorate")
-        .in_bulk({r.location_id for r in report.rows})
+        .in_bulk({r.location_id for r in severe})
     )
     sectors = {s.code: s for s in Sector.objects.all()}
     rows = sorted(
@@ -271,26 +276,16 @@ def gaps(request):
                 "sector": sectors[r.sector_code],
                 **_cell(r.severity),
             }
-            for r in report.rows
+            for r in severe
         ),
         key=lambda d: (
-            d["row"].covered is True,
             -d["row"].severity,
             d["location"].governorate.pcode,
             d["location"].name_en,
             d["row"].sector_code,
         ),
     )
-    return render(
-        request,
-        "needs/gaps.html",
-        {
-            "rows": rows,
-            "activities_available": report.activities_available,
-            "uncovered": sum(1 for d in rows if d["row"].covered is False),
-            "severe_from": SEVERE_FROM,
-        },
-    )
+    return render(request, "needs/gaps.html", {"rows": rows, "severe_from": SEVERE_FROM})
 
 
 @require_http_methods(["GET", "POST"])

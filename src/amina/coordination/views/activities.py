@@ -170,26 +170,33 @@ def activity_geojson(request):
 
 
 def overlaps(request):
-    """Duplication (several actors, one place and sector) and gaps (severe needs, nobody)."""
+    """Duplication (several actors, one place and sector) and gaps: every severe need
+    (needs assessments) and whether an organisation is present there (4W), gaps first.
+    Gaps name locations, so only readers who see location-level records get them."""
     ids = access.governorate_filter(request.user)
     duplicates = queries.duplication(ids)
-    gap_report = queries.gaps(ids) if access.sees_detail(request.user) else None
+    gaps = queries.gaps(ids) if access.sees_detail(request.user) else None
     gap_rows = []
-    if gap_report is not None:
+    if gaps is not None:
         from amina.geo.models import Location
-        from amina.needs.models import Sector
+        from amina.needs.queries import sectors
 
-        uncovered = [r for r in gap_report.rows if r.covered is False]
-        places = Location.objects.in_bulk({r.location_id for r in uncovered})
-        sectors = {s.code: s for s in Sector.objects.all()}
-        gap_rows = [(places.get(r.location_id), sectors.get(r.sector_code), r) for r in uncovered]
+        places = Location.objects.select_related("governorate").in_bulk(
+            {r.location_id for r in gaps}
+        )
+        by_code = {s.code: s for s in sectors()}
+        gap_rows = sorted(
+            ((places.get(r.location_id), by_code.get(r.sector_code), r) for r in gaps),
+            key=lambda t: (t[2].covered, -t[2].severity, str(t[0]), t[2].sector_code),
+        )
     return render(
         request,
         "coordination/overlaps.html",
         {
             "duplicates": duplicates,
             "gap_rows": gap_rows,
-            "gaps_available": gap_report is not None,
-            "gaps_total": len(gap_report.rows) if gap_report is not None else 0,
+            "gaps_available": gaps is not None,
+            "gaps_total": len(gap_rows),
+            "uncovered": sum(1 for _p, _s, r in gap_rows if not r.covered),
         },
     )

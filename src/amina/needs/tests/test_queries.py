@@ -1,9 +1,6 @@
 """Severity, priority and people-in-need figures against computations made here by hand."""
 
 import datetime
-import sys
-import types
-from types import SimpleNamespace
 
 import pytest
 
@@ -77,15 +74,16 @@ def test_people_in_need_counts_the_population_where_severity_is_three_or_more(re
     assert queries.people_in_need([gov_a.pk]) == {1: 0, 2: 1000, 4: 1250, 9: 0}
 
 
-def test_people_in_need_falls_back_to_the_latest_displacement_figure(assess, places, monkeypatch):
+def test_people_in_need_falls_back_to_the_latest_displacement_figure(assess, places):
+    from amina.tracking.models import LocationAssessment, Round
+
     a, b, c = places
     assess(a, {2: 3}, [2])  # no population recorded, no tracking: nobody counted
     assert queries.people_in_need() == {2: 0}
-    fake = types.ModuleType("amina.tracking.queries")
-    fake.latest_location_figures = lambda location_ids: {
-        loc: SimpleNamespace(idp_individuals=777, as_of=D(2015, 5, 1)) for loc in location_ids
-    }
-    monkeypatch.setitem(sys.modules, "amina.tracking.queries", fake)
+    rnd = Round.objects.create(code="R20", date=D(2015, 5, 1), kind="idps")
+    LocationAssessment.objects.create(
+        round=rnd, location=a, date=D(2015, 5, 1), families=120, individuals=777
+    )
     assert queries.people_in_need() == {2: 777}
 
 
@@ -95,33 +93,3 @@ def test_top_priority_needs_count_mentions_in_the_latest_assessments(recorded):
     # (ties broken by first-rank mentions, then code: neither was first → 1 before 5)
     assert top == [(2, 3), (4, 2), (1, 1), (5, 1)]
     assert [(s.code, n) for s, n in queries.top_priority_needs(limit=1)] == [(2, 3)]
-
-
-def test_gaps_show_needs_alone_until_activities_are_reported(recorded, monkeypatch):
-    monkeypatch.setitem(
-        sys.modules, "amina.coordination.queries", types.ModuleType("amina.coordination.queries")
-    )
-    report = queries.gaps()
-    assert report.activities_available is False
-    assert {r.covered for r in report.rows} == {None}
-    assert len(report.rows) == 3
-
-
-def test_gaps_say_where_an_actor_reports_an_activity(recorded, monkeypatch):
-    a, b, c = recorded
-    fake = types.ModuleType("amina.coordination.queries")
-    calls = []
-
-    def activity_presence(governorate_ids):
-        calls.append(governorate_ids)
-        return {(a.pk, 2), (c.pk, 9)}
-
-    fake.activity_presence = activity_presence
-    monkeypatch.setitem(sys.modules, "amina.coordination.queries", fake)
-    report = queries.gaps([a.governorate_id])
-    assert report.activities_available is True
-    assert {(r.location_id, r.sector_code): r.covered for r in report.rows} == {
-        (a.pk, 2): True,
-        (c.pk, 4): False,
-    }
-    assert calls == [[a.governorate_id]]

@@ -1,7 +1,4 @@
 import datetime
-import sys
-import types
-from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -122,14 +119,15 @@ def test_roles_that_do_not_assess_are_refused_the_form(client, personas, persona
 
 
 def test_the_population_comes_from_the_latest_displacement_figure(
-    client, field_a, location_a, sectors, monkeypatch
+    client, field_a, location_a, sectors
 ):
-    fake = types.ModuleType("amina.tracking.queries")
-    fake.latest_location_figures = lambda location_ids: {
-        loc: SimpleNamespace(idp_individuals=2345, as_of=datetime.date(2015, 5, 31))
-        for loc in location_ids
-    }
-    monkeypatch.setitem(sys.modules, "amina.tracking.queries", fake)
+    from amina.tracking.models import LocationAssessment, Round
+
+    day = datetime.date(2015, 5, 31)
+    rnd = Round.objects.create(code="R21", date=day, kind="idps")
+    LocationAssessment.objects.create(
+        round=rnd, location=location_a, date=day, families=400, individuals=2345
+    )
     client.force_login(field_a)
     page = client.get(reverse("needs:assessment-create") + f"?location={location_a.pk}")
     assert "2,345" in page.content.decode() or "2345" in page.content.decode()

@@ -60,19 +60,13 @@ def test_the_reference_page_lists_sectors_phases_and_scale_in_both_languages(cli
     assert "Catastrophic" in html and "كارثية" in html
 
 
-def test_the_gap_report_says_when_activity_data_is_missing(
-    client, officer_a, recorded, monkeypatch
+def test_the_severe_needs_page_lists_severe_needs_and_links_to_the_gaps(
+    client, officer_a, recorded
 ):
-    import sys
-    import types
-
-    monkeypatch.setitem(
-        sys.modules, "amina.coordination.queries", types.ModuleType("amina.coordination.queries")
-    )
     client.force_login(officer_a)
     html = client.get(reverse("needs:gaps")).content.decode()
-    assert 'data-testid="no-activities"' in html
     assert "Hay Al-Nour 1" in _heat(html, "gap-table")
+    assert reverse("coordination:overlaps") in html
 
 
 def test_an_administrator_opens_the_assessment_and_reference_admin(client, admin_user, recorded):

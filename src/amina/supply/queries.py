@@ -1,0 +1,71 @@
+"""Read-side figures of supply, for the capabilities above it (coordination, reports).
+
+Like ``amina.tracking.queries`` and ``amina.needs.queries``, these are pure reads with no
+access checks: callers pass governorate ids already reduced to the reader's scope
+(``amina.accounts.access``), or ``None`` for the whole country. Other apps read supply's
+tables only through this module, so a change of the ledger or of proof of delivery stays
+inside supply.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Sum
+
+from amina.supply.models import Distribution, Item, StockBalance
+
+
+def households_served(governorate_id: int, start: datetime.date, end: datetime.date) -> int:
+    """Distinct households that received anything (proof of delivery) at a distribution
+    site of the governorate between ``start`` and ``end``, both days included.
+
+    Supply items carry no MCOF sector, so a response-plan target measured in households
+    served counts every distribution in its governorate whatever the target's sector:
+    a household served twice, or with two items, counts once.
+    """
+    return (
+        Distribution.objects.filter(
+            site__governorate_id=governorate_id,
+            distributed_at__date__gte=start,
+            distributed_at__date__lte=end,
+        )
+        .values("household_id")
+        .distinct()
+        .count()
+    )
+
+
+@dataclass(frozen=True)
+class ItemFigures:
+    """One item of the catalogue in a selection of governorates."""
+
+    name: str
+    on_hand: int  # in the selection's warehouses, from the stock balances
+    delivered: int  # to households there (proof of delivery)
+
+
+def stock_and_deliveries(governorate_ids: Iterable[int] | None = None) -> list[ItemFigures]:
+    """Per item: stock on hand in the governorates' warehouses and quantity delivered to
+    households at their sites, largest deliveries first (then largest stock, then name).
+    Items with neither stock nor deliveries are left out."""
+    balances = StockBalance.objects.all()
+    delivered = Distribution.objects.all()
+    if governorate_ids is not None:
+        ids = list(governorate_ids)
+        balances = balances.filter(warehouse__governorate_id__in=ids)
+        delivered = delivered.filter(site__governorate_id__in=ids)
+    on_hand = dict(
+        balances.values("item").annotate(n=Sum("quantity")).order_by().values_list("item", "n")
+    )
+    given = dict(
+        delivered.values("item").annotate(n=Sum("quantity")).order_by().values_list("item", "n")
+    )
+    items = Item.objects.in_bulk(set(on_hand) | set(given))
+    rows = [
+        ItemFigures(items[pk].name, int(on_hand.get(pk) or 0), int(given.get(pk) or 0))
+        for pk in items
+    ]
+    return sorted(rows, key=lambda r: (-r.delivered, -r.on_hand, r.name))
