@@ -135,7 +135,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;",
-            "timeout": 30,
+            # Seconds a statement waits for another writer before "database is locked".
+            "timeout": envint("AMINA_SQLITE_TIMEOUT", "30"),
             "transaction_mode": "IMMEDIATE",
         }
     )
@@ -257,6 +258,13 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+# A running job holds a lease that its worker renews every quarter of it; a job whose lease
+# lapsed lost its worker: it is failed, or queued again if its handler is idempotent, for at
+# most AMINA_JOB_MAX_ATTEMPTS runs in all.
+AMINA_JOB_LEASE_SECONDS = envint("AMINA_JOB_LEASE_SECONDS", "60")
+AMINA_JOB_MAX_ATTEMPTS = envint("AMINA_JOB_MAX_ATTEMPTS", "3")
+if AMINA_JOB_LEASE_SECONDS < 1 or AMINA_JOB_MAX_ATTEMPTS < 1:
+    raise ValueError("AMINA_JOB_LEASE_SECONDS and AMINA_JOB_MAX_ATTEMPTS must be at least 1")
 
 LOGGING = {
     "version": 1,

@@ -1,12 +1,35 @@
 """Background jobs as users see them: what, who started it, how far, and why it failed.
 
 The queue itself is django-tasks' database backend (workers: ``amina worker``); a
-``Job`` row is the user-facing record, kept after the queue entry is pruned.
+``Job`` row is the user-facing record, kept after the queue entry is pruned. A running
+job holds a lease (``lease_expires_at``) that its worker renews; a job whose lease lapsed
+lost its worker and is failed or queued again (``amina.jobs.services.reclaim_expired``).
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+# Failures the jobs app itself records, stored as a code and translated when shown, so
+# that each reader sees them in their own language. ``Job.error`` keeps the English text
+# for logs and administrators; handler failures (``JobError``) have no code and show as is.
+WORKER_STOPPED = "worker-stopped"
+WORKER_STOPPED_RETRYING = "worker-stopped-retrying"
+WORKER_STOPPED_GAVE_UP = "worker-stopped-gave-up"
+ERROR_MESSAGES = {
+    WORKER_STOPPED: _(
+        "The worker running this job stopped before it finished; the job did not complete. "
+        "Start it again."
+    ),
+    WORKER_STOPPED_RETRYING: _(
+        "The worker running this job stopped before it finished; the job was started again "
+        "(attempt %(attempt)s of %(attempts)s)."
+    ),
+    WORKER_STOPPED_GAVE_UP: _(
+        "The worker running this job stopped before it finished, each time it was started; "
+        "the job was not started again."
+    ),
+}
 
 
 class Job(models.Model):
@@ -47,6 +70,13 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
+    error_code = models.CharField(_("error code"), max_length=40, blank=True)
+    # The lease: the worker holding the job renews it while the job runs.
+    lease_expires_at = models.DateTimeField(_("lease expires"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    worker = models.CharField(_("worker"), max_length=200, blank=True)
+    # Files the job owns (uploads it reads): removed when it ends, kept while it may retry.
+    files = models.JSONField(_("files"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -71,3 +101,17 @@ class Job(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def error_message(self) -> str:
+        """Why it failed (or why it was started again), in the active language."""
+        message = ERROR_MESSAGES.get(self.error_code)
+        if message is None:
+            return self.error
+        return message % self.error_params()
+
+    def error_params(self) -> dict:
+        return {
+            "attempt": self.attempts + (1 if self.status == self.Status.QUEUED else 0),
+            "attempts": settings.AMINA_JOB_MAX_ATTEMPTS,
+        }

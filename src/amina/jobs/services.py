@@ -5,33 +5,98 @@ receives the ``Job`` and a ``Progress`` and returns a JSON-able result. ``start_
 queues it for ``amina worker`` (django-tasks' database backend: no broker, and any
 number of workers on any machines share the queue); ``run_inline`` runs it in the
 current process, as the command line does, with a progress bar in the terminal.
+
+Leases. The process that claims a job holds it for ``AMINA_JOB_LEASE_SECONDS`` and renews
+the lease from a heartbeat thread (every quarter of the lease) and with each progress
+write. A process that dies (killed, out of memory, machine lost) stops renewing; every
+worker's sweep, and the job pages, find the lapsed lease (``amina.jobs.recovery``) and fail the
+job with a message saying its worker stopped, or queue it again when its handler is
+registered ``idempotent=True`` (at most ``AMINA_JOB_MAX_ATTEMPTS`` runs in all, and only
+while the files it owns still exist). Every change of hands is one conditional UPDATE, as
+healthchecks claims its work, so two sweeps never both reclaim a job and a process that
+lost its lease never overwrites the reclaimed row. django-tasks-db has no such recovery of
+its own: a task whose worker died stays RUNNING there (its issue #46); the sweep closes it.
+
+Locked database. SQLite has one writer at a time: while another process holds a long write
+transaction, claiming, renewing or finishing fails with "database is locked" once
+``AMINA_SQLITE_TIMEOUT`` has passed. ``retry_locked`` waits and tries again with backoff,
+logging each wait; the worker loop (``amina.jobs.worker``) does the same for its own queries.
+
+The end of a job. When a job has ended for good (succeeded, failed, or reclaimed as failed;
+not when it is queued again), the files listed in ``Job.files`` are deleted (uploads the
+job owned; give them with ``start_job(..., files=[path])``) and ``job_finished`` is sent.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
+import os
+import random
+import socket
+import tempfile
+import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.conf import settings
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
+from django.db.models import F
+from django.dispatch import Signal
 from django.utils import timezone
 
 from amina.jobs.models import Job
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 Handler = Callable[[Job, "Progress"], dict]
 _HANDLERS: dict[str, Handler] = {}
+_IDEMPOTENT: set[str] = set()
+
+#: Sent once a job has ended for good (succeeded, failed, or reclaimed as failed), after its
+#: row is committed and its ``files`` are deleted; not when it is queued again. Keyword
+#: argument ``job``: the row, fresh from the database. For cleaning up what the job owned
+#: (an upload record, say); a receiver's error is logged, never raised into the worker.
+job_finished = Signal()
 
 
 class JobError(Exception):
     """A failure to show the user as it is (a bad file, a missing round): no traceback."""
 
 
-def handler(kind: str) -> Callable[[Handler], Handler]:
+class LeaseLost(BaseException):
+    """This process's lease on the job lapsed and the job was reclaimed: stop the handler.
+
+    A ``BaseException``, like ``KeyboardInterrupt``, so that a handler's ``except
+    Exception`` does not swallow it, and the handler's transaction rolls back.
+    """
+
+
+def handler(kind: str, *, idempotent: bool = False) -> Callable[[Handler], Handler]:
+    """Register the handler of ``kind``.
+
+    ``idempotent=True`` declares that running the job again after its worker died part-way
+    is safe (an all-or-nothing import, whose transaction died with the worker): such a job
+    is queued again instead of failed, while its files still exist.
+    """
+
     def register(func: Handler) -> Handler:
         _HANDLERS[kind] = func
+        if idempotent:
+            _IDEMPOTENT.add(kind)
+        else:
+            _IDEMPOTENT.discard(kind)
         return func
 
     return register
@@ -55,18 +120,154 @@ def get_handler(kind: str) -> Handler:
         raise JobError(f"unknown job kind {kind!r}") from None
 
 
-class Progress:
-    """Progress of a running job, written to its row at most every ``interval`` seconds."""
+def is_idempotent(kind: str) -> bool:
+    try:
+        get_handler(kind)
+    except JobError:
+        return False
+    return kind in _IDEMPOTENT
 
-    def __init__(self, job: Job, bar=None, interval: float = 0.5) -> None:
+
+# -- leases and locks -------------------------------------------------------------------
+
+
+def lease_duration() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.AMINA_JOB_LEASE_SECONDS)
+
+
+def heartbeat_seconds() -> float:
+    """How often a running job's lease is renewed: four chances before it lapses."""
+    return settings.AMINA_JOB_LEASE_SECONDS / 4
+
+
+def is_locked(exc: BaseException) -> bool:
+    """Whether ``exc`` says another writer holds the database (or the row) for now."""
+    first = exc.args[0] if exc.args else exc
+    text = str(first).lower()
+    return "is locked" in text or "lock timeout" in text or first == 1205  # 1205: MySQL's
+
+
+def retry_locked(func: Callable[[], T], what: str, *, patience: float = 600.0) -> T:
+    """Call ``func``; while the database is locked by another writer, wait and call it again.
+
+    The waits double from a quarter second up to ten, with jitter, each logged; after
+    ``patience`` seconds the error is raised. Inside a transaction it is raised at once:
+    the transaction is broken and only its owner can start it again.
+    """
+    deadline = time.monotonic() + patience
+    delay = 0.25
+    while True:
+        try:
+            return func()
+        except OperationalError as exc:
+            if not is_locked(exc) or connection.in_atomic_block or time.monotonic() >= deadline:
+                raise
+            wait = delay * (0.5 + random.random() / 2)  # noqa: S311 (jitter, not secrecy)
+            log.warning("%s: the database is locked (%s); trying again in %.1f s", what, exc, wait)
+            time.sleep(wait)
+            delay = min(delay * 2, 10.0)
+
+
+def process_state(pid: int) -> tuple[str, str]:
+    """(state, start time in clock ticks since boot) of a process, from Linux's /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return "", ""
+    return fields[0], fields[19]
+
+
+def worker_identity() -> str:
+    """This process, as ``host:pid:start``: the start time tells a reused pid apart."""
+    pid = os.getpid()
+    return f"{socket.gethostname()}:{pid}:{process_state(pid)[1]}"[:200]
+
+
+class Lease:
+    """A process's hold on a running job, renewed by a heartbeat thread while it runs.
+
+    The thread writes through its own database connection. On SQLite it cannot write while
+    the job's own transaction holds the database (an all-or-nothing import): then the
+    progress writes inside that transaction renew the lease, visible when it commits, and
+    no sweep can write before that either. ``lost`` turns true once a renewal finds the job
+    reclaimed; the next progress call then stops the handler.
+    """
+
+    def __init__(self, job: Job) -> None:
+        self.job_id = job.pk
+        self.attempt = job.attempts
+        self.lost = False
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def mine(self):
+        """The job's row, as long as this process still holds it."""
+        return Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING, attempts=self.attempt)
+
+    def renew(self) -> None:
+        if not self.mine().update(lease_expires_at=timezone.now() + lease_duration()):
+            self.lost = True
+
+    def start(self) -> None:
+        self._thread = threading.Thread(
+            target=self._beat, name=f"job-{self.job_id}-heartbeat", daemon=True
+        )
+        self._thread.start()
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(heartbeat_seconds()):
+                try:
+                    self.renew()
+                except DatabaseError as exc:
+                    log.warning(
+                        "job %s: lease not renewed (%s); trying again in %.1f s",
+                        self.job_id,
+                        exc,
+                        heartbeat_seconds(),
+                    )
+                except Exception:
+                    log.exception("job %s: lease not renewed", self.job_id)
+                if self.lost:
+                    log.warning("job %s: its lease lapsed and it was reclaimed", self.job_id)
+                    return
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+    def give_up(self) -> None:
+        """Let the lease lapse now (the process is being stopped): the next sweep reclaims."""
+        try:
+            self.mine().update(lease_expires_at=timezone.now())
+        except DatabaseError as exc:
+            log.warning("job %s: lease not given up (%s)", self.job_id, exc)
+
+
+class Progress:
+    """Progress of a running job, written to its row at most every ``interval`` seconds.
+
+    Each write also renews the job's lease; a write that finds the job reclaimed raises
+    ``LeaseLost``. A write that finds the database locked outside a transaction is skipped:
+    progress is advisory, and the heartbeat keeps the lease.
+    """
+
+    def __init__(self, job: Job, bar=None, interval: float = 0.5, lease: Lease | None = None):
         self.job = job
         self.bar = bar
         self.interval = interval
+        self.lease = lease
         self._last = 0.0
         self._side = None
         self._side_ok = True
 
     def __call__(self, done: int, total: int | None = None, message: str = "") -> None:
+        if self.lease is not None and self.lease.lost:
+            raise LeaseLost(self.job.pk)
         if total is not None:
             self.job.total = max(total, 0)
         self.job.done = min(done, self.job.total) if self.job.total else done
@@ -85,7 +286,7 @@ class Progress:
             self._write()
 
     def _write(self) -> None:
-        """Store the progress where the UI can read it.
+        """Store the progress where the UI can read it, and renew the lease.
 
         A handler may run inside its own transaction (an all-or-nothing import): on
         PostgreSQL the row is then written through a second, autocommitting connection so
@@ -95,6 +296,8 @@ class Progress:
         transaction shows when it commits.
         """
         values = {"done": self.job.done, "total": self.job.total, "message": self.job.message}
+        if self.lease is not None:
+            values["lease_expires_at"] = timezone.now() + lease_duration()
         if connection.in_atomic_block and connection.vendor == "postgresql" and self._side_ok:
             try:
                 if self._write_aside(values):
@@ -102,11 +305,21 @@ class Progress:
             except DatabaseError:
                 pass
             # The row is locked by, or not yet committed in, this very transaction (a job
-            # created and run inside one): write it here, visible at commit.
+            # created and run inside one), or the lease was lost: write it here.
             log.debug("job %s: progress written in the job's transaction", self.job.pk)
             self._side_ok = False
             self.close()
-        Job.objects.filter(pk=self.job.pk).update(**values)
+        rows = self.lease.mine() if self.lease is not None else Job.objects.filter(pk=self.job.pk)
+        try:
+            written = rows.update(**values)
+        except OperationalError as exc:
+            if connection.in_atomic_block or not is_locked(exc):
+                raise
+            log.info("job %s: progress not written, the database is locked", self.job.pk)
+            return
+        if not written and self.lease is not None:
+            self.lease.lost = True
+            raise LeaseLost(self.job.pk)
 
     def _write_aside(self, values: dict) -> bool:
         if self._side is None:
@@ -114,11 +327,13 @@ class Progress:
             with self._side.cursor() as cursor:
                 cursor.execute("SET lock_timeout = '1s'")
         table = self._side.ops.quote_name(Job._meta.db_table)
+        columns = ", ".join(f"{name} = %s" for name in values)
+        condition, params = "id = %s", [*values.values(), self.job.pk]
+        if self.lease is not None:
+            condition += " AND status = %s AND attempts = %s"
+            params += [Job.Status.RUNNING, self.lease.attempt]
         with self._side.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET done = %s, total = %s, message = %s WHERE id = %s",  # noqa: S608
-                [values["done"], values["total"], values["message"], self.job.pk],
-            )
+            cursor.execute(f"UPDATE {table} SET {columns} WHERE {condition}", params)  # noqa: S608
             return cursor.rowcount == 1
 
     def close(self) -> None:
@@ -127,7 +342,17 @@ class Progress:
             self._side = None
 
 
-def create_job(kind: str, parameters: dict, user=None, label: str = "", governorate=None) -> Job:
+# -- starting and running ---------------------------------------------------------------
+
+
+def create_job(
+    kind: str,
+    parameters: dict,
+    user=None,
+    label: str = "",
+    governorate=None,
+    files: Iterable[str | os.PathLike] = (),
+) -> Job:
     get_handler(kind)  # refuse unknown kinds before anything is queued
     return Job.objects.create(
         kind=kind,
@@ -135,14 +360,26 @@ def create_job(kind: str, parameters: dict, user=None, label: str = "", governor
         created_by=user if user and user.pk else None,
         label=label[:200],
         governorate=governorate,
+        files=[str(path) for path in files],
     )
 
 
-def start_job(kind: str, parameters: dict, user=None, label: str = "", governorate=None) -> Job:
-    """Record a job and queue it for a worker once the surrounding transaction commits."""
+def start_job(
+    kind: str,
+    parameters: dict,
+    user=None,
+    label: str = "",
+    governorate=None,
+    files: Iterable[str | os.PathLike] = (),
+) -> Job:
+    """Record a job and queue it for a worker once the surrounding transaction commits.
+
+    ``files``: paths (under ``MEDIA_ROOT`` or the temporary directory) that the job owns:
+    deleted when it has ended for good, kept while it may run again.
+    """
     from amina.jobs.tasks import run_job
 
-    job = create_job(kind, parameters, user, label, governorate)
+    job = create_job(kind, parameters, user, label, governorate, files)
 
     def enqueue() -> None:
         result = run_job.enqueue(job.pk)
@@ -152,43 +389,72 @@ def start_job(kind: str, parameters: dict, user=None, label: str = "", governora
     return job
 
 
-def execute(job: Job, bar=None) -> Job:
-    """Run ``job`` now, in this process; record success or the reason for failure."""
-    claimed = Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
-        status=Job.Status.RUNNING, started_at=timezone.now()
+def _claim(job: Job) -> bool:
+    now = timezone.now()
+    return bool(
+        Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(
+            status=Job.Status.RUNNING,
+            started_at=now,
+            lease_expires_at=now + lease_duration(),
+            attempts=F("attempts") + 1,
+            worker=worker_identity(),
+        )
     )
-    if not claimed:  # another worker has it, or it already ran
-        job.refresh_from_db()
+
+
+def execute(job: Job, bar=None) -> Job:
+    """Run ``job`` now, in this process, holding its lease; record success or why it failed."""
+    if not retry_locked(lambda: _claim(job), f"job {job.pk}: claim"):
+        job.refresh_from_db()  # another worker has it, or it already ran
         return job
     job.refresh_from_db()
-    progress = Progress(job, bar=bar)
+    lease = Lease(job)
+    lease.start()
+    progress = Progress(job, bar=bar, lease=lease)
     try:
-        result = get_handler(job.kind)(job, progress)
-    except JobError as exc:
-        _finish(job, Job.Status.FAILED, error=str(exc))
-    except Exception as exc:
-        log.exception("job %s (%s) failed", job.pk, job.kind)
-        _finish(
-            job,
-            Job.Status.FAILED,
-            error=f"{type(exc).__name__}: {exc}",
-            detail=traceback.format_exc(limit=5),
-        )
-    else:
-        _finish(job, Job.Status.SUCCEEDED, result=result or {})
+        outcome: dict | None = None
+        try:
+            result = get_handler(job.kind)(job, progress)
+        except LeaseLost:
+            log.warning("job %s (%s) stopped: it was reclaimed while it ran", job.pk, job.kind)
+        except JobError as exc:
+            outcome = {"status": Job.Status.FAILED, "error": str(exc)}
+        except Exception as exc:
+            log.exception("job %s (%s) failed", job.pk, job.kind)
+            outcome = {
+                "status": Job.Status.FAILED,
+                "error": f"{type(exc).__name__}: {exc}",
+                "detail": traceback.format_exc(limit=5),
+            }
+        except BaseException:
+            lease.give_up()  # stopped by a signal: the next sweep fails or retries it now
+            raise
+        else:
+            outcome = {"status": Job.Status.SUCCEEDED, "result": result or {}}
+        finally:
+            progress.close()
+        if outcome is not None:
+            _finish(job, lease, **outcome)
     finally:
-        progress.close()
+        lease.stop()
     job.refresh_from_db()
     return job
 
 
 def _finish(
-    job: Job, status: str, result: dict | None = None, error: str = "", detail: str = ""
+    job: Job,
+    lease: Lease,
+    status: str,
+    result: dict | None = None,
+    error: str = "",
+    detail: str = "",
 ) -> None:
     fields = {
         "status": status,
         "finished_at": timezone.now(),
         "error": error[:5000],
+        "error_code": "",
+        "lease_expires_at": None,
         "done": job.done,
         "total": job.total,
         "message": job.message,
@@ -197,9 +463,13 @@ def _finish(
         fields["result"] = result
     if status == Job.Status.SUCCEEDED and job.total:
         fields["done"] = job.total
-    Job.objects.filter(pk=job.pk).update(**fields)
+    written = retry_locked(lambda: lease.mine().update(**fields), f"job {job.pk}: record its end")
     if detail:
         log.debug("job %s traceback:\n%s", job.pk, detail)
+    if written:
+        end_on_commit(job.pk)
+    else:
+        log.warning("job %s was reclaimed while it ran; its outcome %s is dropped", job.pk, status)
 
 
 def run_inline(
@@ -216,3 +486,39 @@ def run_inline(
         return execute(job, bar=bar)
     finally:
         bar.close()
+
+
+# -- the end of a job -------------------------------------------------------------------
+
+
+def end_on_commit(job_id: int) -> None:
+    transaction.on_commit(lambda: job_ended(job_id))
+
+
+def job_ended(job_id: int) -> None:
+    """Delete the files the job owned and send ``job_finished`` (its row is committed)."""
+    job = Job.objects.filter(pk=job_id).first()
+    if job is None:
+        return
+    remove_files(job.files)
+    for receiver, response in job_finished.send_robust(sender=Job, job=job):
+        if isinstance(response, Exception):
+            log.error("job %s: %r failed after the job ended", job_id, receiver, exc_info=response)
+
+
+def remove_files(paths: Iterable[str]) -> None:
+    """Delete files a job owned: only under ``MEDIA_ROOT`` or the temporary directory, so
+    that a wrong path can never remove anything else (it is logged and left)."""
+    roots = [
+        Path(settings.MEDIA_ROOT).resolve(),
+        Path(settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir()).resolve(),
+    ]
+    for name in paths:
+        path = Path(name).resolve()
+        if not any(path.is_relative_to(root) for root in roots):
+            log.warning("job file %s is outside MEDIA_ROOT and the temporary directory", path)
+            continue
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("job file %s not removed: %s", path, exc)

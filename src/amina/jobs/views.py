@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from amina.accounts import access
 from amina.jobs.models import Job
+from amina.jobs.recovery import reclaim_for_page
 
 
 def visible_jobs(user):
@@ -12,11 +13,13 @@ def visible_jobs(user):
 
 
 def job_list(request):
+    reclaim_for_page()  # a job whose worker died shows as failed, not running for ever
     page = Paginator(visible_jobs(request.user), 30).get_page(request.GET.get("page"))
     return render(request, "jobs/job_list.html", {"page": page})
 
 
 def job_detail(request, pk):
+    reclaim_for_page()
     job = get_object_or_404(visible_jobs(request.user), pk=pk)
     template = (
         "jobs/_progress.html" if request.headers.get("HX-Request") else "jobs/job_detail.html"

@@ -53,9 +53,9 @@ def atomic_handler(job, progress) -> dict:
 def run_worker(monkeypatch):
     """The worker in this process: it must not close the test's connection between tasks
     (a fresh worker process is tested below)."""
-    from django_tasks_db.management.commands import db_worker
+    from amina.jobs import worker
 
-    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
     return lambda: call_command("worker", "--batch", "--interval", "0")
 
 

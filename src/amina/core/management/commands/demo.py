@@ -1,8 +1,5 @@
 import os
-import signal
-import subprocess
 import sys
-import time
 
 from django.conf import settings
 from django.core.management import call_command
@@ -10,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from amina.core.demo import SCALES
 from amina.core.demo.base import ensure_demo_users, organisations_and_users
+from amina.jobs.supervisor import Supervisor
 
 
 class Command(BaseCommand):
@@ -63,38 +61,18 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"Serving Amina at http://127.0.0.1:{port}/ (Ctrl-C stops)")
         env = {**os.environ, "AMINA_SECURE": "false"}
-        children = [
-            subprocess.Popen([sys.executable, "-m", "amina", "worker"], env=env),  # noqa: S603
-            subprocess.Popen(  # noqa: S603
-                [
-                    sys.executable,
-                    "-m",
-                    "amina",
-                    "serve",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "--workers",
-                    "2",
-                ],
-                env=env,
-            ),
-        ]
-
-        def stop(*_args):
-            raise KeyboardInterrupt
-
-        signal.signal(signal.SIGTERM, stop)
-        try:
-            while all(child.poll() is None for child in children):
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            for child in children:
-                if child.poll() is None:
-                    child.terminate()
-            for child in children:
-                try:
-                    child.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+        # The worker is started again whenever it exits; the site stops with its server.
+        Supervisor(
+            [sys.executable, "-m", "amina", "worker"],
+            [
+                sys.executable,
+                "-m",
+                "amina",
+                "serve",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+            ],
+            env,
+        ).run()
