@@ -14,7 +14,7 @@ import hashlib
 import logging
 
 from django.core.cache import cache
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import get_language
 
 from amina.accounts import access
@@ -36,10 +36,7 @@ def scope_key(user) -> str:
 
 
 def dashboard_figures(user, *, use_cache: bool = True) -> Figures | None:
-    """The user's figures for the latest round; ``None`` before any round exists.
-
-    Raises ``NoData`` when tracking is not installed.
-    """
+    """The user's figures for the latest round; ``None`` before any round exists."""
     key = f"reports:dashboard:{scope_key(user)}:{get_language()}"
     if use_cache:
         found = cache.get(key)
@@ -48,8 +45,6 @@ def dashboard_figures(user, *, use_cache: bool = True) -> Figures | None:
     try:
         rnd = figures_module.find_round(None)
     except NoData:
-        if figures_module.tracking() is None:
-            raise
         rnd = None
     if rnd is None:
         result = None
@@ -61,13 +56,6 @@ def dashboard_figures(user, *, use_cache: bool = True) -> Figures | None:
     if use_cache:
         cache.set(key, result or False, CACHE_SECONDS)
     return result
-
-
-def _url(name: str, *args) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 @home_panel("reports/_dashboard.html")
@@ -82,21 +70,17 @@ def dashboard_panel(request) -> dict | None:
             "new_report": reverse("reports:report-create"),
             "datasets": reverse("reports:datasets"),
             "map": reverse("geo:map"),
-            "tracking": _url("tracking:figures") or _url("tracking:rounds"),
-            "alerts": _url("tracking:alerts"),
-            "needs": _url("needs:overview") or _url("needs:assessments"),
-            "activities": _url("coordination:activity-list"),
-            "trainings": _url("coordination:training-statistics")
-            or _url("coordination:training-list"),
-            "supply": _url("supply:home") or _url("supply:warehouse-list"),
+            "tracking": reverse("tracking:figures"),
+            "alerts": reverse("tracking:alerts"),
+            "needs": reverse("needs:overview"),
+            "activities": reverse("coordination:activity-list"),
+            "trainings": reverse("coordination:training-statistics"),
+            "supply": reverse("supply:home"),
         },
     }
     if not access.governorate_ids(user):
         return {**context, "empty_scope": True}
-    try:
-        figs = dashboard_figures(user)
-    except NoData:
-        return {**context, "unavailable": True}
+    figs = dashboard_figures(user)
     if figs is None:
         return {**context, "no_round": True}
     chart = {
@@ -111,12 +95,12 @@ def dashboard_panel(request) -> dict | None:
             ],
         },
         "shelter": {
-            "labels": [label for label, _v in figs.shelter or []],
-            "values": [v for _l, v in figs.shelter or []],
+            "labels": [label for label, _v in figs.shelter],
+            "values": [v for _l, v in figs.shelter],
         },
         "sectors": {
-            "labels": [label for label, _v in figs.assistance or []],
-            "values": [v for _l, v in figs.assistance or []],
+            "labels": [label for label, _v in figs.assistance],
+            "values": [v for _l, v in figs.assistance],
         },
     }
     return {

@@ -16,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from amina.core.exports import ExportColumn, write_table
 from amina.geo.models import Governorate, Location
-from amina.reports import disclosure, sources
-from amina.reports.sources import Totals
+from amina.needs import queries as needs_queries
+from amina.reports import disclosure
+from amina.reports.figures import Totals
+from amina.tracking import queries as tracking_queries
 
 ATTRIBUTES = (("idp_families", "idp_individuals"), ("returnee_families", "returnee_individuals"))
 
@@ -100,14 +102,9 @@ DATASETS = {
 
 
 class Unavailable(ValueError):
-    """The capability a dataset draws on is not installed yet."""
-
-
-def available() -> dict[str, bool]:
-    return {
-        "displacement": sources.module("tracking.queries", "latest_location_figures") is not None,
-        "needs": sources.module("needs.queries", "top_priority_needs") is not None,
-    }
+    """A dataset that cannot be produced. Nothing raises it any more (the sources are
+    imported directly, and a dataset with no data yet is an empty table); kept only while
+    ``reports.api`` registers it as an API error."""
 
 
 def rows(name: str, governorate_ids: list[int] | None) -> list[dict]:
@@ -124,33 +121,10 @@ def render(name: str, fmt: str, governorate_ids: list[int] | None) -> bytes:
     return write_table(rows(name, governorate_ids), dataset.columns, fmt, title=name)
 
 
-def _location_figures(governorate_ids):
-    found = sources.call(
-        "tracking.queries", "latest_location_figures", governorate_ids=governorate_ids
-    )
-    if found is None:
-        raise Unavailable("displacement tracking is not available yet")
-    out: dict[int, tuple[Totals, date | None]] = {}
-    items = found.items() if isinstance(found, dict) else ((None, f) for f in found)
-    for key, item in items:
-        location_id = (
-            key
-            if key is not None
-            else (
-                getattr(item, "location_id", None)
-                or (item.get("location_id") if isinstance(item, dict) else None)
-                or getattr(getattr(item, "location", None), "pk", None)
-            )
-        )
-        when = (
-            getattr(item, "as_of", None)
-            or getattr(item, "date", None)
-            or (item.get("date") if isinstance(item, dict) else None)
-        )
-        rnd = getattr(item, "round", None)
-        when = when or getattr(rnd, "date", None)
-        out[int(location_id)] = (Totals.of(item), when)
-    return out
+def _location_figures(governorate_ids) -> dict[int, tuple[Totals, date | None]]:
+    """Per location id: its latest figures and the date they are as of."""
+    found = tracking_queries.latest_location_figures(governorate_ids=governorate_ids)
+    return {pk: (Totals.of(f), f.as_of) for pk, f in found.items()}
 
 
 def displacement_rows(level: str, governorate_ids) -> list[dict]:
@@ -225,8 +199,6 @@ def displacement_rows(level: str, governorate_ids) -> list[dict]:
 
 def needs_rows(governorate_ids) -> list[dict]:
     """Governorate × sector counts, protected as a two-way table with its margins."""
-    if sources.module("needs.queries", "top_priority_needs") is None:
-        raise Unavailable("needs assessments are not available yet")
     govs = list(
         Governorate.objects.filter(pk__in=governorate_ids)
         if governorate_ids is not None
@@ -235,11 +207,9 @@ def needs_rows(governorate_ids) -> list[dict]:
     table: dict[tuple, int] = {}
     sectors: set[str] = set()
     for gov in govs:
-        for label, value in sources.pairs(
-            sources.call("needs.queries", "top_priority_needs", governorate_ids=[gov.pk], limit=50)
-        ):
-            table[(gov.pcode, label)] = int(value)
-            sectors.add(label)
+        for sector, value in needs_queries.top_priority_needs([gov.pk], limit=50):
+            table[(gov.pcode, sector.name)] = value
+            sectors.add(sector.name)
     values = {(g.pcode, s): table.get((g.pcode, s), 0) for g in govs for s in sectors}
     for g in govs:
         values[(g.pcode, "total")] = sum(values[(g.pcode, s)] for s in sectors)

@@ -13,8 +13,6 @@ def flash_report(ctx: DemoContext) -> dict:
     from amina.reports.figures import NoData
     from amina.reports.models import Report
 
-    if figures.tracking() is None:
-        return {"skipped": "tracking is not installed"}
     try:
         rnd = figures.find_round(None)
     except NoData:

@@ -1,27 +1,61 @@
 """The figures of a flash report and of the home dashboard, computed once per request.
 
 Both are plain data (no model instances), so they can be cached per scope, rendered to
-HTML or PDF, and compared in tests with an independent computation. Each optional part
-is ``None`` when its capability is not installed yet: the templates then say so.
+HTML or PDF, and compared in tests with an independent computation. They are read from
+the other capabilities' ``queries`` modules only (tracking, needs, supply, coordination):
+reports never query their tables.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from django.utils.translation import gettext as _
 
+from amina.coordination import queries as coordination_queries
 from amina.core.i18n import localised
 from amina.geo.models import Governorate
-from amina.reports import disclosure, sources
-from amina.reports.sources import Totals
+from amina.needs import queries as needs_queries
+from amina.reports import disclosure
+from amina.supply import queries as supply_queries
+from amina.tracking import queries as tracking_queries
+from amina.tracking.queries import GovernorateFigures, LocationFigures
 
 TREND_ROUNDS = 8
 
 
+@dataclass
+class Totals:
+    """Displacement figures of a place or a selection, which add up."""
+
+    idp_families: int = 0
+    idp_individuals: int = 0
+    returnee_families: int = 0
+    returnee_individuals: int = 0
+    locations: int = 0
+
+    @classmethod
+    def of(cls, figures: LocationFigures | None) -> Totals:
+        """From tracking's figures of a location or a governorate (``None``: zeros)."""
+        if figures is None:
+            return cls()
+        return cls(
+            idp_families=figures.idp_families,
+            idp_individuals=figures.idp_individuals,
+            returnee_families=figures.returnee_families,
+            returnee_individuals=figures.returnee_individuals,
+            locations=figures.locations if isinstance(figures, GovernorateFigures) else 0,
+        )
+
+    def __add__(self, other: Totals) -> Totals:
+        return Totals(
+            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+        )
+
+
 class NoData(ValueError):
-    """There is nothing to report on (no tracking, or an unknown round): said as is."""
+    """There is nothing to report on (no round yet, or an unknown round): said as is."""
 
 
 @dataclass
@@ -64,14 +98,15 @@ class Figures:
     governorates: list[GovernorateRow]
     pcodes: list[str]  # the selection; empty = the whole country
     trend: list[tuple[str, int]] = field(default_factory=list)
-    shelter: list[tuple[str, int]] | None = None
-    needs: list[tuple[str, float]] | None = None
-    people_in_need: float | None = None
-    assistance: list[tuple[str, float]] | None = None
-    stock: list[tuple[str, int, int]] | None = None  # item, on hand, delivered
-    trainings: dict | None = None
-    alerts: int | None = None
-    arrivals: int | None = None
+    # The parts below are computed only with ``compute(..., optional=True)``.
+    shelter: list[tuple[str, int]] = field(default_factory=list)
+    needs: list[tuple[str, int]] = field(default_factory=list)
+    people_in_need: int = 0
+    assistance: list[tuple[str, int]] = field(default_factory=list)
+    stock: list[tuple[str, int, int]] = field(default_factory=list)  # item, on hand, delivered
+    trainings: dict = field(default_factory=dict)
+    alerts: int = 0
+    arrivals: int | None = None  # None when the round has no date
     map_values: dict[str, int] = field(default_factory=dict)  # IDP individuals by p-code
 
     @property
@@ -119,20 +154,10 @@ class Figures:
         return not self.pcodes
 
 
-def tracking():
-    return sources.module(
-        "tracking.queries", "governorate_totals", "national_total", "rounds", "previous_round"
-    )
-
-
 def find_round(code: str | None):
     """The round with ``code``, or the latest IDP round when ``code`` is empty."""
-    if tracking() is None:
-        raise NoData("displacement tracking is not available yet")
-    from amina.tracking.models import Round
-
     if code:
-        rnd = Round.objects.filter(code=code).order_by("kind").first()
+        rnd = tracking_queries.resolve_round(code)
         if rnd is None:
             known = [r.code for r in ordered_rounds(None)][-12:]
             raise NoData(
@@ -148,11 +173,9 @@ def find_round(code: str | None):
 
 def ordered_rounds(kind: str | None) -> list:
     """Rounds of ``kind`` (every kind with ``None``), oldest first."""
-    from amina.tracking.models import Round
-
     if kind is None:
-        return list(Round.objects.order_by("date", "pk"))
-    found = tracking().rounds(kind=kind)
+        return list(tracking_queries.all_rounds())
+    found = tracking_queries.rounds(kind=kind)
     return sorted(found, key=lambda r: (r.date or date.min, r.pk))
 
 
@@ -167,9 +190,7 @@ def compute(
 
     ``governorates`` must already be reduced to what the reader may see.
     """
-    q = tracking()
-    if q is None:
-        raise NoData("displacement tracking is not available yet")
+    q = tracking_queries
     gov_ids = None if governorates is None else [g.pk for g in governorates]
     previous = q.previous_round(rnd)
     now_by_gov = q.governorate_totals(round=rnd, governorate_ids=gov_ids)
@@ -252,30 +273,20 @@ def _trend(q, rnd, gov_ids, limit: int, known: dict) -> list[tuple[str, int]]:
 
 
 def _optional_parts(figures: Figures, rnd, gov_ids) -> None:
-    from amina.tracking.models import ShelterType
-
-    shelter = sources.call("tracking.queries", "shelter_breakdown", rnd, governorate_ids=gov_ids)
-    if shelter is not None:
-        names = {s.code: s.name for s in ShelterType.objects.all()}
-        order = {s.code: i for i, s in enumerate(ShelterType.objects.all())}
-        figures.shelter = [
-            (names.get(code, code), int(value or 0))
-            for code, value in sorted(dict(shelter).items(), key=lambda kv: order.get(kv[0], 99))
-            if value
-        ]
-    needs = sources.call("needs.queries", "top_priority_needs", governorate_ids=gov_ids, limit=5)
-    figures.needs = None if needs is None else sources.pairs(needs)
-    pin = sources.call("needs.queries", "people_in_need", governorate_ids=gov_ids)
-    if pin is not None:
-        # People in need per sector overlap (one family needs shelter and food): the
-        # overall figure is the largest sector's, as humanitarian needs overviews count it.
-        figures.people_in_need = (
-            max(dict(pin).values(), default=0) if isinstance(pin, dict) else pin
-        )
-    reached = sources.call("coordination.queries", "people_reached", governorate_ids=gov_ids)
-    figures.assistance = None if reached is None else _by_sector(reached)
-    trained = sources.call("coordination.queries", "training_summary", governorate_ids=gov_ids)
-    figures.trainings = None if trained is None else training_figures(trained)
+    shelter = tracking_queries.shelter_breakdown(rnd, governorate_ids=gov_ids)
+    figures.shelter = [
+        (kind.name, int(shelter[kind.code]))
+        for kind in tracking_queries.shelter_types()
+        if shelter.get(kind.code)
+    ]
+    figures.needs = [
+        (sector.name, n) for sector, n in needs_queries.top_priority_needs(gov_ids, limit=5)
+    ]
+    # People in need per sector overlap (one family needs shelter and food): the overall
+    # figure is the largest sector's, as humanitarian needs overviews count it.
+    figures.people_in_need = max(needs_queries.people_in_need(gov_ids).values(), default=0)
+    figures.assistance = _by_sector(coordination_queries.people_reached(gov_ids))
+    figures.trainings = training_figures(coordination_queries.training_summary(gov_ids))
     figures.arrivals = arrivals_since(rnd, gov_ids)
     figures.stock = supply_figures(gov_ids)
     figures.alerts = alert_count(gov_ids)
@@ -297,25 +308,22 @@ def training_figures(summary) -> dict:
     }
 
 
-def _by_sector(values) -> list[tuple[str, int]]:
+def _by_sector(values: dict[int, int]) -> list[tuple[str, int]]:
     """(sector name, value) from a mapping keyed by MCOF sector number, largest first."""
-    from amina.needs.models import Sector
-
-    names = {s.code: s.name for s in Sector.objects.all()}
-    out = [(names.get(code, str(code)), int(v or 0)) for code, v in dict(values).items() if v]
+    names = {s.code: s.name for s in needs_queries.sectors()}
+    out = [(names.get(code, str(code)), int(v or 0)) for code, v in values.items() if v]
     return sorted(out, key=lambda kv: -kv[1])
 
 
 def arrivals_since(rnd, gov_ids) -> int | None:
     """Families that arrived (emergency tracking) after the round's date, up to today."""
-    if sources.module("tracking.queries", "arrivals") is None or rnd.date is None:
+    if rnd.date is None:
         return None
     from datetime import timedelta
 
     from django.utils import timezone
 
-    from amina.tracking.queries import arrivals
-
+    arrivals = tracking_queries.arrivals
     since, until = rnd.date + timedelta(days=1), timezone.localdate()
     if since > until:
         return 0
@@ -324,34 +332,13 @@ def arrivals_since(rnd, gov_ids) -> int | None:
     return sum(arrivals(since, until, governorate_id=g) for g in gov_ids)
 
 
-def supply_figures(gov_ids) -> list[tuple[str, int, int]] | None:
+def supply_figures(gov_ids) -> list[tuple[str, int, int]]:
     """Per item: stock on hand in the selection's warehouses and quantity delivered to
-    households there (proof of delivery), largest deliveries first; ``None`` without supply.
-
-    Supply offers no read interface for this yet, so its two tables are summed here,
-    filtered by the (already scoped) governorate ids.
-    """
-    try:
-        from amina.supply.models import Item, StockBalance
-        from amina.supply.plan_models import Distribution
-    except ImportError:
-        return None
-    from django.db.models import Sum
-
-    balances = StockBalance.objects.all()
-    delivered = Distribution.objects.all()
-    if gov_ids is not None:
-        balances = balances.filter(warehouse__governorate_id__in=gov_ids)
-        delivered = delivered.filter(site__governorate_id__in=gov_ids)
-    on_hand = dict(
-        balances.values("item").annotate(n=Sum("quantity")).order_by().values_list("item", "n")
-    )
-    given = dict(
-        delivered.values("item").annotate(n=Sum("quantity")).order_by().values_list("item", "n")
-    )
-    items = Item.objects.in_bulk(set(on_hand) | set(given))
-    rows = [(items[pk].name, int(on_hand.get(pk) or 0), int(given.get(pk) or 0)) for pk in items]
-    return sorted(rows, key=lambda r: (-r[2], -r[1], r[0]))
+    households there (proof of delivery), largest deliveries first."""
+    return [
+        (row.name, row.on_hand, row.delivered)
+        for row in supply_queries.stock_and_deliveries(gov_ids)
+    ]
 
 
 def alert_count(gov_ids) -> int:
@@ -360,9 +347,4 @@ def alert_count(gov_ids) -> int:
 
     from django.utils import timezone
 
-    from amina.tracking.models import Alert
-
-    qs = Alert.objects.filter(fired_at__gte=timezone.now() - timedelta(days=30))
-    if gov_ids is not None:
-        qs = qs.filter(governorate_id__in=gov_ids)
-    return qs.count()
+    return tracking_queries.alerts_fired(timezone.now() - timedelta(days=30), gov_ids)

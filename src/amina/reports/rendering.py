@@ -115,11 +115,11 @@ def render_html(figures: Figures, narrative: Narrative, language: str, *, for_pd
             "round_date": date_format(figures.round.date, "j F Y") if figures.round.date else "",
             "map": map_svg(figures),
             "trend": svg.line(figures.trend),
-            "shelter": svg.bars(figures.shelter or [], rtl=rtl),
-            "needs": svg.bars(figures.needs or [], rtl=rtl, colour="#b02a37"),
-            "assistance": svg.bars(figures.assistance or [], rtl=rtl, colour="#2b8a3e"),
+            "shelter": svg.bars(figures.shelter, rtl=rtl),
+            "needs": svg.bars(figures.needs, rtl=rtl, colour="#b02a37"),
+            "assistance": svg.bars(figures.assistance, rtl=rtl, colour="#2b8a3e"),
             "stock": svg.bars(
-                [(n, d) for n, _h, d in figures.stock or [] if d][:8], rtl=rtl, colour="#5f3dc4"
+                [(n, d) for n, _h, d in figures.stock if d][:8], rtl=rtl, colour="#5f3dc4"
             ),
             "kpi": {
                 "individuals": number(figures.scope.idp_individuals),
@@ -157,10 +157,8 @@ def _threshold() -> int:
     return threshold()
 
 
-def training_rows(summary: dict | None) -> list[tuple[str, str]] | None:
+def training_rows(summary: dict) -> list[tuple[str, str]]:
     """The trainings summary as labelled rows, in the active language."""
-    if summary is None:
-        return None
     labels = {
         "trainings": _("Trainings held"),
         "participants": _("Participants"),

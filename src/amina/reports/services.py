@@ -162,7 +162,7 @@ def publish_report(user, report: Report) -> Publication:
         published_by=user or report.author,
     )
     publication.governorates.set(governorates)
-    publication.sectors.set(_sectors_named([*(figs.needs or []), *(figs.assistance or [])]))
+    publication.sectors.set(_sectors_named([*figs.needs, *figs.assistance]))
     record_change(user, publication, "publish", {"version": [None, report.version]})
     return publication
 
@@ -216,12 +216,12 @@ def flash_filename(figs: Figures, language: str, version: int) -> str:
 
 
 def _sectors_named(pairs) -> list:
-    from amina.needs.models import Sector
+    from amina.needs.queries import sectors
 
     labels = {label for label, _value in pairs}
     if not labels:
         return []
-    return [s for s in Sector.objects.all() if s.name_en in labels or s.name_ar in labels]
+    return [s for s in sectors() if s.name_en in labels or s.name_ar in labels]
 
 
 def _system_user():

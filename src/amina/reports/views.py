@@ -19,6 +19,7 @@ from amina.accounts import access
 from amina.core.downloads import file_response
 from amina.core.exports import FORMATS
 from amina.geo.models import Governorate
+from amina.needs import queries as needs_queries
 from amina.reports import datasets as datasets_module
 from amina.reports import disclosure, queries, rendering, services
 from amina.reports import figures as figures_module
@@ -55,12 +56,7 @@ def report_list(request):
 def report_create(request):
     user = request.user
     _require_detail(user)
-    try:
-        rounds = (
-            list(reversed(figures_module.ordered_rounds(None))) if figures_module.tracking() else []
-        )
-    except NoData:
-        rounds = []
+    rounds = list(reversed(figures_module.ordered_rounds(None)))
     governorates = access.governorates_in_scope(user)
     form = NewReportForm(
         request.POST or None,
@@ -167,12 +163,10 @@ def report_publish(request, pk):
 
 def library(request):
     user = request.user
-    from amina.needs.models import Sector
-
     form = LibraryFilter(
         request.GET or None,
         governorates=access.governorates_in_scope(user),
-        sectors=Sector.objects.all(),
+        sectors=needs_queries.sectors(),
         kinds=Publication.Kind.choices,
     )
     qs = queries.publications_for(user).prefetch_related(
@@ -238,7 +232,8 @@ def datasets(request):
         {
             "datasets": shown,
             "formats": ("hxl", "csv", "xlsx"),
-            "available": datasets_module.available(),
+            # The map shows a round: before the first one there is nothing to draw.
+            "has_round": bool(figures_module.ordered_rounds(None)),
             "can_publish": access.has_national_scope(user) and access.sees_detail(user),
             "threshold": disclosure.threshold(),
         },
@@ -250,11 +245,7 @@ def dataset_download(request, name, fmt):
     if dataset is None or fmt not in FORMATS or fmt == "geojson":
         raise Http404
     scope = _dataset_scope(request.user, dataset)
-    try:
-        content = datasets_module.render(name, fmt, scope)
-    except datasets_module.Unavailable as exc:
-        raise Http404(str(exc)) from None
-    return file_response(content, fmt, name)
+    return file_response(datasets_module.render(name, fmt, scope), fmt, name)
 
 
 @require_POST
@@ -265,11 +256,7 @@ def dataset_publish(request, name, fmt):
         raise Http404
     if not (access.has_national_scope(user) and access.sees_detail(user)):
         raise PermissionDenied
-    try:
-        content = datasets_module.render(name, fmt, None)
-    except datasets_module.Unavailable as exc:
-        messages.error(request, str(exc))
-        return redirect("reports:datasets")
+    content = datasets_module.render(name, fmt, None)
     from amina.core.exports import CONTENT_TYPES, EXTENSIONS
 
     publication = services.publish_file(

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, Sum
 
 from amina.tracking.models import (
+    Alert,
     AssessmentOrigin,
     AssessmentPeriod,
     AssessmentShelter,
     LocationAssessment,
     MovementEvent,
     Round,
+    ShelterType,
 )
 
 
@@ -63,6 +65,11 @@ class Breakdowns:
 def rounds(kind: str = "idps"):
     """The rounds of one kind, oldest first."""
     return Round.objects.filter(kind=kind).order_by("date", "pk")
+
+
+def all_rounds():
+    """Every round, whatever its kind, oldest first."""
+    return Round.objects.order_by("date", "pk")
 
 
 def latest_round(kind: str = "idps") -> Round | None:
@@ -281,6 +288,11 @@ def _families_by(model, key: str, round, governorate_ids) -> dict:  # noqa: A002
     return dict(qs.values(key).annotate(n=Sum("families")).order_by().values_list(key, "n"))
 
 
+def shelter_types():
+    """The DTM shelter categories in their reading order (labels for ``shelter_breakdown``)."""
+    return ShelterType.objects.all()
+
+
 def shelter_breakdown(round=None, governorate_ids=None) -> dict[str, int]:  # noqa: A002
     """Families per shelter type code in ``round`` (None: the latest IDP round)."""
     return _families_by(AssessmentShelter, "shelter_type__code", round, governorate_ids)
@@ -308,3 +320,14 @@ def arrivals(
     if governorate_id is not None:
         qs = qs.filter(location__governorate_id=governorate_id)
     return qs.aggregate(n=Sum("families"))["n"] or 0
+
+
+# ---------------------------------------------------------------- alerts
+
+
+def alerts_fired(since: datetime.datetime, governorate_ids=None) -> int:
+    """Influx alerts fired since ``since`` in those governorates (``None``: everywhere)."""
+    qs = Alert.objects.filter(fired_at__gte=since)
+    if governorate_ids is not None:
+        qs = qs.filter(governorate_id__in=list(governorate_ids))
+    return qs.count()
