@@ -230,7 +230,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Logged in for every route; a write also needs the role of the action the viewset
+    # names in ``required_actions`` (amina.accounts.actions), and is refused without one.
+    "DEFAULT_PERMISSION_CLASSES": ["amina.accounts.access.ActionPermission"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -1,8 +1,13 @@
-"""The access policy: the one place that decides what a user may read.
+"""The access policy: the one place that decides what a user may read and write.
 
 Every scoped read in a view, API view, export or report goes through ``scoped`` (or
 ``governorates_in_scope`` for aggregates), so a new page is safe by calling it and
 unsafe only by bypassing it — which the access-matrix test looks for.
+
+Every write is an action of the table in ``amina.accounts.actions`` (roles and scope
+rule): views declare it (``@requires``), API viewsets name it (``required_actions``,
+enforced by ``ActionPermission``), services ``check`` it for each record they write, and
+menus ask ``allowed``. The write-access matrix holds every write route to that table.
 
 Two levels of detail:
 - *detail* (locations, households, records tied to a place): the user's governorates,
@@ -13,9 +18,16 @@ Two levels of detail:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from functools import wraps
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
+from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from amina.accounts import actions
+from amina.accounts.actions import Scope
 from amina.accounts.models import Role, User
 from amina.geo.models import Governorate
 
@@ -72,12 +84,28 @@ def is_admin(user) -> bool:
     return is_active(user) and (user.is_superuser or user.role in ADMIN_ROLES)
 
 
-#: Roles that may add and correct locations in their scope (reference data, not figures).
-PLACE_EDITOR_ROLES = frozenset({Role.ADMIN, Role.NATIONAL, Role.GOVERNORATE})
+def in_scope(user, governorate: Governorate | int | None) -> bool:
+    """Whether ``governorate`` is in the user's scope; ``None`` (a record of no governorate,
+    such as a national plan) is in the scope of national users only."""
+    if not is_active(user):
+        return False
+    if has_national_scope(user):
+        return True
+    if governorate is None:
+        return False
+    gov_id = governorate if isinstance(governorate, int) else governorate.pk
+    return gov_id in governorate_ids(user)
 
 
-def can_edit_places(user) -> bool:
-    return is_active(user) and (user.is_superuser or user.role in PLACE_EDITOR_ROLES)
+def can_read_history(user) -> bool:
+    """The change history of every record: administrators and national coordination."""
+    return is_admin(user) or (has_national_scope(user) and user.role == Role.NATIONAL)
+
+
+def require_detail(user) -> None:
+    """Raise PermissionDenied unless the user reads location-level records (a page of detail)."""
+    if not sees_detail(user):
+        raise PermissionDenied
 
 
 def scope_path(model: type[Model]) -> str:
@@ -88,8 +116,7 @@ def scope_path(model: type[Model]) -> str:
     if path is None:
         if getattr(model, "scope_fields", None):
             raise TypeError(
-                f"{model.__name__} belongs to several governorates (scope_fields); "
-                "use scope_paths"
+                f"{model.__name__} belongs to several governorates (scope_fields); use scope_paths"
             )
         raise TypeError(f"{model.__name__} declares no scope_field; it cannot be read scoped")
     return path
@@ -155,17 +182,177 @@ def get_scoped_or_404(user, queryset, **lookup):
     return get_object_or_404(scoped(user, queryset), **lookup)
 
 
+# ---------------------------------------------------------------- writes (the action table)
+
+
+class _Any:
+    """The argument left out: ``allowed(user, "stock.move")`` asks about the role only."""
+
+    def __repr__(self) -> str:
+        return "ANY"
+
+
+ANY: Any = _Any()
+
+
+def _id(value) -> int | None:
+    return value if value is None or isinstance(value, int) else value.pk
+
+
+def allowed(
+    user,
+    action: str,
+    governorate: Governorate | int | None = ANY,
+    *,
+    organisation=ANY,
+    owner=ANY,
+) -> bool:
+    """Whether ``user`` may take the write ``action`` (a name in ``amina.accounts.actions``).
+
+    Without ``governorate`` (and ``organisation``/``owner``) only the role part is asked —
+    what a menu, a button or a view's decorator needs. With them, the scope rule of the
+    action decides too: ``governorate=None`` is a record of no governorate (national).
+    """
+    rule = actions.get(action)
+    if not is_active(user) or not (user.is_superuser or user.role in rule.roles):
+        return False
+    if rule.personal_data and not can_view_personal_data(user):
+        return False
+    if rule.scope == Scope.NONE:
+        return True
+    if rule.scope == Scope.NATIONAL:
+        return has_national_scope(user)
+    if rule.scope == Scope.OWNER:
+        if owner is ANY or _id(owner) == user.pk:
+            return True
+        return rule.otherwise is not None and allowed(
+            user, rule.otherwise, governorate, organisation=organisation
+        )
+    if governorate is not ANY and not in_scope(user, governorate):
+        return False
+    if rule.scope == Scope.OWN_ORGANISATION and organisation is not ANY:
+        org_id = _id(organisation)
+        own = org_id is not None and org_id == user.organisation_id
+        return own or for_any_organisation(user, action)
+    return True
+
+
+def check(
+    user,
+    action: str,
+    governorate: Governorate | int | None = ANY,
+    *,
+    organisation=ANY,
+    owner=ANY,
+) -> None:
+    """Raise PermissionDenied unless ``allowed(user, action, governorate, ...)``.
+
+    Services call it with the governorate (organisation, owner) of every record they write
+    — for an import, of every row — so a caller that skips the view is refused as well.
+    """
+    if not allowed(user, action, governorate, organisation=organisation, owner=owner):
+        raise PermissionDenied
+
+
+def for_any_organisation(user, action: str) -> bool:
+    """An ``own_organisation`` action: whether the user acts for every organisation."""
+    rule = actions.get(action)
+    return is_active(user) and (user.is_superuser or user.role in rule.any_organisation)
+
+
+def allowed_to(action: str) -> Callable[[object], bool]:
+    """``allowed(user, action)`` as a one-argument test, for ``nav.add(visible=...)``."""
+    return lambda user: allowed(user, action)
+
+
+def requires(
+    action: str | Mapping[str, str],
+    *,
+    kwarg: str = "action",
+    methods: Iterable[str] | None = None,
+):
+    """Declare the write action of a web view; callers without its role get 403.
+
+    ``action`` is a name, or a mapping from the value of the URL argument ``kwarg`` to a
+    name (``/waybills/<pk>/<action>/``; a value outside the mapping is refused).
+    ``methods`` limits the check to those methods when the same page also reads (a meeting
+    page that adds an action point on POST); by default the form page needs the action too.
+    The object's scope is the service's to check. The declaration stays readable on the
+    view (``amina_action``) for the write-access matrix.
+    """
+    names = [action] if isinstance(action, str) else list(action.values())
+    for name in names:
+        actions.get(name)  # a misspelt action fails at import, not at the first request
+    only = None if methods is None else frozenset(m.upper() for m in methods)
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if only is None or request.method in only:
+                name = action if isinstance(action, str) else action.get(kwargs.get(kwarg))
+                if name is None or not allowed(request.user, name):
+                    raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.amina_action = action
+        wrapper.amina_action_kwarg = kwarg
+        wrapper.amina_action_methods = only
+        return wrapper
+
+    return decorate
+
+
+def writes_nothing(reason: str):
+    """Mark a view that takes POST but writes nothing (a purpose asked before an export,
+    a search that keeps names out of URLs): the write-access matrix leaves it to the read
+    matrix. ``reason`` says why, for the reader."""
+
+    def decorate(view):
+        view.amina_writes_nothing = reason
+        return view
+
+    return decorate
+
+
+class ActionPermission(BasePermission):
+    """The API's one permission class (the default of every viewset).
+
+    Reads need an authenticated, active user (scoping is ``scoped``'s). A write needs the
+    role of the action the viewset names for it in ``required_actions`` ({DRF action name:
+    write action}); a write the viewset does not name is refused, so a new write endpoint
+    stays closed until its action is declared. The object's scope is the service's to check.
+    """
+
+    def has_permission(self, request, view) -> bool:
+        if not is_active(request.user):
+            return False
+        name = getattr(view, "required_actions", {}).get(getattr(view, "action", None))
+        if name is None:
+            return request.method in SAFE_METHODS
+        return allowed(request.user, name)
+
+
 __all__ = [
+    "ANY",
+    "ActionPermission",
     "User",
-    "can_edit_places",
+    "allowed",
+    "allowed_to",
+    "can_read_history",
     "can_view_personal_data",
+    "check",
     "check_governorate",
+    "for_any_organisation",
     "get_scoped_or_404",
     "governorate_ids",
     "governorates_in_scope",
     "has_national_scope",
+    "in_scope",
     "is_admin",
+    "require_detail",
+    "requires",
     "scope_paths",
     "scoped",
     "sees_detail",
+    "writes_nothing",
 ]

@@ -1,7 +1,7 @@
 """Browsing the geography: every list passes through the access policy."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
@@ -86,7 +86,7 @@ def location_list(request):
             "review": review,
             "n_review": access.scoped(request.user, Location).filter(needs_review=True).count(),
             "governorates": access.governorates_in_scope(request.user),
-            "can_edit": access.can_edit_places(request.user),
+            "can_edit": access.allowed(request.user, "place.edit"),
         },
     )
 
@@ -102,17 +102,15 @@ def location_detail(request, pk):
         "geo/location_detail.html",
         {
             "location": location,
-            "can_edit": access.can_edit_places(request.user),
+            "can_edit": access.allowed(request.user, "place.edit", location.governorate_id),
         },
     )
 
 
 def _edit_location(request, location: Location | None):
-    if not access.can_edit_places(request.user):
-        raise PermissionDenied
     form = LocationForm(request.POST or None, instance=location, user=request.user)
     if request.method == "POST" and form.is_valid():
-        access.check_governorate(request.user, form.cleaned_data["governorate"])
+        access.check(request.user, "place.edit", form.cleaned_data["governorate"])
         try:
             saved = save_place(request.user, form.save(commit=False))
         except ValidationError as exc:
@@ -123,10 +121,9 @@ def _edit_location(request, location: Location | None):
     return render(request, "geo/location_form.html", {"form": form, "location": location})
 
 
+@access.requires("boundaries.import")
 def boundaries_upload(request):
     """Admins upload an OCHA COD GeoJSON; a worker imports it (all or nothing) as a job."""
-    if not access.is_admin(request.user):
-        raise PermissionDenied
     form = BoundaryUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = start_boundary_import(request.user, form.cleaned_data["file"])
@@ -134,13 +131,16 @@ def boundaries_upload(request):
     return render(request, "geo/boundaries_upload.html", {"form": form})
 
 
+@access.requires("place.edit")
 def location_add(request):
     """A new location in one of the user's governorates (admins, national, governorate officers)."""
     return _edit_location(request, None)
 
 
+@access.requires("place.edit")
 def location_edit(request, pk):
     location = access.get_scoped_or_404(request.user, Location, pk=pk)
+    access.check(request.user, "place.edit", location.governorate_id)
     return _edit_location(request, location)
 
 

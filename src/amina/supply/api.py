@@ -30,7 +30,7 @@ from amina.supply.models import (
 )
 from amina.supply.services import distributions as dist_service
 from amina.supply.services import planning
-from amina.supply.services.permissions import visible_waybills
+from amina.supply.services.waybills import visible_waybills
 
 
 def _call(func, *args, **kwargs):
@@ -79,6 +79,7 @@ class ItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
     Send ``components`` as ``[{"component": code, "quantity": n}]`` for a kit."""
 
     serializer_class = ItemSerializer
+    required_actions = dict.fromkeys(("create", "update", "partial_update"), "item.manage")
     lookup_field = "code"
 
     def get_queryset(self):
@@ -172,6 +173,7 @@ class MovementViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     POST ``{id}/reverse/`` with a ``reason`` reverses an entry. Nothing is ever edited."""
 
     serializer_class = MovementSerializer
+    required_actions = {"create": "stock.move", "reverse": "stock.move"}
     queryset = StockMovement.objects.select_related("warehouse", "item", "created_by", "waybill")
 
     def get_serializer_class(self):
@@ -336,6 +338,13 @@ class WaybillViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     arrived in full), ``{id}/close/``, ``{id}/cancel/`` move it along."""
 
     serializer_class = WaybillSerializer
+    required_actions = {
+        "create": "waybill.dispatch",
+        "dispatch_goods": "waybill.dispatch",
+        "cancel": "waybill.dispatch",
+        "receive": "waybill.receive",
+        "close": "waybill.receive",
+    }
 
     def get_queryset(self):
         qs = visible_waybills(self.request.user).select_related("origin", "destination")
@@ -468,6 +477,12 @@ class PlanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     ``direction`` in|out|"", ``reason``), ``{id}/optimise/``, ``{id}/approve/``."""
 
     serializer_class = PlanSerializer
+    required_actions = {
+        "create": "distribution.plan",
+        "optimise": "distribution.plan",
+        "override": "distribution.plan",
+        "approve": "distribution.approve",
+    }
     queryset = DistributionPlan.objects.select_related("site", "item")
 
     def get_serializer_class(self):
@@ -551,6 +566,7 @@ class DistributionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     (refused with the reason if the household or a confirmed duplicate already received)."""
 
     serializer_class = DistributionSerializer
+    required_actions = {"create": "distribution.record"}
     queryset = Distribution.objects.select_related("household", "item", "site")
 
     def get_serializer_class(self):

@@ -22,7 +22,6 @@ from amina.supply import forms
 from amina.supply.models import Distribution, DistributionPlan
 from amina.supply.services import distributions as dist_service
 from amina.supply.services import planning
-from amina.supply.services.permissions import can_distribute, can_plan
 
 
 def _plan(request, pk) -> DistributionPlan:
@@ -47,21 +46,14 @@ def plan_list(request):
         {
             "page": page,
             "statuses": DistributionPlan.Status.choices,
-            "can_plan": _any_plan_role(user),
+            "can_plan": access.allowed(user, "distribution.plan"),
         },
     )
 
 
-def _any_plan_role(user) -> bool:
-    from amina.supply.services.permissions import PLAN_ROLES
-
-    return access.is_active(user) and (user.is_superuser or user.role in PLAN_ROLES)
-
-
+@access.requires("distribution.plan")
 def plan_create(request):
     user = request.user
-    if not _any_plan_role(user):
-        raise PermissionDenied
     form = forms.PlanForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -110,16 +102,26 @@ def plan_detail(request, pk):
             "page": page,
             "rows": explained,
             "show": show,
-            "can_plan": can_plan(user, plan.site.governorate_id),
+            "can_plan": access.allowed(user, "distribution.plan", plan.site.governorate_id),
             "editable": plan.status in planning.EDITABLE,
-            "can_distribute": can_distribute(user, plan.site.governorate_id),
+            "can_distribute": access.allowed(user, "distribution.record", plan.site.governorate_id),
             "distributed": plan.distributions.count(),
             "entitled": plan.entitlements.count(),
         },
     )
 
 
+#: What each button of a plan posts, and the action it takes.
+PLAN_STEPS = {
+    "optimise": "distribution.plan",
+    "override": "distribution.plan",
+    "approve": "distribution.approve",
+    "close": "distribution.approve",
+}
+
+
 @require_POST
+@access.requires(PLAN_STEPS)
 def plan_action(request, pk, action):
     user = request.user
     plan = _plan(request, pk)
@@ -155,12 +157,12 @@ def plan_action(request, pk, action):
     return redirect("supply:plan-detail", plan.pk)
 
 
+@access.requires("distribution.record")
 def distribute(request, pk):
     """Scan or type a registration number, or tick a household on the list."""
     user = request.user
     plan = _plan(request, pk)
-    if not can_distribute(user, plan.site.governorate_id):
-        raise PermissionDenied
+    access.check(user, "distribution.record", plan.site.governorate_id)
     form = forms.ScanForm()
     if request.method == "POST":
         try:
@@ -220,11 +222,13 @@ def distribute(request, pk):
     )
 
 
+@access.writes_nothing("the list is printed after its purpose is posted")
 def distribution_print(request, pk):
     """The printable list (HTML or PDF) with names, documents and a signature column."""
     user = request.user
     plan = _plan(request, pk)
-    if not (can_distribute(user, plan.site.governorate_id) and access.can_view_personal_data(user)):
+    access.check(user, "distribution.record", plan.site.governorate_id)
+    if not access.can_view_personal_data(user):
         raise PermissionDenied
     form = forms.PurposeForm(request.POST or None)
     fmt = request.POST.get("format", "html")

@@ -23,24 +23,11 @@ from amina.core.downloads import file_response
 from amina.supply import forms, services
 from amina.supply.models import Item, StockBalance, StockMovement, Warehouse, Waybill
 from amina.supply.services import pipeline as pipeline_service
-from amina.supply.services.permissions import (
-    STOCK_ROLES,
-    can_manage_stock,
-    visible_waybills,
-)
+from amina.supply.services.waybills import visible_waybills
 
 
 def _fail(request, exc: Exception) -> None:
     messages.error(request, one_line(exc))
-
-
-def _is_stock_role(user) -> bool:
-    return access.is_admin(user) or (access.is_active(user) and user.role in STOCK_ROLES)
-
-
-def _require_detail(user) -> None:
-    if not access.sees_detail(user):
-        raise PermissionDenied
 
 
 # ---------------------------------------------------------------- overview
@@ -49,7 +36,7 @@ def _require_detail(user) -> None:
 def home(request):
     """Warehouses in scope with what they hold, and the waybills on the road."""
     user = request.user
-    _require_detail(user)
+    access.require_detail(user)
     warehouses = (
         forms.warehouses_for(user)
         .annotate(units=Sum("balances__quantity"), lines=Count("balances"))
@@ -66,7 +53,7 @@ def home(request):
         {
             "warehouses": warehouses,
             "on_road": on_road,
-            "can_write": _is_stock_role(user),
+            "can_write": access.allowed(user, "waybill.dispatch"),
         },
     )
 
@@ -75,18 +62,17 @@ def home(request):
 
 
 def item_list(request):
-    _require_detail(request.user)
+    access.require_detail(request.user)
     items = Item.objects.prefetch_related("components__component")
     return render(
         request,
         "supply/item_list.html",
-        {"items": items, "can_write": _is_stock_role(request.user)},
+        {"items": items, "can_write": access.allowed(request.user, "item.manage")},
     )
 
 
+@access.requires("item.manage")
 def item_edit(request, pk=None):
-    if not _is_stock_role(request.user):
-        raise PermissionDenied
     item = get_object_or_404(Item, pk=pk) if pk else Item()
     initial = (
         "\n".join(f"{c.component.code} {c.quantity}" for c in item.components.all()) if pk else ""
@@ -121,7 +107,7 @@ def item_edit(request, pk=None):
 
 
 def warehouse_list(request):
-    _require_detail(request.user)
+    access.require_detail(request.user)
     qs = (
         forms.warehouses_for(request.user, Warehouse.objects.all())
         .annotate(units=Sum("balances__quantity"))
@@ -135,16 +121,17 @@ def warehouse_list(request):
         {
             "warehouses": qs,
             "kinds": Warehouse.Kind.choices,
-            "can_write": _is_stock_role(request.user),
+            "can_write": access.allowed(request.user, "warehouse.manage"),
         },
     )
 
 
+@access.requires("warehouse.manage")
 def warehouse_edit(request, pk=None):
     user = request.user
-    if not _is_stock_role(user):
-        raise PermissionDenied
     warehouse = access.get_scoped_or_404(user, Warehouse, pk=pk) if pk else Warehouse()
+    if pk:
+        access.check(user, "warehouse.manage", warehouse.governorate_id)
     form = forms.WarehouseForm(request.POST or None, instance=warehouse, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -183,7 +170,7 @@ def warehouse_detail(request, pk):
             "warehouse": warehouse,
             "balances": balances,
             "movements": movements,
-            "can_write": can_manage_stock(user, warehouse),
+            "can_write": access.allowed(user, "stock.move", warehouse.governorate_id),
             "waybills": visible_waybills(user)
             .filter(origin=warehouse)
             .exclude(status=Waybill.Status.CLOSED)[:10],
@@ -201,14 +188,12 @@ STOCK_ACTIONS = {
 }
 
 
+@access.requires(dict.fromkeys(STOCK_ACTIONS, "stock.move"))
 def stock_action(request, pk, action):
     """Receipt, loss and count forms of one warehouse."""
     user = request.user
     warehouse = access.get_scoped_or_404(user, Warehouse, pk=pk)
-    if action not in STOCK_ACTIONS:
-        raise PermissionDenied
-    if not can_manage_stock(user, warehouse):
-        raise PermissionDenied
+    access.check(user, "stock.move", warehouse.governorate_id)
     form_class, title = STOCK_ACTIONS[action]
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -270,7 +255,7 @@ def movement_list(request):
             "kinds": StockMovement.Kind.choices,
             "warehouses": forms.warehouses_for(user, Warehouse.objects.all()),
             "items": Item.objects.all(),
-            "can_write": _is_stock_role(user),
+            "can_write": access.allowed(user, "stock.move"),
             "reversible": {
                 k for k in StockMovement.Kind.values if k not in services.ledger.NOT_REVERSIBLE
             },
@@ -278,13 +263,13 @@ def movement_list(request):
     )
 
 
+@access.requires("stock.move")
 def movement_reverse(request, pk):
     user = request.user
     movement = access.get_scoped_or_404(
         user, StockMovement.objects.select_related("warehouse", "item"), pk=pk
     )
-    if not can_manage_stock(user, movement.warehouse):
-        raise PermissionDenied
+    access.check(user, "stock.move", movement.warehouse.governorate_id)
     form = forms.ReverseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -312,7 +297,7 @@ def movement_reverse(request, pk):
 
 def waybill_list(request):
     user = request.user
-    _require_detail(user)
+    access.require_detail(user)
     qs = (
         visible_waybills(user)
         .select_related("origin", "destination")
@@ -325,14 +310,17 @@ def waybill_list(request):
     return render(
         request,
         "supply/waybill_list.html",
-        {"page": page, "statuses": Waybill.Status.choices, "can_write": _is_stock_role(user)},
+        {
+            "page": page,
+            "statuses": Waybill.Status.choices,
+            "can_write": access.allowed(user, "waybill.dispatch"),
+        },
     )
 
 
+@access.requires("waybill.dispatch")
 def waybill_create(request):
     user = request.user
-    if not _is_stock_role(user):
-        raise PermissionDenied
     form = forms.WaybillForm(
         request.POST or None, user=user, initial={"origin": request.GET.get("origin")}
     )
@@ -381,16 +369,26 @@ def waybill_detail(request, pk):
             "waybill": waybill,
             "lines": lines,
             "can_dispatch": waybill.status == Waybill.Status.PLANNED
-            and can_manage_stock(user, waybill.origin),
+            and access.allowed(user, "waybill.dispatch", waybill.origin.governorate_id),
             "can_receive": waybill.status == Waybill.Status.DISPATCHED
-            and can_manage_stock(user, waybill.destination),
+            and access.allowed(user, "waybill.receive", waybill.destination.governorate_id),
             "can_close": waybill.status == Waybill.Status.RECEIVED
-            and can_manage_stock(user, waybill.destination),
+            and access.allowed(user, "waybill.receive", waybill.destination.governorate_id),
         },
     )
 
 
+#: The step of a waybill each form posts, and the action it takes.
+WAYBILL_STEPS = {
+    "dispatch": "waybill.dispatch",
+    "cancel": "waybill.dispatch",
+    "receive": "waybill.receive",
+    "close": "waybill.receive",
+}
+
+
 @require_POST
+@access.requires(WAYBILL_STEPS)
 def waybill_action(request, pk, action):
     """dispatch / receive / close / cancel: each a service call that claims the status."""
     user = request.user
@@ -457,6 +455,7 @@ def pipeline(request):
     )
 
 
+@access.writes_nothing("a personal-data export asks its purpose by POST")
 def export(request, kind):
     """Stock (no personal data) downloads directly; distributions ask for a purpose."""
     from amina.supply.cli import export_distributions, export_stock

@@ -15,7 +15,6 @@ from amina.supply.services.ledger import (
     record_receipt,
     reverse_movement,
 )
-from amina.supply.services.permissions import can_manage_stock, check_stock_writer
 from amina.supply.services.waybills import (
     cancel_waybill,
     close_waybill,
@@ -27,9 +26,7 @@ from amina.supply.services.waybills import (
 __all__ = [
     "InsufficientStock",
     "adjust_after_count",
-    "can_manage_stock",
     "cancel_waybill",
-    "check_stock_writer",
     "close_waybill",
     "dispatch_waybill",
     "plan_waybill",

@@ -4,25 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from amina.accounts import access
 from amina.audit.services import diff, record_change, snapshot
 from amina.supply.models import Item, KitComponent, Warehouse
-from amina.supply.services.permissions import STOCK_ROLES, check_stock_writer
-
-
-def _check_catalogue_writer(user) -> None:
-    if not (access.is_admin(user) or (access.is_active(user) and user.role in STOCK_ROLES)):
-        raise PermissionDenied
 
 
 @transaction.atomic
 def save_item(user, item: Item, components: Iterable[tuple[Item, int]] | None = None) -> Item:
     """Create or update a catalogue item; a kit's components replace the previous list."""
-    _check_catalogue_writer(user)
+    access.check(user, "item.manage")
     before = snapshot(Item.objects.get(pk=item.pk)) if item.pk else {}
     item.full_clean()
     item.save()
@@ -46,7 +40,7 @@ def save_item(user, item: Item, components: Iterable[tuple[Item, int]] | None = 
 @transaction.atomic
 def save_warehouse(user, warehouse: Warehouse, managers: Iterable | None = None) -> Warehouse:
     """Create or update a warehouse in a governorate the user may act on."""
-    check_stock_writer(user, warehouse)
+    access.check(user, "warehouse.manage", warehouse.governorate_id)
     if warehouse.location_id and warehouse.location.governorate_id != warehouse.governorate_id:
         raise ValidationError(
             {"location": _("The location is not in the warehouse's governorate.")}

@@ -22,7 +22,6 @@ from amina.registry.models import Household, Member
 from amina.registry.queries import duplicate_group
 from amina.supply.models import Distribution, DistributionPlan, Entitlement, StockMovement
 from amina.supply.services.ledger import post
-from amina.supply.services.permissions import check_distributor
 
 
 class DistributionRefused(ValidationError):
@@ -83,7 +82,7 @@ def record_distribution(
 ) -> Distribution:
     """Hand over the plan's item to an entitled household and take it from the site's stock."""
     plan = DistributionPlan.objects.select_related("site", "item").get(pk=plan.pk)
-    check_distributor(user, plan.site.governorate_id)
+    access.check(user, "distribution.record", plan.site.governorate_id)
     if plan.status != DistributionPlan.Status.APPROVED:
         raise DistributionRefused(
             _("Distributions are recorded against an approved plan."), code="not_approved"
@@ -142,7 +141,7 @@ def distribution_list(
 ) -> list[dict]:
     """The list to tick off at the site: names and documents, so the permission and the
     purpose are required and the read is logged."""
-    check_distributor(user, plan.site.governorate_id)
+    access.check(user, "distribution.record", plan.site.governorate_id)
     if not access.can_view_personal_data(user):
         raise PermissionDenied
     if not purpose.strip():

@@ -16,9 +16,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from amina.accounts import access
 from amina.audit.services import record_change
 from amina.supply.models import Item, StockBalance, StockMovement, Warehouse
-from amina.supply.services.permissions import check_stock_writer
 
 Kind = StockMovement.Kind
 
@@ -139,7 +139,7 @@ def record_receipt(
     reason: str = "",
 ) -> StockMovement:
     """Goods arriving from outside the system (a donor's consignment, a purchase)."""
-    check_stock_writer(user, warehouse)
+    access.check(user, "stock.move", warehouse.governorate_id)
     _positive(quantity)
     if not donor.strip():
         raise ValidationError({"donor": _("Name the donor or supplier of this receipt.")})
@@ -160,7 +160,7 @@ def record_loss(
     user, warehouse: Warehouse, item: Item, quantity: int, *, reason: str
 ) -> StockMovement:
     """Stock lost, stolen, spoiled or damaged in the warehouse."""
-    check_stock_writer(user, warehouse)
+    access.check(user, "stock.move", warehouse.governorate_id)
     _positive(quantity)
     if not reason.strip():
         raise ValidationError({"reason": _("Say what happened to the stock.")})
@@ -183,7 +183,7 @@ def adjust_after_count(
     The balance row is locked first so that the difference is taken against the balance
     the adjustment will be applied to, not one another writer is changing.
     """
-    check_stock_writer(user, warehouse)
+    access.check(user, "stock.move", warehouse.governorate_id)
     if not isinstance(counted, int) or isinstance(counted, bool) or counted < 0:
         raise ValidationError({"counted": _("Enter the counted quantity (zero or more).")})
     row = StockBalance.objects.select_for_update().filter(warehouse=warehouse, item=item).first()
@@ -209,7 +209,7 @@ NOT_REVERSIBLE = frozenset({Kind.REVERSAL, Kind.DISPATCH, Kind.DISPATCH_RECEIPT,
 def reverse_movement(user, movement: StockMovement, *, reason: str) -> StockMovement:
     """Undo one entry with an equal and opposite one that points back to it (at most once)."""
     movement = StockMovement.objects.select_related("warehouse", "item").get(pk=movement.pk)
-    check_stock_writer(user, movement.warehouse)
+    access.check(user, "stock.move", movement.warehouse.governorate_id)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why this entry is reversed.")})
     if movement.kind in NOT_REVERSIBLE:

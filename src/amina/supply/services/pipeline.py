@@ -141,7 +141,7 @@ def pipeline(user, item_ids=None) -> list[GovernorateLine]:
 
 def lead_times(user) -> dict:
     """Waybill lead times (dispatch → receipt) and need → delivery, in days."""
-    from amina.supply.services.permissions import visible_waybills
+    from amina.supply.services.waybills import visible_waybills
 
     road = [
         (w.received_at - w.dispatched_at).total_seconds() / 86400

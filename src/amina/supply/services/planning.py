@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from amina.accounts import access
 from amina.audit.services import record_change
 from amina.registry.models import Household
 from amina.registry.queries import duplicate_group
@@ -32,7 +33,6 @@ from amina.supply.models import (
 )
 from amina.supply.optimiser import Problem, solve
 from amina.supply.services.ledger import balance_of
-from amina.supply.services.permissions import check_planner
 
 Reason = PlanHousehold.Reason
 Status = DistributionPlan.Status
@@ -55,7 +55,7 @@ def create_plan(
     capacity_m3: Decimal | float | None = None,
 ) -> DistributionPlan:
     """A draft plan; nothing is decided until it is optimised."""
-    check_planner(user, site.governorate_id)
+    access.check(user, "distribution.plan", site.governorate_id)
     errors = {}
     if not name.strip():
         errors["name"] = _("Give the plan a name.")
@@ -147,7 +147,7 @@ def optimise_plan(user, plan: DistributionPlan) -> DistributionPlan:
     plan = (
         DistributionPlan.objects.select_for_update().select_related("site", "item").get(pk=plan.pk)
     )
-    check_planner(user, plan.site.governorate_id)
+    access.check(user, "distribution.plan", plan.site.governorate_id)
     if plan.status not in EDITABLE:
         raise ValidationError(
             _("An approved or closed plan cannot be changed."), code="not_editable"
@@ -378,7 +378,7 @@ def override_household(
 ) -> DistributionPlan:
     """A planner puts a household in or takes it out ("" clears), with a reason; the plan
     is optimised again around the decision and the decision is in the change history."""
-    check_planner(user, plan.site.governorate_id)
+    access.check(user, "distribution.plan", plan.site.governorate_id)
     if plan.status not in EDITABLE:
         raise ValidationError(
             _("An approved or closed plan cannot be changed."), code="not_editable"
@@ -410,7 +410,7 @@ def override_household(
 def approve_plan(user, plan: DistributionPlan) -> DistributionPlan:
     """Grant the selected households their entitlement (unique per household, item, period)."""
     plan = DistributionPlan.objects.select_for_update().get(pk=plan.pk)
-    check_planner(user, plan.site.governorate_id)
+    access.check(user, "distribution.approve", plan.site.governorate_id)
     if plan.status != Status.OPTIMISED:
         raise ValidationError(_("Only an optimised plan can be approved."), code="not_optimised")
     selected = list(plan.candidates.filter(selected=True).values_list("household_id", flat=True))
@@ -444,7 +444,7 @@ def approve_plan(user, plan: DistributionPlan) -> DistributionPlan:
 
 @transaction.atomic
 def close_plan(user, plan: DistributionPlan) -> DistributionPlan:
-    check_planner(user, plan.site.governorate_id)
+    access.check(user, "distribution.approve", plan.site.governorate_id)
     if plan.status != Status.APPROVED:
         raise ValidationError(_("Only an approved plan can be closed."), code="not_approved")
     plan.status = Status.CLOSED

@@ -11,15 +11,31 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from amina.accounts import access
 from amina.audit.services import record_change
 from amina.supply.models import Item, StockMovement, Warehouse, Waybill, WaybillLine
 from amina.supply.services.ledger import post
-from amina.supply.services.permissions import check_stock_writer
 
 Status = Waybill.Status
+
+
+def visible_waybills(user, queryset: QuerySet | None = None) -> QuerySet:
+    """Waybills the user may read: those leaving from or arriving in their governorates.
+
+    ``access.scoped`` follows one path per model; a waybill belongs to both ends, so the
+    rule is written here once, from the same policy pieces.
+    """
+    qs = queryset if queryset is not None else Waybill.objects.all()
+    if not access.sees_detail(user):
+        return qs.none()
+    if access.has_national_scope(user):
+        return qs
+    ids = access.governorate_ids(user)
+    return qs.filter(Q(origin__governorate__in=ids) | Q(destination__governorate__in=ids))
 
 
 def _claim(waybill: Waybill, from_status: str, to_status: str, **fields) -> Waybill:
@@ -53,7 +69,7 @@ def plan_waybill(
     notes: str = "",
 ) -> Waybill:
     """A consignment to send; no stock moves until it is dispatched."""
-    check_stock_writer(user, origin)
+    access.check(user, "waybill.dispatch", origin.governorate_id)
     if origin.pk == destination.pk:
         raise ValidationError({"destination": _("Choose a destination other than the origin.")})
     seen: dict[int, int] = {}
@@ -98,7 +114,7 @@ def plan_waybill(
 def dispatch_waybill(user, waybill: Waybill) -> Waybill:
     """The goods leave the origin: one dispatch entry per line; refused whole if any line
     exceeds the stock on hand."""
-    check_stock_writer(user, waybill.origin)
+    access.check(user, "waybill.dispatch", waybill.origin.governorate_id)
     now = timezone.now()
     waybill = _claim(
         waybill, Status.PLANNED, Status.DISPATCHED, dispatched_at=now, dispatched_by=user
@@ -131,7 +147,7 @@ def receive_waybill(
     A line left out arrived in full. What neither arrived good nor damaged is the
     shortfall (lost on the road); only the good quantity enters the destination's stock.
     """
-    check_stock_writer(user, waybill.destination)
+    access.check(user, "waybill.receive", waybill.destination.governorate_id)
     received = dict(received or {})
     remarks = dict(remarks or {})
     lines = list(waybill.lines.select_related("item"))
@@ -186,7 +202,7 @@ def receive_waybill(
 @transaction.atomic
 def close_waybill(user, waybill: Waybill) -> Waybill:
     """Paperwork done (shortfall followed up with the transporter): nothing moves."""
-    check_stock_writer(user, waybill.destination)
+    access.check(user, "waybill.receive", waybill.destination.governorate_id)
     waybill = _claim(waybill, Status.RECEIVED, Status.CLOSED, closed_at=timezone.now())
     record_change(user, waybill, "close", {"status": ["received", "closed"]})
     return waybill
@@ -195,7 +211,7 @@ def close_waybill(user, waybill: Waybill) -> Waybill:
 @transaction.atomic
 def cancel_waybill(user, waybill: Waybill) -> Waybill:
     """Only a planned waybill can be cancelled; once stock moved, it must be received."""
-    check_stock_writer(user, waybill.origin)
+    access.check(user, "waybill.dispatch", waybill.origin.governorate_id)
     waybill = _claim(waybill, Status.PLANNED, Status.CANCELLED)
     record_change(user, waybill, "cancel", {"status": ["planned", "cancelled"]})
     return waybill
