@@ -1,22 +1,14 @@
 """The REST API under /api/v1/: every app's ``api`` module registers on one router."""
 
-from importlib import import_module
-
-from django.apps import apps
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 
 from amina.core.api import router
+from amina.core.discovery import app_modules
 
-for config in apps.get_app_configs():
-    if config.name.startswith("amina."):
-        try:
-            import_module(f"{config.name}.api")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.api":
-                raise
+app_modules("api")  # each app's api module registers its viewsets on the router
 
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),

@@ -11,9 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import import_module
 
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
@@ -26,16 +24,10 @@ class SubCommand:
 
 
 def registry(attribute: str) -> dict[str, SubCommand]:
+    from amina.core.discovery import app_modules
+
     found: dict[str, SubCommand] = {}
-    for config in apps.get_app_configs():
-        if not config.name.startswith("amina."):
-            continue
-        try:
-            module = import_module(f"{config.name}.cli")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{config.name}.cli":
-                continue
-            raise
+    for module in app_modules("cli"):
         found.update(getattr(module, attribute, {}))
     return dict(sorted(found.items()))
 

@@ -11,9 +11,6 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
-
-from django.apps import apps
 
 SCALES = {
     # locations, rounds of displacement tracking, households in the registry
@@ -71,14 +68,10 @@ def step(order: int, name: str):
 
 
 def steps():
-    for config in apps.get_app_configs():
-        if config.name.startswith("amina."):
-            try:
-                import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
-    import_module("amina.core.demo.base")
+    from amina.core.demo import base  # noqa: F401  (the shared steps: places, users)
+    from amina.core.discovery import app_modules
+
+    app_modules("demo")  # each app's demo module registers its steps with @step
     seen, ordered = set(), []
     for order, name, func in sorted(_STEPS, key=lambda s: s[0]):
         if name not in seen:
