@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from amina.audit.services import diff, record_bulk, record_change, snapshot
+from amina.core.arabic import has_arabic, normalise_name
 from amina.geo.models import District, Governorate, Location, PlaceAlias
 
 if TYPE_CHECKING:
@@ -140,3 +145,153 @@ def start_boundary_import(actor, upload) -> Job:
         actor,
         label=f"Boundaries from {Path(upload.name).name}"[:200],
     )
+
+
+# ------------------------------------------------------------------ new locations
+
+#: The first word of a place name that says what kind of place it is.
+KIND_WORDS = {
+    "مخيم": Location.Kind.CAMP,
+    "camp": Location.Kind.CAMP,
+    "قريه": Location.Kind.VILLAGE,
+    "village": Location.Kind.VILLAGE,
+    "حي": Location.Kind.NEIGHBOURHOOD,
+    "hay": Location.Kind.NEIGHBOURHOOD,
+    "مجمع": Location.Kind.SITE,
+    "site": Location.Kind.SITE,
+}
+
+
+@dataclass
+class NewLocation:
+    """A location to create: what an importer or a form knows of it.
+
+    ``lat``/``lon`` are the coordinates of the place itself (a DTM master list's, or a
+    point a field officer placed); never a household's, which are personal data.
+    """
+
+    name_en: str
+    governorate_id: int
+    district_id: int | None = None
+    sub_district_id: int | None = None
+    name_ar: str = ""
+    kind: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    dtm_place_id: str | None = None
+
+
+def location_kind(kind: str | None, *names: str) -> str:
+    """The kind given, else the one a name's first word says ("مخيم خازر" is a camp),
+    else a village."""
+    if kind in Location.Kind.values:
+        return kind
+    for name in names:
+        words = normalise_name(name or "").split()
+        if words and words[0] in KIND_WORDS:
+            return KIND_WORDS[words[0]]
+    return Location.Kind.VILLAGE
+
+
+def _coordinate(value, low: float, high: float, name: str, label: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = math.nan
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ValidationError(
+            _("%(name)s: %(value)s is not a valid %(coordinate)s.")
+            % {"name": name, "value": value, "coordinate": label}
+        )
+    return round(number, 6)
+
+
+@transaction.atomic
+def create_locations(actor, places: Sequence[NewLocation], *, source: str) -> list[Location]:
+    """The one way a location comes into being (form, field entry, DTM or household
+    import): the same rules for its names, kind and review flag, and one audit row.
+
+    - names: cut to the field's length; an Arabic-only name is also the Arabic name; a
+      place known only by its DTM place id is named by it;
+    - kind: as given, else from the name's first word (``location_kind``);
+    - review: a location needs review when its district is unknown, or when it has
+      neither an official code (DTM place id) nor coordinates of its own — a place a
+      file merely named, which someone must check and place on the map;
+    - the district must lie in the governorate; coordinates must be real ones;
+    - an actor (None is the command line, acting as the system) creates locations only
+      in the governorates of their scope.
+    """
+    from amina.accounts import access
+
+    if not places:
+        return []
+    districts = dict(
+        District.objects.filter(
+            pk__in={p.district_id for p in places if p.district_id}
+        ).values_list("pk", "governorate_id")
+    )
+    allowed = access.governorate_filter(actor) if actor is not None else None
+    names = dict(Governorate.objects.values_list("pk", "name_en"))
+    rows = []
+    for place in places:
+        # A master list may give only a place id: the id is then the name people search.
+        name_en = (place.name_en or place.name_ar or place.dtm_place_id or "").strip()[:120]
+        name_ar = (place.name_ar or (name_en if has_arabic(name_en) else "")).strip()[:120]
+        if not name_en:
+            raise ValidationError(_("A new location needs a name."))
+        if place.governorate_id not in names:
+            raise ValidationError(_("%(name)s: no such governorate.") % {"name": name_en})
+        if allowed is not None and place.governorate_id not in allowed:
+            raise ValidationError(
+                _("%(name)s: %(governorate)s is outside your governorates")
+                % {"name": name_en, "governorate": names[place.governorate_id]}
+            )
+        if place.district_id and districts.get(place.district_id) != place.governorate_id:
+            raise ValidationError(
+                _("%(name)s: the district is not in the location's governorate.")
+                % {"name": name_en}
+            )
+        lat = _coordinate(place.lat, -90, 90, name_en, _("latitude"))
+        lon = _coordinate(place.lon, -180, 180, name_en, _("longitude"))
+        if (lat is None) != (lon is None):
+            lat = lon = None  # half a point places nothing
+        located = lat is not None or bool(place.dtm_place_id)
+        rows.append(
+            Location(
+                name_en=name_en,
+                name_ar=name_ar,
+                kind=location_kind(place.kind, name_ar, name_en),
+                governorate_id=place.governorate_id,
+                district_id=place.district_id,
+                sub_district_id=place.sub_district_id,
+                centroid_lat=lat,
+                centroid_lon=lon,
+                dtm_place_id=place.dtm_place_id or None,
+                needs_review=place.district_id is None or not located,
+            )
+        )
+    created = Location.objects.bulk_create(rows, batch_size=1000)
+    if len(created) == 1:
+        location = created[0]
+        record_change(
+            actor,
+            location,
+            "create",
+            {**{k: [None, v] for k, v in snapshot(location).items()}, "source": [None, source]},
+        )
+    else:
+        record_bulk(
+            actor,
+            Location,
+            "create",
+            {"source": source, "locations": len(created)},
+            f"{len(created)} locations from {source}",
+        )
+    return created
+
+
+def create_location(actor, place: NewLocation, *, source: str) -> Location:
+    """One new location (see ``create_locations`` for the rules)."""
+    return create_locations(actor, [place], source=source)[0]

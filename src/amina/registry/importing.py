@@ -29,7 +29,6 @@ from django.utils.translation import gettext as _
 from amina.accounts import access
 from amina.audit.services import record_bulk
 from amina.core import tabular
-from amina.core.arabic import has_arabic
 from amina.core.tabular import Column, ImportFailed, Report, TableError
 from amina.geo.gazetteer import Gazetteer
 from amina.geo.models import Governorate, Location
@@ -159,16 +158,6 @@ DOCUMENTS = {
     "other": "other",
 }
 PCODE = re.compile(r"^[A-Z]{2,3}G?\d{2}[A-Z0-9]*$")
-KINDS = {
-    "مخيم": "camp",
-    "camp": "camp",
-    "قريه": "village",
-    "village": "village",
-    "حي": "neighbourhood",
-    "hay": "neighbourhood",
-    "مجمع": "site",
-    "site": "site",
-}
 
 
 @dataclass
@@ -346,9 +335,7 @@ def outside_scope(user) -> Callable[[Governorate], str | None]:
     def problem(governorate: Governorate) -> str | None:
         if governorate.pk in allowed:
             return None
-        return _("%(governorate)s is outside your governorates") % {
-            "governorate": governorate.name
-        }
+        return _("%(governorate)s is outside your governorates") % {"governorate": governorate.name}
 
     return problem
 
@@ -418,8 +405,6 @@ def check(
                         "name": text,
                         "governorate": gov,
                         "district": district,
-                        "lat": v.get("latitude"),
-                        "lon": v.get("longitude"),
                         "row": row.number,
                     }
                 location_id = key
@@ -731,7 +716,7 @@ def import_households(
         result.households, result.members = len(h_rows), len(m_rows) + len(h_rows)
         return result
     with transaction.atomic():
-        created = _create_locations(new_locations)
+        created = _create_locations(user, new_locations)
         heads = []
         registered_by = getattr(user, "pk", None)
         for row in h_rows:
@@ -756,33 +741,26 @@ def _existing_refs(refs: list[str]) -> set[str]:
     return found
 
 
-def _create_locations(new_locations) -> dict[tuple, int]:
-    created = {}
-    for key, info in new_locations:
-        text = info["name"]
-        first = names.normalise_name(text).split(" ")[0] if text else ""
-        location = Location.objects.create(
-            name_en=text[:120],
-            name_ar=text[:120] if has_arabic(text) else "",
-            kind=KINDS.get(first, Location.Kind.SITE),
-            governorate=info["governorate"],
-            district=info["district"],
-            centroid_lat=_coord(info["lat"]),
-            centroid_lon=_coord(info["lon"]),
-        )
-        created[key] = location.pk
-    return created
+def _create_locations(user, new_locations) -> dict[tuple, int]:
+    """The file's new locations, made by the geography's one service: named as in the
+    file, with no coordinates — a household's coordinates are personal data and must
+    not become a place on a map everyone sees (issue 12) — and so listed for review."""
+    from amina.geo.services import NewLocation, create_locations
 
-
-def _coord(value) -> float | None:
-    try:
-        return (
-            round(float(names.to_western_digits(str(value))), 6)
-            if value not in ("", None)
-            else None
-        )
-    except ValueError:
-        return None
+    keys = [key for key, _info in new_locations]
+    made = create_locations(
+        user,
+        [
+            NewLocation(
+                name_en=info["name"],
+                governorate_id=info["governorate"].pk,
+                district_id=info["district"].pk if info["district"] else None,
+            )
+            for _key, info in new_locations
+        ],
+        source="household import",
+    )
+    return {key: location.pk for key, location in zip(keys, made, strict=True)}
 
 
 __all__ = ["ImportFailed", "Member", "TableError", "import_households", "read_files"]

@@ -368,7 +368,7 @@ def _run(user, households: _Csv, members: _Csv | None, progress, dry_run, audit)
             cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TEMPORARY)}")
             return outcome
         progress(total // 2, total, "writing")
-        created = _create(cursor, new_locations)
+        created = _create(cursor, user, new_locations)
         with bulk.indexes_rebuilt(
             ["registry_household", "registry_member"], outcome["households"] + outcome["members"]
         ):
@@ -798,36 +798,32 @@ def _report(cursor, limit: int = 1000) -> Report:
 
 
 def _new_locations(cursor, places: _Places, f: _Csv) -> list[tuple[tuple, dict]]:
-    """Locations to create, in file order, named and placed as on their first row
-    (spellings that normalise alike are one new location, as on the row path)."""
+    """Locations to create, in file order, named as on their first row (spellings that
+    normalise alike are one new location, as on the row path). No household's
+    coordinates are read for them: see ``importing._create_locations``."""
     if not places.new:
         return []
     col = f.column
     cursor.execute(
-        "SELECT new_location, name, lat, lon FROM ("
+        "SELECT new_location, name FROM ("
         " SELECT DISTINCT ON (h.new_location) h.new_location, h.row_no, "
-        f" {col('location')} AS name, {col('latitude')} AS lat, {col('longitude')} AS lon"
+        f" {col('location')} AS name"
         f" FROM h_checked h JOIN h_raw r ON {f.row_number()} = h.row_no"
         " WHERE h.new_location IS NOT NULL ORDER BY h.new_location, h.row_no) t "
         "ORDER BY row_no"
     )
     found = []
-    for key, name, lat, lon in cursor.fetchall():
+    for key, name in cursor.fetchall():
         gov, district, normalised = json.loads(key)
-        info = dict(
-            places.new[(gov, district, normalised)],
-            name=name.strip(),
-            lat=lat.strip(),
-            lon=lon.strip(),
-        )
+        info = dict(places.new[(gov, district, normalised)], name=name.strip())
         found.append(((gov, district, normalised), info))
     return found
 
 
-def _create(cursor, new_locations) -> int:
+def _create(cursor, user, new_locations) -> int:
     from amina.registry.importing import _create_locations
 
-    created = _create_locations(new_locations)
+    created = _create_locations(user, new_locations)
     if created:
         cursor.execute(
             "CREATE TEMP TABLE new_location (key text PRIMARY KEY, id integer) ON COMMIT DROP"

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from amina.accounts import access
 from amina.audit.services import record_change, snapshot
 from amina.geo.models import Governorate, Location
+from amina.geo.services import NewLocation
+from amina.geo.services import create_location as create_place
 from amina.tracking.models import (
     AssessmentOrigin,
     AssessmentPeriod,
@@ -289,25 +291,19 @@ def create_location(
                 ]
             }
         )
-    location = Location.objects.create(
-        name_en=name_en,
-        name_ar=name_ar.strip(),
-        kind=kind,
-        centroid_lat=lat,
-        centroid_lon=lon,
-        governorate=placement.district.governorate,
-        district=placement.district,
-        sub_district=placement.sub_district,
-    )
-    record_change(
+    location = create_place(
         user,
-        location,
-        "create",
-        {
-            "name_en": [None, name_en],
-            "district": [None, placement.district.pcode],
-            "placed_by": [None, placement.method],
-        },
+        NewLocation(
+            name_en=name_en,
+            name_ar=name_ar.strip(),
+            kind=kind,
+            lat=lat,
+            lon=lon,
+            governorate_id=placement.district.governorate_id,
+            district_id=placement.district.pk,
+            sub_district_id=placement.sub_district.pk if placement.sub_district else None,
+        ),
+        source=f"field entry (placed by {placement.method})",
     )
     return location, placement
 

@@ -31,6 +31,7 @@ from amina.core.arabic import to_western_digits
 from amina.geo.gazetteer import Gazetteer
 from amina.geo.models import Governorate, Location, PlaceAlias
 from amina.geo.names import code_key
+from amina.geo.services import NewLocation, create_locations
 from amina.tracking.models import (
     AssessmentOrigin,
     AssessmentPeriod,
@@ -516,23 +517,24 @@ def commit_dtm(
     progress(0, total, "creating locations")
     new_rows = [r for r in parsed.rows if r.location_id is None]
     camp_id = ShelterType.objects.filter(code="camp").values_list("pk", flat=True).first()
-    new_locations = [
-        Location(
-            name_en=r.name_en[:120],
-            name_ar=r.name_ar[:120],
-            governorate_id=r.governorate_id,
-            district_id=r.district_id,
-            centroid_lat=r.lat,
-            centroid_lon=r.lon,
-            dtm_place_id=r.place_id or None,
-            needs_review=r.district_id is None,
-            kind=Location.Kind.CAMP
-            if r.shelters and set(r.shelters) == {camp_id}
-            else Location.Kind.VILLAGE,
-        )
-        for r in new_rows
-    ]
-    bulk_insert(Location, new_locations, need_ids=True)
+    # The master list's own coordinates and place ids: DTM publishes them per location.
+    new_locations = create_locations(
+        user,
+        [
+            NewLocation(
+                name_en=r.name_en,
+                name_ar=r.name_ar,
+                governorate_id=r.governorate_id,
+                district_id=r.district_id,
+                lat=r.lat,
+                lon=r.lon,
+                dtm_place_id=r.place_id or None,
+                kind=Location.Kind.CAMP if r.shelters and set(r.shelters) == {camp_id} else None,
+            )
+            for r in new_rows
+        ],
+        source=f"DTM round {round_code}",
+    )
     for r, loc in zip(new_rows, new_locations, strict=True):
         r.location_id = loc.pk
     location_ids = [r.location_id for r in parsed.rows]
