@@ -88,6 +88,7 @@ class ActivityViewSet(
     """4W activities in the caller's governorates (partners included: the 4W is shared)."""
 
     serializer_class = ActivitySerializer
+    required_actions = dict.fromkeys(("create", "update", "partial_update"), "activity.report")
 
     def get_queryset(self):
         qs = access.scoped(self.request.user, Activity, detail=False).select_related(
@@ -408,6 +409,7 @@ class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
     """One's own notifications only; POST …/read/ marks them read."""
 
     serializer_class = NotificationSerializer
+    required_actions = {"read": "account.self"}
     queryset = Notification.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):

@@ -15,7 +15,6 @@ from amina.coordination.models import (
     Target,
     Training,
 )
-from amina.coordination.services.rights import is_coordinator
 from amina.core.forms import Form, ModelForm
 from amina.geo.models import District, Location
 
@@ -67,7 +66,7 @@ class ActivityForm(ModelForm):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         _scope_governorates(self, user)
-        if not is_coordinator(user):
+        if not access.for_any_organisation(user, "activity.report"):
             self.fields["organisation"].queryset = Organisation.objects.filter(
                 pk=user.organisation_id
             )

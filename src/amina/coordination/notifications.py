@@ -73,9 +73,7 @@ def wants_email(user, kind: str) -> bool:
 
 def in_scope(user, governorate) -> bool:
     """Nobody is told of a governorate they may not read."""
-    if governorate is None:
-        return True
-    return access.has_national_scope(user) or governorate.pk in access.governorate_ids(user)
+    return governorate is None or access.in_scope(user, governorate)
 
 
 def notify(

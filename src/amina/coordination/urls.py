@@ -28,7 +28,7 @@ urlpatterns = [
         "action-points/<int:pk>/status/", meetings.action_point_status, name="action-point-status"
     ),
     path("contacts/", contacts.contact_list, name="contact-list"),
-    path("contacts/new/", contacts.contact_edit, name="contact-add"),
+    path("contacts/new/", contacts.contact_add, name="contact-add"),
     path("contacts/<int:pk>/", contacts.contact_edit, name="contact-edit"),
     path("trainings/", trainings.training_list, name="training-list"),
     path("trainings/new/", trainings.training_edit, name="training-add"),

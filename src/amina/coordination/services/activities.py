@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from amina.accounts import access
 from amina.audit.services import diff, record_change, snapshot
 from amina.coordination.models import Activity
-from amina.coordination.services.rights import check_activity
 
 
 def validate_place(activity: Activity) -> None:
@@ -37,9 +37,9 @@ def save_activity(user, activity: Activity) -> Activity:
     before = {}
     if not creating:
         stored = Activity.objects.select_related("organisation", "governorate").get(pk=activity.pk)
-        check_activity(user, stored.organisation, stored.governorate)
+        access.check(user, "activity.report", stored.governorate, organisation=stored.organisation)
         before = snapshot(stored)
-    check_activity(user, activity.organisation, activity.governorate)
+    access.check(user, "activity.report", activity.governorate, organisation=activity.organisation)
     if activity.location_id and not activity.district_id:
         activity.district_id = activity.location.district_id
     validate_place(activity)
@@ -55,6 +55,6 @@ def save_activity(user, activity: Activity) -> Activity:
 
 @transaction.atomic
 def delete_activity(user, activity: Activity) -> None:
-    check_activity(user, activity.organisation, activity.governorate)
+    access.check(user, "activity.report", activity.governorate, organisation=activity.organisation)
     record_change(user, activity, "delete", snapshot(activity))
     activity.delete()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from amina.accounts import access
 from amina.audit.services import diff, record_change, snapshot
 from amina.coordination.models import Contact
-from amina.coordination.services.rights import check_coordinator
 
 
 @transaction.atomic
@@ -17,8 +17,8 @@ def save_contact(user, contact: Contact, sectors=None) -> Contact:
         {} if creating else snapshot(Contact.objects.get(pk=contact.pk), exclude=["phone", "email"])
     )
     if not creating:
-        check_coordinator(user, Contact.objects.get(pk=contact.pk).governorate)
-    check_coordinator(user, contact.governorate)
+        access.check(user, "contact.manage", Contact.objects.get(pk=contact.pk).governorate)
+    access.check(user, "contact.manage", contact.governorate)
     contact.full_clean()
     contact.save()
     if sectors is not None:

@@ -17,10 +17,10 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from amina.accounts import access
 from amina.accounts.models import Organisation
 from amina.audit.services import record_bulk
 from amina.coordination.models import Activity
-from amina.coordination.services.rights import may_report_activity
 from amina.core import tabular
 from amina.core.arabic import normalise_name, to_western_digits
 from amina.geo.gazetteer import Gazetteer
@@ -440,7 +440,11 @@ def parse_rows(
             else:
                 # People the report did not break down are kept as "not disaggregated".
                 fields["reached_other"] = counts["total"] - by_sex
-        if org is not None and gov is not None and not may_report_activity(user, org, gov):
+        if (
+            org is not None
+            and gov is not None
+            and not access.allowed(user, "activity.import", gov, organisation=org)
+        ):
             report.error(
                 row.number,
                 label("organisation"),

@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from amina.accounts import access
 from amina.audit.services import diff, record_change, snapshot
 from amina.coordination.models import ActionPoint, Meeting
 from amina.coordination.notifications import notify
-from amina.coordination.services.rights import check_coordinator, is_coordinator
 
 
 @transaction.atomic
@@ -20,8 +20,8 @@ def save_meeting(user, meeting: Meeting, attendees=None, organisations=None) -> 
     creating = meeting.pk is None
     before = {} if creating else snapshot(Meeting.objects.get(pk=meeting.pk))
     if not creating:
-        check_coordinator(user, Meeting.objects.get(pk=meeting.pk).governorate)
-    check_coordinator(user, meeting.governorate)
+        access.check(user, "meeting.manage", Meeting.objects.get(pk=meeting.pk).governorate)
+    access.check(user, "meeting.manage", meeting.governorate)
     if creating and getattr(user, "pk", None):
         meeting.created_by = user
     meeting.full_clean()
@@ -53,7 +53,7 @@ def add_action_point(
     user, meeting: Meeting, text: str, owner, due_date: datetime.date
 ) -> ActionPoint:
     """Record an action point and tell its owner (if the meeting is within their scope)."""
-    check_coordinator(user, meeting.governorate)
+    access.check(user, "meeting.manage", meeting.governorate)
     point = ActionPoint(meeting=meeting, text=text, owner=owner, due_date=due_date)
     point.full_clean()
     point.save()
@@ -65,12 +65,7 @@ def add_action_point(
 @transaction.atomic
 def set_action_point_status(user, point: ActionPoint, status: str) -> ActionPoint:
     """The owner or a coordinator of the meeting's governorate closes or reopens a point."""
-    from django.core.exceptions import PermissionDenied
-
-    if point.owner_id != getattr(user, "pk", None) and not is_coordinator(user):
-        raise PermissionDenied
-    if point.owner_id != getattr(user, "pk", None):
-        check_coordinator(user, point.meeting.governorate)
+    access.check(user, "action_point.update", point.meeting.governorate, owner=point.owner_id)
     before = snapshot(point)
     point.status = status
     point.closed_at = None if status == ActionPoint.Status.OPEN else timezone.now()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from amina.accounts import access
 from amina.audit.services import diff, record_change, snapshot
 from amina.coordination.models import Objective, ResponsePlan, Target
-from amina.coordination.services.rights import check_coordinator
 
 
 @transaction.atomic
@@ -15,8 +15,9 @@ def save_plan(user, plan: ResponsePlan) -> ResponsePlan:
     creating = plan.pk is None
     before = {} if creating else snapshot(ResponsePlan.objects.get(pk=plan.pk))
     if not creating:
-        check_coordinator(user, ResponsePlan.objects.get(pk=plan.pk).governorate)
-    check_coordinator(user, plan.governorate)
+        stored = ResponsePlan.objects.get(pk=plan.pk)
+        access.check(user, "response_plan.manage", stored.governorate)
+    access.check(user, "response_plan.manage", plan.governorate)
     if creating and getattr(user, "pk", None):
         plan.created_by = user
     plan.full_clean()
@@ -27,7 +28,7 @@ def save_plan(user, plan: ResponsePlan) -> ResponsePlan:
 
 @transaction.atomic
 def add_objective(user, plan: ResponsePlan, objective: Objective) -> Objective:
-    check_coordinator(user, plan.governorate)
+    access.check(user, "response_plan.manage", plan.governorate)
     objective.plan = plan
     objective.full_clean()
     objective.save()
@@ -42,8 +43,8 @@ def save_target(user, plan: ResponsePlan, target: Target, partners=None) -> Targ
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
-    check_coordinator(user, plan.governorate)
-    check_coordinator(user, target.governorate)
+    access.check(user, "response_plan.manage", plan.governorate)
+    access.check(user, "response_plan.manage", target.governorate)
     target.plan = plan
     if plan.governorate_id and target.governorate_id != plan.governorate_id:
         raise ValidationError(

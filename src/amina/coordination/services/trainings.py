@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from amina.accounts import access
 from amina.audit.services import diff, record_bulk, record_change, snapshot
 from amina.coordination.models import Attendance, Participant, Training
-from amina.coordination.services.rights import check_coordinator
 
 #: Share of the training's days a participant must attend to earn a certificate.
 CERTIFICATE_ATTENDANCE = 0.8
@@ -21,8 +21,8 @@ def save_training(user, training: Training, sectors=None) -> Training:
     creating = training.pk is None
     before = {} if creating else snapshot(Training.objects.get(pk=training.pk))
     if not creating:
-        check_coordinator(user, Training.objects.get(pk=training.pk).governorate)
-    check_coordinator(user, training.governorate)
+        access.check(user, "training.manage", Training.objects.get(pk=training.pk).governorate)
+    access.check(user, "training.manage", training.governorate)
     if creating and getattr(user, "pk", None):
         training.created_by = user
     training.full_clean()
@@ -37,7 +37,7 @@ def save_training(user, training: Training, sectors=None) -> Training:
 
 @transaction.atomic
 def add_participant(user, training: Training, participant: Participant) -> Participant:
-    check_coordinator(user, training.governorate)
+    access.check(user, "training.manage", training.governorate)
     participant.training = training
     _check_scores(training, participant.pre_score, participant.post_score)
     participant.full_clean()
@@ -63,7 +63,7 @@ def record_results(
     ``results`` maps participant id → (pre, post, days present). Every score is checked
     before anything is written; days outside the training are refused.
     """
-    check_coordinator(user, training.governorate)
+    access.check(user, "training.manage", training.governorate)
     days = set(training.days())
     people = {p.pk: p for p in training.participants.all()}
     errors = []

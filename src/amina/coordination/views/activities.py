@@ -15,7 +15,6 @@ from amina.coordination.forms import ActivityFilterForm, ActivityForm, UploadFor
 from amina.coordination.models import Activity
 from amina.coordination.services.activities import save_activity
 from amina.coordination.services.imports import import_activities
-from amina.coordination.services.rights import may_report_activity
 from amina.coordination.views.common import form_errors, page_of
 from amina.core.downloads import file_response
 from amina.core.tabular import ImportFailed, TableError
@@ -38,7 +37,9 @@ def activity_list(request):
     totals = qs.aggregate(reached=Sum("people_reached"))
     page = page_of(request, qs)
     for a in page:
-        a.editable = may_report_activity(request.user, a.organisation, a.governorate)
+        a.editable = access.allowed(
+            request.user, "activity.report", a.governorate, organisation=a.organisation
+        )
     return render(
         request,
         "coordination/activity_list.html",
@@ -60,14 +61,13 @@ def activity_export(request):
     return file_response(activity_table(qs, fmt), fmt, "4w-activities")
 
 
+@access.requires("activity.report")
 def activity_edit(request, pk=None):
     activity = None
     if pk is not None:
         activity = get_object_or_404(readable(request.user), pk=pk)
-        if not may_report_activity(request.user, activity.organisation, activity.governorate):
-            from django.core.exceptions import PermissionDenied
-
-            raise PermissionDenied
+        org = activity.organisation
+        access.check(request.user, "activity.report", activity.governorate, organisation=org)
     form = ActivityForm(request.POST or None, instance=activity, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,6 +80,7 @@ def activity_edit(request, pk=None):
     return render(request, "coordination/activity_form.html", {"form": form, "activity": activity})
 
 
+@access.requires("activity.import")
 def activity_import(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     problems = []

@@ -1,7 +1,7 @@
 """The contacts directory: phones and e-mails shown only with the personal-data permission."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,10 +11,6 @@ from amina.audit.services import log_access
 from amina.coordination.forms import ContactForm
 from amina.coordination.models import Contact
 from amina.coordination.services.contacts import mask, save_contact
-from amina.coordination.services.rights import (
-    check_coordinator,
-    is_coordinator,
-)
 from amina.coordination.views.common import form_errors, page_of
 
 
@@ -57,7 +53,7 @@ def contact_list(request):
             "page": page,
             "full": full,
             "q": q,
-            "can_edit": is_coordinator(request.user),
+            "can_edit": access.allowed(request.user, "contact.manage"),
             "governorates": access.governorates_in_scope(request.user),
             "sectors": Sector.objects.all(),
             "query": request.GET.urlencode(),
@@ -65,15 +61,21 @@ def contact_list(request):
     )
 
 
-def contact_edit(request, pk=None):
-    contact = get_object_or_404(readable(request.user), pk=pk) if pk else None
-    if not is_coordinator(request.user):
-        raise PermissionDenied
-    if contact is not None:
-        check_coordinator(request.user, contact.governorate)
+@access.requires("contact.manage")
+def contact_add(request):
+    return _contact_form(request, None)
+
+
+@access.requires("contact.edit")
+def contact_edit(request, pk):
+    """Editing shows the number: ``contact.edit`` needs the personal-data permission."""
+    contact = get_object_or_404(readable(request.user), pk=pk)
+    access.check(request.user, "contact.edit", contact.governorate)
+    return _contact_form(request, contact)
+
+
+def _contact_form(request, contact):
     form = ContactForm(request.POST or None, instance=contact, user=request.user)
-    if contact is not None and not access.can_view_personal_data(request.user):
-        raise PermissionDenied  # editing shows the number: only with the permission
     if request.method == "POST" and form.is_valid():
         try:
             save_contact(request.user, form.instance, form.cleaned_data["sectors"])

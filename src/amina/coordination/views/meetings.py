@@ -1,7 +1,7 @@
 """Coordination meetings, action points (overdue ones stand out) and the minutes PDF."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,10 +16,6 @@ from amina.coordination.services.meetings import (
     add_action_point,
     save_meeting,
     set_action_point_status,
-)
-from amina.coordination.services.rights import (
-    check_coordinator,
-    is_coordinator,
 )
 from amina.coordination.views.common import flash_errors, form_errors, page_of, safe_next
 
@@ -41,7 +37,7 @@ def meeting_list(request):
         "coordination/meeting_list.html",
         {
             "page": page_of(request, meetings),
-            "can_edit": is_coordinator(request.user),
+            "can_edit": access.allowed(request.user, "meeting.manage"),
             "mine": mine,
             "today": today,
         },
@@ -52,13 +48,14 @@ def _meeting_for(user, pk):
     return get_object_or_404(readable(user).select_related("governorate"), pk=pk)
 
 
+@access.requires("meeting.manage", methods=["POST"])
 def meeting_detail(request, pk):
+    """The meeting (a read), and on POST a new action point (``meeting.manage``)."""
     meeting = _meeting_for(request.user, pk)
-    can_edit = is_coordinator(request.user)
+    can_edit = access.allowed(request.user, "meeting.manage", meeting.governorate)
     form = ActionPointForm(request.POST or None) if can_edit else None
     if request.method == "POST":
-        if not can_edit:
-            raise PermissionDenied
+        access.check(request.user, "meeting.manage", meeting.governorate)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -85,12 +82,11 @@ def meeting_detail(request, pk):
     )
 
 
+@access.requires("meeting.manage")
 def meeting_edit(request, pk=None):
     meeting = _meeting_for(request.user, pk) if pk else None
-    if not is_coordinator(request.user):
-        raise PermissionDenied
     if meeting is not None:
-        check_coordinator(request.user, meeting.governorate)
+        access.check(request.user, "meeting.manage", meeting.governorate)
     form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -116,6 +112,7 @@ def meeting_minutes(request, pk):
 
 
 @require_POST
+@access.requires("action_point.update")
 def action_point_status(request, pk):
     """The owner (who may see no meeting pages) or a coordinator in scope closes a point."""
     from django.db.models import Q

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from amina.accounts import access
 from amina.coordination.forms import PreferencesForm
 from amina.coordination.models import Notification
 from amina.coordination.notifications import KINDS, channels, kind_label, unread_count
@@ -28,6 +29,7 @@ def notification_list(request):
 
 
 @require_POST
+@access.requires("account.self")
 def notification_read(request):
     ids = request.POST.getlist("id")
     count = mark_read(request.user, [int(i) for i in ids if i.isdigit()] if ids else None)
@@ -44,6 +46,7 @@ def _kinds(user):
     ]
 
 
+@access.requires("account.self")
 def notification_preferences(request):
     kinds = _kinds(request.user)
     initial = {k: channels(request.user, k) for k, _label in kinds}

@@ -10,7 +10,6 @@ from amina.coordination import queries
 from amina.coordination.forms import ObjectiveForm, PlanForm, TargetForm
 from amina.coordination.models import ResponsePlan
 from amina.coordination.services.plans import add_objective, save_plan, save_target
-from amina.coordination.services.rights import is_coordinator
 from amina.coordination.views.common import form_errors
 
 
@@ -20,14 +19,8 @@ def readable(user):
 
 def _check(user, plan) -> None:
     """Forms are for those who may save them: coordinators, in the plan's scope."""
-    from django.core.exceptions import PermissionDenied
-
-    from amina.coordination.services.rights import check_coordinator
-
-    if not is_coordinator(user):
-        raise PermissionDenied
     if plan is not None:
-        check_coordinator(user, plan.governorate)
+        access.check(user, "response_plan.manage", plan.governorate)
 
 
 def plan_list(request):
@@ -37,7 +30,7 @@ def plan_list(request):
         "coordination/plan_list.html",
         {
             "plans": plans,
-            "can_edit": is_coordinator(request.user),
+            "can_edit": access.allowed(request.user, "response_plan.manage"),
         },
     )
 
@@ -53,7 +46,7 @@ def plan_detail(request, pk):
     for objective in objectives:
         objective.progress = [by_target[t.pk] for t in objective.targets.all() if t.pk in by_target]
     loose = [p for p in progress if p.target.objective_id is None]
-    can_edit = is_coordinator(request.user)
+    can_edit = access.allowed(request.user, "response_plan.manage")
     return render(
         request,
         "coordination/plan_detail.html",
@@ -71,6 +64,7 @@ def plan_detail(request, pk):
     )
 
 
+@access.requires("response_plan.manage")
 def plan_edit(request, pk=None):
     from django.shortcuts import get_object_or_404
 
@@ -95,6 +89,7 @@ def plan_edit(request, pk=None):
     )
 
 
+@access.requires("response_plan.manage")
 def objective_add(request, pk):
     from django.shortcuts import get_object_or_404
 
@@ -112,6 +107,7 @@ def objective_add(request, pk):
     return render(request, "coordination/form.html", {"form": form, "title": _("Objective")})
 
 
+@access.requires("response_plan.manage")
 def target_add(request, pk):
     from django.shortcuts import get_object_or_404
 

@@ -14,7 +14,6 @@ from amina.coordination import pdf, queries
 from amina.coordination.exports import meeting_table, training_table
 from amina.coordination.forms import ParticipantForm, TrainingForm
 from amina.coordination.models import Participant, Training
-from amina.coordination.services.rights import check_coordinator, is_coordinator
 from amina.coordination.services.trainings import (
     add_participant,
     attendance_share,
@@ -44,7 +43,7 @@ def training_list(request):
         "coordination/training_list.html",
         {
             "page": page_of(request, qs),
-            "can_edit": is_coordinator(request.user),
+            "can_edit": access.allowed(request.user, "training.manage"),
         },
     )
 
@@ -76,7 +75,7 @@ def training_detail(request, pk):
             "view",
             purpose="training participants",
         )
-    can_edit = is_coordinator(request.user) and sees_people
+    can_edit = access.allowed(request.user, "training.manage") and sees_people
     return render(
         request,
         "coordination/training_detail.html",
@@ -93,12 +92,11 @@ def training_detail(request, pk):
     )
 
 
+@access.requires("training.manage")
 def training_edit(request, pk=None):
     training = get_object_or_404(readable(request.user), pk=pk) if pk else None
-    if not is_coordinator(request.user):
-        raise PermissionDenied
     if training is not None:
-        check_coordinator(request.user, training.governorate)
+        access.check(request.user, "training.manage", training.governorate)
     form = TrainingForm(request.POST or None, instance=training, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,12 +111,11 @@ def training_edit(request, pk=None):
 
 def _editable(user, pk):
     training = get_object_or_404(readable(user), pk=pk)
-    if not (is_coordinator(user) and access.sees_detail(user)):
-        raise PermissionDenied
-    check_coordinator(user, training.governorate)
+    access.check(user, "training.manage", training.governorate)
     return training
 
 
+@access.requires("training.manage")
 def participant_add(request, pk):
     training = _editable(request.user, pk)
     form = ParticipantForm(request.POST or None)
@@ -142,6 +139,7 @@ def _score(value: str):
     return int(text)
 
 
+@access.requires("training.manage")
 def training_results(request, pk):
     """One form for everyone's attendance per day and pre-/post-test scores."""
     training = _editable(request.user, pk)
