@@ -205,10 +205,20 @@ class Lease:
         return Job.objects.filter(pk=self.job_id, status=Job.Status.RUNNING, attempts=self.attempt)
 
     def renew(self) -> None:
-        if not self.mine().update(lease_expires_at=timezone.now() + lease_duration()):
+        if self.mine().update(lease_expires_at=timezone.now() + lease_duration()):
+            return
+        # Lost only if the row shows another hand; a row this connection cannot see yet
+        # (created in a transaction not committed) is nobody else's either.
+        now = Job.objects.filter(pk=self.job_id).values_list("status", "attempts").first()
+        if now is not None and now != (Job.Status.RUNNING, self.attempt):
             self.lost = True
 
     def start(self) -> None:
+        if connection.in_atomic_block:
+            # Run inside the caller's transaction: nobody else sees the claim before it
+            # commits, so there is nothing to renew, and a second connection could only
+            # wait for this one's locks.
+            return
         self._thread = threading.Thread(
             target=self._beat, name=f"job-{self.job_id}-heartbeat", daemon=True
         )
