@@ -2,7 +2,7 @@
 location ``<img src=x onerror=alert(1)>``. Every page that draws a map shows it as text in
 its tooltips, runs no script from it, and works under the Content Security Policy (no
 violation reported), for a national user and for a governorate officer. The API docs
-(Swagger UI) and the Django admin work under the policy too."""
+(Swagger UI), DRF's browsable API and the Django admin work under the policy too."""
 
 import datetime
 
@@ -215,6 +215,11 @@ def test_swagger_ui_and_the_admin_work_under_the_policy(
     page.goto(f"{live_server.url}/admin/geo/location/?q=img")
     assert IMG in page.locator("#result_list").inner_text()
     assert_clean(page, seen, "admin")
+    # DRF's browsable API (its own templates) too.
+    response = page.goto(f"{live_server.url}/api/v1/geo/governorates/")
+    assert_strict_policy(response, "browsable api")
+    page.wait_for_selector(".response-info")
+    assert_clean(page, seen, "browsable api")
 
 
 def test_a_select_submits_its_form_without_an_inline_handler(
