@@ -3,7 +3,7 @@
 The queue itself is django-tasks' database backend (workers: ``amina worker``); a
 ``Job`` row is the user-facing record, kept after the queue entry is pruned. A running
 job holds a lease (``lease_expires_at``) that its worker renews; a job whose lease lapsed
-lost its worker and is failed or queued again (``amina.jobs.services.reclaim_expired``).
+lost its worker and is failed or queued again (``amina.jobs.recovery.reclaim_expired``).
 """
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 WORKER_STOPPED = "worker-stopped"
 WORKER_STOPPED_RETRYING = "worker-stopped-retrying"
 WORKER_STOPPED_GAVE_UP = "worker-stopped-gave-up"
+DATABASE_BUSY = "database-busy"
 ERROR_MESSAGES = {
     WORKER_STOPPED: _(
         "The worker running this job stopped before it finished; the job did not complete. "
@@ -28,6 +29,9 @@ ERROR_MESSAGES = {
     WORKER_STOPPED_GAVE_UP: _(
         "The worker running this job stopped before it finished, each time it was started; "
         "the job was not started again."
+    ),
+    DATABASE_BUSY: _(
+        "The database stayed busy with other work for too long, so the job stopped. Start it again."
     ),
 }
 

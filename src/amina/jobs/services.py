@@ -55,7 +55,7 @@ from django.db.models import F
 from django.dispatch import Signal
 from django.utils import timezone
 
-from amina.jobs.models import Job
+from amina.jobs.models import DATABASE_BUSY, Job
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -436,6 +436,9 @@ def execute(job: Job, bar=None) -> Job:
                 "error": f"{type(exc).__name__}: {exc}",
                 "detail": traceback.format_exc(limit=5),
             }
+            if isinstance(exc, OperationalError) and is_locked(exc):
+                # Another process held the database past AMINA_SQLITE_TIMEOUT.
+                outcome["error_code"] = DATABASE_BUSY
         except BaseException:
             lease.give_up()  # stopped by a signal: the next sweep fails or retries it now
             raise
@@ -458,12 +461,13 @@ def _finish(
     result: dict | None = None,
     error: str = "",
     detail: str = "",
+    error_code: str = "",
 ) -> None:
     fields = {
         "status": status,
         "finished_at": timezone.now(),
         "error": error[:5000],
-        "error_code": "",
+        "error_code": error_code,
         "lease_expires_at": None,
         "done": job.done,
         "total": job.total,

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from amina.jobs import recovery
-from amina.jobs.models import ERROR_MESSAGES, WORKER_STOPPED, Job
+from amina.jobs.models import DATABASE_BUSY, ERROR_MESSAGES, WORKER_STOPPED, Job
 from amina.jobs.services import (
     create_job,
     execute,
@@ -40,6 +40,12 @@ def plain_handler(job, progress) -> dict:
 @handler("test-lease-idempotent", idempotent=True)
 def idempotent_handler(job, progress) -> dict:
     return {}
+
+
+@handler("test-lease-locked-out")
+def locked_out(job, progress) -> dict:
+    """Its import could not begin: another process held the database past the timeout."""
+    raise OperationalError("database is locked")
 
 
 @handler("test-lease-reclaimed-midway")
@@ -247,6 +253,14 @@ def test_the_job_page_and_api_show_a_stopped_worker_in_the_reader_s_language(cli
     assert english["error"] == str(ERROR_MESSAGES[WORKER_STOPPED])
     stored = Job.objects.get(pk=job.pk).error
     assert stored == english["error"]  # English kept in the row, for logs and the admin
+
+
+def test_a_job_that_waited_too_long_for_the_database_says_so_in_the_reader_s_language(db):
+    job = execute(create_job("test-lease-locked-out", {}))
+    assert (job.status, job.error_code) == ("failed", DATABASE_BUSY)
+    assert job.error == "OperationalError: database is locked"  # for the administrator
+    with translation.override("ar"):
+        assert job.error_message == str(ERROR_MESSAGES[DATABASE_BUSY])
 
 
 def test_a_finished_job_s_files_are_removed_but_never_a_file_elsewhere(
