@@ -194,6 +194,20 @@ MEDIA_ROOT = Path(os.environ.get("AMINA_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Bounds of every file an importer reads (amina.core.tabular.limits); a file beyond one
+# is refused with a message naming it. Uploads wait for confirmation at most
+# AMINA_UPLOAD_PREVIEW_HOURS; `amina purge-uploads` removes any left behind.
+AMINA_UPLOAD_MAX_BYTES = envint("AMINA_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024))
+AMINA_UPLOAD_MAX_ROWS = envint("AMINA_UPLOAD_MAX_ROWS", "2000000")
+AMINA_UPLOAD_MAX_COLUMNS = envint("AMINA_UPLOAD_MAX_COLUMNS", "500")
+AMINA_UPLOAD_MAX_CELL_CHARS = envint("AMINA_UPLOAD_MAX_CELL_CHARS", "10000")
+AMINA_UPLOAD_MAX_UNCOMPRESSED_BYTES = envint(
+    "AMINA_UPLOAD_MAX_UNCOMPRESSED_BYTES", str(1024 * 1024 * 1024)
+)
+AMINA_UPLOAD_MAX_SHARED_STRINGS_BYTES = envint(
+    "AMINA_UPLOAD_MAX_SHARED_STRINGS_BYTES", str(50 * 1024 * 1024)
+)
+AMINA_UPLOAD_PREVIEW_HOURS = envint("AMINA_UPLOAD_PREVIEW_HOURS", "24")
 
 # Production hardening: on wherever the installation is configured for production (its
 # secret key comes from the environment); the embedded mode serves plain http on localhost.

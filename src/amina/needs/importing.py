@@ -30,6 +30,7 @@ from amina.core.tabular import (
     TableError,
     cell_date,
     cell_int,
+    limits,
     read_table,
 )
 from amina.geo.models import Location
@@ -39,6 +40,8 @@ from amina.needs.xlsform import fields, severity_field
 
 INSTANCE = "instance_id"
 UUID = "uuid"
+#: Submissions in one export: a national campaign has thousands.
+MAX_ROWS = 200_000
 
 
 @dataclass
@@ -216,10 +219,15 @@ def import_needs_file(
     name = filename or (Path(source).name if not isinstance(source, bytes) else "upload")
     report = Report()
     try:
-        table = read_table(source, columns(sector_codes), filename=filename)
+        table = read_table(
+            source, columns(sector_codes), filename=filename, limit=limits(max_rows=MAX_ROWS)
+        )
     except TableError as exc:
         report.error(None, None, str(exc))
         raise ImportFailed(report) from None
+    if not table.rows:
+        report.error(None, None, "the file has a header but no rows")
+        raise ImportFailed(report)
     if INSTANCE not in table.mapping and UUID not in table.mapping:
         report.error(
             None,

@@ -4,24 +4,26 @@ field form and exports. Every read passes through the access policy."""
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from amina.accounts import access
 from amina.core.downloads import file_response
-from amina.core.tabular import ImportFailed
+from amina.core.uploads import fits, save_upload
 from amina.core.views import home_panel
 from amina.geo.models import Location
+from amina.jobs.services import start_job
 from amina.needs import queries
 from amina.needs.exports import export_needs
 from amina.needs.forms import AssessmentForm, ImportForm
-from amina.needs.importing import import_needs_file
+from amina.needs.jobs import KIND
 from amina.needs.models import NeedsAssessment, Phase, Sector
 from amina.needs.services import can_record, population_default, record_assessment
 from amina.needs.severity import IN_NEED_FROM, SCALE, SEVERE_FROM, level
@@ -290,27 +292,26 @@ def gaps(request):
 
 @require_http_methods(["GET", "POST"])
 def import_view(request):
+    """Upload: the file is kept and a background job imports it (all or nothing); the
+    job's page shows its progress, then the counts or every problem by row."""
     user = request.user
     _require_recorder(user)
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and fits(form, "file"):
         upload = form.cleaned_data["file"]
-        try:
-            result = import_needs_file(user, upload.read(), filename=upload.name)
-        except ImportFailed as exc:
-            problems = exc.report.errors
-        else:
-            messages.success(
-                request,
-                _(
-                    "Imported %(created)d assessments; "
-                    "%(skipped)d submissions were already imported."
-                )
-                % {"created": result.created, "skipped": result.already_imported},
-            )
-            return redirect("needs:assessments")
-    return render(request, "needs/import.html", {"form": form, "problems": problems})
+        name = Path(upload.name).name[:200]
+        job = start_job(
+            KIND,
+            {
+                "path": str(save_upload(upload, "uploads/needs")),
+                "filename": name,
+                "language": translation.get_language(),
+            },
+            user,
+            label=_("Import %(name)s") % {"name": name},
+        )
+        return redirect("jobs:detail", pk=job.pk)
+    return render(request, "needs/import.html", {"form": form})
 
 
 def xlsform_download(request):

@@ -12,9 +12,7 @@ unknown p-code is an error.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -187,75 +185,48 @@ def without_groups(header: list) -> list:
     return [v.rsplit("/", 1)[-1] if isinstance(v, str) else v for v in header]
 
 
-def _header_without_groups(data: bytes, sheet: str | None) -> bytes:
-    """KoboToolbox exports with group names write ``group/field`` headers: keep the field,
-    as CSV bytes (the reader then matches them as usual). Other files pass unchanged."""
-    if tabular.is_xlsx(data):
-        _name, raw = tabular.read_xlsx_rows(data, sheet)
-    else:
-        raw = tabular.read_csv_rows(data)
-    if not raw or without_groups(raw[0]) == raw[0]:
-        return data
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(without_groups(raw[0]))
-    for row in raw[1:]:
-        writer.writerow(
-            ["" if v is None else v.isoformat() if hasattr(v, "isoformat") else v for v in row]
-        )
-    return out.getvalue().encode("utf-8")
-
-
 def read_files(
     source, members_source=None, *, filename: str = "", members_filename: str = ""
 ) -> tuple[tabular.Table, tabular.Table | None]:
-    """The households table and the members table (a second sheet, or a second file)."""
-    data = source if isinstance(source, bytes) else _read(source)
+    """The households table and the members table (a second sheet, or a second file),
+    each read once, row by row, within ``tabular.limits()``."""
     filename = filename or (Path(source).name if not isinstance(source, bytes) else "upload")
-    if not data.strip():
-        raise TableError("the file is empty")
-    if tabular.is_xlsx(data):
-        sheets = tabular.sheet_names(data)
+    limit = tabular.limits()
+    if _starts_like_xlsx(source):
+        sheets = tabular.sheet_names(source, limit)
         h_sheet = _pick(sheets, ("households", "household", "الأسر")) or sheets[0]
-        households = _table(_header_without_groups(data, h_sheet), HOUSEHOLD_COLUMNS, h_sheet)
-        households.sheet = h_sheet
+        households = _table(source, HOUSEHOLD_COLUMNS, h_sheet, filename, limit)
         members = None
         if members_source is None:
             m_sheet = _pick(sheets, ("members", "member", "household_members", "الأفراد"))
             if m_sheet is None and len(sheets) > 1:
                 m_sheet = next(s for s in sheets if s != h_sheet)
             if m_sheet:
-                members = _table(_header_without_groups(data, m_sheet), MEMBER_COLUMNS, m_sheet)
-                members.sheet = m_sheet
+                members = _table(source, MEMBER_COLUMNS, m_sheet, filename, limit)
     else:
-        households = tabular.read_table(
-            _header_without_groups(data, None), HOUSEHOLD_COLUMNS, filename=filename
-        )
+        households = _table(source, HOUSEHOLD_COLUMNS, None, filename, limit)
         members = None
     if members_source is not None:
-        m_data = members_source if isinstance(members_source, bytes) else _read(members_source)
-        if not m_data.strip():
-            raise TableError("the members file is empty")
-        members = tabular.read_table(
-            _header_without_groups(m_data, None),
-            MEMBER_COLUMNS,
-            filename=members_filename or "members",
-        )
+        members = _table(members_source, MEMBER_COLUMNS, None, members_filename or "members", limit)
     return households, members
 
 
-def _table(data: bytes, columns, sheet: str) -> tabular.Table:
-    """A sheet of a workbook (or its CSV rewrite without group paths)."""
-    if tabular.is_xlsx(data):
-        return tabular.read_table(data, columns, sheet=sheet, filename="sheet.xlsx")
-    return tabular.read_table(data, columns, filename="sheet.csv")
-
-
-def _read(path) -> bytes:
+def _starts_like_xlsx(source) -> bool:
+    if isinstance(source, bytes):
+        return tabular.is_xlsx(source)
     try:
-        return Path(path).read_bytes()
+        with open(source, "rb") as handle:
+            return tabular.is_xlsx(handle.read(4))
     except OSError as exc:
-        raise TableError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise TableError(f"cannot read {source}: {exc.strerror or exc}") from None
+
+
+def _table(source, columns, sheet: str | None, filename: str, limit) -> tabular.Table:
+    """A sheet of a workbook, or a CSV file; KoboToolbox group paths are dropped from the
+    header (``without_groups``)."""
+    return tabular.read_table(
+        source, columns, sheet=sheet, filename=filename, limit=limit, transform=without_groups
+    )
 
 
 def _pick(sheets: list[str], wanted: tuple[str, ...]) -> str | None:

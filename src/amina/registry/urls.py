@@ -14,5 +14,6 @@ urlpatterns = [
     path("duplicates/<int:pk>/", views.duplicate, name="duplicate"),
     path("weights/", views.weights, name="weights"),
     path("import/", views.import_view, name="import"),
+    path("import/<int:pk>/", views.import_preview, name="import-preview"),
     path("export/", views.export, name="export"),
 ]

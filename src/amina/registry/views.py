@@ -6,28 +6,28 @@ logs the view (``log_access``) or masks them (``queries.masked``).
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from amina.accounts import access
-from amina.accounts.models import Role
 from amina.audit.models import ChangeLog
 from amina.audit.services import log_access
+from amina.core import uploads
 from amina.core.arabic import to_western_digits
 from amina.core.downloads import file_response
 from amina.core.exports import FORMATS
 from amina.core.paging import CappedPaginator
-from amina.core.tabular import ImportFailed, TableError
+from amina.core.uploads import save_upload
+from amina.jobs.models import Job
 from amina.jobs.services import start_job
 from amina.registry import exporting, queries, services, vulnerability
 from amina.registry.forms import (
@@ -40,17 +40,6 @@ from amina.registry.forms import (
     WeightsForm,
 )
 from amina.registry.models import Criterion, DuplicateCandidate, Household, Member
-
-REGISTERING_ROLES = {Role.ADMIN, Role.NATIONAL, Role.GOVERNORATE, Role.FIELD}
-
-
-def can_register(user) -> bool:
-    return access.sees_detail(user) and user.role in REGISTERING_ROLES
-
-
-def _require(condition: bool) -> None:
-    if not condition:
-        raise PermissionDenied
 
 
 def people(user, members, purpose: str) -> list[dict]:
@@ -81,13 +70,14 @@ def people(user, members, purpose: str) -> list[dict]:
 def home(request):
     """The registry: counts in scope, search (with the permission), the latest households."""
     user = request.user
-    _require(access.sees_detail(user))
+    access.require_detail(user)
     qs = queries.households(user)
     form = SearchForm(request.GET or None)
     q = form.data.get("q", "").strip() if form.is_bound else ""
     personal = access.can_view_personal_data(user)
     if q:
-        _require(personal)
+        if not personal:
+            raise PermissionDenied
         qs = queries.search(user, q)
     qs = qs.select_related("location", "governorate").order_by("-pk")
     paginator = CappedPaginator(qs, 25) if q else Paginator(qs, 25)
@@ -120,15 +110,15 @@ def home(request):
             "counts": counts,
             "pending": pending,
             "personal": personal,
-            "can_register": can_register(user),
-            "is_admin": access.is_admin(user),
+            "can_register": access.allowed(user, "registry.register"),
+            "is_admin": access.allowed(user, "reference.manage"),
         },
     )
 
 
+@access.requires("registry.register")
 def register(request):
     user = request.user
-    _require(can_register(user))
     form = HouseholdForm(request.POST or None, user=user)
     head = HeadForm(request.POST or None)
     members = MemberFormSet(request.POST or None, prefix="members")
@@ -157,6 +147,7 @@ def register(request):
 
 
 @require_POST
+@access.requires("registry.register")
 def check(request):
     """The duplicate warning while a registration is typed (htmx; POST keeps names out of
     URLs and logs).
@@ -166,7 +157,6 @@ def check(request):
     only that a likely duplicate exists and whom to ask, never which household it is.
     """
     user = request.user
-    _require(can_register(user))
     data = request.POST
 
     def get(name: str) -> str:
@@ -236,16 +226,17 @@ def detail(request, pk: int):
             "reasons": reasons,
             "close_form": CloseForm(),
             "history": history[:50],
-            "can_close": can_register(user) and household.status == Household.Status.OPEN,
+            "can_close": access.allowed(user, "registry.close", household.governorate_id)
+            and household.status == Household.Status.OPEN,
             "merged": household.merged.all(),
         },
     )
 
 
 @require_POST
+@access.requires("registry.close")
 def close(request, pk: int):
     user = request.user
-    _require(can_register(user))
     household = access.get_scoped_or_404(user, Household, pk=pk)
     form = CloseForm(request.POST)
     if form.is_valid():
@@ -259,7 +250,7 @@ def close(request, pk: int):
 
 def duplicates(request):
     user = request.user
-    _require(access.sees_detail(user))
+    access.require_detail(user)
     qs = (
         access.scoped(user, DuplicateCandidate)
         .filter(decision=request.GET.get("decision") or DuplicateCandidate.Decision.PENDING)
@@ -274,7 +265,7 @@ def duplicates(request):
         {
             "page": page,
             "personal": access.can_view_personal_data(user),
-            "can_run": can_register(user),
+            "can_run": access.allowed(user, "registry.dedupe"),
             "decision": request.GET.get("decision") or "pending",
             "decisions": DuplicateCandidate.Decision.choices,
         },
@@ -282,9 +273,9 @@ def duplicates(request):
 
 
 @require_POST
+@access.requires("registry.dedupe")
 def dedupe_start(request):
     user = request.user
-    _require(can_register(user))
     governorates = [] if access.has_national_scope(user) else sorted(access.governorate_ids(user))
     job = start_job(
         "registry-dedupe",
@@ -295,15 +286,15 @@ def dedupe_start(request):
     return redirect("jobs:detail", pk=job.pk)
 
 
+@access.requires("registry.review_duplicates")
 def duplicate(request, pk: int):
     """One candidate pair side by side; deciding needs the personal-data permission."""
     user = request.user
-    _require(access.can_view_personal_data(user))
     candidate = access.get_scoped_or_404(
         user, DuplicateCandidate.objects.select_related("household_a", "household_b"), pk=pk
     )
     for household in (candidate.household_a, candidate.household_b):
-        access.check_governorate(user, household.governorate_id)
+        access.check(user, "registry.review_duplicates", household.governorate_id)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -351,9 +342,9 @@ FIELD_LABELS = {
 }
 
 
+@access.requires("reference.manage")
 def weights(request):
     user = request.user
-    _require(access.is_admin(user))
     current = vulnerability.weights()
     form = WeightsForm(request.POST or None, weights=current)
     if request.method == "POST" and form.is_valid():
@@ -363,68 +354,66 @@ def weights(request):
     return render(request, "registry/weights.html", {"form": form})
 
 
+@access.requires("registry.import")
 def import_view(request):
-    """Upload → preview (every row checked, nothing written) → import as a background job."""
+    """Upload: the files are kept and a background job checks them (nothing written);
+    the preview page follows the check and offers the import."""
     user = request.user
-    _require(can_register(user))
-    if request.method == "POST" and request.POST.get("token"):
-        token = request.POST["token"]
-        stored = request.session.get("registry_import", {})
-        if stored.get("token") != token:
-            raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid() and uploads.fits(form, "file", "members"):
+        upload, members = form.cleaned_data["file"], form.cleaned_data.get("members")
+        params = {
+            "path": str(save_upload(upload, "registry-imports")),
+            "members_path": str(save_upload(members, "registry-imports")) if members else "",
+            "filename": Path(upload.name).name[:200],
+            "members_filename": Path(members.name).name[:200] if members else "",
+            "language": translation.get_language(),
+        }
+        job = start_job(
+            "registry-preview",
+            params,
+            user,
+            label=_("Check %(name)s") % {"name": params["filename"]},
+        )
+        return redirect("registry:import-preview", pk=job.pk)
+    return render(request, "registry/import.html", {"form": form})
+
+
+@access.requires("registry.import")
+def import_preview(request, pk: int):
+    """The check of an upload (its progress, then its problems or its counts); a POST
+    confirms a clean one and queues its import, once, before the preview expires."""
+    user = request.user
+    preview = get_object_or_404(Job, kind="registry-preview", created_by=user, pk=pk)
+    result = preview.result or {}
+    started = Job.objects.filter(kind="registry-import", parameters__preview=preview.pk).first()
+    stale = (
+        uploads.expired(preview.finished_at)
+        or not Path(preview.parameters.get("path", "")).is_file()
+    )
+    if request.method == "POST":
+        if preview.status != Job.Status.SUCCEEDED or not result.get("ok") or started or stale:
+            messages.error(request, _("This preview has expired: upload the file again."))
+            return redirect("registry:import")
         job = start_job(
             "registry-import",
-            {**stored["params"], "delete_after": True},
+            {**preview.parameters, "preview": preview.pk, "delete_after": True},
             user,
-            label=_("Import %(name)s") % {"name": stored["params"]["filename"]},
+            label=_("Import %(name)s") % {"name": preview.parameters.get("filename", "")},
         )
-        del request.session["registry_import"]
         return redirect("jobs:detail", pk=job.pk)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    preview = problems = None
-    if request.method == "POST" and form.is_valid():
-        folder = Path(settings.MEDIA_ROOT) / "registry-imports"
-        folder.mkdir(parents=True, exist_ok=True)
-        token = uuid.uuid4().hex
-        path = folder / f"{token}-households"
-        path.write_bytes(form.cleaned_data["file"].read())
-        members_path = None
-        if form.cleaned_data.get("members"):
-            members_path = folder / f"{token}-members"
-            members_path.write_bytes(form.cleaned_data["members"].read())
-        from amina.registry.importing import import_households
-
-        try:
-            preview = import_households(
-                user, path, members_path, dry_run=True, filename=form.cleaned_data["file"].name
-            )
-        except ImportFailed as exc:
-            problems = exc.report.errors[:200]
-        except TableError as exc:
-            problems = [str(exc)]
-        if problems:
-            path.unlink(missing_ok=True)
-            if members_path:
-                members_path.unlink(missing_ok=True)
-        else:
-            request.session["registry_import"] = {
-                "token": token,
-                "params": {
-                    "path": str(path),
-                    "members_path": str(members_path or ""),
-                    "filename": form.cleaned_data["file"].name,
-                },
-            }
-            return render(
-                request, "registry/import.html", {"form": form, "preview": preview, "token": token}
-            )
-    return render(request, "registry/import.html", {"form": form, "problems": problems})
+    return render(
+        request,
+        "registry/import_preview.html",
+        {"job": preview, "r": result, "started": started, "stale": stale},
+    )
 
 
+@access.writes_nothing("an export of personal data asks its purpose by POST")
 def export(request):
     """Exports: households (personal data: a purpose is required and logged) or duplicates."""
     user = request.user
-    _require(access.sees_detail(user))
+    access.require_detail(user)
     kind = request.POST.get("kind") if request.method == "POST" else None
     fmt = request.POST.get("format", "csv")
     if kind and fmt in FORMATS and fmt != "geojson":

@@ -1,4 +1,5 @@
-"""Background jobs of displacement tracking: committing an uploaded DTM master list."""
+"""Background jobs of displacement tracking: checking an uploaded DTM master list (the
+preview), and committing it."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from amina.core import tabular
 from amina.jobs.services import JobError, handler
 
 KIND = "tracking-dtm-import"
+PREVIEW_KIND = "tracking-dtm-preview"
 
 
 def _failure(report: tabular.Report) -> str:
@@ -23,6 +26,29 @@ def _failure(report: tabular.Report) -> str:
     if len(errors) > 200:
         lines.append(f"… and {len(errors) - 200} more")
     return "\n".join(lines)
+
+
+@handler(PREVIEW_KIND)
+def check_dtm(job, progress) -> dict:
+    """Parameters: ``upload`` (a DtmUpload id). Stores the check's report on the upload;
+    the file goes if it has errors, or if the check itself fails."""
+    from amina.tracking.models import DtmUpload
+    from amina.tracking.services.uploads import check_upload, discard_upload
+
+    upload = DtmUpload.objects.filter(pk=job.parameters["upload"]).first()
+    if upload is None or not upload.file:
+        raise JobError("the uploaded file is no longer available; upload it again")
+    try:
+        with translation.override(job.parameters.get("language") or None):
+            report = check_upload(job.created_by, upload, progress)
+    except BaseException:
+        discard_upload(upload)
+        raise
+    return {
+        "rows": report.get("rows", 0),
+        "errors": report["error_count"],
+        "next_url": reverse("tracking:import-preview", args=[upload.pk]),
+    }
 
 
 @handler(KIND)
@@ -65,6 +91,10 @@ def import_dtm(job, progress) -> dict:
         if upload is not None:
             finish_upload(job.created_by, upload, committed=False)
         raise JobError("; ".join(exc.messages)) from None
+    except BaseException:
+        if upload is not None:
+            finish_upload(job.created_by, upload, committed=False)
+        raise
     if upload is not None:
         finish_upload(job.created_by, upload, committed=True)
     summary["next_url"] = reverse("tracking:round", args=[summary["round"]])

@@ -10,6 +10,7 @@ does not double the figures.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -248,53 +249,51 @@ def _match_hxl(key: tuple[str, frozenset]) -> str | None:
     return best
 
 
-def read_rows(source: bytes, filename: str) -> tuple[list[tabular.Row], dict[str, str], bool]:
+#: Activities in one 4W sheet: a national matrix has thousands.
+MAX_ROWS = 200_000
+
+
+def read_rows(
+    source: bytes | str | Path, filename: str
+) -> tuple[list[tabular.Row], dict[str, str], bool]:
     """Rows keyed by column name, the header each column was found under, and whether
-    the file was mapped by HXL hashtags."""
-    if tabular.is_xlsx(source):
-        _sheet, raw = tabular.read_xlsx_rows(source)
-    elif filename.lower().endswith((".xlsx", ".xls", ".xlsm")):
-        raise tabular.TableError("this file is named like a workbook but is not an XLSX file")
-    else:
-        raw = tabular.read_csv_rows(source)
-    if not any(any(str(v or "").strip() for v in row) for row in raw):
-        raise tabular.TableError("the file is empty")
-    tag_index = _hxl_row(raw)
-    if tag_index is None:
-        table = tabular.read_table(
-            source, [tabular.Column(n, a) for n, a, _h in COLUMNS], filename=filename
-        )
-        return table.rows, table.mapping, False
-    header = raw[tag_index - 1] if tag_index > 0 else raw[tag_index]
-    positions: dict[str, int] = {}
-    labels: dict[str, str] = {}
-    for pos, cell in enumerate(raw[tag_index]):
-        key = _hxl_key(cell)
-        name = _match_hxl(key) if key else None
-        if name and name not in positions:
-            positions[name] = pos
-            text = str(header[pos]).strip() if pos < len(header) and header[pos] else ""
-            labels[name] = text or str(cell).strip()
-    rows = []
-    for index in range(tag_index + 1, len(raw)):
-        values = raw[index]
-        if not any(str(v or "").strip() for v in values):
-            continue
-        padded = list(values) + [""] * (len(raw[tag_index]) - len(values))
-        rows.append(
-            tabular.Row(
-                index + 1,
-                {
-                    n: (
-                        padded[p].strip()
-                        if isinstance(padded[p], str)
-                        else ("" if padded[p] is None else padded[p])
-                    )
-                    for n, p in positions.items()
-                },
+    the file was mapped by HXL hashtags. The file is read once, row by row, within
+    ``tabular.limits``."""
+    limit = tabular.limits(max_rows=MAX_ROWS)
+    _sheet, stream = tabular.read_rows(source, filename=filename, limit=limit)
+    try:
+        head, rest = tabular.split_head(stream, 15)
+        if not head:
+            raise tabular.TableError("the file is empty")
+        tag_index = _hxl_row([values for _n, values in head])
+        if tag_index is None:
+            columns = [tabular.Column(n, a) for n, a, _h in COLUMNS]
+            table = tabular.table_from_rows(head, rest, columns, limit)
+            return table.rows, table.mapping, False
+        tags = head[tag_index][1]
+        header = head[tag_index - 1][1] if tag_index > 0 else tags
+        positions: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        for pos, cell in enumerate(tags):
+            key = _hxl_key(cell)
+            name = _match_hxl(key) if key else None
+            if name and name not in positions:
+                positions[name] = pos
+                text = str(header[pos]).strip() if pos < len(header) and header[pos] else ""
+                labels[name] = text or str(cell).strip()
+        rows = []
+        for number, values in itertools.chain(head[tag_index + 1 :], rest):
+            if not any(str(v or "").strip() for v in values):
+                continue
+            width = len(values)
+            rows.append(
+                tabular.Row(
+                    number, {n: values[p] if p < width else "" for n, p in positions.items()}
+                )
             )
-        )
-    return rows, labels, True
+        return rows, labels, True
+    finally:
+        stream.close()
 
 
 class _Lookups:
@@ -508,27 +507,29 @@ def _natural_key(a: Activity) -> tuple:
     )
 
 
-@transaction.atomic
 def import_activities(
     user, source: bytes | str | Path, filename: str | None = None
 ) -> ImportResult:
-    """Import a 4W sheet, all or nothing; raises ``tabular.ImportFailed`` with the report."""
+    """Import a 4W sheet, all or nothing; raises ``tabular.ImportFailed`` with the report.
+
+    The file is read and every row checked before the one short transaction that writes:
+    a long read never holds the database's write lock."""
     if not isinstance(source, bytes):
-        path = Path(source)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise tabular.TableError(f"cannot read {path}: {exc.strerror or exc}") from None
-        filename = filename or path.name
-    else:
-        data = source
+        filename = filename or Path(source).name
     result = ImportResult()
-    rows, labels, result.hxl = read_rows(data, filename or "upload.csv")
+    rows, labels, result.hxl = read_rows(source, filename or "upload.csv")
     if not rows:
         raise tabular.TableError("the file has a header but no rows")
     activities = parse_rows(user, rows, labels, result.report)
     if not result.report.ok:
         raise tabular.ImportFailed(result.report)
+    _write(user, activities, result, filename)
+    return result
+
+
+@transaction.atomic
+def _write(user, activities: list[Activity], result: ImportResult, filename: str | None) -> None:
+    """Insert new activities and update known ones (by natural key), with one audit row."""
     existing = {}
     orgs = {a.organisation_id for a in activities}
     for stored in Activity.objects.filter(organisation_id__in=orgs):
@@ -571,4 +572,3 @@ def import_activities(
         },
         f"4W import: {result.created} new, {result.updated} updated",
     )
-    return result

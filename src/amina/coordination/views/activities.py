@@ -1,23 +1,27 @@
 """4W pages: list with filters, form, import, matrices, map, duplication and gaps."""
 
+from pathlib import Path
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from amina.accounts import access
 from amina.coordination import queries
 from amina.coordination.exports import activity_point, activity_table
 from amina.coordination.forms import ActivityFilterForm, ActivityForm, UploadForm
+from amina.coordination.jobs import KIND
 from amina.coordination.models import Activity
 from amina.coordination.services.activities import save_activity
-from amina.coordination.services.imports import import_activities
 from amina.coordination.views.common import form_errors, page_of
 from amina.core.downloads import file_response
-from amina.core.tabular import ImportFailed, TableError
+from amina.core.uploads import fits, save_upload
+from amina.jobs.services import start_job
 
 
 def readable(user):
@@ -82,26 +86,24 @@ def activity_edit(request, pk=None):
 
 @access.requires("activity.import")
 def activity_import(request):
+    """Upload: the sheet is kept and a background job imports it (all or nothing); the
+    job's page shows its progress, then the counts or every problem by row."""
     form = UploadForm(request.POST or None, request.FILES or None)
-    problems = []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and fits(form, "file"):
         upload = form.cleaned_data["file"]
-        try:
-            result = import_activities(request.user, upload.read(), upload.name)
-        except ImportFailed as exc:
-            problems = exc.report.errors
-        except TableError as exc:
-            form.add_error("file", str(exc))
-        else:
-            messages.success(
-                request,
-                _("Imported %(n)s activities (%(new)s new, %(upd)s updated).")
-                % {"n": result.total, "new": result.created, "upd": result.updated},
-            )
-            return redirect("coordination:activity-list")
-    return render(
-        request, "coordination/activity_import.html", {"form": form, "problems": problems}
-    )
+        name = Path(upload.name).name[:200]
+        job = start_job(
+            KIND,
+            {
+                "path": str(save_upload(upload, "uploads/coordination")),
+                "filename": name,
+                "language": translation.get_language(),
+            },
+            request.user,
+            label=_("Import %(name)s") % {"name": name},
+        )
+        return redirect("jobs:detail", pk=job.pk)
+    return render(request, "coordination/activity_import.html", {"form": form})
 
 
 def matrix(request):

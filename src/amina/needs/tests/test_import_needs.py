@@ -168,28 +168,40 @@ def test_the_command_imports_and_fails_cleanly(tmp_path, form, location_a, capsy
     assert NeedsAssessment.objects.count() == 1
 
 
-def test_an_upload_outside_the_users_governorates_is_refused(client, form, officer_b, location_a):
-    paths = survey_paths(form)
-    data = kobo_csv([submission(paths, _answers(location_a))], headers(paths))
-    client.force_login(officer_b)
+def _upload_and_run(client, user, data):
+    """Upload as ``user``, then run the import job as a worker would."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from amina.jobs.models import Job
+    from amina.jobs.services import execute
+
+    client.force_login(user)
     response = client.post(
         reverse("needs:import"), {"file": SimpleUploadedFile("kobo.csv", data, "text/csv")}
     )
-    assert response.status_code == 200
-    assert "outside your governorates" in response.content.decode()
+    job = Job.objects.get(kind="needs-import")
+    assert response.url == reverse("jobs:detail", args=[job.pk]), "nothing is read in the request"
+    return execute(job)
+
+
+def test_an_upload_outside_the_users_governorates_is_refused(
+    client, form, officer_b, location_a, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    paths = survey_paths(form)
+    data = kobo_csv([submission(paths, _answers(location_a))], headers(paths))
+    job = _upload_and_run(client, officer_b, data)
+    assert job.status == "failed" and "outside your governorates" in job.error
     assert not NeedsAssessment.objects.exists()
+    assert not any(p.is_file() for p in tmp_path.rglob("*")), "the upload is removed"
 
 
-def test_a_field_user_uploads_an_export(client, form, field_a, location_a):
+def test_a_field_user_uploads_an_export(client, form, field_a, location_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     paths = survey_paths(form)
     data = kobo_csv([submission(paths, _answers(location_a))], headers(paths))
-    client.force_login(field_a)
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    response = client.post(
-        reverse("needs:import"), {"file": SimpleUploadedFile("kobo.csv", data, "text/csv")}
-    )
-    assert response.status_code == 302
+    job = _upload_and_run(client, field_a, data)
+    assert job.status == "succeeded", job.error
+    assert job.result["created"] == 1 and job.result["next_url"] == reverse("needs:assessments")
     assert NeedsAssessment.objects.get().location == location_a
+    assert not any(p.is_file() for p in tmp_path.rglob("*")), "the upload is removed"

@@ -63,6 +63,18 @@ def _pair(w):
     return DuplicateCandidate.objects.get(household_a=min(a.pk, b.pk))
 
 
+def _preview(w):
+    """The check of an upload by officer A: the job's result is shown to A alone."""
+    from amina.jobs.models import Job
+
+    return Job.objects.create(
+        kind="registry-preview",
+        status=Job.Status.SUCCEEDED,
+        result={"ok": False, "error_count": 0, "problems": []},
+        created_by=w.users["officer_a"],
+    )
+
+
 def pk(make):
     return lambda w: {"pk": make(w).pk}
 
@@ -75,6 +87,7 @@ ACCESS_SAMPLES = {
     "registry:duplicate": Sample(pk(_pair), PERSONAL_A),
     "registry:weights": Sample(allowed=ADMIN),
     "registry:import": Sample(allowed=REGISTRARS),
+    "registry:import-preview": Sample(pk(_preview), frozenset({"officer_a"})),
     "registry:export": Sample(allowed=DETAIL_ANYWHERE),
     # Form actions (POST only): every caller gets "use POST".
     "registry:check": Sample(allowed=EVERYONE),

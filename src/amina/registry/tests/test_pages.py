@@ -1,47 +1,11 @@
-"""The import page (preview, then a background job), the dedupe button, the home panel."""
+"""The dedupe button, the home panel, Arabic pages (the import: ``test_import_upload``)."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from amina.jobs.models import Job
-from amina.jobs.services import execute
-from amina.registry.models import Household
-from amina.registry.tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.django_db
-
-
-def test_an_upload_is_previewed_then_imported_by_a_job(client, officer_a):
-    client.force_login(officer_a)
-    upload = SimpleUploadedFile("households.xlsx", (SAMPLES / "households.xlsx").read_bytes())
-    response = client.post(reverse("registry:import"), {"file": upload})
-    body = response.content.decode()
-    assert 'data-testid="preview"' in body and not Household.objects.exists()
-    token = response.context["token"]
-    response = client.post(reverse("registry:import"), {"token": token})
-    job = Job.objects.get(kind="registry-import")
-    assert response.url == reverse("jobs:detail", args=[job.pk])
-    job = execute(job)
-    assert job.status == "succeeded", job.error
-    assert Household.objects.count() == 63 and job.result["households"] == 63
-
-
-def test_a_broken_upload_lists_its_problems_and_writes_nothing(client, officer_a):
-    client.force_login(officer_a)
-    data = (SAMPLES / "households.csv").read_bytes().replace(b"2014-09-19", b"2014-19-09", 1)
-    response = client.post(
-        reverse("registry:import"), {"file": SimpleUploadedFile("households.csv", data)}
-    )
-    body = response.content.decode()
-    assert 'data-testid="problems"' in body and "row 2" in body and "displacement_date" in body
-    assert not Household.objects.exists() and not Job.objects.exists()
-
-
-def test_a_forged_token_starts_nothing(client, officer_a):
-    client.force_login(officer_a)
-    assert client.post(reverse("registry:import"), {"token": "x"}).status_code == 403
-    assert not Job.objects.exists()
 
 
 def test_the_dedupe_button_queues_a_job_for_the_users_governorates(client, officer_a, gov_a):

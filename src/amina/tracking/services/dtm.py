@@ -14,7 +14,6 @@ is kept under the governorate with ``needs_review``. Locations are matched by DT
 from __future__ import annotations
 
 import datetime
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -44,6 +43,8 @@ from amina.tracking.models import (
 from amina.tracking.services.bulk import allocate_ids, bulk_insert, insert_rows
 
 SHEETS = ("DTM DATASET", "Master List", "Dataset")
+#: A master list has a row per location: thousands, never hundreds of thousands.
+MAX_ROWS = 200_000
 BASE_COLUMNS = [
     tabular.Column(
         "place_id",
@@ -266,7 +267,13 @@ def parse_dtm(
     report = result.report
     groups, origin_cols, shelter_cols, period_cols = group_columns()
     try:
-        table = tabular.read_table(source, BASE_COLUMNS + groups, sheet=SHEETS, filename=filename)
+        table = tabular.read_table(
+            source,
+            BASE_COLUMNS + groups,
+            sheet=SHEETS,
+            filename=filename,
+            limit=tabular.limits(max_rows=MAX_ROWS),
+        )
     except tabular.TableError as exc:
         report.error(None, None, str(exc))
         raise tabular.ImportFailed(report) from None
@@ -277,7 +284,7 @@ def parse_dtm(
     if not any(c in table.mapping for c in ("place_id", "name_en", "name_ar")):
         report.error(None, None, "missing required column 'Place id' or a location name column")
         raise tabular.ImportFailed(report)
-    result.title_date = _title_date(source, filename)
+    result.title_date = _title_date(source, table, filename)
     camp_id = ShelterType.objects.filter(code="camp").values_list("pk", flat=True).first()
     round_stub = Round(multiplier=Decimal(multiplier), camp_multiplier=camp_multiplier)
     gazetteer = Gazetteer()
@@ -433,42 +440,14 @@ def parse_dtm(
     return result
 
 
-def _title_date(source, filename) -> datetime.date | None:
-    """The list's date from its title cell (XLSX) or its file name, if it says one."""
+def _title_date(source, table: tabular.Table, filename) -> datetime.date | None:
+    """The list's date from its title (the rows above the header) or its file name."""
     name = filename or (Path(source).name if isinstance(source, str | Path) else "")
-    if (
-        isinstance(source, str | Path)
-        and Path(source).suffix.lower() == ".xlsx"
-        or (isinstance(source, bytes) and tabular.is_xlsx(source))
-    ):
-        raw_bytes = source if isinstance(source, bytes) else Path(source).read_bytes()
-        for cell in _xlsx_title_cells(raw_bytes):
-            if (found := date_in(cell)) is not None:
+    for row in table.above[:3]:
+        for cell in row:
+            if cell not in ("", None) and (found := date_in(cell)) is not None:
                 return found
     return date_in(name)
-
-
-def _xlsx_title_cells(data: bytes) -> list:
-    """The cells of the first three rows of the DTM sheet (the title), read cheaply."""
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return []
-    try:
-        by_key = {tabular.header_key(n): n for n in workbook.sheetnames}
-        name = next(
-            (by_key[tabular.header_key(s)] for s in SHEETS if tabular.header_key(s) in by_key),
-            workbook.sheetnames[0],
-        )
-        return [
-            c for row in workbook[name].iter_rows(max_row=3, values_only=True) for c in row if c
-        ]
-    finally:
-        workbook.close()
 
 
 def round_code_from(filename: str) -> str | None:

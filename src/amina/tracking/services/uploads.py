@@ -1,8 +1,10 @@
-"""Staging a DTM file uploaded in the UI, then queueing its import as a background job.
+"""Staging a DTM file uploaded in the UI, checking it in a background job, then queueing
+its import as another.
 
-The two steps are separate use cases (the person reads the preview in between), and each
-writes the upload record and an audit row in one transaction, so a file that was checked
-or queued is always traceable to the person who did it.
+The steps are separate use cases (the person reads the preview in between), and each
+writes the upload record and an audit row in one short transaction, so a file that was
+checked or queued is always traceable to the person who did it. The file is read only by
+the jobs, never while a transaction is open, and deleted when it can no longer be used.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from amina.audit.services import record_change
-from amina.core import tabular
+from amina.core import tabular, uploads
 from amina.jobs.models import Job
 from amina.jobs.services import start_job
-from amina.tracking.jobs import KIND
+from amina.tracking.jobs import KIND, PREVIEW_KIND
 from amina.tracking.models import DtmUpload, Round
 from amina.tracking.services.dtm import parse_dtm
 
@@ -31,7 +34,7 @@ def _problem(message: str) -> dict:
 @transaction.atomic
 def stage_upload(
     user,
-    data: bytes,
+    upload,
     *,
     filename: str,
     round_code: str,
@@ -40,12 +43,12 @@ def stage_upload(
     multiplier: Decimal | None,
     camp_multiplier: Decimal | None,
 ) -> DtmUpload:
-    """Check ``data`` without importing it and keep it with its report for the preview.
+    """Keep an uploaded master list and queue its check (``check_upload``, in a worker).
 
-    Nothing of the round changes here: the report lists every problem (row, column,
-    reason), and only an upload without errors may be queued by ``queue_upload``.
+    Nothing is read here: a file of any shape costs the web request only its copy. The
+    check's report is what the preview shows; only an upload without errors may then be
+    queued by ``queue_upload``.
     """
-    existing = Round.objects.filter(code=round_code).first()
     record = DtmUpload(
         filename=filename,
         round_code=round_code,
@@ -55,11 +58,42 @@ def stage_upload(
         camp_multiplier=camp_multiplier,
         uploaded_by=user,
     )
-    factor = multiplier or (existing.multiplier if existing else 6)
-    camp = camp_multiplier or (existing.camp_multiplier if existing else None)
+    suffix = Path(filename).suffix.lower()[:10] or ".csv"
+    record.file.save(
+        f"{round_code}{suffix}", upload if hasattr(upload, "chunks") else ContentFile(upload)
+    )
+    job = start_job(
+        PREVIEW_KIND,
+        {"upload": record.pk, "language": translation.get_language()},
+        user,
+        f"DTM check {filename} → {round_code}",
+    )
+    DtmUpload.objects.filter(pk=record.pk).update(job=job)
+    record.job = job
+    record_change(
+        user,
+        record,
+        "create",
+        {"round_code": [None, round_code], "kind": [None, kind], "job": [None, job.pk]},
+    )
+    return record
+
+
+def check_upload(user, record: DtmUpload, progress=None) -> dict:
+    """Read and check a staged master list (the preview's job): the parse runs outside
+    any transaction, then one short write stores the report. A file with errors is
+    removed at once: it can never be imported."""
+    existing = Round.objects.filter(code=record.round_code).first()
+    factor = record.multiplier or (existing.multiplier if existing else 6)
+    camp = record.camp_multiplier or (existing.camp_multiplier if existing else None)
     try:
         report = parse_dtm(
-            data, filename=filename, kind=kind, multiplier=factor, camp_multiplier=camp
+            Path(record.file.path),
+            filename=record.filename,
+            kind=record.kind,
+            multiplier=factor,
+            camp_multiplier=camp,
+            progress=progress,
         ).summary()
     except tabular.ImportFailed as exc:
         report = {
@@ -70,34 +104,52 @@ def stage_upload(
             "warning_count": 0,
             "unmatched_districts": [],
         }
-    if existing is not None and existing.kind != kind:
+    if existing is not None and existing.kind != record.kind:
         report["errors"].insert(
             0,
             _problem(
                 _("Round %(code)s is a round of another kind (%(kind)s).")
-                % {"code": round_code, "kind": existing.get_kind_display()}
+                % {"code": record.round_code, "kind": existing.get_kind_display()}
             ),
         )
         report["error_count"] += 1
-    if existing is None and not (round_date or report.get("title_date")):
+    if existing is None and not (record.round_date or report.get("title_date")):
         report["errors"].insert(
-            0, _problem(_("Round %(code)s is new: give its date.") % {"code": round_code})
+            0, _problem(_("Round %(code)s is new: give its date.") % {"code": record.round_code})
         )
         report["error_count"] += 1
     report["round_exists"] = existing is not None
+    _store_report(user, record, report)
+    return report
+
+
+@transaction.atomic
+def _store_report(user, record: DtmUpload, report: dict) -> None:
+    changes: dict = {"report": report}
+    if report["error_count"]:
+        record.file.delete(save=False)
+        changes["file"] = ""
+    DtmUpload.objects.filter(pk=record.pk).update(**changes)
+    record_change(user, record, "update", {"error_count": [None, report["error_count"]]})
     record.report = report
-    record.file.save(f"{round_code}{Path(filename).suffix.lower() or '.csv'}", ContentFile(data))
-    record_change(
-        user,
-        record,
-        "create",
-        {
-            "round_code": [None, round_code],
-            "kind": [None, kind],
-            "error_count": [None, report["error_count"]],
-        },
+
+
+def discard_upload(record: DtmUpload) -> None:
+    """The check failed outright (the worker's error is on its job): remove the file."""
+    record.file.delete(save=False)
+    DtmUpload.objects.filter(pk=record.pk).update(file="")
+
+
+def can_commit(record: DtmUpload) -> bool:
+    """A checked upload without errors, its file still here, confirmed in time."""
+    return (
+        record.status == DtmUpload.Status.PREVIEWED
+        and "error_count" in record.report
+        and not record.report["error_count"]
+        and bool(record.file)
+        and record.file.storage.exists(record.file.name)
+        and not uploads.expired(record.created_at)
     )
-    return record
 
 
 @transaction.atomic
@@ -107,6 +159,7 @@ def queue_upload(user, record: DtmUpload) -> Job:
         KIND,
         {
             "upload": record.pk,
+            "file": record.file.path,
             "round": record.round_code,
             "date": record.round_date.isoformat() if record.round_date else None,
             "kind": record.kind,
@@ -129,13 +182,11 @@ def queue_upload(user, record: DtmUpload) -> Job:
 
 @transaction.atomic
 def finish_upload(user, upload: DtmUpload, *, committed: bool) -> None:
-    """Record how an upload's import ended. A committed file is deleted: its figures are in
-    the database, and a master list kept on disk is one more copy to protect."""
+    """Record how an upload's import ended, and delete its file either way: committed,
+    its figures are in the database; failed, it must be uploaded again; and a master list
+    kept on disk is one more copy to protect."""
     status = DtmUpload.Status.COMMITTED if committed else DtmUpload.Status.FAILED
-    changes = {"status": status}
-    if committed:
-        upload.file.delete(save=False)
-        changes["file"] = ""
-    DtmUpload.objects.filter(pk=upload.pk).update(**changes)
+    upload.file.delete(save=False)
+    DtmUpload.objects.filter(pk=upload.pk).update(status=status, file="")
     record_change(user, upload, "update", {"status": [upload.status, status]})
     upload.status = status

@@ -1,39 +1,29 @@
-"""Importing a DTM master list in the UI: upload → preview (every row's problems) → commit
-as a background job with a progress bar. The upload stays under MEDIA_ROOT until then."""
+"""Importing a DTM master list in the UI: upload → a job checks it → preview (every row's
+problems) → commit as a background job with a progress bar. The upload stays under
+MEDIA_ROOT until its import ends, its check finds errors, or its preview expires."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from amina.accounts import access
+from amina.core.uploads import fits
 from amina.tracking.forms import DtmUploadForm
 from amina.tracking.models import DtmUpload
 from amina.tracking.services.dtm import round_code_from
-from amina.tracking.services.uploads import queue_upload, stage_upload
+from amina.tracking.services.uploads import can_commit, queue_upload, stage_upload
 
 
-def can_import(user) -> bool:
-    """Data managers: administrators and national coordination."""
-    return access.is_active(user) and (user.is_superuser or user.role in ("admin", "national"))
-
-
-def _require(user):
-    if not can_import(user):
-        raise PermissionDenied
-
-
+@access.requires("dtm.import")
 def upload(request):
-    _require(request.user)
     form = DtmUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and fits(form, "file"):
         d = form.cleaned_data
-        data = d["file"].read()
         name = Path(d["file"].name).name[:200]
         code = d["round_code"] or round_code_from(name)
         if not code:
@@ -41,7 +31,7 @@ def upload(request):
         else:
             record = stage_upload(
                 request.user,
-                data,
+                d["file"],
                 filename=name,
                 round_code=code,
                 round_date=d["round_date"],
@@ -54,17 +44,33 @@ def upload(request):
     return render(request, "tracking/import_form.html", {"form": form, "uploads": uploads})
 
 
+@access.requires("dtm.import")
 def preview(request, pk):
-    _require(request.user)
-    record = get_object_or_404(DtmUpload, pk=pk)
-    return render(request, "tracking/import_preview.html", {"upload": record, "r": record.report})
+    """The check's progress while its job runs, then the report (or why it failed)."""
+    record = get_object_or_404(DtmUpload.objects.select_related("job"), pk=pk)
+    checking = record.status == DtmUpload.Status.PREVIEWED and not record.report
+    return render(
+        request,
+        "tracking/import_preview.html",
+        {
+            "upload": record,
+            "r": record.report,
+            "job": record.job,
+            "checking": checking and record.job is not None and not record.job.is_finished,
+            "check_failed": checking and (record.job is None or record.job.is_finished),
+            "stale": record.status == DtmUpload.Status.PREVIEWED
+            and bool(record.report)
+            and not record.report.get("error_count")
+            and not can_commit(record),
+        },
+    )
 
 
 @require_POST
+@access.requires("dtm.import")
 def commit(request, pk):
-    _require(request.user)
     record = get_object_or_404(DtmUpload, pk=pk)
-    if record.status != DtmUpload.Status.PREVIEWED or record.report.get("error_count"):
+    if not can_commit(record):
         messages.error(
             request, _("This file cannot be imported: correct the errors and upload it again.")
         )

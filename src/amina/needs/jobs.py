@@ -1,0 +1,38 @@
+"""Background jobs of needs assessments: importing an uploaded field-form export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.urls import reverse
+from django.utils import translation
+
+from amina.core.tabular import ImportFailed, failure_text
+from amina.core.uploads import discard
+from amina.jobs.services import JobError, handler
+
+KIND = "needs-import"
+
+
+@handler(KIND)
+def import_needs(job, progress) -> dict:
+    """Parameters: ``path`` of the uploaded export, ``filename``. The file is read here,
+    not in the web request, and removed when the job ends, whatever the outcome."""
+    from amina.needs.importing import import_needs_file
+
+    params = job.parameters
+    try:
+        with translation.override(params.get("language") or None):
+            progress(0, None, "reading")
+            result = import_needs_file(
+                job.created_by, Path(params["path"]), filename=params.get("filename")
+            )
+    except ImportFailed as exc:
+        raise JobError(failure_text(exc.report)) from None
+    finally:
+        discard(params.get("path"))
+    return {
+        "created": result.created,
+        "already_imported": result.already_imported,
+        "next_url": reverse("needs:assessments"),
+    }
