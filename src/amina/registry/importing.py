@@ -299,12 +299,9 @@ def outside_scope(user) -> Callable[[Governorate], str | None]:
     """
     if user is None:
         return lambda governorate: None
-    allowed = access.governorate_filter(user)
-    if allowed is None:
-        return lambda governorate: None
 
     def problem(governorate: Governorate) -> str | None:
-        if governorate.pk in allowed:
+        if access.allowed(user, "registry.import", governorate):
             return None
         return _("%(governorate)s is outside your governorates") % {"governorate": governorate.name}
 

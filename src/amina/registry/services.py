@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,7 +73,7 @@ def register_household(user, data: dict, head: dict, members: list[dict]) -> Hou
     is stored but the refusal.
     """
     location = data["location"]
-    access.check_governorate(user, location.governorate_id)
+    access.check(user, "registry.register", location.governorate_id)
     if not data.get("consent"):
         raise ValidationError(_("The household has not given consent: nothing was recorded."))
     ref = (data.get("household_ref") or "").strip() or next_reference()
@@ -119,7 +119,7 @@ def next_reference() -> str:
 
 @transaction.atomic
 def close_household(user, household: Household, reason: str) -> Household:
-    access.check_governorate(user, household.governorate_id)
+    access.check(user, "registry.close", household.governorate_id)
     if reason not in Household.CloseReason.values:
         raise ValidationError(_("Unknown reason for closing."))
     if household.status == Household.Status.CLOSED:
@@ -141,8 +141,7 @@ def close_household(user, household: Household, reason: str) -> Household:
 @transaction.atomic
 def set_weights(user, new: dict[str, int]) -> int:
     """Store the admin's weights and recompute every household's score; returns how many."""
-    if not access.is_admin(user):
-        raise PermissionDenied
+    access.check(user, "reference.manage")
     before = vulnerability.weights()
     for criterion, weight in new.items():
         if criterion not in Criterion.values:
@@ -220,10 +219,8 @@ def save_candidates(pairs: list[dict], governorates: dict[int, int]) -> dict:
 
 
 def _check_candidate(user, candidate: DuplicateCandidate) -> None:
-    access.check_governorate(user, candidate.household_a.governorate_id)
-    access.check_governorate(user, candidate.household_b.governorate_id)
-    if not access.can_view_personal_data(user):
-        raise PermissionDenied
+    for household in (candidate.household_a, candidate.household_b):
+        access.check(user, "registry.review_duplicates", household.governorate_id)
     if candidate.decision != DuplicateCandidate.Decision.PENDING:
         raise ValidationError(_("This pair has already been decided."))
 
