@@ -92,7 +92,13 @@ class _Resolver:
         for phase in Phase.objects.all():
             for key in (phase.code, phase.name_en, phase.name_ar):
                 self.phases[key.casefold()] = phase
-        self.allowed = None if user is None else access.governorate_ids(user)
+        self.user = user
+
+    def in_scope(self, location: Location) -> bool:
+        """Whether the importer may import a row of ``location`` (the command line may)."""
+        return self.user is None or access.allowed(
+            self.user, "needs.import", location.governorate_id
+        )
 
     def locations(self, codes: set[str]) -> dict[str, Location]:
         ids = {int(c[1:]) for c in codes if re.fullmatch(r"[Ll]\d+", c)}
@@ -123,7 +129,7 @@ def _parse_row(
         report.error(row.number, header("location"), "is required")
     elif location is None:
         report.error(row.number, header("location"), f"unknown location {code!r}")
-    elif resolver.allowed is not None and location.governorate_id not in resolver.allowed:
+    elif not resolver.in_scope(location):
         report.error(
             row.number, header("location"), f"location {code!r} is outside your governorates"
         )
@@ -214,7 +220,12 @@ def _parse_row(
 def import_needs_file(
     user, source: str | Path | bytes, *, filename: str | None = None
 ) -> ImportResult:
-    """Import a needs-form export; raises ImportFailed (nothing written) on any error."""
+    """Import a needs-form export; raises ImportFailed (nothing written) on any error.
+
+    The importer needs ``needs.import``, and each row's location in its scope (a row
+    outside is an error of that row); the command line passes no user."""
+    if user is not None:
+        access.check(user, "needs.import")
     sector_codes = list(Sector.objects.order_by("code").values_list("code", flat=True))
     name = filename or (Path(source).name if not isinstance(source, bytes) else "upload")
     report = Report()

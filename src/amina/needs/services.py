@@ -10,13 +10,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amina.accounts import access
-from amina.accounts.models import Role
 from amina.audit.services import record_change
 from amina.geo.models import Location
 from amina.needs.models import (
@@ -28,13 +27,6 @@ from amina.needs.models import (
     Submission,
 )
 from amina.needs.queries import latest_figures
-
-#: Roles that record assessments (partners and logistics officers read needs only).
-RECORDING_ROLES = frozenset({Role.ADMIN, Role.NATIONAL, Role.GOVERNORATE, Role.FIELD})
-
-
-def can_record(user) -> bool:
-    return access.is_active(user) and (user.is_superuser or user.role in RECORDING_ROLES)
 
 
 @dataclass
@@ -99,9 +91,7 @@ def validate(data: AssessmentData) -> list[tuple[str, str]]:
 def _check_scope(user, location: Location) -> None:
     if user is None:  # the command line and the demo act for the system
         return
-    if not can_record(user):
-        raise PermissionDenied
-    access.check_governorate(user, location.governorate_id)
+    access.check(user, "needs.record", location.governorate_id)
 
 
 def _assessment(

@@ -7,7 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -25,22 +25,12 @@ from amina.needs.exports import export_needs
 from amina.needs.forms import AssessmentForm, ImportForm
 from amina.needs.jobs import KIND
 from amina.needs.models import NeedsAssessment, Phase, Sector
-from amina.needs.services import can_record, population_default, record_assessment
+from amina.needs.services import population_default, record_assessment
 from amina.needs.severity import IN_NEED_FROM, SCALE, SEVERE_FROM, level
 from amina.needs.xlsform import build_xlsform
 
 #: An assessment older than this is flagged as stale on the heat table.
 STALE_AFTER_DAYS = 90
-
-
-def _require_detail(user) -> None:
-    if not access.sees_detail(user):
-        raise PermissionDenied
-
-
-def _require_recorder(user) -> None:
-    if not can_record(user):
-        raise PermissionDenied
 
 
 def _cell(value: int | None) -> dict:
@@ -90,7 +80,7 @@ def overview(request):
             "top": queries.top_priority_needs(ids, limit=5),
             "people_in_need": [(s, pin.get(s.code, 0)) for s in sectors if pin.get(s.code)],
             "detail": access.sees_detail(user),
-            "can_record": can_record(user),
+            "can_record": access.allowed(user, "needs.record"),
             "in_need_from": IN_NEED_FROM,
             "severe_from": SEVERE_FROM,
         },
@@ -100,7 +90,7 @@ def overview(request):
 def governorate(request, pcode):
     """Locations × sectors heat table of one governorate, with a map per sector."""
     user = request.user
-    _require_detail(user)
+    access.require_detail(user)
     gov = get_object_or_404(access.governorates_in_scope(user), pcode=pcode)
     access.check_governorate(user, gov)
     sectors = list(Sector.objects.order_by("code"))
@@ -159,14 +149,14 @@ def governorate(request, pcode):
                 for lvl in SCALE
             ],
             "stale_after": STALE_AFTER_DAYS,
-            "can_record": can_record(user),
+            "can_record": access.allowed(user, "needs.record"),
         },
     )
 
 
 def assessment_list(request):
     user = request.user
-    _require_detail(user)
+    access.require_detail(user)
     qs = access.scoped(user, NeedsAssessment).select_related(
         "location__governorate", "assessed_by", "phase", "submission"
     )
@@ -179,7 +169,7 @@ def assessment_list(request):
         {
             "page": page,
             "governorates": access.governorates_in_scope(user),
-            "can_record": can_record(user),
+            "can_record": access.allowed(user, "needs.record"),
             "today": timezone.localdate(),
         },
     )
@@ -210,9 +200,9 @@ def assessment_detail(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@access.requires("needs.record")
 def assessment_create(request):
     user = request.user
-    _require_recorder(user)
     locations = (
         access.scoped(user, Location)
         .select_related("governorate")
@@ -261,7 +251,7 @@ def gaps(request):
     needs and the 4W): its "Duplication and gaps" page, linked from here, shows it.
     """
     user = request.user
-    _require_detail(user)
+    access.require_detail(user)
     ids = access.governorate_ids(user)
     severe = queries.severe_needs(SEVERE_FROM, ids)
     locations = (
@@ -291,11 +281,11 @@ def gaps(request):
 
 
 @require_http_methods(["GET", "POST"])
+@access.requires("needs.import")
 def import_view(request):
     """Upload: the file is kept and a background job imports it (all or nothing); the
     job's page shows its progress, then the counts or every problem by row."""
     user = request.user
-    _require_recorder(user)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid() and fits(form, "file"):
         upload = form.cleaned_data["file"]
@@ -317,7 +307,7 @@ def import_view(request):
 def xlsform_download(request):
     """The field form for KoboToolbox / ODK Collect with the locations in the user's scope."""
     user = request.user
-    _require_recorder(user)
+    access.check(user, "needs.record")
     try:
         content = build_xlsform(access.governorates_in_scope(user))
     except ValueError:
