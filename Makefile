@@ -32,6 +32,7 @@ demo: install
 test: install-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 	$(BIN)/amina makemigrations --check --dry-run
 	$(BIN)/python scripts/messages.py --check
 	$(BIN)/pytest -q

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "amina.geo",
     "amina.audit",
     "amina.jobs",
+    "amina.notices",
     "amina.tracking",
     "amina.registry",
     "amina.needs",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("supply/", include("amina.supply.urls")),
     path("coordination/", include("amina.coordination.urls")),
     path("reports/", include("amina.reports.urls")),
+    path("notifications/", include("amina.notices.urls")),
     path("api/v1/", include("amina.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

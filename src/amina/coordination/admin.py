@@ -4,7 +4,6 @@ from amina.coordination.models import (
     ActionPoint,
     Activity,
     Meeting,
-    Notification,
     Objective,
     Participant,
     ResponsePlan,
@@ -66,10 +65,3 @@ class ParticipantInline(admin.TabularInline):
 class TrainingAdmin(AuditedAdmin):
     list_display = ["title", "start_date", "end_date", "governorate", "organiser"]
     inlines = [ParticipantInline]
-
-
-@admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "kind", "subject", "created_at", "read_at"]
-    list_filter = ["kind"]
-    readonly_fields = [f.name for f in Notification._meta.fields]

@@ -22,14 +22,12 @@ from amina.coordination.models import (
     Activity,
     Contact,
     Meeting,
-    Notification,
     Participant,
     ResponsePlan,
     Training,
 )
 from amina.coordination.services.activities import save_activity
 from amina.coordination.services.contacts import mask
-from amina.coordination.services.notices import mark_read
 from amina.core.api import router
 from amina.geo.models import District, Governorate, Location
 from amina.needs.models import Sector
@@ -397,35 +395,6 @@ class ParticipantViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
 
-class NotificationSerializer(serializers.ModelSerializer):
-    governorate = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
-
-    class Meta:
-        model = Notification
-        fields = ["id", "kind", "subject", "body", "url", "governorate", "created_at", "read_at"]
-
-
-class NotificationViewSet(viewsets.ReadOnlyModelViewSet):
-    """One's own notifications only; POST …/read/ marks them read."""
-
-    serializer_class = NotificationSerializer
-    required_actions = {"read": "account.self"}
-    queryset = Notification.objects.none()  # for the schema; get_queryset decides
-
-    def get_queryset(self):
-        qs = Notification.objects.filter(recipient=self.request.user).select_related("governorate")
-        if self.request.query_params.get("unread"):
-            qs = qs.filter(read_at__isnull=True)
-        return qs
-
-    @action(detail=False, methods=["post"])
-    def read(self, request):
-        ids = request.data.get("ids") if hasattr(request.data, "get") else None
-        if ids is not None and not isinstance(ids, list):
-            raise ValidationError({"ids": "a list of notification ids"})
-        return Response({"marked": mark_read(request.user, ids)})
-
-
 router.register("coordination/activities", ActivityViewSet, basename="coordination-activity")
 router.register("coordination/plans", ResponsePlanViewSet, basename="coordination-plan")
 router.register("coordination/meetings", MeetingViewSet, basename="coordination-meeting")
@@ -436,7 +405,4 @@ router.register("coordination/contacts", ContactViewSet, basename="coordination-
 router.register("coordination/trainings", TrainingViewSet, basename="coordination-training")
 router.register(
     "coordination/participants", ParticipantViewSet, basename="coordination-participant"
-)
-router.register(
-    "coordination/notifications", NotificationViewSet, basename="coordination-notification"
 )

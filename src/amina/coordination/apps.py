@@ -10,7 +10,4 @@ class CoordinationConfig(AppConfig):
         from amina.core import nav
 
         nav.add("coordination:activity-list", _("Coordination"), order=60)
-        from amina.coordination.notifications import unread_count
-
-        nav.add("coordination:notification-list", _("Notifications"), order=90, badge=unread_count)
         from amina.coordination import panels  # noqa: F401  (registers the home panel)

@@ -1,4 +1,4 @@
-"""Coordination: 4W activities, response plans, meetings, contacts, trainings, notifications.
+"""Coordination: 4W activities, response plans, meetings, contacts and trainings.
 
 Figures that can be derived (people reached in total, plan progress, learning gain) are
 never stored twice: the total of an activity is checked by the database against its
@@ -11,74 +11,6 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from amina.core.i18n import localised
-
-
-class Notification(models.Model):
-    """One message to one user: shown in the app's notification centre, and e-mailed.
-
-    ``kind`` names the source (influx alert, low stock, action point, duplicates to
-    review) so that users can choose which kinds they receive.
-    """
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.CASCADE,
-        related_name="notifications",
-        verbose_name=_("recipient"),
-    )
-    kind = models.CharField(_("kind"), max_length=40, db_index=True)
-    subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
-    url = models.CharField(_("link"), max_length=300, blank=True)
-    governorate = models.ForeignKey(
-        "geo.Governorate",
-        models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("governorate"),
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-
-    def __str__(self) -> str:
-        return self.subject
-
-
-class NotificationPreference(models.Model):
-    """A user's choice for one kind of notification: in the app, by e-mail, both or neither.
-
-    No row means both (the default); ``notify`` reads these through ``wants``.
-    """
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        models.CASCADE,
-        related_name="notification_preference_rows",
-        verbose_name=_("user"),
-    )
-    kind = models.CharField(_("kind"), max_length=40)
-    in_app = models.BooleanField(_("in the app"), default=True)
-    email = models.BooleanField(_("by e-mail"), default=True)
-
-    class Meta:
-        verbose_name = _("notification preference")
-        verbose_name_plural = _("notification preferences")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_unique"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}:{self.kind}"
-
-
-# ------------------------------------------------------------------------- 4W
 
 
 class Activity(models.Model):

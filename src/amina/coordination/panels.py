@@ -3,8 +3,8 @@
 from django.utils import timezone
 
 from amina.coordination.models import ActionPoint
-from amina.coordination.notifications import unread_count
 from amina.core.views import home_panel
+from amina.notices.services import unread_count
 
 
 @home_panel("coordination/_panel.html")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from amina.coordination.views import activities, contacts, meetings, notifications, plans, trainings
+from amina.coordination.views import activities, contacts, meetings, plans, trainings
 
 app_name = "coordination"
 urlpatterns = [
@@ -39,11 +39,4 @@ urlpatterns = [
     path("trainings/<int:pk>/results/", trainings.training_results, name="training-results"),
     path("participants/<int:pk>/certificate.pdf", trainings.certificate, name="certificate"),
     path("export/<str:kind>/", trainings.export, name="export"),
-    path("notifications/", notifications.notification_list, name="notification-list"),
-    path("notifications/read/", notifications.notification_read, name="notification-read"),
-    path(
-        "notifications/preferences/",
-        notifications.notification_preferences,
-        name="notification-preferences",
-    ),
 ]

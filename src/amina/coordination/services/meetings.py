@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from amina.accounts import access
 from amina.audit.services import diff, record_change, snapshot
 from amina.coordination.models import ActionPoint, Meeting
-from amina.coordination.notifications import notify
+from amina.notices.services import notify
 
 
 @transaction.atomic

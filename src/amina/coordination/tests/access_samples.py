@@ -102,12 +102,6 @@ def _participant(w):
     return person
 
 
-def _notification(w):
-    from amina.coordination.notifications import notify
-
-    return notify([w.users["officer_a"]], "influx", "Influx", governorate=w.gov_a)[0]
-
-
 def pk(make):
     return lambda w: {"pk": make(w).pk}
 
@@ -144,6 +138,4 @@ ACCESS_SAMPLES = {
     "api:coordination-contact-detail": Sample(pk(_contact), AGGREGATE),
     "api:coordination-training-detail": Sample(pk(_training), AGGREGATE),
     "api:coordination-participant-detail": Sample(pk(_participant), PERSONAL_A),
-    "api:coordination-notification-detail": Sample(pk(_notification), frozenset({"officer_a"})),
-    "api:coordination-notification-read": Sample(allowed=EVERYONE),
 }

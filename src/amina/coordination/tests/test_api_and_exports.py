@@ -8,8 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from amina.audit.models import AccessLog
-from amina.coordination.models import Activity, Meeting, Notification, Participant, Training
-from amina.coordination.notifications import notify
+from amina.coordination.models import Activity, Meeting, Participant, Training
 from amina.coordination.services.imports import import_activities
 
 pytestmark = pytest.mark.django_db
@@ -65,17 +64,6 @@ def test_partners_read_the_4w_and_trainings_but_no_people_or_meetings(
     assert len(_results(api_client, partner, "trainings")) == 2
     assert _results(api_client, partner, "participants") == []
     assert _results(api_client, partner, "meetings") == []
-
-
-def test_the_api_lists_only_ones_own_notifications_and_marks_them_read(
-    api_client, officer_a, national_user, gov_a
-):
-    notify([officer_a, national_user], "influx", "Influx", governorate=gov_a)
-    rows = _results(api_client, officer_a, "notifications")
-    assert len(rows) == 1
-    response = api_client.post("/api/v1/coordination/notifications/read/", {}, format="json")
-    assert response.json() == {"marked": 1}
-    assert Notification.objects.filter(read_at__isnull=True).count() == 1
 
 
 def test_the_activity_list_api_makes_a_fixed_number_of_queries(

@@ -96,8 +96,6 @@ def urls(w):
         "/coordination/trainings/statistics/": 200,
         "/coordination/export/trainings/": 200,
         "/coordination/export/meetings/?format=xlsx": 200,
-        "/coordination/notifications/": 200,
-        "/coordination/notifications/preferences/": 200,
         "/coordination/plans/new/": 200,
         "/coordination/meetings/new/": 200,
         "/coordination/trainings/new/": 200,

@@ -11,7 +11,7 @@ from amina.supply.models import Item, Warehouse
 
 def low_stock_recipients(warehouse: Warehouse):
     """The warehouse's managers and the logistics officers of its governorate."""
-    from amina.coordination.notifications import users_for_governorate
+    from amina.notices.services import users_for_governorate
 
     users = {u.pk: u for u in users_for_governorate(warehouse.governorate, roles=("logistics",))}
     for manager in warehouse.managers.all():
@@ -28,7 +28,7 @@ def check_low_stock(warehouse: Warehouse, item: Item, *, before: int, after: int
     level = item.low_stock_level
     if not level or not (before >= level > after):
         return False
-    from amina.coordination.notifications import notify
+    from amina.notices.services import notify
 
     # Stored text: the language of the deployment (the notification centre shows it as is).
     with translation.override("en"):

@@ -150,7 +150,7 @@ def test_a_governorate_officer_reads_but_does_not_write_stock(stocked, officer_a
 
 
 def test_falling_below_the_low_stock_level_notifies_once(stocked, logistics_a, blanket):
-    from amina.coordination.models import Notification
+    from amina.notices.models import Notification
 
     stocked.managers.add(logistics_a)
     record_loss(logistics_a, stocked, blanket, 85, reason="rain")  # 15 left: above 10

@@ -74,7 +74,7 @@ def evaluate_governorate(governorate, on: datetime.date) -> list[Alert]:
 
 def evaluate(rule: AlertRule, on: datetime.date) -> Alert | None:
     """Fire ``rule`` if arrivals crossed its threshold since it was last armed."""
-    from amina.coordination.notifications import notify, users_for_governorate
+    from amina.notices.services import notify, users_for_governorate
 
     arrived, baseline, start = measure(rule, on)
     if not crossed(rule, arrived, baseline):

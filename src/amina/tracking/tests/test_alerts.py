@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 
-from amina.coordination.models import Notification
+from amina.notices.models import Notification
 from amina.tracking.models import Alert, AlertRule, LocationAssessment
 from amina.tracking.services.assessments import record_movement
 

@@ -1,4 +1,8 @@
-"""The one way any capability tells users something: ``notify``.
+"""The one way any app tells users something: ``notify``; and the notification centre's
+writes (``mark_read``, ``set_preferences``).
+
+A platform service: tracking (influx alerts), supply (low stock) and coordination (action
+points) call it; it imports none of them.
 
 It refuses recipients outside the governorate's scope (nobody is told of what they may
 not see), honours each user's choice of kinds and channels (``NotificationPreference``),
@@ -20,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amina.accounts import access
-from amina.coordination.models import Notification, NotificationPreference
+from amina.notices.models import Notification, NotificationPreference
 
 #: The kinds users can choose from (other capabilities call ``notify`` with these names).
 #: A kind not listed here is still delivered, and its preference defaults to both channels.
@@ -122,3 +126,25 @@ def unread_count(user) -> int:
     if not access.is_active(user):
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def mark_read(user, ids=None) -> int:
+    """Mark the user's own notifications read (all unread ones when ``ids`` is None)."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def set_preferences(user, choices: dict[str, tuple[bool, bool]]) -> None:
+    """``choices`` maps kind → (in the app, by e-mail). Defaults (both) keep no row."""
+    for kind, (in_app, email) in choices.items():
+        if in_app and email:
+            NotificationPreference.objects.filter(user=user, kind=kind).delete()
+        else:
+            NotificationPreference.objects.update_or_create(
+                user=user, kind=kind, defaults={"in_app": in_app, "email": email}
+            )
+    if hasattr(user, "_amina_notification_prefs"):
+        del user._amina_notification_prefs

@@ -1,16 +1,22 @@
 """The notification centre: one's own notifications, and the choice of what to receive."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from amina.accounts import access
-from amina.coordination.forms import PreferencesForm
-from amina.coordination.models import Notification
-from amina.coordination.notifications import KINDS, channels, kind_label, unread_count
-from amina.coordination.services.notices import mark_read, set_preferences
-from amina.coordination.views.common import page_of
+from amina.notices.forms import PreferencesForm
+from amina.notices.models import Notification
+from amina.notices.services import (
+    KINDS,
+    channels,
+    kind_label,
+    mark_read,
+    set_preferences,
+    unread_count,
+)
 
 
 def notification_list(request):
@@ -19,9 +25,9 @@ def notification_list(request):
         qs = qs.filter(read_at__isnull=True)
     return render(
         request,
-        "coordination/notification_list.html",
+        "notices/notification_list.html",
         {
-            "page": page_of(request, qs),
+            "page": Paginator(qs, 50).get_page(request.GET.get("page")),
             "unread": unread_count(request.user),
             "only_unread": bool(request.GET.get("unread")),
         },
@@ -34,7 +40,7 @@ def notification_read(request):
     ids = request.POST.getlist("id")
     count = mark_read(request.user, [int(i) for i in ids if i.isdigit()] if ids else None)
     messages.success(request, _("%(n)s marked as read.") % {"n": count})
-    return redirect("coordination:notification-list")
+    return redirect("notices:notification-list")
 
 
 def _kinds(user):
@@ -54,11 +60,11 @@ def notification_preferences(request):
     if request.method == "POST" and form.is_valid():
         set_preferences(request.user, form.choices())
         messages.success(request, _("Your choices are saved."))
-        return redirect("coordination:notification-preferences")
+        return redirect("notices:notification-preferences")
     rows = [(label, form[f"{k}__app"], form[f"{k}__email"]) for k, label in kinds]
     return render(
         request,
-        "coordination/notification_preferences.html",
+        "notices/notification_preferences.html",
         {
             "form": form,
             "rows": rows,
