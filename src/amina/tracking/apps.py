@@ -7,11 +7,11 @@ class TrackingConfig(AppConfig):
     verbose_name = _("Displacement tracking")
 
     def ready(self) -> None:
+        from amina.accounts.access import allowed_to
         from amina.core import nav
         from amina.tracking import panels  # noqa: F401 (registers metrics and the home panel)
-        from amina.tracking.views.entry import may_write
-        from amina.tracking.views.imports import can_import
 
         nav.add("tracking:figures", _("Displacement"), order=10)
-        nav.add("tracking:assessment-new", _("New assessment"), visible=may_write, order=11)
-        nav.add("tracking:import", _("Import DTM"), visible=can_import, order=12)
+        visible = allowed_to("assessment.record")
+        nav.add("tracking:assessment-new", _("New assessment"), visible=visible, order=11)
+        nav.add("tracking:import", _("Import DTM"), visible=allowed_to("dtm.import"), order=12)

@@ -125,9 +125,9 @@ def evaluate(rule: AlertRule, on: datetime.date) -> Alert | None:
 @transaction.atomic
 def save_rule(user, rule: AlertRule) -> AlertRule:
     """Create or change a rule (with audit); checks it at once, as of today."""
-    from amina.tracking.services.assessments import check_writer
+    from amina.tracking.services.assessments import check
 
-    check_writer(user, rule.area_governorate.pk)
+    check(user, "alert_rule.manage", rule.area_governorate.pk)
     created = rule.pk is None
     rule.full_clean()
     rule.save()

@@ -36,17 +36,13 @@ from amina.tracking.services.places import Placement, place_point
 #: of families can legitimately be single people or very large).
 FAMILY_SIZE_RANGE = (2.0, 15.0)
 FAMILY_SIZE_FROM = 5
-#: Roles that may write figures (partners and logistics officers read only).
-WRITER_ROLES = {"admin", "national", "governorate", "field"}
 
 
-def check_writer(user, governorate) -> None:
-    """Refuse a write outside the actor's governorates or by a read-only role."""
-    if user is None:  # the command line and demo data act as the system
-        return
-    if getattr(user, "role", None) not in WRITER_ROLES and not user.is_superuser:
-        raise PermissionDenied
-    access.check_governorate(user, governorate)
+def check(user, action: str, governorate=access.ANY) -> None:
+    """``access.check`` of a tracking action; the command line and demo data pass no user:
+    they act as the system."""
+    if user is not None:
+        access.check(user, action, governorate)
 
 
 @transaction.atomic
@@ -60,8 +56,7 @@ def create_round(
     camp_multiplier: Decimal | None = None,
 ) -> Round:
     """A new round; refused if the code exists (rounds are never silently merged)."""
-    if user is not None and not (access.has_national_scope(user) or access.is_admin(user)):
-        raise PermissionDenied
+    check(user, "round.create")
     if Round.objects.filter(code=code).exists():
         raise ValidationError({"code": _("A round with this code already exists.")})
     round_ = Round.objects.create(
@@ -165,7 +160,7 @@ def record_assessment(
     ``origins`` maps governorate ids, ``shelters`` and ``periods`` map codes, to
     families. Individuals left empty are estimated with the round's multiplier.
     """
-    check_writer(user, location.governorate_id)
+    check(user, "assessment.record", location.governorate_id)
     shelters = {k: v for k, v in (shelters or {}).items() if v}
     if individuals is None:
         individuals = round.individuals_for(
@@ -271,7 +266,7 @@ def create_location(
             }
         )
     try:
-        check_writer(user, placement.district.governorate_id)
+        check(user, "assessment.record", placement.district.governorate_id)
     except PermissionDenied:
         raise ValidationError(
             {
@@ -321,7 +316,7 @@ def record_movement(
     note: str = "",
 ) -> MovementEvent:
     """An emergency-tracking event; then checks the influx alerts of that governorate."""
-    check_writer(user, location.governorate_id)
+    check(user, "movement.record", location.governorate_id)
     errors = {}
     if families <= 0:
         errors["families"] = [_("Give at least one family.")]

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from amina.accounts import access
 from amina.audit.services import record_bulk
 from amina.core import tabular
 from amina.core.arabic import to_western_digits
@@ -470,7 +471,10 @@ def commit_dtm(
     progress=None,
 ) -> dict:
     """Write a clean parse as round ``round_code`` (created if new), replacing the round's
-    previously imported rows. All or nothing; one audit row."""
+    previously imported rows. All or nothing; one audit row. A master list covers every
+    governorate: importing it is ``dtm.import`` (the command line passes no user)."""
+    if user is not None:
+        access.check(user, "dtm.import")
     progress = progress or (lambda *a, **k: None)
     if not parsed.report.ok:
         raise tabular.ImportFailed(parsed.report)

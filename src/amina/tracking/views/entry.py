@@ -18,15 +18,6 @@ from amina.tracking.services import alerts as alert_services
 from amina.tracking.services import assessments as services
 
 
-def may_write(user) -> bool:
-    return access.is_active(user) and (user.is_superuser or user.role in services.WRITER_ROLES)
-
-
-def _require_writer(user):
-    if not may_write(user):
-        raise PermissionDenied
-
-
 def _apply_errors(form, exc: ValidationError) -> None:
     mapping = {
         "origins": None,
@@ -45,10 +36,10 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
+@access.requires("assessment.record")
 def assessment_new(request):
     """The field form (phone-first): pick or create the location, then the figures."""
     user = request.user
-    _require_writer(user)
     locations = access.scoped(user, Location).order_by("governorate__pcode", "name_en")
     form = AssessmentForm(
         request.POST or None, locations=locations, initial={"date": timezone.localdate()}
@@ -139,13 +130,15 @@ def movement_list(request):
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
-        request, "tracking/movement_list.html", {"page": page, "can_write": may_write(request.user)}
+        request,
+        "tracking/movement_list.html",
+        {"page": page, "can_write": access.allowed(request.user, "movement.record")},
     )
 
 
+@access.requires("movement.record")
 def movement_new(request):
     user = request.user
-    _require_writer(user)
     locations = access.scoped(user, Location).order_by("governorate__pcode", "name_en")
     form = MovementForm(
         request.POST or None, locations=locations, initial={"date": timezone.localdate()}
@@ -187,15 +180,14 @@ def alert_list(request):
         {
             "alerts": alerts,
             "rules": rules.select_related("governorate", "location"),
-            "can_write": may_write(user) and user.role != "field",
+            "can_write": access.allowed(user, "alert_rule.manage"),
         },
     )
 
 
+@access.requires("alert_rule.manage")
 def rule_new(request):
     user = request.user
-    if not may_write(user) or user.role == "field":
-        raise PermissionDenied
     form = AlertRuleForm(
         request.POST or None,
         governorates=access.governorates_in_scope(user),

@@ -253,9 +253,7 @@ def round_list(request):
         "tracking/round_list.html",
         {
             "rounds": [(r, sums.get(r.pk)) for r in rounds],
-            "can_import": access.is_admin(request.user)
-            or access.has_national_scope(request.user)
-            and access.sees_detail(request.user),
+            "can_import": access.allowed(request.user, "dtm.import"),
         },
     )
 
