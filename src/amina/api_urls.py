@@ -2,16 +2,16 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 
+from amina.accounts.token_api import ObtainToken
 from amina.core.api import router
 from amina.core.discovery import app_modules
 
 app_modules("api")  # each app's api module registers its viewsets on the router
 
 urlpatterns = [
-    path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
+    path("auth/token/", ObtainToken.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny]), name="api-schema"),
     # The split view serves its start-up script from this URL (?script), not inline, so
     # Swagger UI runs under the Content Security Policy.

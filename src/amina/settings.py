@@ -70,7 +70,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -96,6 +95,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "amina.core.middleware.RefuseNulCharacters",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "amina.core.middleware.DatabaseUnavailable",
 ]
 
 ROOT_URLCONF = "amina.urls"
@@ -167,6 +168,10 @@ AXES_COOLOFF_TIME = envint("AMINA_LOGIN_COOLOFF_HOURS", "1")
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# JSON for API callers (the token endpoint shares the lockout), the page for the rest.
+AXES_LOCKOUT_CALLABLE = "amina.accounts.lockout.lockout_response"
+# API tokens (stored as digests) expire this many days after they are made.
+AMINA_TOKEN_TTL_DAYS = envint("AMINA_TOKEN_TTL_DAYS", "30")
 AXES_IPWARE_PROXY_COUNT = envint("AMINA_PROXY_COUNT", "0")
 
 LANGUAGE_CODE = "en"
@@ -242,7 +247,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "amina.accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Logged in for every route; a write also needs the role of the action the viewset

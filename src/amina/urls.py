@@ -20,3 +20,6 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 ]
+
+# A lost database met outside a view (session, user) answers 503, not a bare 500.
+handler500 = "amina.core.errors.server_error"

@@ -93,3 +93,49 @@ class User(AbstractUser):
                 name="user_role_valid", condition=models.Q(role__in=Role.values)
             ),
         ]
+
+    def save(self, *args, **kwargs):
+        """A new password revokes every API token of the user.
+
+        ``set_password`` keeps the raw password in ``_password`` until the next save,
+        whichever way it was called (the password page, the admin's "change password"
+        form, a reset, ``amina changepassword``), so this one place covers them all: a
+        leaked token dies with the password it was obtained with.
+        """
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from amina.accounts.tokens import revoke_tokens
+
+            revoke_tokens(self, actor=None, reason="password changed")
+
+
+class ApiToken(models.Model):
+    """An API token, stored as a SHA-256 digest of the key (the key itself is shown once,
+    when made, and never stored), with a short prefix to tell tokens apart, an expiry
+    and the time it was last used. Made and revoked by ``amina.accounts.tokens``."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("profile page")
+        API = "api", _("API")
+        MIGRATED = "migrated", _("earlier token")
+
+    user = models.ForeignKey(
+        User, models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    prefix = models.CharField(_("prefix"), max_length=8)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    channel = models.CharField(
+        _("made on"), max_length=10, choices=Channel.choices, default=Channel.WEB
+    )
+    created_at = models.DateTimeField(_("created"))
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user_id})"

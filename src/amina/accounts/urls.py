@@ -13,4 +13,5 @@ urlpatterns = [
     ),
     path("profile/", views.profile, name="profile"),
     path("profile/token/", views.regenerate_token, name="regenerate-token"),
+    path("profile/token/revoke/", views.revoke_token, name="revoke-token"),
 ]

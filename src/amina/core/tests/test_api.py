@@ -1,7 +1,7 @@
 """The REST API: token authentication, paginated lists, the same scope as the pages."""
 
-from rest_framework.authtoken.models import Token
-
+from amina.accounts.models import ApiToken
+from amina.accounts.tokens import digest, issue_token
 from amina.geo.models import Location
 from conftest import PASSWORD
 
@@ -11,7 +11,7 @@ def test_a_token_is_obtained_with_a_password_and_then_authenticates(api_client, 
         "/api/v1/auth/token/", {"username": "officer_a", "password": PASSWORD}
     )
     token = response.json()["token"]
-    assert Token.objects.get(user=officer_a).key == token
+    assert ApiToken.objects.get(user=officer_a).digest == digest(token)
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert api_client.get("/api/v1/geo/governorates/").status_code == 200
     api_client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
@@ -24,13 +24,16 @@ def test_a_wrong_password_gets_no_token(api_client, officer_a):
 
 
 def test_a_new_token_from_the_profile_page_replaces_the_old_one(client, api_client, officer_a):
-    old = Token.objects.create(user=officer_a)
+    _old, old_key = issue_token(officer_a)
     client.force_login(officer_a)
-    assert client.post("/accounts/profile/token/").status_code == 302
-    new = Token.objects.get(user=officer_a)
-    assert new.key != old.key
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {old.key}")
+    response = client.post("/accounts/profile/token/")
+    assert response.status_code == 200
+    new_key = response.context["new_key"]
+    assert new_key != old_key
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {old_key}")
     assert api_client.get("/api/v1/geo/governorates/").status_code == 401
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {new_key}")
+    assert api_client.get("/api/v1/geo/governorates/").status_code == 200
 
 
 def test_lists_are_paginated_with_results_and_next(api_client, national_user, gov_a):
