@@ -131,14 +131,3 @@ def save_organisation(actor, organisation: Organisation) -> Organisation:
         diff(before, snapshot(organisation)),
     )
     return organisation
-
-
-@transaction.atomic
-def regenerate_token(user: User):
-    """A new API token for ``user``; the old one stops working at once (recorded, not its key)."""
-    from rest_framework.authtoken.models import Token
-
-    had = Token.objects.filter(user=user).delete()[0] > 0
-    token = Token.objects.create(user=user)
-    record_change(user, user, "update", {"api_token": ["replaced" if had else None, "created"]})
-    return token
