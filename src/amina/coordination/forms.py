@@ -94,11 +94,11 @@ class ActivityFilterForm(Form):
     active_on = forms.DateField(required=False, label=_("Present on"), widget=DATE)
 
     def __init__(self, *args, user=None, **kwargs):
-        from amina.needs.models import Sector
+        from amina.needs.queries import sectors
 
         super().__init__(*args, **kwargs)
         _scope_governorates(self, user)
-        self.fields["sector"].queryset = Sector.objects.all()
+        self.fields["sector"].queryset = sectors()
 
     def apply(self, qs):
         if not self.is_valid():

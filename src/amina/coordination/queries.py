@@ -93,7 +93,6 @@ class Matrix:
 def sector_governorate_matrix(qs: QuerySet[Activity]) -> Matrix:
     """Activities, distinct organisations and people reached per sector × governorate."""
     from amina.geo.models import Governorate
-    from amina.needs.models import Sector
 
     data = qs.values("sector_id", "governorate_id").annotate(
         activities=Count("pk"),
@@ -112,7 +111,8 @@ def sector_governorate_matrix(qs: QuerySet[Activity]) -> Matrix:
         row_totals[r["sector_id"]] += r["reached"] or 0
         col_totals[r["governorate_id"]] += r["reached"] or 0
     govs = Governorate.objects.filter(pk__in={k[1] for k in cells}).order_by("pcode")
-    return Matrix(list(Sector.objects.all()), list(govs), cells, dict(row_totals), dict(col_totals))
+    sectors = list(needs_queries.sectors())
+    return Matrix(sectors, list(govs), cells, dict(row_totals), dict(col_totals))
 
 
 def place_key(activity_values: dict) -> tuple[str, int]:
@@ -348,9 +348,7 @@ def training_statistics(governorate_ids: Iterable[int] | None = None) -> dict:
         .values_list("training_id", "sector")
     ):
         sectors[training_id].append(sector)
-    from amina.needs.models import Sector
-
-    sector_objs = Sector.objects.in_bulk({s for v in sectors.values() for s in v})
+    sector_objs = needs_queries.sectors().in_bulk({s for v in sectors.values() for s in v})
     for p in people:
         for s in sectors.get(p.training_id, ()):
             by_topic[sector_objs[s]] += 1

@@ -18,7 +18,7 @@ from amina.geo.models import Location
 from amina.registry import bulk
 from amina.registry.generator import Generator
 from amina.registry.models import Household
-from amina.tracking.models import ShelterType
+from amina.tracking.queries import shelter_types
 
 
 @step(40, "households")
@@ -34,7 +34,7 @@ def households(ctx: DemoContext) -> dict:
         return {"households": 0}
     total = ctx.size["households"]
     generator = Generator(total, locations, seed=ctx.seed, ref_prefix="DEMO")
-    shelters = list(ShelterType.objects.values_list("pk", flat=True))
+    shelters = list(shelter_types().values_list("pk", flat=True))
     made = 0
     for batch in generator.batches(20_000):
         for row in batch.households:

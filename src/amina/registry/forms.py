@@ -11,7 +11,7 @@ from amina.accounts import access
 from amina.core import forms as base
 from amina.geo.models import Governorate, Location
 from amina.registry.models import Criterion, Household, Member
-from amina.tracking.models import ShelterType
+from amina.tracking.queries import shelter_types
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -92,9 +92,7 @@ MemberFormSet = forms.formset_factory(MemberForm, extra=1, can_delete=True, max_
 
 class HouseholdForm(base.Form):
     location = forms.ModelChoiceField(label=_("Current location"), queryset=Location.objects.none())
-    shelter = forms.ModelChoiceField(
-        label=_("Shelter"), queryset=ShelterType.objects.all(), required=False
-    )
+    shelter = forms.ModelChoiceField(label=_("Shelter"), queryset=shelter_types(), required=False)
     origin_governorate = forms.ModelChoiceField(
         label=_("Governorate of origin"), queryset=Governorate.objects.all(), required=False
     )

@@ -32,7 +32,7 @@ from amina.geo.gazetteer import Gazetteer
 from amina.geo.models import Governorate, Location
 from amina.registry import bulk, names, vulnerability
 from amina.registry.models import Criterion, Household, Member
-from amina.tracking.models import ShelterType
+from amina.tracking.queries import shelter_types
 
 FLAGS = [c.value for c in Criterion if c != Criterion.LARGE_HOUSEHOLD]
 #: A person's names, as members' columns and ``Member`` fields are called.
@@ -320,8 +320,8 @@ def check(
     importer's scope (see ``outside_scope``)."""
     report = Report()
     places = _Places()
-    shelters = {s.code: s.pk for s in ShelterType.objects.all()}
-    shelters.update({names.normalise_name(s.name_en): s.pk for s in ShelterType.objects.all()})
+    shelters = {s.code: s.pk for s in shelter_types()}
+    shelters.update({names.normalise_name(s.name_en): s.pk for s in shelter_types()})
     new_locations: dict[tuple, dict] = {}
     current = vulnerability.weights()
     h_rows: list[dict] = []
@@ -382,7 +382,7 @@ def check(
                 names.normalise_name(str(v["shelter_type"]))
             )
             if shelter_id is None:
-                codes = ", ".join(sorted(ShelterType.objects.values_list("code", flat=True)))
+                codes = ", ".join(sorted(shelter_types().values_list("code", flat=True)))
                 report.error(
                     row.number,
                     "shelter_type",

@@ -54,7 +54,7 @@ from amina.registry.importing import (
     without_groups,
 )
 from amina.registry.models import Criterion, Household, Member
-from amina.tracking.models import ShelterType
+from amina.tracking.queries import shelter_types
 
 CHUNK = 1 << 20
 #: COPY's end-of-data marker: a line that is only a backslash and a period.
@@ -382,9 +382,9 @@ def _judge_households(cursor, verdicts: _Verdicts, f: _Csv, outside: Callable) -
     """Judge each distinct value; ``outside`` names a governorate outside the importer's
     scope (``importing.outside_scope``), reported on every row that names it."""
     col = f.column
-    shelters = {s.code: s.pk for s in ShelterType.objects.all()}
-    shelters.update({names.normalise_name(s.name_en): s.pk for s in ShelterType.objects.all()})
-    codes = ", ".join(sorted(ShelterType.objects.values_list("code", flat=True)))
+    shelters = {s.code: s.pk for s in shelter_types()}
+    shelters.update({names.normalise_name(s.name_en): s.pk for s in shelter_types()})
+    codes = ", ".join(sorted(shelter_types().values_list("code", flat=True)))
 
     def shelter(report, row):
         text = row.values["shelter_type"]

@@ -44,7 +44,7 @@ def contact_list(request):
         log_access(
             request.user, Contact, [c.pk for c in page], "view", purpose="contacts directory"
         )
-    from amina.needs.models import Sector
+    from amina.needs.queries import sectors
 
     return render(
         request,
@@ -55,7 +55,7 @@ def contact_list(request):
             "q": q,
             "can_edit": access.allowed(request.user, "contact.manage"),
             "governorates": access.governorates_in_scope(request.user),
-            "sectors": Sector.objects.all(),
+            "sectors": sectors(),
             "query": request.GET.urlencode(),
         },
     )
