@@ -6,14 +6,10 @@ from amina.accounts import access
 from amina.audit.models import AccessLog, ChangeLog
 
 
-def _require_admin_or_national(user):
-    if not (access.is_admin(user) or (access.has_national_scope(user) and user.role == "national")):
-        raise PermissionDenied
-
-
 def change_list(request):
     """The history of every domain record: who changed what, when."""
-    _require_admin_or_national(request.user)
+    if not access.can_read_history(request.user):
+        raise PermissionDenied
     qs = ChangeLog.objects.all()
     if model := request.GET.get("model"):
         qs = qs.filter(model=model)

@@ -36,15 +36,12 @@ class Rendered:
 
 
 def check_selection(user, governorates: list[Governorate]) -> None:
-    """A user reports on governorates in their scope; the whole country needs national scope."""
+    """``report.publish`` on every governorate of a product; a product of no governorate
+    covers the whole country and needs national scope."""
     if user is None:
         return  # the command line and the demo act as the system
-    if not access.sees_detail(user):
-        raise PermissionDenied
-    if not governorates and not access.has_national_scope(user):
-        raise PermissionDenied
-    for gov in governorates:
-        access.check_governorate(user, gov)
+    for gov in governorates or [None]:
+        access.check(user, "report.publish", gov)
 
 
 def compute_figures(
@@ -112,6 +109,7 @@ def update_report(user, report: Report, **changes) -> Report:
     """Edit the narrative parts (and the language) of a draft or a published report;
     publishing again makes a new version."""
     report = Report.objects.select_for_update().get(pk=report.pk)
+    check_selection(user, list(report.governorates.all()))
     before = snapshot(report)
     for name, value in changes.items():
         if name not in (*NARRATIVE_FIELDS, "language"):
@@ -135,6 +133,7 @@ def update_report(user, report: Report, **changes) -> Report:
 def publish_report(user, report: Report) -> Publication:
     """Freeze the report as it renders now into a new version in the library."""
     report = Report.objects.select_for_update().get(pk=report.pk)
+    check_selection(user, list(report.governorates.all()))
     rendered = render(report, for_pdf=True)
     pdf = rendering.render_pdf(rendered.html)
     report.version += 1
@@ -294,6 +293,7 @@ def create_schedule(
 
 @transaction.atomic
 def set_schedule_active(user, schedule: Schedule, active: bool) -> Schedule:
+    access.check(user, "schedule.manage", owner=schedule.owner_id)
     schedule.active = active
     schedule.save(update_fields=["active"])
     record_change(user, schedule, "update", {"active": [not active, active]})

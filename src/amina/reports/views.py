@@ -41,21 +41,16 @@ def dashboard(request):
     )
 
 
-def _require_detail(user) -> None:
-    if not access.sees_detail(user):
-        raise PermissionDenied
-
-
 def report_list(request):
-    _require_detail(request.user)
+    access.require_detail(request.user)
     reports = queries.reports_for(request.user).prefetch_related("governorates")
     page = Paginator(reports, 30).get_page(request.GET.get("page"))
     return render(request, "reports/report_list.html", {"page": page})
 
 
+@access.requires("report.publish")
 def report_create(request):
     user = request.user
-    _require_detail(user)
     rounds = list(reversed(figures_module.ordered_rounds(None)))
     governorates = access.governorates_in_scope(user)
     form = NewReportForm(
@@ -93,6 +88,7 @@ def report_create(request):
     return render(request, "reports/report_create.html", {"form": form, "rounds": rounds})
 
 
+@access.requires("report.publish", methods=["POST"])
 def report_edit(request, pk):
     user = request.user
     report = get_object_or_404(queries.reports_for(user).prefetch_related("governorates"), pk=pk)
@@ -146,6 +142,7 @@ def report_preview_pdf(request, pk):
 
 
 @require_POST
+@access.requires("report.publish")
 def report_publish(request, pk):
     report = get_object_or_404(queries.reports_for(request.user), pk=pk)
     try:
@@ -234,7 +231,7 @@ def datasets(request):
             "formats": ("hxl", "csv", "xlsx"),
             # The map shows a round: before the first one there is nothing to draw.
             "has_round": bool(figures_module.ordered_rounds(None)),
-            "can_publish": access.has_national_scope(user) and access.sees_detail(user),
+            "can_publish": access.allowed(user, "report.publish", None),
             "threshold": disclosure.threshold(),
         },
     )
@@ -249,13 +246,13 @@ def dataset_download(request, name, fmt):
 
 
 @require_POST
+@access.requires("report.publish")
 def dataset_publish(request, name, fmt):
     user = request.user
     dataset = datasets_module.DATASETS.get(name)
     if dataset is None or fmt not in ("hxl", "csv", "xlsx"):
         raise Http404
-    if not (access.has_national_scope(user) and access.sees_detail(user)):
-        raise PermissionDenied
+    access.check(user, "report.publish", None)  # a whole-country product
     content = datasets_module.render(name, fmt, None)
     from amina.core.exports import CONTENT_TYPES, EXTENSIONS
 
@@ -287,10 +284,10 @@ def map_download(request):
 
 
 @require_POST
+@access.requires("report.publish")
 def map_publish(request):
     user = request.user
-    if not (access.has_national_scope(user) and access.sees_detail(user)):
-        raise PermissionDenied
+    access.check(user, "report.publish", None)  # a whole-country product
     try:
         content, rnd = datasets_module.governorate_map(None, request.LANGUAGE_CODE)
     except NoData as exc:
@@ -312,9 +309,9 @@ def map_publish(request):
     return redirect("reports:publication-detail", publication.pk)
 
 
+@access.requires("report.publish")
 def schedule_list(request):
     user = request.user
-    _require_detail(user)
     form = ScheduleForm(request.POST or None, governorates=access.governorates_in_scope(user))
     if request.method == "POST" and form.is_valid():
         try:
@@ -344,6 +341,7 @@ def schedule_list(request):
 
 
 @require_POST
+@access.requires("schedule.manage")
 def schedule_toggle(request, pk):
     schedule = get_object_or_404(queries.schedules_for(request.user), pk=pk)
     services.set_schedule_active(request.user, schedule, not schedule.active)
