@@ -304,6 +304,11 @@ LOGGING = {
 AMINA_TILE_URL = os.environ.get("AMINA_TILE_URL", "")
 AMINA_TILE_ATTRIBUTION = os.environ.get("AMINA_TILE_ATTRIBUTION", "")
 
+# Official boundaries are simplified on import (Douglas–Peucker): tolerance in degrees
+# (0.0005° is about 50 m) and at most this many vertices per governorate or district.
+AMINA_BOUNDARY_TOLERANCE = float(os.environ.get("AMINA_BOUNDARY_TOLERANCE", "0.0005"))
+AMINA_BOUNDARY_MAX_VERTICES = envint("AMINA_BOUNDARY_MAX_VERTICES", "3000")
+
 
 def _tile_source(url: str) -> list[str]:
     """The origin of the tile server for img-src ("{s}" subdomains become "*")."""

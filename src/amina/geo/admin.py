@@ -14,7 +14,7 @@ class AliasInline(admin.TabularInline):
 class GovernorateAdmin(AuditedAdmin):
     list_display = ["pcode", "name_en", "name_ar", "iso_code", "pcode_2014", "kurdistan_region"]
     search_fields = ["pcode", "name_en", "name_ar", "name_dtm"]
-    exclude = ["boundary"]
+
     inlines = [AliasInline]
 
 
@@ -23,7 +23,7 @@ class DistrictAdmin(AuditedAdmin):
     list_display = ["pcode", "name_en", "name_ar", "governorate"]
     list_filter = ["governorate"]
     search_fields = ["pcode", "name_en", "name_ar"]
-    exclude = ["boundary"]
+
     inlines = [AliasInline]
 
 

@@ -1,8 +1,8 @@
-from rest_framework import serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 
 from amina.accounts import access
 from amina.core.api import ScopedReadOnlyViewSet, router
-from amina.geo.models import District, Governorate, Location, PlaceAlias, SubDistrict
+from amina.geo.models import Boundary, District, Governorate, Location, PlaceAlias, SubDistrict
 
 
 class GovernorateSerializer(serializers.ModelSerializer):
@@ -131,3 +131,43 @@ router.register("geo/governorates", GovernorateViewSet, basename="governorate")
 router.register("geo/districts", DistrictViewSet, basename="district")
 router.register("geo/sub-districts", SubDistrictViewSet, basename="subdistrict")
 router.register("geo/locations", LocationViewSet, basename="location")
+
+
+class BoundarySerializer(serializers.ModelSerializer):
+    level = serializers.SerializerMethodField()
+    pcode = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Boundary
+        fields = ["level", "pcode", "vertices", "imported_at", "geometry"]
+
+    def get_level(self, obj) -> str:
+        return "governorate" if obj.governorate_id else "district"
+
+    def get_pcode(self, obj) -> str:
+        return (obj.governorate or obj.district).pcode
+
+
+class BoundaryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Official outlines (simplified GeoJSON geometries) of the governorates in scope, or
+    with ``?level=district`` of their districts (``&governorate=PCODE`` for one). Served
+    apart from the place lists, which never carry them."""
+
+    serializer_class = BoundarySerializer
+    queryset = Boundary.objects.none()  # for the schema; get_queryset decides
+
+    def get_queryset(self):
+        params = self.request.query_params
+        scope = access.governorates_in_scope(self.request.user)
+        if params.get("level") == "district":
+            qs = Boundary.objects.filter(district__governorate__in=scope).select_related("district")
+            if gov := params.get("governorate"):
+                qs = qs.filter(district__governorate__pcode=gov)
+        else:
+            qs = Boundary.objects.filter(governorate__in=scope).select_related("governorate")
+            if gov := params.get("governorate"):
+                qs = qs.filter(governorate__pcode=gov)
+        return qs.order_by("pk")
+
+
+router.register("geo/boundaries", BoundaryViewSet, basename="boundary")

@@ -33,7 +33,18 @@ class Place(models.Model):
         return localised(self.name_en, self.name_ar)
 
 
-class Governorate(Place):
+class Outlined:
+    """Governorates and districts have an official outline (a ``Boundary`` row)."""
+
+    @property
+    def boundary(self) -> dict | None:
+        """The official outline (GeoJSON geometry), or None: one query. Lists of places
+        read outlines with ``geo.boundaries.geometries`` instead."""
+        outline = Boundary.objects.filter(**{type(self).__name__.lower(): self.pk}).first()
+        return outline.geometry if outline else None
+
+
+class Governorate(Outlined, Place):
     pcode = models.CharField(_("p-code"), max_length=20, unique=True)
     pcode_2014 = models.CharField(
         _("2014 p-code"),
@@ -50,7 +61,6 @@ class Governorate(Place):
     )
     name_dtm = models.CharField(_("name as DTM spells it"), max_length=120, blank=True)
     kurdistan_region = models.BooleanField(_("in the Kurdistan Region"), default=False)
-    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
 
     class Meta:
         ordering = ["pcode"]
@@ -61,12 +71,11 @@ class Governorate(Place):
         return reverse("geo:governorate-detail", args=[self.pcode])
 
 
-class District(Place):
+class District(Outlined, Place):
     pcode = models.CharField(_("p-code"), max_length=20, unique=True)
     governorate = models.ForeignKey(
         Governorate, models.PROTECT, related_name="districts", verbose_name=_("governorate")
     )
-    boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
 
     class Meta:
         ordering = ["pcode"]
@@ -129,7 +138,10 @@ class Location(Place):
     needs_review = models.BooleanField(
         _("needs review"),
         default=False,
-        help_text=_("Its district could not be matched when it was imported."),
+        help_text=_(
+            "Its district could not be matched, or it was created from a file that gave "
+            "neither an official code nor coordinates of its own: someone must check it."
+        ),
     )
 
     scope_field = "governorate"
@@ -142,6 +154,51 @@ class Location(Place):
 
     def get_absolute_url(self) -> str:
         return reverse("geo:location-detail", args=[self.pk])
+
+
+class Boundary(models.Model):
+    """The official outline of a governorate or a district, kept apart from its row.
+
+    Outlines are large (even simplified); every page that lists places would carry
+    them if they were a column of ``Governorate``. Exactly one target is set.
+    """
+
+    governorate = models.OneToOneField(
+        Governorate,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outline",
+        verbose_name=_("governorate"),
+    )
+    district = models.OneToOneField(
+        District,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="outline",
+        verbose_name=_("district"),
+    )
+    geometry = models.JSONField(_("boundary (GeoJSON geometry)"))
+    vertices = models.PositiveIntegerField(_("vertices"), default=0)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("boundary")
+        verbose_name_plural = _("boundaries")
+        constraints = [
+            models.CheckConstraint(
+                name="boundary_one_target",
+                condition=(
+                    Q(governorate__isnull=False, district__isnull=True)
+                    | Q(governorate__isnull=True, district__isnull=False)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.governorate or self.district)
 
 
 class PlaceAlias(models.Model):

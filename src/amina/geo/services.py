@@ -15,41 +15,67 @@ from django.utils.translation import gettext as _
 
 from amina.audit.services import diff, record_bulk, record_change, snapshot
 from amina.core.arabic import has_arabic, normalise_name
-from amina.geo.models import District, Governorate, Location, PlaceAlias
+from amina.geo.models import Boundary, District, Governorate, Location, PlaceAlias
 
 if TYPE_CHECKING:
     from amina.jobs.models import Job
 
-GEOMETRY_TYPES = {"Polygon", "MultiPolygon"}
 # OCHA COD-AB property names, most specific level first.
 LEVELS = (("ADM2_PCODE", District, "district"), ("ADM1_PCODE", Governorate, "governorate"))
+#: At most this many problems are listed; the rest are counted.
+MAX_PROBLEMS = 20
 
 
-def _round_coords(coords, digits: int = 5):
-    if isinstance(coords, list | tuple) and coords and isinstance(coords[0], int | float):
-        return [round(c, digits) for c in coords]
-    return [_round_coords(c, digits) for c in coords]
+def _refuse_constant(name: str):
+    raise ValueError(name)
+
+
+def _read_geojson(path: Path) -> dict:
+    """The file's JSON, or a ValidationError that says what is wrong with it in words a
+    person understands — never the server's path or a Python class."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(_("The file is not GeoJSON: it is not UTF-8 text.")) from None
+    except OSError:
+        raise ValidationError(_("The file cannot be read.")) from None
+    if "\x00" in text or "\\u0000" in text:
+        raise ValidationError(_("The file is not GeoJSON: it holds a NUL character."))
+    try:
+        # NaN and Infinity are not JSON; Python would accept them.
+        return json.loads(text, parse_constant=_refuse_constant)
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            _("The file is not GeoJSON: it is not valid JSON (line %(line)s, column %(column)s).")
+            % {"line": exc.lineno, "column": exc.colno}
+        ) from None
+    except RecursionError:  # the JSON decoder's own guard against deep nesting
+        raise ValidationError(
+            _("The file is not GeoJSON: its lists are nested too deeply.")
+        ) from None
+    except ValueError:
+        raise ValidationError(
+            _("The file is not GeoJSON: it holds a number that is not finite, or far too long.")
+        ) from None
 
 
 @transaction.atomic
 def import_boundaries(actor, path: str | Path, progress=None) -> dict:
     """Load admin boundaries from an OCHA COD GeoJSON file (admin 1 or admin 2).
 
-    Each feature is matched to a governorate or district by its p-code; a feature that
-    matches nothing, has no p-code or no polygon is an error naming the feature, and
-    nothing is written (the transaction rolls back).
+    Each feature is matched to a governorate or district by its p-code; its geometry is
+    checked (numbers, nesting, ranges) and simplified (``geo.boundaries.simplify``). A
+    feature that matches nothing, has no p-code or no valid polygon is an error naming
+    the feature, and nothing is written (the transaction rolls back).
     """
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"cannot read {path}: {exc}") from None
-    except json.JSONDecodeError as exc:
-        raise ValidationError(f"{path} is not GeoJSON: line {exc.lineno}: {exc.msg}") from None
+    from amina.geo.boundaries import BadGeometry, simplify, vertex_count
+
+    data = _read_geojson(Path(path))
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        raise ValidationError(f"{path} is not a GeoJSON FeatureCollection")
-    features = data.get("features") or []
-    if not features:
-        raise ValidationError(f"{path} has no features")
+        raise ValidationError(_("The file is not a GeoJSON FeatureCollection."))
+    features = data.get("features")
+    if not isinstance(features, list) or not features:
+        raise ValidationError(_("The file has no features."))
     places = {
         "governorate": {g.pcode: g for g in Governorate.objects.all()},
         "district": {d.pcode: d for d in District.objects.all()},
@@ -59,40 +85,57 @@ def import_boundaries(actor, path: str | Path, progress=None) -> dict:
         if progress is not None and number % 10 == 1:
             progress(number - 1, len(features), "checking features")
         if not isinstance(feature, dict):
-            errors.append(f"feature {number}: not a GeoJSON Feature")
+            errors.append(_("feature %(number)s: not a GeoJSON Feature") % {"number": number})
             continue
-        props = feature.get("properties") or {}
-        geometry = feature.get("geometry") or {}
+        props = feature.get("properties")
+        props = props if isinstance(props, dict) else {}
         level = next(((key, name) for key, _model, name in LEVELS if props.get(key)), None)
         if level is None:
-            errors.append(f"feature {number}: no ADM1_PCODE or ADM2_PCODE property")
+            errors.append(
+                _("feature %(number)s: no ADM1_PCODE or ADM2_PCODE property") % {"number": number}
+            )
             continue
         key, name = level
-        pcode = str(props[key]).strip()
+        pcode = str(props[key]).strip()[:40]
         place = places[name].get(pcode)
         if place is None:
-            errors.append(f"feature {number}: {key} {pcode!r} is not a known {name}; add it first")
+            errors.append(
+                _("feature %(number)s: %(key)s '%(pcode)s' is not a known %(level)s; add it first")
+                % {"number": number, "key": key, "pcode": pcode, "level": _(name)}
+            )
             continue
-        if geometry.get("type") not in GEOMETRY_TYPES or not geometry.get("coordinates"):
-            errors.append(f"feature {number} ({pcode}): geometry must be a Polygon or MultiPolygon")
+        try:
+            geometry = simplify(feature.get("geometry"))
+        except BadGeometry as exc:
+            errors.append(
+                _("feature %(number)s (%(pcode)s): %(reason)s")
+                % {"number": number, "pcode": pcode, "reason": exc}
+            )
             continue
-        place.boundary = {
-            "type": geometry["type"],
-            "coordinates": _round_coords(geometry["coordinates"]),
-        }
-        updates.append((name, place))
+        updates.append((name, place, geometry))
     if errors:
+        more = len(errors) - MAX_PROBLEMS
+        if more > 0:
+            errors = [*errors[:MAX_PROBLEMS], _("and %(count)s more problems") % {"count": more}]
         raise ValidationError(errors)
     counts = {"governorate": 0, "district": 0}
-    for name, place in updates:
-        place.save(update_fields=["boundary"])
+    source = Path(path).name[:200]
+    for name, place, geometry in updates:
+        Boundary.objects.update_or_create(
+            **{name: place},
+            defaults={
+                "geometry": geometry,
+                "vertices": vertex_count(geometry),
+                "source": source,
+            },
+        )
         counts[name] += 1
     record_bulk(
         actor,
         Governorate if counts["governorate"] else District,
         "import",
-        {"file": Path(path).name, **counts},
-        f"boundaries from {Path(path).name}",
+        {"file": source, **counts},
+        f"boundaries from {source}",
     )
     return counts
 

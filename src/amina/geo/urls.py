@@ -19,4 +19,5 @@ urlpatterns = [
     path("map/", views.map_view, name="map"),
     path("boundaries/", views.boundaries_upload, name="boundaries-upload"),
     path("map/governorates.geojson", views.governorates_geojson, name="governorates-geojson"),
+    path("boundaries.geojson", views.boundaries_geojson, name="boundaries-geojson"),
 ]

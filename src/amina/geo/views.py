@@ -1,11 +1,14 @@
 """Browsing the geography: every list passes through the access policy."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
@@ -13,7 +16,7 @@ from amina.accounts import access
 from amina.core.arabic import normalise_name
 from amina.geo.forms import BoundaryUploadForm, LocationForm
 from amina.geo.metrics import METRICS, default_metric
-from amina.geo.models import District, Location
+from amina.geo.models import Boundary, District, Location
 from amina.geo.services import save_place, start_boundary_import
 
 
@@ -159,9 +162,29 @@ def map_view(request):
     )
 
 
+def _boundaries_url(level: str, ids: list[int], governorate: str = "") -> str | None:
+    """Where the map fetches these places' outlines, versioned by their last import (the
+    browser keeps them for a day and fetches again after a new import); None if none."""
+    latest = Boundary.objects.filter(**{f"{level}_id__in": ids}).aggregate(at=Max("imported_at"))
+    if latest["at"] is None:
+        return None
+    query = {"level": level, "v": int(latest["at"].timestamp())}
+    if governorate:
+        query["governorate"] = governorate
+    return f"{reverse('geo:boundaries-geojson')}?{urlencode(query)}"
+
+
+def _point(place) -> dict | None:
+    if place.centroid_lat is None or place.centroid_lon is None:
+        return None
+    return {"type": "Point", "coordinates": [place.centroid_lon, place.centroid_lat]}
+
+
 @cache_control(private=True, max_age=60)
 def governorates_geojson(request):
-    """Governorates in scope with a metric's value, their centroid and their imported polygon."""
+    """Governorates in scope with a metric's value at their centroid. Outlines are not
+    here (they would travel again with every figure): ``boundaries`` names the URL that
+    serves them, cached apart."""
     name = request.GET.get("metric") or default_metric()
     if name not in METRICS:
         raise Http404
@@ -170,15 +193,11 @@ def governorates_geojson(request):
     values = func(request.user, governorates)
     features = []
     for gov in governorates:
-        centroid = (
-            {"type": "Point", "coordinates": [gov.centroid_lon, gov.centroid_lat]}
-            if gov.centroid_lat is not None
-            else None
-        )
+        centroid = _point(gov)
         features.append(
             {
                 "type": "Feature",
-                "geometry": gov.boundary or centroid,
+                "geometry": centroid,
                 "properties": {
                     "pcode": gov.pcode,
                     "name": gov.name,
@@ -191,24 +210,58 @@ def governorates_geojson(request):
             }
         )
     return JsonResponse(
-        {"type": "FeatureCollection", "metric": name, "label": str(label), "features": features}
+        {
+            "type": "FeatureCollection",
+            "metric": name,
+            "label": str(label),
+            "boundaries": _boundaries_url("governorate", [g.pk for g in governorates]),
+            "features": features,
+        }
     )
 
 
 @cache_control(private=True, max_age=300)
 def districts_geojson(request, pcode):
+    """A governorate's districts at their centroids; outlines at ``boundaries``."""
     gov = get_object_or_404(access.governorates_in_scope(request.user), pcode=pcode)
+    districts = list(gov.districts.all())
     features = [
         {
             "type": "Feature",
-            "geometry": d.boundary
-            or (
-                {"type": "Point", "coordinates": [d.centroid_lon, d.centroid_lat]}
-                if d.centroid_lat is not None
-                else None
-            ),
+            "geometry": _point(d),
             "properties": {"pcode": d.pcode, "name": d.name, "url": d.get_absolute_url()},
         }
-        for d in gov.districts.all()
+        for d in districts
     ]
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    return JsonResponse(
+        {
+            "type": "FeatureCollection",
+            "boundaries": _boundaries_url("district", [d.pk for d in districts], gov.pcode),
+            "features": features,
+        }
+    )
+
+
+@cache_control(private=True, max_age=86400)
+def boundaries_geojson(request):
+    """The official outlines of the governorates (``level=governorate``) or districts
+    (``level=district``, optionally ``governorate=PCODE``) in scope, keyed by p-code:
+    fetched once by the map and kept, apart from the figures that change."""
+    level = request.GET.get("level", "governorate")
+    if level not in ("governorate", "district"):
+        raise Http404
+    scope = access.governorates_in_scope(request.user)
+    if level == "governorate":
+        rows = Boundary.objects.filter(governorate__in=scope).values_list(
+            "governorate__pcode", "geometry"
+        )
+    else:
+        qs = Boundary.objects.filter(district__governorate__in=scope)
+        if gov := request.GET.get("governorate"):
+            qs = qs.filter(district__governorate__pcode=gov)
+        rows = qs.values_list("district__pcode", "geometry")
+    features = [
+        {"type": "Feature", "geometry": geometry, "properties": {"pcode": pcode}}
+        for pcode, geometry in rows.order_by("pk")
+    ]
+    return JsonResponse({"type": "FeatureCollection", "level": level, "features": features})

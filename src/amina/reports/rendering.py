@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from amina.geo.boundaries import geometries
 from amina.geo.models import Governorate
 from amina.reports import svg
 from amina.reports.figures import Figures
@@ -74,14 +75,15 @@ def map_svg(figures: Figures, **size) -> str:
     values = figures.map_values or {r.pcode: r.now.idp_individuals for r in figures.governorates}
     selected = set(figures.pcodes) or set(values)
     places = []
+    outlines = geometries("governorate")
     for gov in Governorate.objects.only(
-        "pcode", "name_en", "name_ar", "centroid_lat", "centroid_lon", "boundary"
+        "pcode", "name_en", "name_ar", "centroid_lat", "centroid_lon"
     ):
         places.append(
             {
                 "value": values.get(gov.pcode, 0),
                 "selected": gov.pcode in selected,
-                "boundary": gov.boundary,
+                "boundary": outlines.get(gov.pk),
                 "lat": gov.centroid_lat,
                 "lon": gov.centroid_lon,
                 "label": f"{gov.name}: {number(values.get(gov.pcode, 0))}",

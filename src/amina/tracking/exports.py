@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amina.accounts import access
 from amina.core.exports import ExportColumn, point, write_table
+from amina.geo.boundaries import geometries
 from amina.geo.models import District, Governorate, Location
 from amina.tracking import queries
 
@@ -112,6 +113,7 @@ def summary_rows(user, round_code=None, governorates=(), districts=()) -> list[d
     totals = queries.governorate_totals(round_, gov_ids)
     national = queries.national_total(round_)
     rows = []
+    outlines = geometries("governorate", list(totals))
     for gov in Governorate.objects.filter(pk__in=list(totals)).order_by("pcode"):
         t = totals[gov.pk]
         rows.append(
@@ -129,7 +131,7 @@ def summary_rows(user, round_code=None, governorates=(), districts=()) -> list[d
                 else 0,
                 "_lat": gov.centroid_lat,
                 "_lon": gov.centroid_lon,
-                "_boundary": gov.boundary,
+                "_boundary": outlines.get(gov.pk),
             }
         )
     return rows

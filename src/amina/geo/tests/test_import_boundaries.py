@@ -55,7 +55,7 @@ def test_a_small_cod_file_gives_two_governorates_and_a_district_their_polygons(
     assert najaf.boundary["coordinates"][0][0] == [43.5, 31.0]
     assert Governorate.objects.get(pcode="IQG09").boundary["type"] == "MultiPolygon"
     assert District.objects.get(pcode="IQG04Q01").boundary is not None
-    assert Governorate.objects.filter(boundary__isnull=False).count() == 2
+    assert Governorate.objects.filter(outline__isnull=False).count() == 2
     log = ChangeLog.objects.get(action="import")
     assert log.actor_name == "admin1" and log.diff["governorate"] == 2
 
@@ -76,7 +76,7 @@ def test_an_unknown_pcode_names_the_feature_and_writes_nothing(tmp_path, referen
     assert exc.value.messages == [
         "feature 2: ADM1_PCODE 'IQG99' is not a known governorate; add it first"
     ]
-    assert not Governorate.objects.filter(boundary__isnull=False).exists()
+    assert not Governorate.objects.filter(outline__isnull=False).exists()
     assert not ChangeLog.objects.filter(action="import").exists()
 
 
@@ -102,7 +102,7 @@ def test_a_feature_without_a_polygon_is_refused(tmp_path, reference_geography):
 @pytest.mark.parametrize(
     "content,message",
     [
-        ("this is not json", "is not GeoJSON: line 1"),
+        ("this is not json", "is not GeoJSON: it is not valid JSON (line 1, column 1)"),
         ('{"type": "Feature"}', "is not a GeoJSON FeatureCollection"),
         ("[1, 2]", "is not a GeoJSON FeatureCollection"),
         ('{"type": "FeatureCollection", "features": []}', "has no features"),
@@ -134,7 +134,7 @@ def test_the_command_fails_with_the_reason_and_writes_nothing(tmp_path, referenc
         CommandError, match="feature 1: ADM2_PCODE 'IQG04Q77' is not a known district"
     ):
         call_command("import", "boundaries", str(path))
-    assert not District.objects.filter(boundary__isnull=False).exists()
+    assert not District.objects.filter(outline__isnull=False).exists()
 
 
 def _cod_dir() -> Path | None:
@@ -160,8 +160,8 @@ def test_the_official_cod_files_give_all_18_governorates_and_101_districts(refer
         "governorate": 0,
         "district": 101,
     }
-    assert Governorate.objects.filter(boundary__isnull=True).count() == 0
-    assert District.objects.filter(boundary__isnull=True).count() == 0
+    assert Governorate.objects.filter(outline__isnull=True).count() == 0
+    assert District.objects.filter(outline__isnull=True).count() == 0
 
 
 def test_an_admin_uploads_boundaries_and_a_job_imports_them(
@@ -182,7 +182,7 @@ def test_an_admin_uploads_boundaries_and_a_job_imports_them(
     assert job.label == "Boundaries from irq_adm1.geojson" and job.created_by == admin_user
     job = execute(job)
     assert job.status == "succeeded" and job.result["governorates"] == 2
-    assert Governorate.objects.filter(boundary__isnull=False).count() == 2
+    assert Governorate.objects.filter(outline__isnull=False).count() == 2
 
 
 def test_an_upload_that_is_not_geojson_is_refused_on_the_form(client, admin_user):

@@ -30,6 +30,17 @@
       if (!r.ok) { throw new Error(r.status); }
       return r.json();
     }).then(function (data) {
+      // Outlines come apart from the figures (cached a day): polygons join by p-code.
+      if (!data.boundaries) { return data; }
+      return fetch(data.boundaries, { credentials: "same-origin" }).then(function (r) {
+        return r.ok ? r.json() : { features: [] };
+      }).then(function (outlines) {
+        var byCode = {};
+        outlines.features.forEach(function (o) { byCode[o.properties.pcode] = o.geometry; });
+        data.features.forEach(function (f) { if (byCode[f.properties.pcode]) { f.geometry = byCode[f.properties.pcode]; } });
+        return data;
+      }).catch(function () { return data; });
+    }).then(function (data) {
       var max = 0;
       data.features.forEach(function (f) { max = Math.max(max, f.properties.value || 0); });
       var bounds = L.latLngBounds([]);

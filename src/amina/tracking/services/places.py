@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from amina.geo.boundaries import geometries
 from amina.geo.models import District, SubDistrict
 
 
@@ -68,8 +69,10 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def place_point(lat: float, lon: float) -> Placement:
     districts = list(District.objects.select_related("governorate"))
+    outlines = geometries("district")
     for district in districts:
-        if district.boundary and contains(district.boundary, lon, lat):
+        outline = outlines.get(district.pk)
+        if outline and contains(outline, lon, lat):
             return Placement(district, _nearest_sub_district(district, lat, lon), "boundary")
     best, best_km = None, None
     for district in districts:
