@@ -286,9 +286,14 @@ class DuplicateCandidate(models.Model):
     """A probable pair of registrations of the same family, and what a reviewer decided.
 
     The pair is stored ordered (``household_a_id < household_b_id``) and unique, so a
-    rejected pair is never proposed again, whatever the next run finds. Pairs found
-    together share a ``cluster`` number (connected components of one run).
+    rejected pair is never proposed again, whatever the next run finds. Pairs of one
+    cluster share a ``cluster`` number (households strongly linked to one another in one
+    run, ``dedupe.clusters``); a pair alone has a number of its own.
     """
+
+    class Kind(models.TextChoices):
+        SAME_HEAD = "same_head", _("same head of household")
+        OTHER_HEAD = "other_head", _("same family, another head")
 
     class Decision(models.TextChoices):
         PENDING = "pending", _("pending review")
@@ -309,6 +314,10 @@ class DuplicateCandidate(models.Model):
         help_text=_("The first household's governorate, for scope."),
     )
     cluster = models.PositiveIntegerField(_("cluster"), default=0, db_index=True)
+    # Same head: the two registrations' heads are one person (``probability`` is the
+    # model's). Other head: the same children under another head, e.g. the wife while
+    # the husband is missing (``probability`` is the share of children in common).
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SAME_HEAD)
     probability = models.FloatField(_("match probability"))
     agreeing = models.JSONField(_("agreeing fields"), default=list, blank=True)
     disagreeing = models.JSONField(_("disagreeing fields"), default=list, blank=True)
