@@ -32,8 +32,12 @@ def profile(request):
 def regenerate_token(request):
     """A new API token for the current user, shown on this one response only (only its
     digest is stored); the user's other tokens stop working at once."""
+    had = ApiToken.objects.filter(user=request.user).exists()
     _token, key = tokens.issue_token(request.user, replace=True)
-    messages.success(request, _("A new API token was created. The old one no longer works."))
+    if had:
+        messages.success(request, _("A new API token was created. The old one no longer works."))
+    else:
+        messages.success(request, _("A new API token was created."))
     response = _profile(request, new_key=key)
     add_never_cache_headers(response)
     return response
