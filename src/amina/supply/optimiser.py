@@ -1,4 +1,6 @@
-"""Who receives what: an integer programme solved by HiGHS (``scipy.optimize.milp``).
+"""Who receives what: an integer programme over household × item candidates, solved
+through its linear relaxation (HiGHS, ``scipy.optimize``) with a proven distance to the
+optimum.
 
 A *candidate* is one household × one item at one site, worth the household's
 vulnerability score. The plan picks candidates (x = 1) to maximise the sum of the scores
@@ -14,13 +16,28 @@ vulnerability score. The plan picks candidates (x = 1) to maximise the sum of th
   floor (every household scoring at or above it must be served).
 
 Every constraint couples candidates of one site only (a household is served at one
-site), so the programme splits into independent blocks, one per site — 200 sites are
-200 small programmes rather than one large one. HiGHS stops at a relative gap of
-``MIP_GAP`` to its proven bound (exact on integer scores at the size of one site's
-plan) or at the block's time budget; the largest remaining gap is reported. All
-coefficients are non-negative and every constraint is an upper bound, so the plan is
-infeasible exactly when the forced candidates alone break a constraint; that constraint
-is reported (``Infeasible``) rather than left to a solver status code.
+site), so the programme splits into independent blocks, one per site.
+
+How a block is solved (``method="fast"``, the default). Stock and per-household limits
+form a transport-like structure whose linear relaxation is integral; only the truck rows
+(a knapsack over the site's items) leave a handful of fractional values. So each block:
+
+1. takes the greedy most-vulnerable-first plan as its incumbent (the forced candidates
+   first), which the result never falls below;
+2. solves the linear relaxation (HiGHS simplex): its optimum is a proven upper bound;
+3. keeps the candidates the relaxation takes whole, decides the few fractional ones with
+   a tiny integer programme on the capacity left, then fills what is still left most
+   vulnerable first (so every candidate left out is blocked by a named constraint);
+4. keeps the better of 2–3 and the incumbent.
+
+``gap`` = (bound − value) / bound over the whole plan, where ``bound`` is the sum of the
+blocks' relaxation bounds (rounded down: scores are integers). While the gap is above
+``gap_target``, the blocks with the largest gaps are solved again exactly (the original
+formulation, kept as ``method="exact"``, the reference) within ``block_seconds`` each and
+``exact_seconds`` in all. All coefficients are non-negative and every constraint is an
+upper bound, so the plan is infeasible exactly when the forced candidates alone break a
+constraint; that constraint is reported (``Infeasible``) rather than left to a solver
+status code.
 
 Explanations come from the constraints: a candidate left out is out because adding it
 would break a named constraint (stock ran out, trucks full …), below the cut-off score of
@@ -30,7 +47,7 @@ its site and item.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -38,10 +55,17 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_matrix
 
 EPS = 1e-9
-#: Relative gap at which HiGHS stops, on the weighted objective (for one site's plan
-#: this is below one score point, so exact), and the time budget of one site block.
+#: Relative gap at which HiGHS's branch and bound stops, on the weighted objective (for
+#: one site's plan this is below one score point, so exact), and the time budget of one
+#: site block when solved exactly.
 MIP_GAP = 1e-4
 BLOCK_SECONDS = 5.0
+#: The fast method solves blocks exactly while the plan's proven gap is above this, for at
+#: most ``EXACT_SECONDS`` in all.
+GAP_TARGET = 1e-3
+EXACT_SECONDS = 5.0
+#: Candidates sifted at once by the greedy fill.
+FILL_CHUNK = 256
 
 
 @dataclass
@@ -136,51 +160,70 @@ class Solution:
     blocking: dict[int, list[Constraint]] = field(default_factory=dict)
     cutoff: dict[tuple[int, int], float] = field(default_factory=dict)
     seconds: float = 0.0
-    #: Largest relative distance to HiGHS's proven bound over the blocks, and how many
+    #: Proven distance to the optimum: (bound − objective) / bound, where ``bound`` is an
+    #: upper bound on the coverage (the relaxation's, or branch and bound's); and how many
     #: blocks stopped at their time budget (their best selection found is kept).
     gap: float = 0.0
+    bound: float = 0.0
     blocks_at_time_limit: int = 0
+    method: str = "fast"
 
     @property
     def count(self) -> int:
         return int(self.selected.sum())
 
 
+def _groups(keys: np.ndarray) -> list[np.ndarray]:
+    """Positions of ``keys`` grouped by value, in order of first appearance of each value."""
+    if len(keys) == 0:
+        return []
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    cuts = np.flatnonzero(np.diff(sorted_keys)) + 1
+    groups = np.split(order, cuts)
+    groups.sort(key=lambda g: int(g[0]))
+    return groups
+
+
 def build_constraints(p: Problem, members: np.ndarray | None = None) -> list[Constraint]:
-    """The upper-bound rows over ``members`` (all candidates when None)."""
-    idx = np.arange(len(p)) if members is None else members
+    """The upper-bound rows over ``members`` (all candidates when None), grouped with numpy
+    (a million candidates take a second, not a minute of Python loops)."""
+    idx = np.arange(len(p)) if members is None else np.asarray(members, dtype=np.int64)
     rows: list[Constraint] = []
-    by_site_item: dict[tuple[int, int], list[int]] = defaultdict(list)
-    by_site: dict[int, list[int]] = defaultdict(list)
-    by_household: dict[int, list[int]] = defaultdict(list)
-    for k in idx.tolist():
-        s, i = int(p.site[k]), int(p.item[k])
-        by_site_item[(s, i)].append(k)
-        by_site[s].append(k)
-        if p.per_household is not None:
-            by_household[int(p.household[k])].append(k)
-    for (s, i), ks in by_site_item.items():
-        m = np.asarray(ks)
+    if len(idx) == 0:
+        return rows
+    site, item = p.site[idx], p.item[idx]
+    width = int(p.item.max()) + 1 if len(p) else 1
+    for g in _groups(site * width + item):
+        m = idx[g]
+        s, i = int(site[g[0]]), int(item[g[0]])
         rows.append(Constraint("stock", s, i, m, np.ones(len(m)), float(p.stock.get((s, i), 0))))
-    for s, ks in by_site.items():
-        m = np.asarray(ks)
+    for g in _groups(site):
+        m = idx[g]
+        s = int(site[g[0]])
         if s in p.cap_kg:
             rows.append(Constraint("weight", s, None, m, p.item_kg[p.item[m]], float(p.cap_kg[s])))
         if s in p.cap_m3:
             rows.append(Constraint("volume", s, None, m, p.item_m3[p.item[m]], float(p.cap_m3[s])))
     if p.per_household is not None:
-        for h, ks in by_household.items():
-            if len(ks) > p.per_household:
-                m = np.asarray(ks)
+        household = p.household[idx]
+        counts = np.unique(household, return_counts=True)
+        crowded = counts[0][counts[1] > p.per_household]
+        if len(crowded):
+            among = np.flatnonzero(np.isin(household, crowded))
+            ones = np.ones(int(counts[1].max()))  # shared, read-only coefficients
+            ones.flags.writeable = False
+            for g in _groups(household[among]):
+                m = idx[among[g]]
                 rows.append(
                     Constraint(
                         "household",
                         int(p.site[m[0]]),
                         None,
                         m,
-                        np.ones(len(m)),
+                        ones[: len(m)],
                         float(p.per_household),
-                        household=h,
+                        household=int(p.household[m[0]]),
                     )
                 )
     return rows
@@ -201,6 +244,8 @@ def check_feasible(p: Problem, rows: list[Constraint]) -> Infeasible | None:
             household=int(p.household[k]),
         )
         return Infeasible(dummy, 1.0, conflict="forced_and_excluded")
+    if not p.forced.any():
+        return None
     worst = None
     for row in rows:
         needed = float((row.coef * p.forced[row.members]).sum())
@@ -213,77 +258,251 @@ def check_feasible(p: Problem, rows: list[Constraint]) -> Infeasible | None:
 
 def _blocks(p: Problem) -> list[np.ndarray]:
     """Candidates grouped by site, sites merged when one household is offered at both."""
-    parent: dict[int, int] = {}
+    if len(p) == 0:
+        return []
+    pairs = np.unique(np.stack([p.household, p.site], axis=1), axis=0)
+    site_of_block = {int(s): int(s) for s in np.unique(p.site).tolist()}
+    if len(np.unique(pairs[:, 0])) < len(pairs):
+        # Some household is offered at two sites: union-find over (household, site) pairs.
+        parent: dict[int, int] = {}
 
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+        def find(x: int) -> int:
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
 
-    first_site: dict[int, int] = {}
-    for h, s in zip(p.household.tolist(), p.site.tolist(), strict=True):
-        find(s)
-        if h in first_site and find(first_site[h]) != find(s):
-            parent[find(s)] = find(first_site[h])
-        first_site.setdefault(h, s)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for k, s in enumerate(p.site.tolist()):
-        groups[find(s)].append(k)
-    return [np.asarray(v) for v in groups.values()]
+        first_site: dict[int, int] = {}
+        for h, s in pairs.tolist():
+            find(s)
+            if h in first_site and find(first_site[h]) != find(s):
+                parent[find(s)] = find(first_site[h])
+            first_site.setdefault(h, s)
+        site_of_block = {s: find(s) for s in site_of_block}
+    roots = np.asarray([site_of_block[s] for s in p.site.tolist()], dtype=np.int64)
+    return _groups(roots)
 
 
-def _solve_block(
-    p: Problem, members: np.ndarray, rows: list[Constraint], seconds: float = BLOCK_SECONDS
-) -> tuple[np.ndarray, float, bool]:
-    """The block's selection, its relative gap to the proven bound, and whether the time
-    budget stopped the search (the best selection found so far is then returned)."""
+def _weights(score: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Integer scores (the registry's) get the weight score × (n + 1) + 1: lexicographically
+    the most vulnerability first, then the most households (a household of score 0 is
+    still worth serving over leaving stock idle), and an integral objective."""
+    n = len(score)
+    integral = bool(np.all(np.mod(score, 1) == 0))
+    return (score * (n + 1) + 1.0 if integral else score.astype(float)), integral
+
+
+@dataclass
+class _Block:
+    """One independent part of the programme in its own column order (0 … n − 1)."""
+
+    members: np.ndarray
+    rows: list[Constraint]
+    matrix: csr_matrix
+    caps: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    weights: np.ndarray
+    integral: bool
+    chosen: np.ndarray | None = None
+    bound: float = 0.0  # proven upper bound on the block's score (not weights)
+    value: float = 0.0
+    exact: bool = False
+
+
+def _block(p: Problem, members: np.ndarray, rows: list[Constraint]) -> _Block:
     n = len(members)
-    if n == 0:
-        return np.zeros(0, bool), 0.0, False
-    position = {int(k): j for j, k in enumerate(members.tolist())}
-    data, ri, ci, caps = [], [], [], []
-    for r, row in enumerate(rows):
-        for k, c in zip(row.members.tolist(), row.coef.tolist(), strict=True):
-            ri.append(r)
-            ci.append(position[k])
-            data.append(c)
-        caps.append(row.capacity)
-    lower = p.forced[members].astype(float)
-    upper = np.where(p.excluded[members], 0.0, 1.0)
-    # Integer scores (the registry's) get the weight score × (n + 1) + 1: lexicographically
-    # the most vulnerability first, then the most households (a household of score 0 is
-    # still worth serving over leaving stock idle), and an integral objective.
-    score = p.score[members]
-    weights = score * (n + 1) + 1.0 if np.all(np.mod(score, 1) == 0) else score
-    constraints = []
+    position = np.full(len(p), -1, dtype=np.int64)
+    position[members] = np.arange(n)
     if rows:
-        a = csr_matrix((data, (ri, ci)), shape=(len(rows), n))
-        constraints.append(LinearConstraint(a, -np.inf, np.asarray(caps)))
+        cols = position[np.concatenate([r.members for r in rows])]
+        data = np.concatenate([r.coef for r in rows]).astype(float)
+        ri = np.repeat(np.arange(len(rows)), [len(r.members) for r in rows])
+        matrix = csr_matrix((data, (ri, cols)), shape=(len(rows), n))
+    else:
+        matrix = csr_matrix((0, n))
+    weights, integral = _weights(p.score[members])
+    return _Block(
+        members=members,
+        rows=rows,
+        matrix=matrix,
+        caps=np.asarray([r.capacity for r in rows], dtype=float),
+        lower=p.forced[members].astype(float),
+        upper=np.where(p.excluded[members], 0.0, 1.0),
+        weights=weights,
+        integral=integral,
+    )
+
+
+def _fill(b: _Block, chosen: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Add candidates in ``order`` while they fit (the forced ones are in ``chosen``).
+
+    Capacity only shrinks, so a candidate that does not fit now never will: each chunk of
+    the order is first sifted with numpy, and only what still fits is taken one by one.
+    """
+    chosen = chosen.copy()
+    left = b.caps - b.matrix @ chosen.astype(float)
+    csc = b.matrix.tocsc()
+    ptr, idx, dat = csc.indptr.tolist(), csc.indices.tolist(), csc.data.tolist()
+    waiting = order[~chosen[order] & (b.upper[order] > 0)]
+    for start in range(0, len(waiting), FILL_CHUNK):
+        chunk = waiting[start : start + FILL_CHUNK]
+        sub = csc[:, chunk]
+        owner = np.repeat(np.arange(len(chunk)), np.diff(sub.indptr))
+        tight = left[sub.indices] + EPS < sub.data
+        fits = np.bincount(owner[tight], minlength=len(chunk)) == 0
+        for k in chunk[fits].tolist():
+            entries = range(ptr[k], ptr[k + 1])
+            if all(left[idx[j]] + EPS >= dat[j] for j in entries):
+                for j in entries:
+                    left[idx[j]] -= dat[j]
+                chosen[k] = True
+    return chosen
+
+
+def _greedy_order(b: _Block) -> np.ndarray:
+    return np.lexsort((np.arange(len(b.members)), -b.weights))
+
+
+def _round_relaxation(b: _Block, x: np.ndarray, seconds: float) -> np.ndarray:
+    """Keep what the relaxation takes whole; decide the fractional few exactly on what is
+    left; then fill the remaining capacity most vulnerable first."""
+    whole = x > 1 - 1e-6
+    whole |= b.lower > 0
+    fractional = np.flatnonzero((x > 1e-6) & ~whole)
+    chosen = whole.copy()
+    if len(fractional):
+        left = b.caps - b.matrix @ whole.astype(float)
+        sub = b.matrix[:, fractional]
+        result = milp(
+            -b.weights[fractional],
+            integrality=np.ones(len(fractional)),
+            bounds=Bounds(0.0, 1.0),
+            constraints=[LinearConstraint(sub, -np.inf, np.maximum(left, 0.0))],
+            options={"time_limit": seconds, "presolve": True},
+        )
+        if result.x is not None:
+            chosen[fractional[result.x > 0.5]] = True
+    # The relaxation may prefer, weight for weight, a candidate lighter on the trucks:
+    # what it left at zero is offered in the greedy order to whatever capacity is left.
+    return _fill(b, chosen, _greedy_order(b))
+
+
+def _score_bound(b: _Block, bound_w: float, p: Problem) -> float:
+    """A bound on the weights turned into one on the block's score (see ``_weights``)."""
+    if not b.integral:
+        return bound_w
+    n = len(b.members)
+    # score·x ≤ (w·x − |x|) / (n + 1) ≤ bound_w / (n + 1), and the score is an integer.
+    return float(np.floor(bound_w / (n + 1) + 1e-7))
+
+
+def _solve_fast(p: Problem, b: _Block, seconds: float) -> None:
+    from scipy.optimize import linprog
+
+    score = p.score[b.members]
+    incumbent = _fill(b, b.lower > 0, _greedy_order(b))
+    result = linprog(
+        -b.weights,
+        A_ub=b.matrix if b.matrix.shape[0] else None,
+        b_ub=b.caps if b.matrix.shape[0] else None,
+        bounds=np.stack([b.lower, b.upper], axis=1),
+        method="highs",
+    )
+    if result.x is None:  # not expected: the forced set was checked to fit
+        b.chosen, b.value = incumbent, float(score[incumbent].sum())
+        b.bound = float(score[b.upper > 0].sum())
+        return
+    bound_w = -float(result.fun)
+    if b.integral:
+        bound_w = float(np.floor(bound_w + 1e-6))
+    rounded = _round_relaxation(b, result.x, seconds)
+    best = max((incumbent, rounded), key=lambda c: (float(b.weights[c].sum()), -int(c.sum())))
+    b.chosen = best
+    b.value = float(score[best].sum())
+    b.exact = float(b.weights[best].sum()) >= bound_w - 1e-6
+    b.bound = b.value if b.exact else max(b.value, _score_bound(b, bound_w, p))
+
+
+def _solve_exact(p: Problem, b: _Block, seconds: float) -> bool:
+    """The original formulation: HiGHS branch and bound on the whole block. Keeps the better
+    selection and the tighter bound; True when the time budget stopped the search."""
+    n = len(b.members)
+    if n == 0:
+        b.chosen, b.exact = np.zeros(0, bool), True
+        return False
+    constraints = []
+    if b.matrix.shape[0]:
+        constraints.append(LinearConstraint(b.matrix, -np.inf, b.caps))
     result = milp(
-        -weights,
+        -b.weights,
         integrality=np.ones(n),
-        bounds=Bounds(lower, upper),
+        bounds=Bounds(b.lower, b.upper),
         constraints=constraints,
         options={"mip_rel_gap": MIP_GAP, "presolve": True, "time_limit": seconds},
     )
     if result.x is None:
-        raise RuntimeError(f"HiGHS returned no solution: {result.message}")
-    gap = float(getattr(result, "mip_gap", 0.0) or 0.0)
-    return result.x > 0.5, gap, result.status == 1
+        if b.chosen is None:
+            raise RuntimeError(f"HiGHS returned no solution: {result.message}")
+        return True
+    chosen = result.x > 0.5
+    score = p.score[b.members]
+    first = b.chosen is None
+    if first or b.weights[chosen].sum() >= b.weights[b.chosen].sum():
+        b.chosen = chosen
+        b.value = float(score[chosen].sum())
+    dual = getattr(result, "mip_dual_bound", None)
+    if dual is None and result.status == 0:
+        dual = result.fun
+    proven = False
+    if dual is not None and np.isfinite(dual):
+        bound_w = -float(dual)
+        if b.integral:
+            bound_w = float(np.floor(bound_w + 1e-6))
+        proven = float(b.weights[b.chosen].sum()) >= bound_w - 1e-6
+        new_bound = b.value if proven else max(b.value, _score_bound(b, bound_w, p))
+    else:
+        new_bound = float(score[b.upper > 0].sum())
+    b.bound = max(new_bound if first else min(b.bound, new_bound), b.value)
+    b.exact = b.exact or proven
+    return result.status == 1
 
 
-def solve(p: Problem, block_seconds: float = BLOCK_SECONDS) -> Solution:
-    """The best selection, or the binding constraint when the overrides make it impossible."""
+def _plan_gap(blocks: list[_Block]) -> tuple[float, float, float]:
+    value = sum(b.value for b in blocks)
+    bound = sum(b.bound for b in blocks)
+    return value, bound, ((bound - value) / bound if bound > EPS else 0.0)
+
+
+Progress = Callable[[int, int | None, str], None]
+
+
+def solve(
+    p: Problem,
+    block_seconds: float = BLOCK_SECONDS,
+    *,
+    method: str = "fast",
+    gap_target: float = GAP_TARGET,
+    exact_seconds: float = EXACT_SECONDS,
+    progress: Progress | None = None,
+) -> Solution:
+    """The best selection, or the binding constraint when the overrides make it impossible.
+
+    ``method="exact"`` is the original formulation (branch and bound on every block, up to
+    ``block_seconds`` each): the reference the fast method is tested against.
+    ``progress(done, total, message)`` is called as blocks are solved.
+    """
+    if method not in ("fast", "exact"):
+        raise ValueError(f"unknown method {method!r}")
     started = time.perf_counter()
+    report = progress or (lambda done, total, message: None)
     all_rows: list[Constraint] = []
     selected = np.zeros(len(p), bool)
-    blocks = _blocks(p)
-    block_rows = []
-    for members in blocks:
+    blocks = []
+    for members in _blocks(p):
         rows = build_constraints(p, members)
-        block_rows.append(rows)
+        blocks.append(_block(p, members, rows))
         all_rows.extend(rows)
     infeasible = check_feasible(p, all_rows)
     if infeasible is not None:
@@ -294,21 +513,40 @@ def solve(p: Problem, block_seconds: float = BLOCK_SECONDS) -> Solution:
             all_rows,
             infeasible=infeasible,
             seconds=time.perf_counter() - started,
+            method=method,
         )
-    gap, stopped = 0.0, 0
-    for members, rows in zip(blocks, block_rows, strict=True):
-        chosen, block_gap, timed_out = _solve_block(p, members, rows, block_seconds)
-        selected[members] = chosen
-        gap = max(gap, block_gap)
-        stopped += int(timed_out)
+    total = len(blocks)
+    stopped = 0
+    for done, b in enumerate(blocks):
+        if method == "exact":
+            stopped += int(_solve_exact(p, b, block_seconds))
+        else:
+            _solve_fast(p, b, min(block_seconds, 1.0))
+        report(done + 1, total, "optimising")
+    if method == "fast":
+        deadline = time.perf_counter() + exact_seconds
+        value, bound, gap = _plan_gap(blocks)
+        # Close the largest gaps first, while the plan is further from its bound than asked.
+        for b in sorted(blocks, key=lambda b: b.value - b.bound):
+            if gap <= gap_target or b.exact or time.perf_counter() >= deadline:
+                break
+            budget = min(block_seconds, max(deadline - time.perf_counter(), 0.1))
+            stopped += int(_solve_exact(p, b, budget))
+            value, bound, gap = _plan_gap(blocks)
+    for b in blocks:
+        selected[b.members] = b.chosen
+    value, bound, gap = _plan_gap(blocks)
     solution = Solution(
         "optimal",
         selected,
         float(p.score[selected].sum()),
         all_rows,
-        gap=gap,
+        gap=max(gap, 0.0),
+        bound=bound,
         blocks_at_time_limit=stopped,
+        method=method,
     )
+    report(total, total, "explaining")
     explain_solution(p, solution)
     solution.seconds = time.perf_counter() - started
     return solution
@@ -317,36 +555,33 @@ def solve(p: Problem, block_seconds: float = BLOCK_SECONDS) -> Solution:
 def explain_solution(p: Problem, solution: Solution) -> None:
     """Fill ``blocking`` (candidate → constraints that adding it would break) and ``cutoff``."""
     x = solution.selected
-    for row in solution.constraints:
-        used = float((row.coef * x[row.members]).sum())
-        left = row.capacity - used
-        out = ~x[row.members]
-        for k, c in zip(row.members[out].tolist(), row.coef[out].tolist(), strict=True):
-            if c > left + EPS:
-                solution.blocking.setdefault(k, []).append(row)
+    rows = solution.constraints
+    if rows:
+        members = np.concatenate([r.members for r in rows])
+        coef = np.concatenate([r.coef for r in rows]).astype(float)
+        row_of = np.repeat(np.arange(len(rows)), [len(r.members) for r in rows])
+        inside = x[members]
+        used = np.bincount(row_of, weights=coef * inside, minlength=len(rows))
+        left = np.asarray([r.capacity for r in rows]) - used
+        blocked = np.flatnonzero(~inside & (coef > left[row_of] + EPS))
+        for k, r in zip(members[blocked].tolist(), row_of[blocked].tolist(), strict=True):
+            solution.blocking.setdefault(k, []).append(rows[r])
     chosen = x & ~p.forced
-    for s, i, score in zip(
-        p.site[chosen].tolist(), p.item[chosen].tolist(), p.score[chosen].tolist(), strict=True
-    ):
-        key = (s, i)
-        solution.cutoff[key] = min(solution.cutoff.get(key, np.inf), score)
+    if chosen.any():
+        width = int(p.item.max()) + 1
+        keys = p.site[chosen] * width + p.item[chosen]
+        scores = p.score[chosen]
+        order = np.lexsort((scores, keys))
+        keys, scores = keys[order], scores[order]
+        first = np.flatnonzero(np.r_[True, np.diff(keys) != 0])
+        for key, score in zip(keys[first].tolist(), scores[first].tolist(), strict=True):
+            solution.cutoff[(key // width, key % width)] = score
 
 
 def greedy(p: Problem) -> np.ndarray:
-    """The baseline: most vulnerable first, taking a candidate whenever it still fits."""
-    rows = build_constraints(p)
-    left = np.asarray([r.capacity for r in rows], dtype=float)
-    rows_of: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    for r, row in enumerate(rows):
-        for k, c in zip(row.members.tolist(), row.coef.tolist(), strict=True):
-            rows_of[k].append((r, c))
-    selected = np.zeros(len(p), bool)
-    order = np.lexsort((np.arange(len(p)), -p.score))
-    for k in order.tolist():
-        if p.excluded[k]:
-            continue
-        if all(left[r] + EPS >= c for r, c in rows_of[k]):
-            for r, c in rows_of[k]:
-                left[r] -= c
-            selected[k] = True
-    return selected
+    """The baseline: most vulnerable first, taking a candidate whenever it still fits
+    (overrides other than exclusions are ignored: it is what a planner would do by hand)."""
+    members = np.arange(len(p))
+    b = _block(p, members, build_constraints(p))
+    order = np.lexsort((members, -p.score))
+    return _fill(b, np.zeros(len(p), bool), order)

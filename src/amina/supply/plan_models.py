@@ -68,6 +68,15 @@ class DistributionPlan(models.Model):
     selected_count = models.PositiveIntegerField(_("selected households"), default=0)
     objective = models.FloatField(_("vulnerability-weighted coverage"), null=True, blank=True)
     cutoff_score = models.FloatField(_("cut-off score"), null=True, blank=True)
+    gap = models.FloatField(
+        _("distance to the optimum"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "At most this share of the best possible coverage is missing, as proven by the "
+            "optimiser's bound (0 = optimal)."
+        ),
+    )
     binding = models.CharField(_("binding constraint"), max_length=20, blank=True)
     infeasible_reason = models.TextField(_("why the plan is infeasible"), blank=True)
     optimised_at = models.DateTimeField(_("optimised"), null=True, blank=True)
@@ -98,6 +107,14 @@ class DistributionPlan(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def gap_percent(self) -> str:
+        """The proven distance to the optimum in percent, to two decimals ("0" if optimal)."""
+        if self.gap is None:
+            return ""
+        percent = round(self.gap * 100, 2)
+        return "0" if percent == 0 and self.gap <= 0 else f"{max(percent, 0.01):g}"
 
     @property
     def binding_label(self) -> str:

@@ -71,11 +71,13 @@ def plan_create(request):
                 capacity_kg=d["capacity_kg"],
                 capacity_m3=d["capacity_m3"],
             )
-            planning.optimise_plan(user, plan)
+            job = planning.start_optimise(user, plan)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, one_line(exc))
         else:
-            return redirect("supply:plan-detail", plan.pk)
+            # The optimisation runs in the background; its page shows the progress and
+            # links to the plan when it is done.
+            return redirect("jobs:detail", pk=job.pk)
     return render(
         request,
         "supply/form.html",
@@ -127,8 +129,8 @@ def plan_action(request, pk, action):
     plan = _plan(request, pk)
     try:
         if action == "optimise":
-            planning.optimise_plan(user, plan)
-            messages.success(request, _("Plan optimised."))
+            job = planning.start_optimise(user, plan)
+            return redirect("jobs:detail", pk=job.pk)
         elif action == "approve":
             planning.approve_plan(user, plan)
             messages.success(request, _("Plan approved: the selected households are entitled."))

@@ -11,16 +11,19 @@ capacity) that make the reason a sentence (``explain``).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from amina.accounts import access
 from amina.audit.services import record_change
+from amina.jobs.services import start_job
 from amina.registry.models import Household
 from amina.registry.queries import duplicate_group
 from amina.supply.models import (
@@ -37,6 +40,9 @@ from amina.supply.services.ledger import balance_of
 Reason = PlanHousehold.Reason
 Status = DistributionPlan.Status
 EDITABLE = (Status.DRAFT, Status.OPTIMISED, Status.INFEASIBLE)
+#: The background job that optimises a plan (``amina.supply.jobs``).
+OPTIMISE_JOB = "supply-plan"
+Progress = Callable[[int, int | None, str], None]
 
 
 @transaction.atomic
@@ -136,14 +142,35 @@ def _already(plan: DistributionPlan, ids: list[int]) -> dict[int, str]:
     return out
 
 
+def start_optimise(user, plan: DistributionPlan):
+    """Queue the optimisation as a background job (its page shows a progress bar) after
+    the same checks the optimisation itself makes, so a refusal is immediate."""
+    access.check(user, "distribution.plan", plan.site.governorate_id)
+    if plan.status not in EDITABLE:
+        raise ValidationError(
+            _("An approved or closed plan cannot be changed."), code="not_editable"
+        )
+    return start_job(
+        OPTIMISE_JOB,
+        {"plan": plan.pk, "language": get_language()},
+        user,
+        label=_("Optimise the plan %(name)s") % {"name": plan.name},
+        governorate=plan.site.governorate,
+    )
+
+
 @transaction.atomic
-def optimise_plan(user, plan: DistributionPlan) -> DistributionPlan:
+def optimise_plan(
+    user, plan: DistributionPlan, progress: Progress | None = None
+) -> DistributionPlan:
     """Run the optimiser over the eligible households and store who is in and why.
 
     Overrides made earlier are kept and applied again. An impossible combination (the
     households that must be served do not fit) marks the plan infeasible with the
-    binding constraint in words; nobody is selected then.
+    binding constraint in words; nobody is selected then. ``progress(done, total,
+    message)`` follows the steps (a background job's progress bar).
     """
+    report = progress or (lambda done, total, message: None)
     plan = (
         DistributionPlan.objects.select_for_update().select_related("site", "item").get(pk=plan.pk)
     )
@@ -158,6 +185,7 @@ def optimise_plan(user, plan: DistributionPlan) -> DistributionPlan:
             "household_id", "override", "override_reason", "overridden_by_id"
         )
     }
+    report(0, 4, _("reading the eligible households"))
     households = list(eligible_households(plan).values_list("pk", "vulnerability_score"))
     ids = [pk for pk, _score in households]
     history = _already(plan, ids)
@@ -208,11 +236,14 @@ def optimise_plan(user, plan: DistributionPlan) -> DistributionPlan:
         site_labels=[plan.site.code],
         item_labels=[item.code],
     )
+    report(1, 4, _("optimising"))
     solution = solve(problem)
+    report(2, 4, _("recording who is in and why"))
     plan.stock_available = stock
     plan.eligible_count = n
     plan.optimised_at = timezone.now()
     plan.cutoff_score = None
+    plan.gap = None
     plan.binding = ""
     plan.infeasible_reason = ""
     if solution.status == "infeasible":
@@ -246,11 +277,13 @@ def optimise_plan(user, plan: DistributionPlan) -> DistributionPlan:
                 kinds.add(row.reason)
         plan.selected_count = solution.count
         plan.objective = solution.objective
+        plan.gap = solution.gap
         plan.cutoff_score = solution.cutoff.get((0, 0))
         plan.binding = next((k for k in ("stock", "weight", "volume") if k in kinds), "")
     plan.candidates.all().delete()
     PlanHousehold.objects.bulk_create(rows, batch_size=2000)
     plan.save()
+    report(3, 4, _("recording who is in and why"))
     record_change(
         user,
         plan,
@@ -261,8 +294,10 @@ def optimise_plan(user, plan: DistributionPlan) -> DistributionPlan:
             "eligible": [None, plan.eligible_count],
             "stock": [None, stock],
             "binding": [None, plan.binding],
+            "gap": [None, plan.gap],
         },
     )
+    report(4, 4, "")
     return plan
 
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amina.supply.optimiser import Problem, greedy, solve
+from amina.supply.optimiser import GAP_TARGET, Problem, greedy, solve
 
 
 def brute_force(p: Problem) -> float:
@@ -75,15 +75,88 @@ def problems(draw):
 
 @settings(max_examples=60, deadline=None)
 @given(problems())
-def test_the_plan_is_as_good_as_the_best_subset(p):
-    solution = solve(p)
+def test_the_exact_reference_is_as_good_as_the_best_subset(p):
+    solution = solve(p, method="exact")
     assert solution.status == "optimal"
     assert feasible(p, solution.selected)
     assert solution.objective == pytest.approx(brute_force(p), abs=1e-6)
+    assert solution.gap == pytest.approx(0, abs=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems())
+def test_the_plan_is_within_its_proven_gap_of_the_best_subset_and_beats_greedy(p):
+    best = brute_force(p)
+    solution = solve(p)
+    assert solution.status == "optimal"
+    assert feasible(p, solution.selected)
+    assert solution.objective <= best + 1e-6
+    # The bound is a true bound, so the reported gap never hides a loss.
+    assert solution.bound >= best - 1e-6
+    assert best - solution.objective <= solution.gap * best + 1e-6
+    assert solution.gap <= GAP_TARGET or solution.blocks_at_time_limit
+    # Asked for no gap at all, it is the optimum.
+    assert solve(p, gap_target=0).objective == pytest.approx(best, abs=1e-6)
     # The greedy baseline is feasible and never better.
     g = greedy(p)
     assert feasible(p, g)
     assert p.score[g].sum() <= solution.objective + 1e-6
+
+
+def random_problem(seed: int, households: int, sites: int, items: int) -> Problem:
+    """The benchmark's shape, small: several items per household, trucks and stock short."""
+    rng = np.random.default_rng(seed)
+    site_of = rng.integers(0, sites, households)
+    score_of = rng.integers(0, 101, households)
+    hh, site, item = [], [], []
+    for h in range(households):
+        wanted = rng.choice(items, size=int(rng.integers(1, 4)), replace=False)
+        hh += [h] * len(wanted)
+        site += [int(site_of[h])] * len(wanted)
+        item += wanted.tolist()
+    hh, site, item = np.asarray(hh), np.asarray(site), np.asarray(item)
+    kg = rng.uniform(1, 45, items).round(1)
+    demand = {}
+    for s, i in zip(site.tolist(), item.tolist(), strict=True):
+        demand[(s, i)] = demand.get((s, i), 0) + 1
+    kg_demand = np.bincount(site, weights=kg[item], minlength=sites)
+    return Problem(
+        household=hh,
+        site=site,
+        item=item,
+        score=score_of[hh].astype(float),
+        stock={k: int(v * rng.uniform(0.3, 0.8)) for k, v in demand.items()},
+        item_kg=kg,
+        item_m3=rng.uniform(0.01, 0.2, items).round(3),
+        cap_kg={s: float(kg_demand[s] * rng.uniform(0.3, 0.6)) for s in range(sites)},
+        per_household=2,
+    )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_plan_matches_the_exact_formulation_within_the_tolerance(seed):
+    p = random_problem(seed, households=200, sites=4, items=6)
+    reference = solve(p, method="exact")
+    solution = solve(p)
+    assert feasible(p, solution.selected)
+    assert solution.objective <= reference.objective + 1e-6
+    assert solution.objective >= reference.objective * (1 - GAP_TARGET)
+    assert solution.bound >= reference.objective - 1e-6
+    assert reference.objective - solution.objective <= solution.gap * reference.objective + 1e-6
+    # Either the proven gap is within the target, or the exact search ran out of time.
+    assert solution.gap <= GAP_TARGET or solution.blocks_at_time_limit
+    assert p.score[greedy(p)].sum() <= solution.objective + 1e-6
+    # Every candidate left out is blocked by a named constraint (the plan is maximal).
+    out = np.flatnonzero(~solution.selected)
+    assert all(solution.blocking.get(int(k)) for k in out)
+
+
+def test_progress_is_reported_block_by_block_up_to_the_end():
+    p = random_problem(7, households=60, sites=3, items=3)
+    calls = []
+    solve(p, progress=lambda done, total, message: calls.append((done, total)))
+    assert calls[0] == (1, 3) and calls[-1] == (3, 3)
+    assert [d for d, _t in calls] == sorted(d for d, _t in calls)
 
 
 def test_it_beats_greedy_when_a_heavy_item_blocks_the_truck():
