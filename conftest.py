@@ -150,6 +150,15 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_throttle_history():
+    """API throttling counts requests in the cache; one test's requests must not count
+    against the next (user ids repeat between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _english_unless_asked():
     """Each test starts in English: a request in Arabic must not leak into the next test."""
     from django.utils import translation

@@ -1,11 +1,11 @@
 """The REST API under /api/v1/: every app's ``api`` module registers on one router."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
 from amina.accounts.token_api import ObtainToken
-from amina.core.api import router
+from amina.core.api import not_found, router
 from amina.core.discovery import app_modules
 
 app_modules("api")  # each app's api module registers its viewsets on the router
@@ -21,4 +21,6 @@ urlpatterns = [
         name="api-docs",
     ),
     path("", include(router.urls)),
+    # last: an address no route matches answers JSON, like every other API error
+    re_path(r"^.*/$", not_found),
 ]

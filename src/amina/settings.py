@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_filters",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -256,7 +257,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Bodies are JSON (docs/api.md); one error shape for every refusal.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "EXCEPTION_HANDLER": "amina.core.api_errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "amina.core.throttling.UserRateThrottle",
+        "amina.core.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("AMINA_API_RATE_USER", "3000/hour"),
+        "anon": os.environ.get("AMINA_API_RATE_ANON", "120/hour"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Amina API",
@@ -268,9 +281,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a plan's in/out decision, read (override) and written (direction).
+    "ENUM_NAME_OVERRIDES": {"PlanOverrideEnum": [("in", "in"), ("out", "out")]},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "amina.core.api.drop_database_integer_ranges",
+        "amina.core.api_schema.tighten_values",
+        "amina.core.api_schema.document_errors",
     ],
 }
 

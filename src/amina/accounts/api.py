@@ -2,10 +2,11 @@ from rest_framework import serializers, viewsets
 
 from amina.accounts.models import Organisation, User
 from amina.core.api import IsAminaAdmin, router
+from amina.core.api_filters import FilterSet, GovernorateFilter
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    governorate = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
+    governorate = serializers.SlugRelatedField(read_only=True, slug_field="pcode", allow_null=True)
 
     class Meta:
         model = Organisation
@@ -13,7 +14,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
-    organisation = serializers.StringRelatedField()
+    organisation = serializers.StringRelatedField(allow_null=True)
     governorates = serializers.SlugRelatedField(many=True, read_only=True, slug_field="pcode")
 
     class Meta:
@@ -34,10 +35,19 @@ class UserSerializer(serializers.ModelSerializer):
         ]
 
 
+class OrganisationFilter(FilterSet):
+    governorate = GovernorateFilter()
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "governorate"]
+
+
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     """Organisations are public within the system: everyone logged in may list them."""
 
     serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
     queryset = Organisation.objects.select_related("governorate")
 
 

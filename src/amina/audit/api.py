@@ -2,6 +2,7 @@ from rest_framework import serializers, viewsets
 
 from amina.audit.models import AccessLog, ChangeLog
 from amina.core.api import IsAminaAdmin, router
+from amina.core.api_filters import FilterSet, filters
 
 
 class ChangeLogSerializer(serializers.ModelSerializer):
@@ -37,14 +38,34 @@ class AccessLogSerializer(serializers.ModelSerializer):
         ]
 
 
+class ChangeLogFilter(FilterSet):
+    since = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = filters.IsoDateTimeFilter(field_name="at", lookup_expr="lte")
+
+    class Meta:
+        model = ChangeLog
+        fields = ["model", "object_id", "actor_id", "action", "since", "until"]
+
+
+class AccessLogFilter(FilterSet):
+    since = filters.IsoDateTimeFilter(field_name="at", lookup_expr="gte")
+    until = filters.IsoDateTimeFilter(field_name="at", lookup_expr="lte")
+
+    class Meta:
+        model = AccessLog
+        fields = ["model", "actor_id", "action", "channel", "since", "until"]
+
+
 class ChangeLogViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ChangeLogSerializer
+    filterset_class = ChangeLogFilter
     permission_classes = [IsAminaAdmin]
     queryset = ChangeLog.objects.all()
 
 
 class AccessLogViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AccessLogSerializer
+    filterset_class = AccessLogFilter
     permission_classes = [IsAminaAdmin]
     queryset = AccessLog.objects.all()
 

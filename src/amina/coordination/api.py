@@ -5,12 +5,11 @@
 """
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from amina.accounts import access
@@ -29,6 +28,7 @@ from amina.coordination.models import (
 from amina.coordination.services.activities import save_activity
 from amina.coordination.services.contacts import mask
 from amina.core.api import router
+from amina.core.api_filters import FilterSet, FlagFilter, GovernorateFilter, IdFilter, filters
 from amina.geo.models import District, Governorate, Location
 from amina.needs.models import Sector
 
@@ -80,6 +80,26 @@ class ActivitySerializer(serializers.ModelSerializer):
         read_only_fields = ["people_reached", "reported_by", "created_at", "updated_at"]
 
 
+class ActivityFilter(FilterSet):
+    governorate = GovernorateFilter()
+    sector = IdFilter(field_name="sector__code", help_text="MCOF sector code")
+    status = filters.ChoiceFilter(choices=Activity.Status.choices)
+    organisation = IdFilter(field_name="organisation__id", help_text="organisation id")
+
+    class Meta:
+        model = Activity
+        fields = ["governorate", "sector", "status", "organisation"]
+
+
+class ActivitySummarySerializer(serializers.Serializer):
+    people_reached_by_sector = serializers.DictField(
+        child=serializers.IntegerField(), help_text="people reached, keyed by MCOF sector code"
+    )
+    duplications = serializers.IntegerField(
+        help_text="places where two or more organisations report the same sector"
+    )
+
+
 class ActivityViewSet(
     mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
 ):
@@ -87,19 +107,13 @@ class ActivityViewSet(
 
     serializer_class = ActivitySerializer
     required_actions = dict.fromkeys(("create", "update", "partial_update"), "activity.report")
+    filterset_class = ActivityFilter
+    queryset = Activity.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):
-        qs = access.scoped(self.request.user, Activity, detail=False).select_related(
+        return access.scoped(self.request.user, Activity, detail=False).select_related(
             "organisation", "sector", "governorate", "district"
         )
-        params = self.request.query_params
-        if gov := params.get("governorate"):
-            qs = qs.filter(governorate__pcode=gov)
-        if sector := params.get("sector"):
-            qs = qs.filter(sector__code=sector)
-        if status := params.get("status"):
-            qs = qs.filter(status=status)
-        return qs
 
     def _save(self, serializer, instance=None):
         activity = instance or Activity()
@@ -111,10 +125,6 @@ class ActivityViewSet(
             raise ApiPermissionDenied(
                 "you may not report this organisation's activities in this governorate"
             ) from None
-        except DjangoValidationError as exc:
-            raise ValidationError(
-                exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            ) from None
         serializer.instance = activity
 
     def perform_create(self, serializer):
@@ -123,7 +133,8 @@ class ActivityViewSet(
     def perform_update(self, serializer):
         self._save(serializer, serializer.instance)
 
-    @action(detail=False)
+    @extend_schema(responses=ActivitySummarySerializer)
+    @action(detail=False, filterset_class=None, pagination_class=None)
     def summary(self, request):
         """People reached per MCOF sector, and present (location, sector) pairs count."""
         ids = access.governorate_filter(request.user)
@@ -138,7 +149,7 @@ class ActivityViewSet(
 class TargetProgressSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="target.pk")
     sector = serializers.IntegerField(source="target.sector.code")
-    governorate = serializers.CharField(source="target.governorate.pcode")
+    governorate = serializers.CharField(source="target.governorate.pcode", allow_null=True)
     measure = serializers.CharField(source="target.measure")
     quantity = serializers.IntegerField(source="target.quantity")
     deadline = serializers.DateField(source="target.deadline")
@@ -148,14 +159,23 @@ class TargetProgressSerializer(serializers.Serializer):
     lagging = serializers.BooleanField()
 
 
+class ObjectiveSerializer(serializers.Serializer):
+    phase = serializers.CharField()
+    sector = serializers.IntegerField()
+    text = serializers.CharField()
+
+
 class ResponsePlanSerializer(serializers.ModelSerializer):
-    governorate = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
+    governorate = serializers.SlugRelatedField(
+        slug_field="pcode", read_only=True, allow_null=True, help_text="null: a national plan"
+    )
     objectives = serializers.SerializerMethodField()
 
     class Meta:
         model = ResponsePlan
         fields = ["id", "title", "governorate", "start_date", "end_date", "objectives"]
 
+    @extend_schema_field(ObjectiveSerializer(many=True))
     def get_objectives(self, plan) -> list[dict]:
         return [
             {"phase": o.phase.code, "sector": o.sector.code, "text": o.text}
@@ -163,8 +183,18 @@ class ResponsePlanSerializer(serializers.ModelSerializer):
         ]
 
 
+class ResponsePlanFilter(FilterSet):
+    governorate = GovernorateFilter()
+
+    class Meta:
+        model = ResponsePlan
+        fields = ["governorate"]
+
+
 class ResponsePlanViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ResponsePlanSerializer
+    filterset_class = ResponsePlanFilter
+    queryset = ResponsePlan.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):
         return (
@@ -175,7 +205,8 @@ class ResponsePlanViewSet(viewsets.ReadOnlyModelViewSet):
             .prefetch_related("objectives__phase", "objectives__sector")
         )
 
-    @action(detail=True)
+    @extend_schema(responses=TargetProgressSerializer(many=True))
+    @action(detail=True, filterset_class=None, pagination_class=None)
     def progress(self, request, pk=None):
         plan = self.get_object()
         return Response(TargetProgressSerializer(queries.plan_progress(plan), many=True).data)
@@ -194,7 +225,9 @@ class ActionPointSerializer(serializers.ModelSerializer):
 
 
 class MeetingSerializer(serializers.ModelSerializer):
-    governorate = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
+    governorate = serializers.SlugRelatedField(
+        slug_field="pcode", read_only=True, allow_null=True, help_text="null: a national meeting"
+    )
     organisations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     action_points = ActionPointSerializer(many=True, read_only=True)
 
@@ -214,8 +247,20 @@ class MeetingSerializer(serializers.ModelSerializer):
         ]
 
 
+class MeetingFilter(FilterSet):
+    governorate = GovernorateFilter()
+    since = filters.DateFilter(field_name="date", lookup_expr="gte", help_text="on or after")
+    until = filters.DateFilter(field_name="date", lookup_expr="lte", help_text="on or before")
+
+    class Meta:
+        model = Meeting
+        fields = ["governorate", "since", "until"]
+
+
 class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = MeetingSerializer
+    filterset_class = MeetingFilter
+    queryset = Meeting.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):
         return (
@@ -227,10 +272,24 @@ class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+class ActionPointFilter(FilterSet):
+    overdue = FlagFilter(method="filter_overdue", help_text="open and past their due date")
+    status = filters.ChoiceFilter(choices=ActionPoint.Status.choices)
+
+    class Meta:
+        model = ActionPoint
+        fields = ["overdue", "status"]
+
+    def filter_overdue(self, qs, name, value):
+        overdue = {"status": ActionPoint.Status.OPEN, "due_date__lt": timezone.localdate()}
+        return qs.filter(**overdue) if value else qs.exclude(**overdue)
+
+
 class ActionPointViewSet(viewsets.ReadOnlyModelViewSet):
     """Action points of the meetings one may read, and one's own wherever they are."""
 
     serializer_class = ActionPointSerializer
+    filterset_class = ActionPointFilter
     queryset = ActionPoint.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):
@@ -238,17 +297,16 @@ class ActionPointViewSet(viewsets.ReadOnlyModelViewSet):
 
         user = self.request.user
         meetings = access.scoped(user, Meeting.objects.all(), detail=True, national_records=True)
-        qs = ActionPoint.objects.filter(Q(owner=user) | Q(meeting__in=meetings)).select_related(
+        return ActionPoint.objects.filter(Q(owner=user) | Q(meeting__in=meetings)).select_related(
             "owner"
         )
-        if self.request.query_params.get("overdue"):
-            qs = qs.filter(status=ActionPoint.Status.OPEN, due_date__lt=timezone.localdate())
-        return qs
 
 
 class ContactSerializer(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.name_en", read_only=True)
-    governorate = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
+    governorate = serializers.SlugRelatedField(
+        slug_field="pcode", read_only=True, allow_null=True, help_text="null: a national contact"
+    )
     sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     phone = serializers.SerializerMethodField()
     email = serializers.SerializerMethodField()
@@ -267,10 +325,21 @@ class ContactSerializer(serializers.ModelSerializer):
         return contact.email if self._full() else mask(contact.email)
 
 
+class ContactFilter(FilterSet):
+    governorate = GovernorateFilter()
+    sector = IdFilter(field_name="sectors__code", distinct=True)
+
+    class Meta:
+        model = Contact
+        fields = ["governorate", "sector"]
+
+
 class ContactViewSet(viewsets.ReadOnlyModelViewSet):
     """Focal points; phones and e-mails masked without the personal-data permission."""
 
     serializer_class = ContactSerializer
+    filterset_class = ContactFilter
+    queryset = Contact.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):
         return (
@@ -322,8 +391,31 @@ class TrainingSerializer(serializers.ModelSerializer):
         ]
 
 
+class TrainingFilter(FilterSet):
+    governorate = GovernorateFilter()
+    sector = IdFilter(field_name="sectors__code", distinct=True)
+    since = filters.DateFilter(field_name="start_date", lookup_expr="gte")
+    until = filters.DateFilter(field_name="start_date", lookup_expr="lte")
+
+    class Meta:
+        model = Training
+        fields = ["governorate", "sector", "since", "until"]
+
+
+class TrainingStatisticsSerializer(serializers.Serializer):
+    participants = serializers.IntegerField()
+    female = serializers.IntegerField()
+    male = serializers.IntegerField()
+    by_institution_kind = serializers.DictField(
+        child=serializers.IntegerField(), help_text="participants per kind of organisation"
+    )
+    trainings = serializers.IntegerField()
+
+
 class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = TrainingSerializer
+    filterset_class = TrainingFilter
+    queryset = Training.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):
         from django.db.models import Count
@@ -336,7 +428,8 @@ class TrainingViewSet(viewsets.ReadOnlyModelViewSet):
             .order_by("-start_date", "-pk")
         )
 
-    @action(detail=False)
+    @extend_schema(responses=TrainingStatisticsSerializer)
+    @action(detail=False, filterset_class=None, pagination_class=None)
     def statistics(self, request):
         ids = access.governorate_filter(request.user)
         return Response(queries.training_summary(ids))
@@ -362,21 +455,28 @@ class ParticipantSerializer(serializers.ModelSerializer):
         ]
 
 
+class ParticipantFilter(FilterSet):
+    training = IdFilter(field_name="training__id", help_text="the training's id")
+
+    class Meta:
+        model = Participant
+        fields = ["training"]
+
+
 class ParticipantViewSet(viewsets.ReadOnlyModelViewSet):
     """Participants are people: detail roles in scope with the personal-data permission
     only, and every read is logged."""
 
     serializer_class = ParticipantSerializer
+    filterset_class = ParticipantFilter
+    queryset = Participant.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):
         if not access.can_view_personal_data(self.request.user):
             return Participant.objects.none()
-        qs = access.scoped(self.request.user, Participant).select_related(
+        return access.scoped(self.request.user, Participant).select_related(
             "organisation", "governorate"
         )
-        if training := self.request.query_params.get("training"):
-            qs = qs.filter(training_id=training) if training.isdigit() else qs.none()
-        return qs
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -1,6 +1,8 @@
 """What every API view shares: one router, and read views scoped by the access policy."""
 
-from rest_framework import permissions, viewsets
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.routers import DefaultRouter
 
 from amina.accounts import access
@@ -19,6 +21,68 @@ class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return access.scoped(self.request.user, super().get_queryset(), detail=self.detail_level)
+
+
+class ScopedSlugRelatedField(serializers.SlugRelatedField):
+    """A reference by code to a scoped record (a warehouse, a plan …) in a request body.
+
+    The choices are the caller's scope, so a record outside it is refused exactly like one
+    that does not exist: codes cannot be enumerated by comparing the answers.
+    """
+
+    def __init__(self, model, *, detail: bool = True, **kwargs):
+        self.scope_model, self.detail = model, detail
+        kwargs.setdefault("queryset", model._default_manager.all())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return access.scoped(user, self.scope_model, detail=self.detail)
+
+
+def decimal_pattern(max_digits: int, decimal_places: int, *, signed: bool) -> str:
+    """The strings a ``DecimalField`` accepts, as a pattern that an empty string, a lone
+    sign or a lone point does not match (drf-spectacular's own pattern lets them through)."""
+    whole = max_digits - decimal_places
+    sign = "-?" if signed else ""
+    if decimal_places == 0:
+        return rf"^{sign}\d{{1,{whole}}}$"
+    if whole == 0:
+        return rf"^{sign}0?\.\d{{1,{decimal_places}}}$"
+    return rf"^{sign}\d{{1,{whole}}}(?:\.\d{{1,{decimal_places}}})?$"
+
+
+class NonNegativeDecimalField(serializers.DecimalField):
+    """A quantity, weight or volume: a decimal that is never negative."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 0)
+        super().__init__(*args, **kwargs)
+
+
+class NonNegativeDecimalFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = NonNegativeDecimalField
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        return {
+            "type": "string",
+            "format": "decimal",
+            "pattern": decimal_pattern(field.max_digits, field.decimal_places, signed=False),
+        }
+
+
+@csrf_exempt  # a POST to no route is a 404 too, not a CSRF page
+def not_found(request, *args, **kwargs):
+    """Any other address under the API: a 404 in the API's one error shape, not a page."""
+    from django.http import JsonResponse
+    from django.utils.encoding import force_str
+    from rest_framework.exceptions import NotFound
+
+    return JsonResponse(
+        {"detail": force_str(NotFound.default_detail), "code": "not_found"}, status=404
+    )
 
 
 class IsAminaAdmin(permissions.BasePermission):

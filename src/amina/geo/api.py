@@ -2,6 +2,7 @@ from rest_framework import mixins, serializers, viewsets
 
 from amina.accounts import access
 from amina.core.api import ScopedReadOnlyViewSet, router
+from amina.core.api_filters import FilterSet, GovernorateFilter, filters
 from amina.geo.models import Boundary, District, Governorate, Location, PlaceAlias, SubDistrict
 
 
@@ -51,8 +52,8 @@ class SubDistrictSerializer(serializers.ModelSerializer):
 
 class LocationSerializer(serializers.ModelSerializer):
     governorate = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
-    district = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
-    sub_district = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
+    district = serializers.SlugRelatedField(read_only=True, slug_field="pcode", allow_null=True)
+    sub_district = serializers.SlugRelatedField(read_only=True, slug_field="pcode", allow_null=True)
 
     class Meta:
         model = Location
@@ -82,22 +83,40 @@ class GovernorateViewSet(viewsets.ReadOnlyModelViewSet):
         return access.governorates_in_scope(self.request.user).prefetch_related("aliases")
 
 
+class DistrictFilter(FilterSet):
+    governorate = GovernorateFilter()
+
+    class Meta:
+        model = District
+        fields = ["governorate"]
+
+
 class DistrictViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DistrictSerializer
+    filterset_class = DistrictFilter
     lookup_field = "pcode"
+    queryset = District.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):
-        qs = District.objects.select_related("governorate").filter(
+        return District.objects.select_related("governorate").filter(
             governorate__in=access.governorates_in_scope(self.request.user)
         )
-        if gov := self.request.query_params.get("governorate"):
-            qs = qs.filter(governorate__pcode=gov)
-        return qs
+
+
+class SubDistrictFilter(FilterSet):
+    governorate = GovernorateFilter("district__governorate")
+    district = filters.CharFilter(field_name="district__pcode", help_text="district p-code")
+
+    class Meta:
+        model = SubDistrict
+        fields = ["governorate", "district"]
 
 
 class SubDistrictViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = SubDistrictSerializer
+    filterset_class = SubDistrictFilter
     lookup_field = "pcode"
+    queryset = SubDistrict.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):
         return SubDistrict.objects.select_related("district").filter(
@@ -105,20 +124,21 @@ class SubDistrictViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+class LocationFilter(FilterSet):
+    governorate = GovernorateFilter()
+    district = filters.CharFilter(field_name="district__pcode", help_text="district p-code")
+
+    class Meta:
+        model = Location
+        fields = ["governorate", "district", "kind"]
+
+
 class LocationViewSet(ScopedReadOnlyViewSet):
     """Locations: detail-level, so partners see none and officers only their governorates."""
 
     serializer_class = LocationSerializer
+    filterset_class = LocationFilter
     queryset = Location.objects.select_related("governorate", "district", "sub_district")
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        params = self.request.query_params
-        if gov := params.get("governorate"):
-            qs = qs.filter(governorate__pcode=gov)
-        if district := params.get("district"):
-            qs = qs.filter(district__pcode=district)
-        return qs
 
 
 class PlaceAliasSerializer(serializers.ModelSerializer):

@@ -1,6 +1,7 @@
 from rest_framework import serializers, viewsets
 
 from amina.core.api import router
+from amina.core.api_filters import FilterSet
 from amina.jobs.models import Job
 from amina.jobs.recovery import reclaim_for_page
 from amina.jobs.views import visible_jobs
@@ -8,7 +9,7 @@ from amina.jobs.views import visible_jobs
 
 class JobSerializer(serializers.ModelSerializer):
     percent = serializers.IntegerField(read_only=True)
-    created_by = serializers.StringRelatedField()
+    created_by = serializers.StringRelatedField(allow_null=True)
     error = serializers.CharField(
         source="error_message",
         read_only=True,
@@ -42,10 +43,17 @@ class JobSerializer(serializers.ModelSerializer):
         ]
 
 
+class JobFilter(FilterSet):
+    class Meta:
+        model = Job
+        fields = ["status", "kind"]
+
+
 class JobViewSet(viewsets.ReadOnlyModelViewSet):
     """Jobs the caller started (admins: all), with their progress."""
 
     serializer_class = JobSerializer
+    filterset_class = JobFilter
     queryset = Job.objects.none()  # typed for the schema; get_queryset scopes it
 
     def get_queryset(self):

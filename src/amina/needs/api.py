@@ -6,6 +6,14 @@ from rest_framework.permissions import IsAuthenticated
 
 from amina.accounts import access
 from amina.core.api import ScopedReadOnlyViewSet, router
+from amina.core.api_filters import (
+    FilterSet,
+    FlagFilter,
+    GovernorateFilter,
+    IdFilter,
+    cleaned_filters,
+    filters,
+)
 from amina.needs.exports import summary_rows
 from amina.needs.models import NeedsAssessment, Phase, PriorityNeed, Sector, SectorSeverity
 from amina.needs.queries import latest_assessments
@@ -45,7 +53,7 @@ class NeedsAssessmentSerializer(serializers.ModelSerializer):
     location_name_en = serializers.CharField(source="location.name_en", read_only=True)
     location_name_ar = serializers.CharField(source="location.name_ar", read_only=True)
     governorate = serializers.CharField(source="location.governorate.pcode", read_only=True)
-    phase = serializers.SlugRelatedField(read_only=True, slug_field="code")
+    phase = serializers.SlugRelatedField(read_only=True, slug_field="code", allow_null=True)
     severities = NeedsSeveritySerializer(many=True, read_only=True)
     priorities = NeedsPrioritySerializer(many=True, read_only=True)
     instance_id = serializers.SerializerMethodField()
@@ -80,23 +88,30 @@ class NeedsAssessmentSerializer(serializers.ModelSerializer):
         return submission.instance_id if submission else None
 
 
+class NeedsAssessmentFilter(FilterSet):
+    governorate = GovernorateFilter("location__governorate")
+    latest = FlagFilter(method="filter_latest", help_text="only the latest of each location")
+    since = filters.DateFilter(field_name="assessed_on", lookup_expr="gte")
+    until = filters.DateFilter(field_name="assessed_on", lookup_expr="lte")
+
+    class Meta:
+        model = NeedsAssessment
+        fields = ["governorate", "latest", "since", "until"]
+
+    def filter_latest(self, qs, name, value):
+        latest = latest_assessments().values("pk")
+        return qs.filter(pk__in=latest) if value else qs
+
+
 class NeedsAssessmentViewSet(ScopedReadOnlyViewSet):
     """Needs assessments in the caller's governorates (``?governorate=PCODE``,
-    ``?latest=1`` for the latest of each location)."""
+    ``?latest=true`` for the latest of each location)."""
 
     serializer_class = NeedsAssessmentSerializer
+    filterset_class = NeedsAssessmentFilter
     queryset = NeedsAssessment.objects.select_related(
         "location__governorate", "phase", "submission"
     ).prefetch_related("severities__sector", "priorities__sector")
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        params = self.request.query_params
-        if gov := params.get("governorate"):
-            qs = qs.filter(location__governorate__pcode=gov)
-        if params.get("latest") in ("1", "true"):
-            qs = qs.filter(pk__in=latest_assessments().values("pk"))
-        return qs
 
 
 class NeedsLatestSeveritySerializer(serializers.ModelSerializer):
@@ -124,25 +139,28 @@ class NeedsLatestSeveritySerializer(serializers.ModelSerializer):
         ]
 
 
+class NeedsSeverityFilter(FilterSet):
+    governorate = GovernorateFilter("assessment__location__governorate")
+    sector = IdFilter(field_name="sector__code", help_text="MCOF sector code")
+    min = IdFilter(field_name="severity", lookup_expr="gte", help_text="lowest severity (1 to 5)")
+
+    class Meta:
+        model = SectorSeverity
+        fields = ["governorate", "sector", "min"]
+
+
 class NeedsSeverityViewSet(ScopedReadOnlyViewSet):
     """Severity per location and sector from each location's latest assessment
     (``?governorate=PCODE``, ``?sector=N``, ``?min=4``)."""
 
     serializer_class = NeedsLatestSeveritySerializer
+    filterset_class = NeedsSeverityFilter
     queryset = SectorSeverity.objects.select_related(
         "assessment__location__governorate", "sector"
     ).order_by("assessment__location_id", "sector__code")
 
     def get_queryset(self):
-        qs = super().get_queryset().filter(assessment__in=latest_assessments().values("pk"))
-        params = self.request.query_params
-        if gov := params.get("governorate"):
-            qs = qs.filter(assessment__location__governorate__pcode=gov)
-        if (sector := params.get("sector", "")).isdigit():
-            qs = qs.filter(sector__code=int(sector))
-        if (minimum := params.get("min", "")).isdigit():
-            qs = qs.filter(severity__gte=int(minimum))
-        return qs
+        return super().get_queryset().filter(assessment__in=latest_assessments().values("pk"))
 
 
 class MCOFSectorViewSet(viewsets.ReadOnlyModelViewSet):
@@ -179,12 +197,19 @@ class NeedsSummarySerializer(serializers.Serializer):
     in_need = serializers.IntegerField(help_text="people in need (rule in the user guide)")
 
 
+class NeedsSummaryFilter(FilterSet):
+    """No model: the summary is computed per governorate and sector."""
+
+    governorate = GovernorateFilter()
+
+
 class NeedsSummaryViewSet(viewsets.GenericViewSet):
     """Per governorate and sector: locations assessed, with severe needs, highest severity
     and people in need — the aggregate every role may read for its governorates,
     partners included (``?governorate=PCODE``)."""
 
     serializer_class = NeedsSummarySerializer
+    filterset_class = NeedsSummaryFilter
     permission_classes = [IsAuthenticated]
 
     def get_queryset(self):  # aggregates are computed, not a queryset; for the schema only
@@ -192,13 +217,8 @@ class NeedsSummaryViewSet(viewsets.GenericViewSet):
 
     def list(self, request):
         ids = access.governorate_ids(request.user)
-        if gov := request.query_params.get("governorate"):
-            # one query, not one per governorate in scope
-            ids = set(
-                access.governorates_in_scope(request.user)
-                .filter(pcode=gov)
-                .values_list("pk", flat=True)
-            )
+        if gov := cleaned_filters(self).get("governorate"):
+            ids = ids & {gov.pk}
         rows = summary_rows(ids)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

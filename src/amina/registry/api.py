@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 from amina.accounts import access
 from amina.audit.services import log_access
 from amina.core.api import ScopedReadOnlyViewSet, router
+from amina.core.api_filters import FilterSet, GovernorateFilter, filters
 from amina.registry import queries
 from amina.registry.models import DuplicateCandidate, Household, Member
 
@@ -64,9 +65,13 @@ class MemberSerializer(serializers.ModelSerializer):
 class HouseholdSerializer(serializers.ModelSerializer):
     location = serializers.PrimaryKeyRelatedField(read_only=True)
     governorate = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
-    origin_governorate = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
-    shelter = serializers.SlugRelatedField(read_only=True, slug_field="code")
-    merged_into = serializers.SlugRelatedField(read_only=True, slug_field="household_ref")
+    origin_governorate = serializers.SlugRelatedField(
+        read_only=True, slug_field="pcode", allow_null=True
+    )
+    shelter = serializers.SlugRelatedField(read_only=True, slug_field="code", allow_null=True)
+    merged_into = serializers.SlugRelatedField(
+        read_only=True, slug_field="household_ref", allow_null=True
+    )
     members = MemberSerializer(many=True, read_only=True)
 
     class Meta:
@@ -92,6 +97,34 @@ class HouseholdSerializer(serializers.ModelSerializer):
         ]
 
 
+class HouseholdFilter(FilterSet):
+    q = filters.CharFilter(
+        method="search",
+        help_text="search names, documents, phones and references (personal-data permission)",
+    )
+    governorate = GovernorateFilter()
+    status = filters.ChoiceFilter(choices=Household.Status.choices)
+
+    class Meta:
+        model = Household
+        fields = ["q", "governorate", "status"]
+
+    def search(self, qs, name, value):
+        q = value.strip()
+        if not q:
+            return qs
+        user = self.request.user
+        if not access.can_view_personal_data(user):
+            raise PermissionDenied("searching personal data needs the permission")
+        return (
+            queries.search(user, q)
+            .filter(pk__in=qs.values("pk"))
+            .order_by("pk")
+            .select_related("governorate")
+            .prefetch_related("members")
+        )
+
+
 class HouseholdViewSet(ScopedReadOnlyViewSet):
     """Households in the caller's scope; names, documents and phones are masked without
     the personal-data permission, and every response showing them is logged."""
@@ -104,21 +137,7 @@ class HouseholdViewSet(ScopedReadOnlyViewSet):
         .order_by("pk")
     )
     serializer_class = HouseholdSerializer
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        q = self.request.query_params.get("q", "").strip()
-        if q:
-            if not access.can_view_personal_data(self.request.user):
-                raise PermissionDenied("searching personal data needs the permission")
-            qs = (
-                queries.search(self.request.user, q)
-                .filter(pk__in=qs.values("pk"))
-                .order_by("pk")
-                .select_related("governorate")
-                .prefetch_related("members")
-            )
-        return qs
+    filterset_class = HouseholdFilter
 
     def get_serializer_context(self):
         return {
@@ -163,7 +182,14 @@ class DuplicateSerializer(serializers.ModelSerializer):
         ]
 
 
+class DuplicateFilter(FilterSet):
+    class Meta:
+        model = DuplicateCandidate
+        fields = ["decision"]
+
+
 class DuplicateViewSet(ScopedReadOnlyViewSet):
+    filterset_class = DuplicateFilter
     queryset = DuplicateCandidate.objects.select_related("household_a", "household_b")
     serializer_class = DuplicateSerializer
 

@@ -1,21 +1,29 @@
 """Supply API: catalogue, warehouses, ledger, balances, waybills, plans, distributions.
 
 Reads pass through the access policy exactly as the pages do; writes call the same
-services (a refused write answers 400 with the reason, or 403).
+services, whose refusals the API's exception handler turns into 400 (with the reason) or
+403. A warehouse or plan named in a body is looked up in the caller's scope only, so one
+outside it is refused like one that does not exist.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from amina.accounts import access
-from amina.core.api import ScopedReadOnlyViewSet, router
+from amina.core.api import (
+    NonNegativeDecimalField,
+    ScopedReadOnlyViewSet,
+    ScopedSlugRelatedField,
+    router,
+)
+from amina.core.api_filters import FilterSet, FlagFilter, GovernorateFilter, IdFilter, filters
 from amina.supply import services
 from amina.supply.models import (
     Distribution,
@@ -33,24 +41,19 @@ from amina.supply.services import planning
 from amina.supply.services.waybills import visible_waybills
 
 
-def _call(func, *args, **kwargs):
-    """Run a service; its refusals become API errors (400 with the reason, or 403)."""
-    try:
-        return func(*args, **kwargs)
-    except DjangoPermissionDenied as exc:
-        raise PermissionDenied() from exc
-    except ValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-        raise DRFValidationError(detail) from exc
-
-
 class KitComponentSerializer(serializers.Serializer):
     component = serializers.SlugRelatedField(slug_field="code", queryset=Item.objects.all())
     quantity = serializers.IntegerField(min_value=1)
 
 
 class ItemSerializer(serializers.ModelSerializer):
-    components = serializers.SerializerMethodField()
+    weight_kg = NonNegativeDecimalField(max_digits=9, decimal_places=3, label=_("weight (kg)"))
+    volume_m3 = NonNegativeDecimalField(max_digits=9, decimal_places=4, label=_("volume (m³)"))
+    components = KitComponentSerializer(
+        many=True,
+        required=False,
+        help_text="a kit's components (item code and quantity); sent, they replace the list",
+    )
 
     class Meta:
         model = Item
@@ -68,11 +71,6 @@ class ItemSerializer(serializers.ModelSerializer):
             "components",
         ]
 
-    def get_components(self, item) -> list[dict]:
-        return [
-            {"component": c.component.code, "quantity": c.quantity} for c in item.components.all()
-        ]
-
 
 class ItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """The catalogue: read by every role that sees detail; written by logistics and admins.
@@ -81,6 +79,7 @@ class ItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
     serializer_class = ItemSerializer
     required_actions = dict.fromkeys(("create", "update", "partial_update"), "item.manage")
     lookup_field = "code"
+    queryset = Item.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):
         if not access.sees_detail(self.request.user):
@@ -88,20 +87,15 @@ class ItemViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
         return Item.objects.prefetch_related("components__component")
 
     def _save(self, serializer):
-        components = self.request.data.get("components")
-        parsed = None
-        if components is not None:
-            many = KitComponentSerializer(data=components, many=True)
-            many.is_valid(raise_exception=True)
-            parsed = [(c["component"], c["quantity"]) for c in many.validated_data]
-        item = (
-            Item(**serializer.validated_data)
-            if serializer.instance is None
-            else serializer.instance
+        data = dict(serializer.validated_data)
+        components = data.pop("components", None)
+        parsed = (
+            None if components is None else [(c["component"], c["quantity"]) for c in components]
         )
-        for key, value in serializer.validated_data.items():
+        item = serializer.instance or Item()
+        for key, value in data.items():
             setattr(item, key, value)
-        serializer.instance = _call(services.save_item, self.request.user, item, parsed)
+        serializer.instance = services.save_item(self.request.user, item, parsed)
 
     perform_create = _save
     perform_update = _save
@@ -127,16 +121,28 @@ class WarehouseSerializer(serializers.ModelSerializer):
         ]
 
 
+class WarehouseFilter(FilterSet):
+    governorate = GovernorateFilter()
+    kind = filters.ChoiceFilter(choices=Warehouse.Kind.choices)
+
+    class Meta:
+        model = Warehouse
+        fields = ["governorate", "kind"]
+
+
 class WarehouseViewSet(ScopedReadOnlyViewSet):
     serializer_class = WarehouseSerializer
+    filterset_class = WarehouseFilter
     queryset = Warehouse.objects.select_related("governorate").prefetch_related("managers")
 
 
 class MovementSerializer(serializers.ModelSerializer):
     warehouse = serializers.SlugRelatedField(slug_field="code", read_only=True)
     item = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    waybill = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    created_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    waybill = serializers.SlugRelatedField(slug_field="number", read_only=True, allow_null=True)
 
     class Meta:
         model = StockMovement
@@ -158,7 +164,7 @@ class MovementSerializer(serializers.ModelSerializer):
 
 class MovementInput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["receipt", "loss", "adjustment"])
-    warehouse = serializers.SlugRelatedField(slug_field="code", queryset=Warehouse.objects.all())
+    warehouse = ScopedSlugRelatedField(Warehouse, slug_field="code")
     item = serializers.SlugRelatedField(slug_field="code", queryset=Item.objects.all())
     quantity = serializers.IntegerField(
         help_text="receipt/loss: how many (positive); adjustment: the quantity counted"
@@ -168,38 +174,55 @@ class MovementInput(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class NothingRecordedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ReverseInput(serializers.Serializer):
+    reason = serializers.CharField(help_text="why the entry is reversed")
+
+
+class MovementFilter(FilterSet):
+    warehouse = filters.CharFilter(field_name="warehouse__code", help_text="warehouse code")
+    item = filters.CharFilter(field_name="item__code", help_text="item code")
+    kind = filters.ChoiceFilter(choices=StockMovement.Kind.choices)
+
+    class Meta:
+        model = StockMovement
+        fields = ["warehouse", "item", "kind"]
+
+
 class MovementViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """The ledger. POST records a receipt, a loss or an adjustment after a count;
     POST ``{id}/reverse/`` with a ``reason`` reverses an entry. Nothing is ever edited."""
 
     serializer_class = MovementSerializer
     required_actions = {"create": "stock.move", "reverse": "stock.move"}
+    filterset_class = MovementFilter
     queryset = StockMovement.objects.select_related("warehouse", "item", "created_by", "waybill")
 
     def get_serializer_class(self):
-        return MovementInput if self.action == "create" else MovementSerializer
+        return {"create": MovementInput, "reverse": ReverseInput}.get(
+            self.action, MovementSerializer
+        )
 
-    def get_queryset(self):
-        qs = super().get_queryset()
-        params = self.request.query_params
-        if code := params.get("warehouse"):
-            qs = qs.filter(warehouse__code=code)
-        if code := params.get("item"):
-            qs = qs.filter(item__code=code)
-        if kind := params.get("kind"):
-            qs = qs.filter(kind=kind)
-        return qs
-
+    @extend_schema(
+        request=MovementInput,
+        responses={
+            201: MovementSerializer,
+            200: OpenApiResponse(
+                NothingRecordedSerializer,
+                description="an adjustment whose count matches the balance: nothing recorded",
+            ),
+        },
+    )
     def create(self, request, *args, **kwargs):
-        data = MovementInput(data=request.data)
+        data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         user, warehouse = request.user, d["warehouse"]
-        if not access.scoped(user, Warehouse).filter(pk=warehouse.pk).exists():
-            raise PermissionDenied()
         if d["kind"] == "receipt":
-            movement = _call(
-                services.record_receipt,
+            movement = services.record_receipt(
                 user,
                 warehouse,
                 d["item"],
@@ -209,17 +232,12 @@ class MovementViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
                 reason=d["reason"],
             )
         elif d["kind"] == "loss":
-            movement = _call(
-                services.record_loss, user, warehouse, d["item"], d["quantity"], reason=d["reason"]
+            movement = services.record_loss(
+                user, warehouse, d["item"], d["quantity"], reason=d["reason"]
             )
         else:
-            movement = _call(
-                services.adjust_after_count,
-                user,
-                warehouse,
-                d["item"],
-                d["quantity"],
-                reason=d["reason"],
+            movement = services.adjust_after_count(
+                user, warehouse, d["item"], d["quantity"], reason=d["reason"]
             )
             if movement is None:
                 return Response(
@@ -228,14 +246,14 @@ class MovementViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
                 )
         return Response(MovementSerializer(movement).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=ReverseInput, responses={201: MovementSerializer})
     @action(detail=True, methods=["post"])
     def reverse(self, request, pk=None):
         movement = self.get_object()
-        reversal = _call(
-            services.reverse_movement,
-            request.user,
-            movement,
-            reason=str(request.data.get("reason", "")),
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reversal = services.reverse_movement(
+            request.user, movement, reason=data.validated_data["reason"]
         )
         return Response(MovementSerializer(reversal).data, status=status.HTTP_201_CREATED)
 
@@ -250,17 +268,20 @@ class BalanceSerializer(serializers.ModelSerializer):
         fields = ["id", "warehouse", "governorate", "item", "quantity", "updated_at"]
 
 
+class BalanceFilter(FilterSet):
+    warehouse = filters.CharFilter(field_name="warehouse__code", help_text="warehouse code")
+    item = filters.CharFilter(field_name="item__code", help_text="item code")
+    governorate = GovernorateFilter("warehouse__governorate")
+
+    class Meta:
+        model = StockBalance
+        fields = ["warehouse", "item", "governorate"]
+
+
 class BalanceViewSet(ScopedReadOnlyViewSet):
     serializer_class = BalanceSerializer
+    filterset_class = BalanceFilter
     queryset = StockBalance.objects.select_related("warehouse__governorate", "item")
-
-    def get_queryset(self):
-        qs = super().get_queryset()
-        if code := self.request.query_params.get("warehouse"):
-            qs = qs.filter(warehouse__code=code)
-        if code := self.request.query_params.get("item"):
-            qs = qs.filter(item__code=code)
-        return qs
 
 
 class WaybillLineSerializer(serializers.ModelSerializer):
@@ -316,8 +337,12 @@ class LineInput(serializers.Serializer):
 
 
 class WaybillInput(serializers.Serializer):
-    origin = serializers.SlugRelatedField(slug_field="code", queryset=Warehouse.objects.all())
-    destination = serializers.SlugRelatedField(slug_field="code", queryset=Warehouse.objects.all())
+    origin = ScopedSlugRelatedField(
+        Warehouse, slug_field="code", help_text="a warehouse of yours, by code"
+    )
+    destination = serializers.SlugRelatedField(
+        slug_field="code", queryset=Warehouse.objects.all(), help_text="any warehouse, by code"
+    )
     lines = LineInput(many=True)
     transporter = serializers.CharField(required=False, allow_blank=True, default="")
     vehicle = serializers.CharField(required=False, allow_blank=True, default="")
@@ -326,10 +351,24 @@ class WaybillInput(serializers.Serializer):
 
 
 class ReceivedInput(serializers.Serializer):
-    line = serializers.IntegerField()
+    line = serializers.IntegerField(help_text="the waybill line's id")
     received = serializers.IntegerField(min_value=0)
     damaged = serializers.IntegerField(min_value=0, default=0)
     remark = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReceiveInput(serializers.Serializer):
+    lines = ReceivedInput(
+        many=True, required=False, default=list, help_text="a line left out arrived in full"
+    )
+
+
+class WaybillFilter(FilterSet):
+    status = filters.ChoiceFilter(choices=Waybill.Status.choices)
+
+    class Meta:
+        model = Waybill
+        fields = ["status"]
 
 
 class WaybillViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -345,24 +384,25 @@ class WaybillViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         "receive": "waybill.receive",
         "close": "waybill.receive",
     }
+    filterset_class = WaybillFilter
+    queryset = Waybill.objects.none()  # for the schema; get_queryset decides
 
     def get_queryset(self):
-        qs = visible_waybills(self.request.user).select_related("origin", "destination")
-        if s := self.request.query_params.get("status"):
-            qs = qs.filter(status=s)
-        return qs.prefetch_related("lines__item")
+        return (
+            visible_waybills(self.request.user)
+            .select_related("origin", "destination")
+            .prefetch_related("lines__item")
+        )
 
     def get_serializer_class(self):
-        return WaybillInput if self.action == "create" else WaybillSerializer
+        return {"create": WaybillInput, "receive": ReceiveInput}.get(self.action, WaybillSerializer)
 
+    @extend_schema(request=WaybillInput, responses={201: WaybillSerializer})
     def create(self, request, *args, **kwargs):
-        data = WaybillInput(data=request.data)
+        data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        if not access.scoped(request.user, Warehouse).filter(pk=d["origin"].pk).exists():
-            raise PermissionDenied()
-        waybill = _call(
-            services.plan_waybill,
+        waybill = services.plan_waybill(
             request.user,
             d["origin"],
             d["destination"],
@@ -375,26 +415,33 @@ class WaybillViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(WaybillSerializer(waybill).data, status=status.HTTP_201_CREATED)
 
     def _step(self, func, *args, **kwargs):
-        waybill = _call(func, self.request.user, self.get_object(), *args, **kwargs)
+        waybill = func(self.request.user, self.get_object(), *args, **kwargs)
         return Response(WaybillSerializer(waybill).data)
 
     # ``dispatch`` is a reserved method name on DRF views; the route keeps the domain's word.
+    @extend_schema(request=None, responses=WaybillSerializer)
     @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
     def dispatch_goods(self, request, pk=None):
         return self._step(services.dispatch_waybill)
 
+    @extend_schema(request=ReceiveInput, responses=WaybillSerializer)
     @action(detail=True, methods=["post"])
     def receive(self, request, pk=None):
-        lines = ReceivedInput(data=request.data.get("lines", []), many=True)
-        lines.is_valid(raise_exception=True)
-        received = {x["line"]: (x["received"], x["damaged"]) for x in lines.validated_data}
-        remarks = {x["line"]: x["remark"] for x in lines.validated_data}
-        return self._step(services.receive_waybill, received, remarks=remarks)
+        waybill = self.get_object()
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        lines = data.validated_data["lines"]
+        received = {x["line"]: (x["received"], x["damaged"]) for x in lines}
+        remarks = {x["line"]: x["remark"] for x in lines}
+        waybill = services.receive_waybill(request.user, waybill, received, remarks=remarks)
+        return Response(WaybillSerializer(waybill).data)
 
+    @extend_schema(request=None, responses=WaybillSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         return self._step(services.close_waybill)
 
+    @extend_schema(request=None, responses=WaybillSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._step(services.cancel_waybill)
@@ -433,7 +480,9 @@ class PlanSerializer(serializers.ModelSerializer):
 
 class PlanInput(serializers.Serializer):
     name = serializers.CharField()
-    site = serializers.SlugRelatedField(slug_field="code", queryset=Warehouse.objects.all())
+    site = ScopedSlugRelatedField(
+        Warehouse, slug_field="code", help_text="the distribution site's warehouse code"
+    )
     item = serializers.SlugRelatedField(slug_field="code", queryset=Item.objects.all())
     period = serializers.CharField()
     need_identified_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -441,11 +490,19 @@ class PlanInput(serializers.Serializer):
     priority_floor = serializers.IntegerField(
         min_value=0, required=False, allow_null=True, default=None
     )
-    capacity_kg = serializers.DecimalField(
-        max_digits=10, decimal_places=1, required=False, allow_null=True, default=None
+    capacity_kg = NonNegativeDecimalField(
+        max_digits=10,
+        decimal_places=1,
+        required=False,
+        allow_null=True,
+        default=None,
     )
-    capacity_m3 = serializers.DecimalField(
-        max_digits=10, decimal_places=2, required=False, allow_null=True, default=None
+    capacity_m3 = NonNegativeDecimalField(
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        allow_null=True,
+        default=None,
     )
 
 
@@ -471,6 +528,29 @@ class CandidateSerializer(serializers.ModelSerializer):
         return planning.explain(self.context["plan"], row)
 
 
+class OverrideInput(serializers.Serializer):
+    household = serializers.IntegerField(help_text="the household's id, from households/")
+    direction = serializers.ChoiceField(
+        choices=["in", "out", ""], default="", help_text='in, out, or "" to clear'
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PlanFilter(FilterSet):
+    status = filters.ChoiceFilter(choices=DistributionPlan.Status.choices)
+    site = filters.CharFilter(field_name="site__code", help_text="the site's warehouse code")
+
+    class Meta:
+        model = DistributionPlan
+        fields = ["status", "site"]
+
+
+class CandidateFilter(FilterSet):
+    """No model: the route's view is the plans', whose model is not the households'."""
+
+    selected = FlagFilter(help_text="only the households in (true) or out (false)")
+
+
 class PlanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Distribution plans. POST creates and optimises one; ``{id}/households/`` lists every
     household considered with why it is in or out; ``{id}/override/`` (``household``,
@@ -483,54 +563,58 @@ class PlanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         "override": "distribution.plan",
         "approve": "distribution.approve",
     }
+    filterset_class = PlanFilter
     queryset = DistributionPlan.objects.select_related("site", "item")
 
     def get_serializer_class(self):
-        return PlanInput if self.action == "create" else PlanSerializer
+        return {"create": PlanInput, "override": OverrideInput}.get(self.action, PlanSerializer)
 
+    @extend_schema(request=PlanInput, responses={201: PlanSerializer})
     def create(self, request, *args, **kwargs):
-        data = PlanInput(data=request.data)
+        data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        d = dict(data.validated_data)
-        plan = _call(planning.create_plan, request.user, **d)
-        plan = _call(planning.optimise_plan, request.user, plan)
+        plan = planning.create_plan(request.user, **data.validated_data)
+        plan = planning.optimise_plan(request.user, plan)
         return Response(PlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
-    @action(detail=True, methods=["get"])
+    @extend_schema(responses=CandidateSerializer(many=True))
+    @action(detail=True, methods=["get"], filterset_class=CandidateFilter)
     def households(self, request, pk=None):
-        plan = self.get_object()
-        qs = plan.candidates.select_related("household")
-        if (sel := request.query_params.get("selected")) in ("true", "false"):
-            qs = qs.filter(selected=sel == "true")
+        # the plan is looked up without the plan filters: this route filters its households
+        plan = get_object_or_404(access.scoped(request.user, DistributionPlan), pk=pk)
+        qs = self.filter_queryset(
+            plan.candidates.select_related("household").order_by("-score", "household_id")
+        )
         page = self.paginate_queryset(qs)
         data = CandidateSerializer(page, many=True, context={"plan": plan}).data
         return self.get_paginated_response(data)
 
+    @extend_schema(request=None, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def optimise(self, request, pk=None):
         return Response(
-            PlanSerializer(_call(planning.optimise_plan, request.user, self.get_object())).data
+            PlanSerializer(planning.optimise_plan(request.user, self.get_object())).data
         )
 
+    @extend_schema(request=None, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return Response(
-            PlanSerializer(_call(planning.approve_plan, request.user, self.get_object())).data
-        )
+        return Response(PlanSerializer(planning.approve_plan(request.user, self.get_object())).data)
 
+    @extend_schema(request=OverrideInput, responses=PlanSerializer)
     @action(detail=True, methods=["post"])
     def override(self, request, pk=None):
         plan = self.get_object()
-        row = plan.candidates.filter(household_id=request.data.get("household")).first()
+        data = self.get_serializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        row = (
+            plan.candidates.select_related("household").filter(household_id=d["household"]).first()
+        )
         if row is None:
-            raise DRFValidationError({"household": "not among the plan's households"})
-        plan = _call(
-            planning.override_household,
-            request.user,
-            plan,
-            row.household,
-            str(request.data.get("direction", "")),
-            str(request.data.get("reason", "")),
+            raise DRFValidationError({"household": ["not among the plan's households"]})
+        plan = planning.override_household(
+            request.user, plan, row.household, d["direction"], d["reason"]
         )
         return Response(PlanSerializer(plan).data)
 
@@ -557,8 +641,17 @@ class DistributionSerializer(serializers.ModelSerializer):
 
 
 class DistributionInput(serializers.Serializer):
-    plan = serializers.IntegerField()
+    plan = serializers.IntegerField(help_text="the plan's id")
     household_ref = serializers.CharField()
+
+
+class DistributionFilter(FilterSet):
+    plan = IdFilter(field_name="plan__id", help_text="the plan's id")
+    item = filters.CharFilter(field_name="item__code", help_text="item code")
+
+    class Meta:
+        model = Distribution
+        fields = ["plan", "item"]
 
 
 class DistributionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
@@ -567,19 +660,15 @@ class DistributionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
 
     serializer_class = DistributionSerializer
     required_actions = {"create": "distribution.record"}
+    filterset_class = DistributionFilter
     queryset = Distribution.objects.select_related("household", "item", "site")
 
     def get_serializer_class(self):
         return DistributionInput if self.action == "create" else DistributionSerializer
 
-    def get_queryset(self):
-        qs = super().get_queryset()
-        if plan := self.request.query_params.get("plan"):
-            qs = qs.filter(plan_id=plan) if plan.isdigit() else qs.none()
-        return qs
-
+    @extend_schema(request=DistributionInput, responses={201: DistributionSerializer})
     def create(self, request, *args, **kwargs):
-        data = DistributionInput(data=request.data)
+        data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
         plan = (
             access.scoped(request.user, DistributionPlan)
@@ -587,12 +676,9 @@ class DistributionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             .first()
         )
         if plan is None:
-            raise DRFValidationError({"plan": "no such plan in your scope"})
-        distribution = _call(
-            dist_service.record_by_reference,
-            request.user,
-            plan,
-            data.validated_data["household_ref"],
+            raise DRFValidationError({"plan": ["no such plan in your scope"]})
+        distribution = dist_service.record_by_reference(
+            request.user, plan, data.validated_data["household_ref"]
         )
         return Response(DistributionSerializer(distribution).data, status=status.HTTP_201_CREATED)
 

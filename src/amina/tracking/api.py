@@ -3,23 +3,75 @@ movements and alerts — scoped exactly as the pages (``amina.accounts.access``)
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django import forms
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
-from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from amina.accounts import access
 from amina.core.api import ScopedReadOnlyViewSet, router
+from amina.core.api_filters import FilterSet, GovernorateFilter, cleaned_filters, filters
 from amina.tracking.exports import summary_rows
 from amina.tracking.models import Alert, LocationAssessment, MovementEvent, Round
+from amina.tracking.queries import resolve_round
 from amina.tracking.services.alerts import readable_alerts
 
-FILTERS = [
-    OpenApiParameter("round", str, description="round code (default: all rounds)"),
-    OpenApiParameter("governorate", str, description="governorate p-code"),
-    OpenApiParameter("district", str, description="district p-code"),
-]
+
+class AssessmentFilter(FilterSet):
+    round = filters.CharFilter(
+        field_name="round__code", help_text="round code (default: all rounds)"
+    )
+    governorate = GovernorateFilter("location__governorate")
+    district = filters.CharFilter(
+        field_name="location__district__pcode", help_text="district p-code"
+    )
+
+    class Meta:
+        model = LocationAssessment
+        fields = ["round", "governorate", "district"]
+
+
+class RoundField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        found = resolve_round(value)
+        if found is None:
+            raise forms.ValidationError(
+                _("unknown round %(code)s"), code="unknown", params={"code": value}
+            )
+        return found
+
+
+class RoundFilter(filters.CharFilter):
+    field_class = RoundField
+
+
+class SummaryFilter(FilterSet):
+    """No model: the summaries are computed per governorate, not filtered from a table."""
+
+    round = RoundFilter(help_text="round code (default: the latest estimate)")
+    governorate = GovernorateFilter(
+        help_text="governorate (p-code, ISO code or name); one outside your scope is refused"
+    )
+
+
+class MovementFilter(FilterSet):
+    governorate = GovernorateFilter("location__governorate")
+    since = filters.DateFilter(field_name="date", lookup_expr="gte", help_text="on or after")
+    until = filters.DateFilter(field_name="date", lookup_expr="lte", help_text="on or before")
+
+    class Meta:
+        model = MovementEvent
+        fields = ["governorate", "direction", "since", "until"]
+
+
+class AlertFilter(FilterSet):
+    governorate = GovernorateFilter()
+
+    class Meta:
+        model = Alert
+        fields = ["governorate"]
 
 
 class TrackingRoundSerializer(serializers.ModelSerializer):
@@ -91,7 +143,7 @@ class GovernorateSummarySerializer(serializers.Serializer):
 class MovementEventSerializer(serializers.ModelSerializer):
     location_name = serializers.CharField(source="location.name_en", read_only=True)
     governorate = serializers.CharField(source="location.governorate.pcode", read_only=True)
-    origin = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
+    origin = serializers.SlugRelatedField(read_only=True, slug_field="pcode", allow_null=True)
 
     class Meta:
         model = MovementEvent
@@ -134,11 +186,11 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
 
 
-@extend_schema_view(list=extend_schema(parameters=FILTERS))
 class AssessmentViewSet(ScopedReadOnlyViewSet):
     """Location assessments in the caller's governorates (not for partners)."""
 
     serializer_class = LocationAssessmentSerializer
+    filterset_class = AssessmentFilter
     queryset = (
         LocationAssessment.objects.select_related(
             "round",
@@ -149,46 +201,28 @@ class AssessmentViewSet(ScopedReadOnlyViewSet):
         .order_by("round__date", "location_id")
     )
 
-    def get_queryset(self):
-        qs = super().get_queryset()
-        params = self.request.query_params
-        if code := params.get("round"):
-            qs = qs.filter(round__code=code)
-        if pcode := params.get("governorate"):
-            qs = qs.filter(location__governorate__pcode=pcode)
-        if pcode := params.get("district"):
-            qs = qs.filter(location__district__pcode=pcode)
-        return qs
 
-
-@extend_schema_view(list=extend_schema(parameters=FILTERS[:2]))
 class SummaryViewSet(viewsets.GenericViewSet):
     """Per-governorate totals of a round, or of the latest estimate, in the caller's scope."""
 
     serializer_class = GovernorateSummarySerializer
+    filterset_class = SummaryFilter
+    queryset = Round.objects.none()  # the rows are computed; for the schema and filters only
 
     def list(self, request):
-        params = request.query_params
-        try:
-            rows = summary_rows(
-                request.user,
-                params.get("round") or None,
-                [params["governorate"]] if params.get("governorate") else [],
-            )
-        except PermissionDenied:
-            raise ApiPermissionDenied from None
-        except Exception as exc:
-            from django.core.exceptions import ValidationError
-
-            if isinstance(exc, ValidationError):
-                raise ApiValidationError(exc.messages) from None
-            raise
+        wanted = cleaned_filters(self)
+        gov = wanted.get("governorate")
+        round_ = wanted.get("round")
+        rows = summary_rows(
+            request.user, round_.code if round_ else None, [gov.pcode] if gov else []
+        )
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 class MovementViewSet(ScopedReadOnlyViewSet):
     serializer_class = MovementEventSerializer
+    filterset_class = MovementFilter
     queryset = MovementEvent.objects.select_related("location__governorate", "origin")
 
 
@@ -197,6 +231,7 @@ class AlertViewSet(ScopedReadOnlyViewSet):
 
     detail_level = False
     serializer_class = InfluxAlertSerializer
+    filterset_class = AlertFilter
     queryset = Alert.objects.select_related("rule", "governorate")
 
     def get_queryset(self):
