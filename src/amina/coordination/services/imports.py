@@ -268,7 +268,7 @@ def read_rows(
         tag_index = _hxl_row([values for _n, values in head])
         if tag_index is None:
             columns = [tabular.Column(n, a) for n, a, _h in COLUMNS]
-            table = tabular.table_from_rows(head, rest, columns, limit)
+            table = tabular.table_from_rows(head, rest, columns)
             return table.rows, table.mapping, False
         tags = head[tag_index][1]
         header = head[tag_index - 1][1] if tag_index > 0 else tags

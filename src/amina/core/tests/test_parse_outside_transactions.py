@@ -1,0 +1,76 @@
+"""Every importer reads its file before it opens a transaction.
+
+On SQLite a transaction that writes holds the one write lock (``IMMEDIATE``): a parse
+inside it made every other writer wait and fail with "database is locked" for as long
+as the file took to read. Here the reader itself reports whether a transaction was open
+when it was called.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from amina.core import tabular
+from amina.core.tests.hostile import SPECS, csv_bytes
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    """Records, at each call of the reader, whether a transaction was open."""
+    calls: list[bool] = []
+    real = tabular.read_rows
+
+    def read_rows(*args, **kwargs):
+        calls.append(connection.in_atomic_block)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(tabular, "read_rows", read_rows)
+    return calls
+
+
+def _file(tmp_path, importer: str):
+    spec = SPECS[importer]
+    path = tmp_path / f"{importer}.csv"
+    path.write_bytes(csv_bytes([spec.header, spec.row]))
+    return path
+
+
+def _attempt(run) -> None:
+    try:
+        run()
+    except Exception:  # noqa: BLE001, S110 (refused or not, the reading is what is observed)
+        pass
+
+
+def test_the_registry_import_reads_outside_any_transaction(spy, tmp_path):
+    from amina.registry.importing import import_households
+
+    _attempt(lambda: import_households(None, _file(tmp_path, "registry")))
+    assert spy and not any(spy)
+
+
+def test_the_dtm_import_reads_outside_any_transaction(spy, tmp_path):
+    from amina.tracking.services.dtm import import_dtm_file
+
+    path = _file(tmp_path, "dtm")
+    _attempt(
+        lambda: import_dtm_file(None, path, round_code="R1", round_date=datetime.date(2015, 6, 1))
+    )
+    assert spy and not any(spy)
+
+
+def test_the_needs_import_reads_outside_any_transaction(spy, tmp_path):
+    from amina.needs.importing import import_needs_file
+
+    _attempt(lambda: import_needs_file(None, _file(tmp_path, "needs")))
+    assert spy and not any(spy)
+
+
+def test_the_4w_import_reads_outside_any_transaction(spy, tmp_path):
+    from amina.coordination.services.imports import import_activities
+
+    _attempt(lambda: import_activities(None, _file(tmp_path, "4w")))
+    assert spy and not any(spy)
