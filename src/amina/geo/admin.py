@@ -42,11 +42,13 @@ class LocationAdmin(AuditedAdmin):
         "kind",
         "governorate",
         "district",
+        "code",
         "dtm_place_id",
         "needs_review",
     ]
     list_filter = ["needs_review", "kind", "governorate"]
-    search_fields = ["name_en", "name_ar", "pcode", "dtm_place_id"]
+    search_fields = ["name_en", "name_ar", "code", "pcode", "dtm_place_id"]
+    readonly_fields = ["code"]
     autocomplete_fields = ["district", "sub_district"]
     inlines = [AliasInline]
 

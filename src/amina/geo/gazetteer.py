@@ -1,7 +1,8 @@
 """The gazetteer resolver: every importer turns a place name or code into a place here.
 
 A name resolves when its normalised key matches exactly one place at the asked level
-(its English, Arabic or DTM name, a p-code of either scheme, an ISO code, or an alias).
+(its English, Arabic or DTM name, a p-code of either scheme, an ISO code, a location's
+stable code or DTM place id, or an alias).
 Anything else comes back unresolved with the closest known names as suggestions, or
 ambiguous with its candidates: the resolver never guesses.
 """
@@ -39,12 +40,17 @@ class Resolution:
         if self.ok:
             return ""
         if self.ambiguous:
-            names = ", ".join(f"{c.name_en} ({c.pcode})" for c in self.candidates)
+            names = ", ".join(f"{c.name_en} ({_code(c)})" for c in self.candidates)
             return f"{what} {self.text!r} is ambiguous: it could be {names}"
         if not str(self.text).strip():
             return f"{what} is empty"
         hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
         return f"unknown {what} {self.text!r}{hint}"
+
+
+def _code(place) -> str | None:
+    """The code a person quotes back: a location's stable code, else the p-code."""
+    return getattr(place, "code", None) or place.pcode
 
 
 class _Index:
@@ -74,7 +80,7 @@ class _Index:
         if len(ids) == 1:
             res.place = self.places[ids.pop()]
         elif ids:
-            res.candidates = sorted((self.places[pk] for pk in ids), key=lambda p: p.pcode or "")
+            res.candidates = sorted((self.places[pk] for pk in ids), key=lambda p: _code(p) or "")
         else:
             keys = [k for k, pks in self.by_key.items() if any(allowed(pk) for pk in pks)]
             close = difflib.get_close_matches(place_key(res.text), keys, n=3, cutoff=0.6)
@@ -82,7 +88,8 @@ class _Index:
             for key in close:
                 for pk in sorted(self.by_key[key]):
                     place = self.places[pk]
-                    label = f"{place.name_en} ({place.pcode})" if place.pcode else place.name_en
+                    code = _code(place)
+                    label = f"{place.name_en} ({code})" if code else place.name_en
                     if allowed(pk) and label not in seen:
                         seen.append(label)
             res.suggestions = seen[:3]
@@ -125,12 +132,19 @@ class Gazetteer:
             )
         self._location_parent: dict[int, tuple[int, int | None]] = {}
         for loc in Location.objects.only(
-            "pk", "pcode", "dtm_place_id", "name_en", "name_ar", "governorate_id", "district_id"
+            "pk",
+            "code",
+            "pcode",
+            "dtm_place_id",
+            "name_en",
+            "name_ar",
+            "governorate_id",
+            "district_id",
         ):
             self._location_parent[loc.pk] = (loc.governorate_id, loc.district_id)
             self.locations.add(
                 loc,
-                codes=(loc.pcode, loc.dtm_place_id),
+                codes=(loc.code, loc.pcode, loc.dtm_place_id),
                 names=(loc.name_en, loc.name_ar, *aliases[("l", loc.pk)]),
             )
 

@@ -115,6 +115,19 @@ class Location(Place):
     dtm_place_id = models.CharField(
         _("DTM place id"), max_length=30, unique=True, null=True, blank=True
     )
+    code = models.CharField(
+        _("location code"),
+        max_length=30,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The location's stable code in every export, form and API: its DTM place id "
+            "where it has one, otherwise a code given once (governorate p-code and a "
+            "number). It never changes and is never given to another location."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.VILLAGE)
     governorate = models.ForeignKey(
         Governorate, models.PROTECT, related_name="locations", verbose_name=_("governorate")
@@ -154,6 +167,35 @@ class Location(Place):
 
     def get_absolute_url(self) -> str:
         return reverse("geo:location-detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        # ``geo.services`` gives codes to what it creates; this catches every other save
+        # of a new row (fixtures, the shell), so no location is ever without its code.
+        if not self.code:
+            from amina.geo.codes import assign_codes
+
+            assign_codes([self])
+        super().save(*args, **kwargs)
+
+
+class LocationCodeSequence(models.Model):
+    """The last number given in a governorate's location codes (``IQG04-L000123``).
+
+    It only goes up, so a code is never given twice, even after its location is deleted;
+    it is a table of its own so that a dump and restore carries it with the locations.
+    """
+
+    governorate = models.OneToOneField(
+        Governorate, models.PROTECT, primary_key=True, related_name="+"
+    )
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("location code sequence")
+        verbose_name_plural = _("location code sequences")
+
+    def __str__(self) -> str:
+        return f"{self.governorate_id}: {self.last_number}"
 
 
 class Boundary(models.Model):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from amina.audit.services import diff, record_bulk, record_change, snapshot
 from amina.core.arabic import has_arabic, normalise_name
+from amina.geo.codes import assign_codes
 from amina.geo.models import Boundary, District, Governorate, Location, PlaceAlias
 
 if TYPE_CHECKING:
@@ -264,7 +265,9 @@ def create_locations(actor, places: Sequence[NewLocation], *, source: str) -> li
       file merely named, which someone must check and place on the map;
     - the district must lie in the governorate; coordinates must be real ones;
     - an actor (None is the command line, acting as the system) creates locations only
-      in the governorates of their scope.
+      in the governorates of their scope;
+    - code: every location gets its stable code here (``geo.codes``): its DTM place id,
+      else the next code of its governorate.
     """
     from amina.accounts import access
 
@@ -315,6 +318,8 @@ def create_locations(actor, places: Sequence[NewLocation], *, source: str) -> li
                 needs_review=place.district_id is None or not located,
             )
         )
+    # Codes before the rows exist: bulk_create skips ``Location.save``.
+    assign_codes(rows)
     created = Location.objects.bulk_create(rows, batch_size=1000)
     if len(created) == 1:
         location = created[0]

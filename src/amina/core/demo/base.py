@@ -172,6 +172,7 @@ def locations(ctx: DemoContext) -> dict:
                     centroid_lat=round(lat, 5),
                     centroid_lon=round(lon, 5),
                     dtm_place_id=str(place_id),
+                    code=str(place_id),  # the stable code of a DTM place (geo.codes)
                 )
             )
     Location.objects.bulk_create(rows, batch_size=1000)
