@@ -1,27 +1,38 @@
-"""Finding families registered twice: probabilistic record linkage with Splink on DuckDB.
+"""Finding families registered twice: probabilistic record linkage with Splink on DuckDB,
+then a second pass for a family registered again under another head.
 
-The heads of open households are compared on their normalised name parts, year and
-date of birth, phone, document number, sex and governorate (keys from
-``amina.registry.names``, so an alef or hamza variant or a taa marbuta never counts as
-a difference). Blocking rules keep the comparisons to records that share a strong key:
-within one governorate, two or three name parts (and the year of birth); across
-governorates, the phone, the document or four of the five name-and-year keys, because
-the loose name keys across the whole country are most of the work and find few more
-families. The model's m and u probabilities are trained on the data itself (random
-sampling for u with ``max_pairs``; expectation maximisation for m on pairs sharing
-first name, family name and year, then phone, each capped at ``EM_MAX_PAIRS``), DuckDB's
-memory is capped, and pairs above the threshold become clusters (connected components).
+What is compared, blocked and trained, and every threshold, is in
+``amina.registry.dedupe_model``; this module reads the registry, runs the model and
+turns its scores into proposals.
+
+1. **Records.** One row per open, unmerged household: its head's comparison keys (from
+   ``amina.registry.names``, so an alef or hamza variant never counts as a difference)
+   and features of its members, built in DuckDB: the children as "first-name key|year"
+   (``kids``; with the father's-name key too, ``kids_block``, for blocking), the
+   spouse's first-name key and year. A birth date of 1 January or 1 July, or none,
+   counts as "only the year is known".
+2. **Same head.** Splink scores pairs sharing a blocking key; u from random pairs
+   (``max_pairs``), m by expectation maximisation on pairs sharing a document, then a
+   phone; DuckDB's memory is capped. Pairs above ``THRESHOLD`` are kept, except those a
+   hard rule forbids (two documents of the same kind that differ: two people).
+3. **Same family, other head.** Households sharing at least two children (first name,
+   year of birth and father's name) where one head *is* the children's father and the
+   other is not (the wife registering while the husband is missing, detained or stayed
+   behind) are proposed with the kind ``other_head``; their "probability" is the share of
+   children in common (Jaccard), not a model probability.
+4. **Clusters.** Only strong links make clusters (``clusters``): a weak pair, or a pair
+   that would chain two households together through a third, is proposed alone.
+
 The result is stored as ``DuplicateCandidate`` rows by ``services.save_candidates``:
-decided pairs are never proposed again.
-
-At 1,000,000 heads this takes under half a minute on two idle cores, and about a minute
-when they are shared (``docs/performance.md``).
+decided pairs are never proposed again; pending pairs a new run no longer finds are
+withdrawn.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import math
 import os
 import tempfile
 import time
@@ -29,24 +40,16 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
-from amina.registry.models import Household, Member
+from amina.registry import dedupe_model as model
+from amina.registry.models import DuplicateCandidate, Household, Member
 
 log = logging.getLogger(__name__)
 
-#: Pairs at or above this probability are proposed for review.
-THRESHOLD = 0.9
-#: Comparisons and what a reviewer reads for each.
-FIELDS = {
-    "first": "first name",
-    "father": "father's name",
-    "grandfather": "grandfather's name",
-    "family": "family name",
-    "birth": "date of birth",
-    "phone": "phone",
-    "document": "document number",
-    "sex": "sex",
-    "governorate": "governorate",
-}
+THRESHOLD = model.THRESHOLD
+FIELDS = model.FIELDS
+SAME_HEAD = DuplicateCandidate.Kind.SAME_HEAD.value
+OTHER_HEAD = DuplicateCandidate.Kind.OTHER_HEAD.value
+
 COLUMNS = [
     "unique_id",
     "governorate_id",
@@ -60,7 +63,9 @@ COLUMNS = [
     "phone",
     "document",
     "sex",
+    "document_type",
 ]
+MEMBER_COLUMNS = ["household_id", "relationship", "first", "father", "birth_year"]
 
 
 @dataclass
@@ -69,6 +74,16 @@ class Outcome:
     pairs: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     clusters: int = 0
+    timings: dict = field(default_factory=dict)
+
+
+def _open_households(qs, governorate_ids):
+    qs = qs.filter(
+        household__status=Household.Status.OPEN, household__merged_into__isnull=True
+    ).order_by()  # the model's ordering made PostgreSQL sort a million rows on disk
+    if governorate_ids:
+        qs = qs.filter(household__governorate_id__in=governorate_ids)
+    return qs
 
 
 def load_heads(governorate_ids: list[int] | None = None):
@@ -78,13 +93,7 @@ def load_heads(governorate_ids: list[int] | None = None):
     parses them in C: iterating a million Django rows in Python took most of the read.
     Empty keys become nulls, which Splink reads as "not known" rather than "equal".
     """
-    qs = Member.objects.filter(
-        is_head=True, household__status=Household.Status.OPEN, household__merged_into__isnull=True
-    )
-    if governorate_ids:
-        qs = qs.filter(household__governorate_id__in=governorate_ids)
-    # No ORDER BY: the model's ordering made PostgreSQL sort a million rows on disk.
-    values = qs.order_by().values_list(
+    values = _open_households(Member.objects.filter(is_head=True), governorate_ids).values_list(
         "household_id",
         "household__governorate_id",
         "key_first",
@@ -97,24 +106,39 @@ def load_heads(governorate_ids: list[int] | None = None):
         "key_phone",
         "key_document",
         "sex",
+        "document_type",
     )
+    return _table(values, COLUMNS, _head_types())
+
+
+def load_members(governorate_ids: list[int] | None = None):
+    """The other members of the same households (relationship, first-name and
+    father's-name keys, year of birth): what the children and spouse features are
+    built from."""
+    values = _open_households(
+        Member.objects.filter(is_head=False).exclude(key_first=""), governorate_ids
+    ).values_list("household_id", "relationship", "key_first", "key_father", "birth_year")
+    return _table(values, MEMBER_COLUMNS, _member_types())
+
+
+def _table(values, names: list[str], types: list):
+    import pyarrow as pa
+
     if connection.vendor == "postgresql":
-        return _copy_heads(values)
-    columns: list[list] = [[] for _ in COLUMNS]
+        return _copy(values, names, types)
+    columns: list[list] = [[] for _ in names]
     for row in values.iterator(chunk_size=20_000):
         for index, value in enumerate(row):
             columns[index].append(value if value != "" else None)
-    import pyarrow as pa
-
     return pa.table(
         {
             name: pa.array(col, type=typ)
-            for name, col, typ in zip(COLUMNS, columns, _types(), strict=True)
+            for name, col, typ in zip(names, columns, types, strict=True)
         }
     )
 
 
-def _types() -> list:
+def _head_types() -> list:
     import pyarrow as pa
 
     return [
@@ -130,10 +154,17 @@ def _types() -> list:
         pa.string(),
         pa.string(),
         pa.string(),
+        pa.string(),
     ]
 
 
-def _copy_heads(values):
+def _member_types() -> list:
+    import pyarrow as pa
+
+    return [pa.int64(), pa.string(), pa.string(), pa.string(), pa.int32()]
+
+
+def _copy(values, names: list[str], types: list):
     from pyarrow import csv
 
     query, params = values.query.sql_with_params()
@@ -145,10 +176,10 @@ def _copy_heads(values):
     buffer.seek(0)
     return csv.read_csv(
         buffer,
-        read_options=csv.ReadOptions(column_names=COLUMNS),
+        read_options=csv.ReadOptions(column_names=names),
         parse_options=csv.ParseOptions(newlines_in_values=True),
         convert_options=csv.ConvertOptions(
-            column_types=dict(zip(COLUMNS, _types(), strict=True)),
+            column_types=dict(zip(names, types, strict=True)),
             null_values=[""],
             strings_can_be_null=True,
             quoted_strings_can_be_null=True,
@@ -156,109 +187,45 @@ def _copy_heads(values):
     )
 
 
-#: Pairs compared at all: those sharing one of these keys. The loose name keys only within
-#: a governorate: across the country they made 95% of the comparisons (10 million at
-#: 1,000,000 heads, against 0.6 million within governorates) and, beside the keys below,
-#: found 0.06% more of the true pairs.
-PREDICTION_RULES = (
-    ("governorate_id", "first", "family", "birth_year"),
-    ("governorate_id", "first", "father", "family"),
-    ("governorate_id", "father", "family", "birth_year"),
-    ("phone",),
-    ("document",),
-    # Four of the five name-and-year keys: a family registered again elsewhere with a
-    # new phone and no document, and one name part or the year changed.
-    ("father", "grandfather", "family", "birth_year"),
-    ("first", "grandfather", "family", "birth_year"),
-    ("first", "father", "family", "birth_year"),
-    ("first", "father", "grandfather", "birth_year"),
-    ("first", "father", "grandfather", "family"),
-)
-#: Expectation maximisation: pairs sharing these keys teach the m probabilities of the
-#: other fields. Tight keys, so most pairs are true ones and there are few of them
-#: (first name + family name alone gave 170 million pairs at 1,000,000 heads: seven of
-#: the eight minutes the run took).
-TRAINING_RULES = (("first", "family", "birth_year"), ("phone",))
-#: Pairs drawn for each expectation-maximisation session (Splink samples records so that
-#: the blocked pairs come to about this many).
-EM_MAX_PAIRS = 1e6
-
-
-def settings(threshold: float = THRESHOLD):
-    import splink.comparison_level_library as cll
-    import splink.comparison_library as cl
-    from splink import SettingsCreator, block_on
-
-    def name_part(col: str) -> object:
-        return cl.CustomComparison(
-            output_column_name=col,
-            comparison_levels=[
-                cll.NullLevel(col),
-                cll.ExactMatchLevel(col).configure(tf_adjustment_column=col),
-                cll.JaroWinklerLevel(col, 0.9),
-                cll.ElseLevel(),
-            ],
-        )
-
-    return SettingsCreator(
-        link_type="dedupe_only",
-        unique_id_column_name="unique_id",
-        comparisons=[
-            name_part("first"),
-            name_part("father"),
-            cl.CustomComparison(
-                output_column_name="grandfather",
-                comparison_levels=[
-                    cll.NullLevel("grandfather"),
-                    cll.ExactMatchLevel("grandfather"),
-                    cll.JaroWinklerLevel("grandfather", 0.9),
-                    cll.ElseLevel(),
-                ],
-            ),
-            name_part("family"),
-            cl.CustomComparison(
-                output_column_name="birth",
-                comparison_levels=[
-                    cll.NullLevel("birth_year"),
-                    cll.CustomLevel("birth_date_l = birth_date_r", "same date of birth"),
-                    cll.ExactMatchLevel("birth_year"),
-                    cll.AbsoluteDifferenceLevel("birth_year", 1),
-                    cll.ElseLevel(),
-                ],
-            ),
-            cl.CustomComparison(
-                output_column_name="phone",
-                comparison_levels=[
-                    cll.NullLevel("phone"),
-                    cll.ExactMatchLevel("phone"),
-                    cll.DamerauLevenshteinLevel("phone", 1),
-                    cll.ElseLevel(),
-                ],
-            ),
-            cl.CustomComparison(
-                output_column_name="document",
-                comparison_levels=[
-                    cll.NullLevel("document"),
-                    cll.ExactMatchLevel("document"),
-                    cll.ElseLevel(),
-                ],
-            ),
-            cl.ExactMatch("sex"),
-            cl.CustomComparison(
-                output_column_name="governorate",
-                comparison_levels=[
-                    cll.NullLevel("governorate_id"),
-                    cll.ExactMatchLevel("governorate_id"),
-                    cll.ElseLevel(),
-                ],
-            ),
-        ],
-        blocking_rules_to_generate_predictions=[block_on(*rule) for rule in PREDICTION_RULES],
-        retain_intermediate_calculation_columns=True,
-        max_iterations=8,
-        em_convergence=0.001,
-        retain_matching_columns=False,
+def records_sql() -> str:
+    """The records Splink compares, from the tables ``heads`` and ``members``."""
+    placeholders = " OR ".join(
+        f"(month(h.birth_date) = {m} AND day(h.birth_date) = {d})"
+        for m, d in model.PLACEHOLDER_DATES
     )
+    identity = ", ".join(f"'{t}'" for t in model.IDENTITY_DOCUMENTS)
+    return f"""
+        CREATE TABLE records AS
+        WITH kids AS (
+            SELECT household_id,
+                list_sort(list_distinct(list(first || '|' || birth_year))) AS kids,
+                list_distinct(
+                    list(first || '|' || birth_year || '|' || father)
+                    FILTER (WHERE father IS NOT NULL)
+                ) AS kids_block
+            FROM members
+            WHERE relationship = 'child' AND birth_year IS NOT NULL
+            GROUP BY household_id
+        ), spouses AS (
+            SELECT household_id, arg_min(first, birth_year) AS spouse,
+                min(birth_year) AS spouse_year
+            FROM members WHERE relationship = 'spouse'
+            GROUP BY household_id
+        )
+        SELECT h.unique_id, h.governorate_id, h.first, h.father, h.grandfather, h.family,
+            h.birth_year,
+            CASE WHEN h.birth_date IS NULL OR {placeholders} THEN NULL
+                ELSE h.birth_date END AS birth_full,
+            h.phone, h.document,
+            CASE WHEN h.document IS NOT NULL AND h.document_type IN ({identity})
+                THEN h.document_type END AS doc_type,
+            h.sex, k.kids,
+            CASE WHEN len(k.kids_block) > 0 THEN k.kids_block END AS kids_block,
+            s.spouse, s.spouse_year
+        FROM heads h
+        LEFT JOIN kids k ON k.household_id = h.unique_id
+        LEFT JOIN spouses s ON s.household_id = h.unique_id
+    """  # noqa: S608 (the model's constants only)
 
 
 def find(
@@ -270,26 +237,30 @@ def find(
     progress=None,
     seed: int = 42,
 ) -> Outcome:
-    """Run the linkage over the registry (or some governorates); returns the pairs above
-    ``threshold`` with their cluster and the fields that agree and disagree."""
+    """Run the linkage over the registry (or some governorates); returns the pairs
+    proposed, each with its kind, cluster, and the fields that agree, disagree or are
+    missing."""
     progress = progress or (lambda *a: None)
     started = time.monotonic()
     outcome = Outcome()
     progress(0, 5, "reading the registry")
     heads = load_heads(governorate_ids)
-    _lap(started, "read %s heads", heads.num_rows)
+    members = load_members(governorate_ids)
+    outcome.timings["read"] = time.monotonic() - started
+    _lap(started, "read %s heads and %s members", heads.num_rows, members.num_rows)
     outcome.records = heads.num_rows
     if heads.num_rows < 2:
         outcome.seconds = time.monotonic() - started
         return outcome
-    rows = _link(heads, threshold, memory_limit, max_pairs, progress, seed)
-    outcome.pairs = rows
-    outcome.clusters = len({r["cluster"] for r in rows})
+    pairs = _link(heads, members, threshold, memory_limit, max_pairs, progress, seed, outcome)
+    progress(4, 5, "clustering")
+    outcome.clusters = clusters(pairs)
+    outcome.pairs = pairs
     outcome.seconds = time.monotonic() - started
     return outcome
 
 
-def _link(heads, threshold, memory_limit, max_pairs, progress, seed) -> list[dict]:
+def _link(heads, members, threshold, memory_limit, max_pairs, progress, seed, outcome):
     import duckdb
     from splink import DuckDBAPI, Linker, block_on
 
@@ -302,72 +273,217 @@ def _link(heads, threshold, memory_limit, max_pairs, progress, seed) -> list[dic
         con.execute(f"SET memory_limit = '{limit}'")
         con.execute(f"SET temp_directory = '{tmp}'")
         con.execute("SET preserve_insertion_order = false")
-        heads_count = heads.num_rows
+        count = heads.num_rows
         con.register("heads_arrow", heads)
+        con.register("members_arrow", members)
         con.execute("CREATE TABLE heads AS SELECT * FROM heads_arrow")
+        con.execute("CREATE TABLE members AS SELECT * FROM members_arrow")
         con.unregister("heads_arrow")
+        con.unregister("members_arrow")
+        con.execute(records_sql())
+        con.execute("DROP TABLE heads")
+        con.execute("DROP TABLE members")
         db_api = DuckDBAPI(connection=con)
-        table = db_api.register("heads")
-        linker = Linker(table, settings(threshold), log_level=None)
+        table = db_api.register("records")
+        linker = Linker(table, model.settings(), log_level=None)
         progress(1, 5, "training the model")
         timer = time.monotonic()
         linker.training.estimate_probability_two_random_records_match(
-            [block_on("document"), block_on("first", "father", "family", "birth_year")],
-            recall=0.7,
+            [block_on(*rule) for rule in model.PRIOR_RULES], recall=model.PRIOR_RECALL
         )
         # u needs many random pairs, but never more than the data has.
-        pairs_available = heads_count * (heads_count - 1) / 2
+        available = count * (count - 1) / 2
         linker.training.estimate_u_using_random_sampling(
-            max_pairs=min(max_pairs, max(1e4, pairs_available / 4)), seed=seed
+            max_pairs=min(max_pairs, max(1e4, available / 4)), seed=seed
         )
-        for rule in TRAINING_RULES:
+        for rule in model.TRAINING_RULES:
             linker.training.estimate_parameters_using_expectation_maximisation(
-                block_on(*rule), estimate_without_term_frequencies=True, max_pairs=EM_MAX_PAIRS
+                block_on(*rule),
+                estimate_without_term_frequencies=True,
+                max_pairs=model.EM_MAX_PAIRS,
             )
-        timer = _lap(timer, "trained on %s records", heads_count)
+        outcome.timings["train"] = time.monotonic() - timer
+        timer = _lap(timer, "trained on %s records", count)
         progress(2, 5, "comparing records")
         predictions = linker.inference.predict(
             threshold_match_probability=threshold, warning_mode="never"
         )
-        _lap(timer, "compared")
+        forbidden = " OR ".join(
+            f"gamma_{name} = {_gamma(linker, name, label)}" for name, label in model.HARD_RULES
+        )
         weights = ", ".join(f"mw_{name}" for name in FIELDS)
-        pairs = con.execute(
-            f"SELECT unique_id_l, unique_id_r, match_probability, {weights} "  # noqa: S608
-            f"FROM {predictions.physical_name}"
+        gammas = ", ".join(f"gamma_{name}" for name in FIELDS)
+        rows = con.execute(
+            f"SELECT unique_id_l, unique_id_r, match_probability, {weights}, {gammas} "  # noqa: S608
+            f"FROM {predictions.physical_name} WHERE NOT ({forbidden})"
         ).fetchall()
+        outcome.timings["compare"] = time.monotonic() - timer
+        timer = _lap(timer, "compared")
+        progress(3, 5, "families under another head")
+        same = {(int(r[0]), int(r[1])) for r in rows}
+        other = _other_heads(con, same)
+        outcome.timings["other_head"] = time.monotonic() - timer
+        _lap(timer, "families under another head: %s pairs", len(other))
         con.close()
-    progress(3, 5, "clustering")
-    roots = _components((left, right) for left, right, *_rest in pairs)
-    progress(4, 5, "saving")
-    cluster_numbers: dict = {}
-    rows = []
-    for left, right, probability, *weights_ in pairs:
-        agreeing, disagreeing = [], []
+    pairs = []
+    width = len(FIELDS)
+    for left, right, probability, *rest in rows:
+        agreeing, disagreeing, missing = [], [], []
         # A field's match weight is positive when it speaks for a match, negative when
-        # against, and zero when a value is missing on either side.
-        for name, value in zip(FIELDS, weights_, strict=True):
-            if value:
-                (agreeing if value > 0 else disagreeing).append(name)
-        number = cluster_numbers.setdefault(roots[left], len(cluster_numbers) + 1)
-        rows.append(
+        # against; gamma -1 when a value is missing on either side.
+        for name, weight, gamma in zip(FIELDS, rest[:width], rest[width:], strict=True):
+            if gamma == -1:
+                missing.append(name)
+            elif weight:
+                (agreeing if weight > 0 else disagreeing).append(name)
+        a, b = sorted((int(left), int(right)))
+        pairs.append(
             {
-                "a": int(left),
-                "b": int(right),
+                "a": a,
+                "b": b,
+                "kind": SAME_HEAD,
                 "probability": float(probability),
-                "cluster": number,
                 "agreeing": agreeing,
                 "disagreeing": disagreeing,
+                "missing": missing,
             }
         )
-    return rows
+    return pairs + other
+
+
+def _gamma(linker, comparison: str, label: str) -> int:
+    """The comparison vector value of a comparison's level, found by its label."""
+    for item in linker._settings_obj.comparisons:
+        if item.output_column_name == comparison:
+            for level in item.comparison_levels:
+                if level.label_for_charts == label:
+                    return level.comparison_vector_value
+    raise LookupError(f"{comparison}: no level {label!r}")
+
+
+def other_heads_sql() -> str:
+    """Pairs of households sharing children where exactly one head is their father."""
+    return f"""
+        WITH k AS (
+            SELECT unique_id AS hh, unnest(kids_block) AS kid
+            FROM records WHERE kids_block IS NOT NULL
+        ), shared AS (
+            SELECT a.hh AS l, b.hh AS r, count(*) AS n,
+                min(split_part(a.kid, '|', 3)) AS father
+            FROM k a JOIN k b ON a.kid = b.kid AND a.hh < b.hh
+            GROUP BY a.hh, b.hh
+            HAVING count(*) >= {model.OTHER_HEAD_MIN_CHILDREN}
+        )
+        SELECT s.l, s.r, s.n, len(x.kids_block) AS n_l, len(y.kids_block) AS n_r,
+            x.first = s.father AS father_l, y.first = s.father AS father_r,
+            x.first AS first_l, y.first AS first_r, x.sex AS sex_l, y.sex AS sex_r,
+            x.spouse AS spouse_l, y.spouse AS spouse_r,
+            x.governorate_id = y.governorate_id AS same_governorate
+        FROM shared s
+        JOIN records x ON x.unique_id = s.l
+        JOIN records y ON y.unique_id = s.r
+    """  # noqa: S608 (the model's constants only)
+
+
+def _other_heads(con, same_head: set[tuple[int, int]]) -> list[dict]:
+    """ "Same family, other head" pairs (see the module's docstring, step 3)."""
+    found = []
+    for row in con.execute(other_heads_sql()).fetchall():
+        (l_id, r_id, shared, n_l, n_r, father_l, father_r, first_l, first_r) = row[:9]
+        sex_l, sex_r, spouse_l, spouse_r, same_governorate = row[9:]
+        pair = tuple(sorted((int(l_id), int(r_id))))
+        share = shared / (n_l + n_r - shared)
+        # Both heads the children's father: the same head (Splink's question, answered
+        # above — namesakes and re-registrations alike). Neither: not this case.
+        if pair in same_head or bool(father_l) == bool(father_r):
+            continue
+        if share < model.OTHER_HEAD_MIN_SHARE:
+            continue
+        # The father's registration names a spouse: she must be the other head.
+        father_spouse, other_first, other_sex = (
+            (spouse_l, first_r, sex_r) if father_l else (spouse_r, first_l, sex_l)
+        )
+        # The other registration names a spouse: he must be the father.
+        other_spouse, father_first = (spouse_r, first_l) if father_l else (spouse_l, first_r)
+        agreeing = ["children", "children_father"]
+        if father_spouse and other_sex == "female":
+            if father_spouse != other_first:
+                continue
+            agreeing.append("spouse")
+        if other_spouse:
+            if other_spouse != father_first:
+                continue
+            if "spouse" not in agreeing:
+                agreeing.append("spouse")
+        if same_governorate:
+            agreeing.append("governorate")
+        found.append(
+            {
+                "a": pair[0],
+                "b": pair[1],
+                "kind": OTHER_HEAD,
+                "probability": round(min(1.0, share), 4),
+                "agreeing": agreeing,
+                "disagreeing": ["head"] + ([] if same_governorate else ["governorate"]),
+                "missing": [],
+                "children": [int(shared), int(n_l), int(n_r)],
+            }
+        )
+    return found
+
+
+def clusters(pairs: list[dict], link: float = model.LINK_THRESHOLD) -> int:
+    """Give each pair its cluster number; returns how many clusters there are.
+
+    A cluster of more than two households is proposed only when it holds together by
+    strong links: its households are connected by pairs at or above ``link``, every
+    pair of them is proposed, and each is strongly linked to at least half of the
+    others. Anything else — a weak pair, a pair of another head, a chain A–B–C where A
+    and C were not proposed together — is a cluster of its own (a pair), so no cluster
+    joins two families only through a chain of weak or partial links.
+    """
+    proposed = {(p["a"], p["b"]) for p in pairs if p["kind"] == SAME_HEAD}
+    strong = [
+        (p["a"], p["b"]) for p in pairs if p["kind"] == SAME_HEAD and p["probability"] >= link
+    ]
+    roots = _components(strong)
+    groups: dict[int, set[int]] = {}
+    for node, root in roots.items():
+        groups.setdefault(root, set()).add(node)
+    degree: dict[int, int] = {}
+    for a, b in strong:
+        degree[a] = degree.get(a, 0) + 1
+        degree[b] = degree.get(b, 0) + 1
+    whole: dict[int, int] = {}  # root → cluster number, for clusters that hold
+    for root, nodes in sorted(groups.items()):
+        if len(nodes) > 2:
+            ordered = sorted(nodes)
+            complete = all(
+                (x, y) in proposed for i, x in enumerate(ordered) for y in ordered[i + 1 :]
+            )
+            dense = all(degree[n] >= math.ceil((len(nodes) - 1) / 2) for n in nodes)
+            if not (complete and dense):
+                continue
+        whole[root] = len(whole) + 1
+    number = len(whole)
+    for pair in sorted(pairs, key=lambda p: (p["a"], p["b"], p["kind"])):
+        root_a, root_b = roots.get(pair["a"]), roots.get(pair["b"])
+        if (
+            pair["kind"] == SAME_HEAD
+            and root_a is not None
+            and root_a == root_b
+            and root_a in whole
+        ):
+            pair["cluster"] = whole[root_a]
+        else:
+            number += 1
+            pair["cluster"] = number
+    return number
 
 
 def _components(pairs) -> dict:
-    """Clusters: each record of a pair → the smallest id of its connected component.
-
-    Union-find over the pairs rather than Splink's clustering, which walks every record
-    of the registry (5 s at 1,000,000 heads) when only the records in pairs matter.
-    """
+    """Each record of a pair → the smallest id of its connected component (union-find
+    over the pairs rather than Splink's clustering, which walks every record)."""
     parent: dict = {}
 
     def root(node):
@@ -422,22 +538,19 @@ def run(user, governorate_ids: list[int] | None = None, progress=None, **options
     from amina.registry.services import save_candidates
 
     outcome = find(governorate_ids, progress=progress, **options)
+    progress = progress or (lambda *a: None)
+    progress(4, 5, "saving")
+    ids = {p["a"] for p in outcome.pairs} | {p["b"] for p in outcome.pairs}
     governorates = (
-        dict(
-            Household.objects.filter(
-                pk__in={p["a"] for p in outcome.pairs} | {p["b"] for p in outcome.pairs}
-            ).values_list("pk", "governorate_id")
-        )
+        dict(Household.objects.filter(pk__in=ids).values_list("pk", "governorate_id"))
         if len(outcome.pairs) < 50_000
         else dict(Household.objects.values_list("pk", "governorate_id").iterator(chunk_size=50_000))
     )
-    for pair in outcome.pairs:
-        if pair["a"] > pair["b"]:
-            pair["a"], pair["b"] = pair["b"], pair["a"]
-    summary = save_candidates(outcome.pairs, governorates)
+    summary = save_candidates(outcome.pairs, governorates, withdraw_in=governorate_ids or "all")
     return {
         "records": outcome.records,
         "pairs": len(outcome.pairs),
+        "other_head": sum(p["kind"] == OTHER_HEAD for p in outcome.pairs),
         "clusters": outcome.clusters,
         "seconds": round(outcome.seconds, 1),
         **summary,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from amina.accounts import access
 from amina.audit.services import diff, record_bulk, record_change, snapshot
-from amina.registry import names, vulnerability
+from amina.registry import names, review, vulnerability
 from amina.registry.models import (
     Criterion,
     DuplicateCandidate,
@@ -171,13 +171,22 @@ def ordered(a: int, b: int) -> tuple[int, int]:
 
 
 @transaction.atomic
-def save_candidates(pairs: list[dict], governorates: dict[int, int]) -> dict:
+def save_candidates(
+    pairs: list[dict],
+    governorates: dict[int, int],
+    withdraw_in: list[int] | str | None = None,
+    user=None,
+) -> dict:
     """Store the pairs of a de-duplication run.
 
     A pair already decided (confirmed or rejected) is left as it is, so a rejected pair
-    never comes back; a pending one gets the new probability and fields. ``pairs`` hold
-    ``a``, ``b`` (household ids), ``probability``, ``cluster``, ``agreeing``,
-    ``disagreeing``; ``governorates`` maps household id → governorate id.
+    never comes back; a pending one gets the new kind, probability and fields. ``pairs``
+    hold ``a``, ``b`` (household ids), ``probability``, ``cluster``, ``agreeing``,
+    ``disagreeing`` and ``kind`` (default the same head); ``governorates`` maps household
+    id → governorate id. With ``withdraw_in`` (governorate ids the run covered, or
+    ``"all"``), pending pairs inside that scope that this run did not find are withdrawn:
+    a pair an earlier model proposed (namesakes, a weak chain) must not wait in the queue
+    for someone to merge it.
     """
     existing = {}
     keys = [ordered(p["a"], p["b"]) for p in pairs]
@@ -189,33 +198,64 @@ def save_candidates(pairs: list[dict], governorates: dict[int, int]) -> dict:
         ):
             existing[(cand.household_a_id, cand.household_b_id)] = cand
     new, updated, kept = [], [], 0
+    fields = ["probability", "cluster", "agreeing", "disagreeing", "kind"]
     for pair, (a, b) in zip(pairs, keys, strict=True):
+        values = {
+            "probability": pair["probability"],
+            "cluster": pair["cluster"],
+            "agreeing": pair["agreeing"],
+            "disagreeing": pair["disagreeing"],
+            "kind": pair.get("kind") or DuplicateCandidate.Kind.SAME_HEAD,
+        }
         found = existing.get((a, b))
         if found is not None:
             if found.decision != DuplicateCandidate.Decision.PENDING:
                 kept += 1
                 continue
-            found.probability = pair["probability"]
-            found.cluster = pair["cluster"]
-            found.agreeing, found.disagreeing = pair["agreeing"], pair["disagreeing"]
+            for name, value in values.items():
+                setattr(found, name, value)
             updated.append(found)
             continue
         new.append(
             DuplicateCandidate(
-                household_a_id=a,
-                household_b_id=b,
-                governorate_id=governorates[a],
-                probability=pair["probability"],
-                cluster=pair["cluster"],
-                agreeing=pair["agreeing"],
-                disagreeing=pair["disagreeing"],
+                household_a_id=a, household_b_id=b, governorate_id=governorates[a], **values
             )
         )
+    withdrawn = 0
+    if withdraw_in:
+        pending = DuplicateCandidate.objects.filter(decision=DuplicateCandidate.Decision.PENDING)
+        if withdraw_in != "all":
+            pending = pending.filter(
+                household_a__governorate__in=withdraw_in, household_b__governorate__in=withdraw_in
+            )
+        found_now = set(keys)
+        stale = [
+            pk
+            for pk, a, b in pending.values_list("pk", "household_a_id", "household_b_id").iterator(
+                chunk_size=20_000
+            )
+            if (a, b) not in found_now
+        ]
+        for start in range(0, len(stale), 5000):
+            withdrawn += DuplicateCandidate.objects.filter(
+                pk__in=stale[start : start + 5000]
+            ).delete()[0]
     DuplicateCandidate.objects.bulk_create(new, batch_size=2000)
-    DuplicateCandidate.objects.bulk_update(
-        updated, ["probability", "cluster", "agreeing", "disagreeing"], batch_size=2000
-    )
-    return {"new": len(new), "updated": len(updated), "already_decided": kept}
+    DuplicateCandidate.objects.bulk_update(updated, fields, batch_size=2000)
+    if withdrawn:
+        record_bulk(
+            user,
+            DuplicateCandidate,
+            "delete",
+            {"withdrawn": withdrawn},
+            f"{withdrawn} pending duplicate pairs no longer found",
+        )
+    return {
+        "new": len(new),
+        "updated": len(updated),
+        "already_decided": kept,
+        "withdrawn": withdrawn,
+    }
 
 
 def _check_candidate(user, candidate: DuplicateCandidate) -> None:
@@ -264,6 +304,9 @@ def confirm_candidate(
     if survivor.status != Household.Status.OPEN:
         survivor, duplicate = duplicate, survivor
     moved = merge_records(duplicate, survivor)
+    added = merge_members(
+        duplicate, survivor, other_head=candidate.kind == candidate.Kind.OTHER_HEAD
+    )
     before = snapshot(duplicate, exclude=["vulnerability_reasons"])
     duplicate.merged_into = survivor
     if duplicate.status == Household.Status.OPEN:
@@ -275,8 +318,11 @@ def confirm_candidate(
     for flag in HOUSEHOLD_FLAGS:
         if getattr(duplicate, flag) and not getattr(survivor, flag):
             setattr(survivor, flag, True)
+    survivor.size = max(survivor.size, survivor.members.count())
     apply_score(survivor)
-    survivor.save(update_fields=[*HOUSEHOLD_FLAGS, "vulnerability_score", "vulnerability_reasons"])
+    survivor.save(
+        update_fields=[*HOUSEHOLD_FLAGS, "size", "vulnerability_score", "vulnerability_reasons"]
+    )
     candidate.decision = DuplicateCandidate.Decision.CONFIRMED
     candidate.decided_by, candidate.decided_at = user, timezone.now()
     candidate.save(update_fields=["decision", "decided_by", "decided_at"])
@@ -291,8 +337,47 @@ def confirm_candidate(
         },
         label=f"{duplicate} merged into {survivor}",
     )
-    record_change(user, survivor, "update", {"merged_from": [None, duplicate.household_ref]})
+    record_change(
+        user,
+        survivor,
+        "update",
+        {"merged_from": [None, duplicate.household_ref], "members_added": [None, added]},
+    )
     return survivor
+
+
+def merge_members(duplicate: Household, survivor: Household, *, other_head: bool) -> int:
+    """Copy into the survivor the people only the duplicate registration lists, so the
+    family kept has everyone either registration knew (a baby born since, the spouse
+    one team left out). Returns how many were added.
+
+    The duplicate keeps its own members (its registration stays as it was). Its head is
+    the survivor's head in a same-head merge and is not copied; in an other-head merge
+    (the wife registered while the husband was away) the other head joins the survivor
+    as its head's spouse, unless the survivor already lists that person.
+    """
+    have = list(survivor.members.all())
+    number = max((m.member_no for m in have), default=0)
+    added = []
+    for member in duplicate.members.order_by("member_no"):
+        if member.is_head and not other_head:
+            continue
+        if any(review.same_person(member, known) for known in have):
+            continue
+        number += 1
+        copy = Member(
+            household=survivor,
+            member_no=number,
+            is_head=False,
+            relationship=Member.Relationship.SPOUSE if member.is_head else member.relationship,
+        )
+        for field in Member._meta.concrete_fields:
+            if field.name not in ("id", "household", "member_no", "is_head", "relationship"):
+                setattr(copy, field.attname, getattr(member, field.attname))
+        added.append(copy)
+        have.append(copy)
+    Member.objects.bulk_create(added)
+    return len(added)
 
 
 def reverse_relations() -> list:

@@ -29,7 +29,7 @@ from amina.core.paging import CappedPaginator
 from amina.core.uploads import save_upload
 from amina.jobs.models import Job
 from amina.jobs.services import start_job
-from amina.registry import exporting, queries, services, vulnerability
+from amina.registry import exporting, queries, review, services, vulnerability
 from amina.registry.forms import (
     CloseForm,
     HeadForm,
@@ -62,6 +62,11 @@ def people(user, members, purpose: str) -> list[dict]:
                 "document": show(m.document_number, "document"),
                 "phone": show(m.phone, "phone"),
                 "birth": (m.birth_date or m.birth_year or "") if personal else (m.birth_year or ""),
+                "first": show(m.first_name_ar),
+                "father": show(m.father_name_ar),
+                "grandfather": show(m.grandfather_name_ar),
+                "family": show(m.family_name_ar),
+                "sex": m.get_sex_display(),
             }
         )
     return rows
@@ -299,7 +304,8 @@ def duplicate(request, pk: int):
         action = request.POST.get("action")
         try:
             if action == "confirm":
-                keep = candidate.household_b if request.POST.get("keep") == "b" else None
+                sides = {"a": candidate.household_a, "b": candidate.household_b}
+                keep = sides.get(request.POST.get("keep", ""))
                 survivor = services.confirm_candidate(user, candidate, keep=keep)
                 messages.success(
                     request, _("Merged into %(ref)s.") % {"ref": survivor.household_ref}
@@ -310,19 +316,39 @@ def duplicate(request, pk: int):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("registry:duplicates")
-    sides = []
-    for household in (candidate.household_a, candidate.household_b):
-        head = household.members.filter(is_head=True)
-        sides.append(
-            {"household": household, "head": (people(user, head, "duplicate review") or [None])[0]}
-        )
+    # Both registrations with all their members, shown (and logged) or masked once.
+    households = (candidate.household_a, candidate.household_b)
+    members = [list(h.members.order_by("member_no")) for h in households]
+    shown = {r["member"].pk: r for r in people(user, members[0] + members[1], "duplicate review")}
+    heads = [next((m for m in group if m.is_head), None) for group in members]
+    status = review.head_status(*heads)
+    fields = [
+        {
+            "label": label,
+            "values": [shown[h.pk][key] if h else "" for h in heads],
+            "status": status[code],
+            "status_label": review.STATUS_LABELS[status[code]],
+        }
+        for code, label, key in review.HEAD_FIELDS
+    ]
+    aligned = [
+        {
+            "people": [shown[m.pk] if m else None for m in (a, b)],
+            "status": state,
+            "status_label": review.STATUS_LABELS[state],
+        }
+        for a, b, state in review.align(*members)
+    ]
     labels = FIELD_LABELS
     return render(
         request,
         "registry/duplicate.html",
         {
             "candidate": candidate,
-            "sides": sides,
+            "households": households,
+            "fields": fields,
+            "members": aligned,
+            "other_head": candidate.kind == DuplicateCandidate.Kind.OTHER_HEAD,
             "agreeing": [labels.get(f, f) for f in candidate.agreeing],
             "disagreeing": [labels.get(f, f) for f in candidate.disagreeing],
         },
@@ -339,6 +365,10 @@ FIELD_LABELS = {
     "document": gettext_lazy("document number"),
     "sex": gettext_lazy("sex"),
     "governorate": gettext_lazy("governorate"),
+    "children": gettext_lazy("children"),
+    "spouse": gettext_lazy("spouse"),
+    "children_father": gettext_lazy("the children's father is the other head"),
+    "head": gettext_lazy("another head of household"),
 }
 
 

@@ -56,13 +56,21 @@ def test_splink_finds_the_known_duplicates_and_the_exact_baseline_does_not(gener
         if heads[a].key_father == heads[b].key_father and heads[a].key_family == heads[b].key_family
     }
     assert len(brothers) <= 2
-    # Clusters are connected components: pairs that share a household share a cluster,
-    # and no household is in two clusters.
-    cluster_of: dict[int, int] = {}
+    # Clusters hold by strong links only: every pair inside a cluster of more than two
+    # households is proposed, and a household is in one cluster of more than two at most.
+    members: dict[int, set[int]] = {}
     for pair in outcome.pairs:
-        for household in (pair["a"], pair["b"]):
-            assert cluster_of.setdefault(household, pair["cluster"]) == pair["cluster"]
-    assert outcome.clusters == len(set(cluster_of.values())) < len(outcome.pairs)
+        members.setdefault(pair["cluster"], set()).update((pair["a"], pair["b"]))
+    proposed = {(p["a"], p["b"]) for p in outcome.pairs}
+    big = [sorted(m) for m in members.values() if len(m) > 2]
+    assert big  # families registered three times make some
+    for households in big:
+        assert all(
+            (x, y) in proposed for i, x in enumerate(households) for y in households[i + 1 :]
+        )
+    in_big = [h for households in big for h in households]
+    assert len(in_big) == len(set(in_big))
+    assert outcome.clusters == len(members) < len(outcome.pairs)
 
 
 def test_a_family_registered_again_in_another_governorate_without_phone_or_document_is_found(
@@ -125,6 +133,7 @@ def test_the_heads_are_read_with_empty_keys_as_nulls_and_no_closed_or_merged_hou
             "key_phone",
             "key_document",
             "sex",
+            "document_type",
         )
     ]
     assert sorted(heads, key=lambda h: h["unique_id"]) == sorted(
