@@ -320,16 +320,30 @@ class ActionPermission(BasePermission):
     Reads need an authenticated, active user (scoping is ``scoped``'s). A write needs the
     role of the action the viewset names for it in ``required_actions`` ({DRF action name:
     write action}); a write the viewset does not name is refused, so a new write endpoint
-    stays closed until its action is declared. The object's scope is the service's to check.
+    stays closed until its action is declared. The object's scope is the service's to check;
+    a viewset that validates a body before its service runs (an update) also declares
+    ``write_scope(obj) -> {"governorate": ..., "organisation": ...}``, so a record out of
+    scope is refused before its body is read.
     """
+
+    @staticmethod
+    def _action(view) -> str | None:
+        return getattr(view, "required_actions", {}).get(getattr(view, "action", None))
 
     def has_permission(self, request, view) -> bool:
         if not is_active(request.user):
             return False
-        name = getattr(view, "required_actions", {}).get(getattr(view, "action", None))
+        name = self._action(view)
         if name is None:
             return request.method in SAFE_METHODS
         return allowed(request.user, name)
+
+    def has_object_permission(self, request, view, obj) -> bool:
+        name = self._action(view)
+        scope = getattr(view, "write_scope", None)
+        if name is None or scope is None:
+            return True
+        return allowed(request.user, name, **scope(obj))
 
 
 __all__ = [

@@ -160,7 +160,12 @@ ACTIONS: dict[str, Action] = {
         ),
         Action("schedule.oversee", ADMIN, N, "pause or resume anyone's schedule"),
         # one's own account
-        Action("account.self", EVERYONE, Scope.NONE, "one's notifications and preferences"),
+        Action(
+            "account.self",
+            EVERYONE,
+            Scope.NONE,
+            "one's own notifications, preferences, password and API tokens",
+        ),
     )
 }
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from amina.accounts import tokens
+from amina.accounts import access, tokens
 from amina.accounts.models import ApiToken
 
 
@@ -29,6 +29,7 @@ def profile(request):
 
 
 @require_POST
+@access.requires("account.self")
 def regenerate_token(request):
     """A new API token for the current user, shown on this one response only (only its
     digest is stored); the user's other tokens stop working at once."""
@@ -44,6 +45,7 @@ def regenerate_token(request):
 
 
 @require_POST
+@access.requires("account.self")
 def revoke_token(request):
     """Revoke one of the user's tokens (``token`` in the form) or, without it, all."""
     token_id = request.POST.get("token", "")

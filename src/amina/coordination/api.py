@@ -115,6 +115,10 @@ class ActivityViewSet(
             "organisation", "sector", "governorate", "district"
         )
 
+    def write_scope(self, activity) -> dict:
+        """A stored activity is checked before the body (``ActionPermission``)."""
+        return {"governorate": activity.governorate_id, "organisation": activity.organisation_id}
+
     def _save(self, serializer, instance=None):
         activity = instance or Activity()
         for key, value in serializer.validated_data.items():

@@ -63,6 +63,11 @@ class AlertAdmin(admin.ModelAdmin):
         "recipients",
     ]
 
+    def has_add_permission(self, request) -> bool:
+        """Alerts are fired by their rules; every field is read-only, so one typed here
+        would be empty and fail to save."""
+        return False
+
 
 @admin.register(DtmUpload)
 class DtmUploadAdmin(admin.ModelAdmin):

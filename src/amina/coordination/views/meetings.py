@@ -123,6 +123,9 @@ def action_point_status(request, pk):
         ),
         pk=pk,
     )
+    access.check(
+        request.user, "action_point.update", point.meeting.governorate, owner=point.owner_id
+    )
     status = request.POST.get("status")
     if status not in ActionPoint.Status.values:
         messages.error(request, _("Unknown status."))
