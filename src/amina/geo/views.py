@@ -157,7 +157,7 @@ def map_view(request):
         {
             "metric": name,
             "metrics": [(k, v[0]) for k, v in METRICS.items()],
-            "is_admin": access.is_admin(request.user),
+            "is_admin": access.allowed(request.user, "boundaries.import"),
         },
     )
 

@@ -10,7 +10,7 @@ import datetime
 
 from amina.core.tests.access import DETAIL, EVERYONE, Sample
 
-#: Roles that record assessments (``services.RECORDING_ROLES``), in their governorates.
+#: Roles that record assessments (``needs.record``), in their governorates.
 RECORDERS = frozenset({"admin", "national", "officer_a", "officer_b", "field_a"})
 
 

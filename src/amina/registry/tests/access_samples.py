@@ -12,7 +12,7 @@ from amina.core.tests.access import ADMIN, DETAIL, EVERYONE, Sample
 
 #: Every role that sees detail, in its own governorates (lists, searches in scope).
 DETAIL_ANYWHERE = DETAIL | {"officer_b"}
-#: ``views.REGISTERING_ROLES``: registering, importing, finding duplicates.
+#: ``registry.register`` / ``registry.import`` / ``registry.dedupe`` (one role list).
 REGISTRARS = frozenset({"admin", "national", "officer_a", "officer_b", "field_a"})
 #: Detail roles of A with the personal-data permission.
 PERSONAL_A = frozenset({"national", "officer_a"})

@@ -12,13 +12,13 @@ from decimal import Decimal
 
 from amina.core.tests.access import DETAIL, EVERYONE, Sample
 
-#: ``STOCK_ROLES`` in governorate A (logistics officers and administrators).
+#: ``stock.move`` in governorate A (logistics officers and administrators).
 STOCK_A = frozenset({"admin", "logistics_a"})
 #: Every role that sees detail, in any governorate (the catalogue is not scoped).
 DETAIL_ANYWHERE = DETAIL | {"officer_b"}
-#: ``PLAN_ROLES``: creating a plan, in one's own governorates.
+#: ``distribution.plan``: creating a plan, in one's own governorates.
 PLANNERS = frozenset({"admin", "national", "officer_a", "officer_b", "logistics_a"})
-#: ``DISTRIBUTION_ROLES`` in governorate A (national coordination does not hand over).
+#: ``distribution.record`` in governorate A (national coordination does not hand over).
 DISTRIBUTORS_A = frozenset({"admin", "officer_a", "field_a", "logistics_a"})
 #: The printable list with names: distributors of A with the personal-data permission.
 PRINTERS_A = frozenset({"officer_a"})

@@ -9,7 +9,7 @@ import datetime
 
 from amina.core.tests.access import AGGREGATE, DETAIL, EVERYONE, NATIONAL, Sample
 
-#: Roles that write figures (``services.assessments.WRITER_ROLES``), in any governorate.
+#: Roles that write figures (``assessment.record``), in any governorate.
 WRITERS = frozenset({"admin", "national", "officer_a", "officer_b", "field_a"})
 #: Alert rules are set by coordinators, not field teams.
 RULE_WRITERS = WRITERS - {"field_a"}
