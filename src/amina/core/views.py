@@ -5,6 +5,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from amina.accounts import access
+from amina.geo.scopemap import scope_map
 from amina.jobs.models import Job
 
 #: Panels other capabilities add to the home page: (template, context function).
@@ -41,6 +42,7 @@ def home(request):
             "panels": panels,
             "jobs": jobs,
             "detail": access.sees_detail(user),
+            "scope_map": scope_map(user),
         },
     )
 

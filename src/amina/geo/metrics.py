@@ -35,6 +35,21 @@ def location_count(user, governorates) -> dict[int, float]:
     return dict(rows)
 
 
+LocationMetricFunc = Callable[[set[int]], dict[int, float]]
+#: The same figures per location (``{location_id: value}`` for the given governorate ids),
+#: for the map of a user responsible for a few governorates. A metric without one draws
+#: its locations at one size.
+LOCATION_METRICS: dict[str, LocationMetricFunc] = {}
+
+
+def location_metric(name: str) -> Callable[[LocationMetricFunc], LocationMetricFunc]:
+    def register(func: LocationMetricFunc) -> LocationMetricFunc:
+        LOCATION_METRICS[name] = func
+        return func
+
+    return register
+
+
 def default_metric() -> str:
     """The most telling metric available: displacement once tracking is installed."""
     for name in ("idp_individuals", "locations"):

@@ -1,14 +1,12 @@
 """Browsing the geography: every list passes through the access policy."""
 
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
@@ -17,6 +15,7 @@ from amina.core.arabic import normalise_name
 from amina.geo.forms import BoundaryUploadForm, LocationForm
 from amina.geo.metrics import METRICS, default_metric
 from amina.geo.models import Boundary, District, Location
+from amina.geo.scopemap import boundaries_url, scope_map
 from amina.geo.services import save_place, start_boundary_import
 
 
@@ -157,21 +156,10 @@ def map_view(request):
         {
             "metric": name,
             "metrics": [(k, v[0]) for k, v in METRICS.items()],
+            "scope_map": scope_map(request.user, name),
             "is_admin": access.allowed(request.user, "boundaries.import"),
         },
     )
-
-
-def _boundaries_url(level: str, ids: list[int], governorate: str = "") -> str | None:
-    """Where the map fetches these places' outlines, versioned by their last import (the
-    browser keeps them for a day and fetches again after a new import); None if none."""
-    latest = Boundary.objects.filter(**{f"{level}_id__in": ids}).aggregate(at=Max("imported_at"))
-    if latest["at"] is None:
-        return None
-    query = {"level": level, "v": int(latest["at"].timestamp())}
-    if governorate:
-        query["governorate"] = governorate
-    return f"{reverse('geo:boundaries-geojson')}?{urlencode(query)}"
 
 
 def _point(place) -> dict | None:
@@ -214,7 +202,7 @@ def governorates_geojson(request):
             "type": "FeatureCollection",
             "metric": name,
             "label": str(label),
-            "boundaries": _boundaries_url("governorate", [g.pk for g in governorates]),
+            "boundaries": boundaries_url("governorate", [g.pk for g in governorates]),
             "features": features,
         }
     )
@@ -236,7 +224,7 @@ def districts_geojson(request, pcode):
     return JsonResponse(
         {
             "type": "FeatureCollection",
-            "boundaries": _boundaries_url("district", [d.pk for d in districts], gov.pcode),
+            "boundaries": boundaries_url("district", [d.pk for d in districts], gov.pcode),
             "features": features,
         }
     )

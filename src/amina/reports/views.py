@@ -19,6 +19,7 @@ from amina.accounts import access
 from amina.core.downloads import file_response
 from amina.core.exports import FORMATS
 from amina.geo.models import Governorate
+from amina.geo.scopemap import scope_map
 from amina.needs import queries as needs_queries
 from amina.reports import datasets as datasets_module
 from amina.reports import disclosure, queries, rendering, services
@@ -37,7 +38,11 @@ def dashboard(request):
     return render(
         request,
         "reports/dashboard.html",
-        {"panel": panel, "national": access.has_national_scope(request.user)},
+        {
+            "panel": panel,
+            "national": access.has_national_scope(request.user),
+            "scope_map": scope_map(request.user, "idp_individuals"),
+        },
     )
 
 

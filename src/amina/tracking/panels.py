@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from amina.accounts import access
 from amina.core.views import home_panel
-from amina.geo.metrics import metric
+from amina.geo.metrics import location_metric, metric
 from amina.tracking import queries
 
 
@@ -51,3 +51,15 @@ def home(request):
         "since_round": total.idp_individuals - at_round.idp_individuals,
         "critical_share": 100 * critical / shelter_total if shelter_total else None,
     }
+
+
+@location_metric("idp_individuals")
+def idp_individuals_by_location(governorate_ids: set[int]) -> dict[int, float]:
+    figures = queries.latest_location_figures(governorate_ids=governorate_ids)
+    return {loc: f.idp_individuals for loc, f in figures.items()}
+
+
+@location_metric("idp_families")
+def idp_families_by_location(governorate_ids: set[int]) -> dict[int, float]:
+    figures = queries.latest_location_figures(governorate_ids=governorate_ids)
+    return {loc: f.idp_families for loc, f in figures.items()}

@@ -33,7 +33,85 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
-  window.Amina = Object.freeze({ escapeHtml: escapeHtml, link: link, data: data });
+  /* A Leaflet map whose zoom buttons speak the page's language (their titles come from
+     base.html's <body data-zoom-in data-zoom-out>). Every map of Amina starts here. */
+  function map(el, options) {
+    var texts = document.body.dataset;
+    var opts = { zoomControl: false };
+    Object.keys(options || {}).forEach(function (k) { opts[k] = options[k]; });
+    var m = L.map(el, opts);
+    L.control.zoom({ zoomInTitle: texts.zoomIn || "+", zoomOutTitle: texts.zoomOut || "-" }).addTo(m);
+    return m;
+  }
+
+  window.Amina = Object.freeze({ escapeHtml: escapeHtml, link: link, data: data, map: map });
+
+  /* Tables on a phone. Each body cell gets its column's name (data-label, from the header
+     cell's data-label, else its text) unless it has one; a table wider than its frame on a
+     narrow screen gets .table-cards (amina.css): one card per row, each figure beside its
+     name, instead of a frame whose edge cuts "80,772" into "0,772". A table that must stay
+     a grid says data-cards="off". */
+  var NARROW = window.matchMedia("(max-width: 767.98px)");
+  function label(table) {
+    var rows = table.tHead ? table.tHead.rows : [];
+    if (!rows.length) { return; }
+    var names = [];
+    Array.prototype.forEach.call(rows[rows.length - 1].cells, function (th) {
+      var text = th.getAttribute("data-label");
+      if (text == null) { text = th.textContent.replace(/\s+/g, " ").trim(); }
+      for (var i = 0; i < (th.colSpan || 1); i += 1) { names.push(text); }
+    });
+    Array.prototype.forEach.call(table.tBodies, function (body) { labelRows(body.rows, names); });
+    if (table.tFoot) { labelRows(table.tFoot.rows, names); }
+  }
+  function labelRows(rows, names) {
+    Array.prototype.forEach.call(rows, function (tr) {
+      var col = 0;
+      Array.prototype.forEach.call(tr.cells, function (cell) {
+        if (!cell.hasAttribute("data-label") && cell.colSpan === 1 && names[col] != null) {
+          cell.setAttribute("data-label", names[col]);
+        }
+        col += cell.colSpan || 1;
+      });
+    });
+  }
+  function cards(root) {
+    (root || document).querySelectorAll("table.table").forEach(function (table) {
+      if (table.getAttribute("data-cards") === "off") { return; }
+      label(table);
+      table.classList.remove("table-cards");
+      if (!NARROW.matches) { return; }
+      var frame = table.parentElement;
+      if (table.getAttribute("data-cards") === "on" || table.scrollWidth > frame.clientWidth + 1 ||
+          table.getBoundingClientRect().right > window.innerWidth + 1 || table.getBoundingClientRect().left < -1) {
+        table.classList.add("table-cards");
+      }
+    });
+  }
+  cards(document);
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(function () { cards(document); }, 150);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) { cards(event.target); });
+
+  /* A refused form: its error summary (core/_form_errors.html) takes the focus, so the
+     page scrolls to it and a screen reader reads it; its links lead to the fields. */
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    summary.focus();
+    summary.scrollIntoView({ block: "start" });
+  }
+  document.addEventListener("click", function (event) {
+    var a = event.target && event.target.closest ? event.target.closest("[data-error-summary] a[href^='#']") : null;
+    var field = a ? document.getElementById(a.getAttribute("href").slice(1)) : null;
+    if (field) {
+      event.preventDefault();
+      field.scrollIntoView({ block: "center" });
+      field.focus();
+    }
+  });
 
   document.addEventListener("change", function (event) {
     var control = event.target;

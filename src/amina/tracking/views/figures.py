@@ -16,6 +16,7 @@ from amina.accounts import access
 from amina.core.downloads import file_response
 from amina.core.exports import FORMATS
 from amina.geo.models import District, Governorate, Location
+from amina.geo.scopemap import scope_map
 from amina.tracking import queries
 from amina.tracking.exports import KINDS, export
 from amina.tracking.models import DisplacementPeriod, Round, ShelterType
@@ -158,6 +159,7 @@ def figures(request):
         "export_kinds": KINDS,
         **_breakdowns(round_, access.governorate_filter(user)),
     }
+    context["scope_map"] = scope_map(request.user, "idp_individuals")
     return render(request, "tracking/figures.html", context)
 
 

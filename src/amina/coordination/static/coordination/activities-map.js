@@ -6,7 +6,7 @@
   var palette = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d",
                  "#666666", "#1f78b4", "#b2df8a", "#fb9a99", "#fdbf6f", "#cab2d6", "#6a3d9a", "#b15928"];
   var esc = Amina.escapeHtml;
-  var map = L.map(el).setView([33.2, 43.7], 5.5);
+  var map = Amina.map(el).setView([33.2, 43.7], 5.5);
   if (el.dataset.tiles) { L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution || "" }).addTo(map); }
   fetch(el.dataset.outline).then(function (r) { return r.json(); }).then(function (o) {
     L.geoJSON(o, { style: { color: "#6c757d", weight: 1, fillColor: "#e9ecef", fillOpacity: 0.6 }, interactive: false }).addTo(map);

@@ -9,7 +9,7 @@
   var legend = Amina.data("needs-legend") || [];
   var colours = {};
   legend.forEach(function (l) { colours[l.value] = l; });
-  var map = L.map(el, { zoomSnap: 0.25 }).setView([33.2, 43.7], 6);
+  var map = Amina.map(el, { zoomSnap: 0.25 }).setView([33.2, 43.7], 6);
   if (el.dataset.tiles) {
     L.tileLayer(el.dataset.tiles, { maxZoom: 18, attribution: el.dataset.attribution || "" }).addTo(map);
   }

@@ -22,7 +22,7 @@
   var el = document.getElementById("location-map");
   if (el && typeof L !== "undefined") {
     var points = data(el.dataset.points) || [];
-    var map = L.map(el).setView([33.2, 43.7], 6);
+    var map = Amina.map(el).setView([33.2, 43.7], 6);
     if (el.dataset.tiles) { L.tileLayer(el.dataset.tiles, { attribution: el.dataset.attribution || "" }).addTo(map); }
     fetch(el.dataset.outline).then(function (r) { return r.json(); }).then(function (o) {
       L.geoJSON(o, { style: { color: "#6c757d", weight: 1, fillColor: "#e9ecef", fillOpacity: 0.6 }, interactive: false }).addTo(map);
