@@ -357,5 +357,8 @@ CONTENT_SECURITY_POLICY = {
 # Aggregates shared outside the authority hide cells below this many households.
 AMINA_SMALL_CELL_THRESHOLD = envint("AMINA_SMALL_CELL_THRESHOLD", "5")
 AMINA_RETENTION_DAYS = envint("AMINA_RETENTION_DAYS", "730")
+# A DTM round whose total (national, or a governorate's) falls by more than this share
+# from the previous complete round of its kind is flagged partial at import.
+AMINA_PARTIAL_ROUND_DROP = float(os.environ.get("AMINA_PARTIAL_ROUND_DROP", "0.3"))
 AXES_VERBOSE = False
 AMINA_BASE_URL = os.environ.get("AMINA_BASE_URL", "http://127.0.0.1:8000")

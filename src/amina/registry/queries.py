@@ -79,6 +79,113 @@ def search(user, text: str) -> QuerySet[Household]:
     return qs.filter(pk__in=members.values("household_id"))
 
 
+def ranked_search(user, text: str, *, cap: int | None = None) -> tuple[list[int], bool]:
+    """Household ids matching ``text`` (as ``search``), closest names first, and whether
+    more than ``cap`` (the lists' cap) matched.
+
+    A search for one common name ("محمد علي") matches hundreds of households; the person
+    looked for should be on the first page, not wherever the reference number puts them.
+    The candidates are the ``cap`` newest matches (the index-backed ``search``, as before);
+    only those are ranked, so a broad search costs what it did plus one read of their
+    matching members. Order: the exact name, then a longer name that starts with it, then
+    one that contains it, then the rest, each by similarity of the whole name (PostgreSQL's
+    ``pg_trgm`` ``similarity()`` where it is installed, the same trigram measure in Python
+    elsewhere), then newest first.
+    """
+    from amina.core import paging
+
+    cap = cap or paging.CAP  # the lists' cap: 1,000
+    qs = search(user, text)
+    if qs.query.is_empty():
+        return [], False
+    ids = list(qs.order_by("-pk").values_list("pk", flat=True)[: cap + 1])
+    capped = len(ids) > cap
+    ids = ids[:cap]
+    if len(ids) < 2:
+        return ids, capped
+    tokens = names.name_tokens(_NUMBER_WORD.sub(" ", text.strip()))
+    if not tokens:
+        return ids, capped  # a phone or document: every match is as close as the others
+    latin = tokens[0].isascii()
+    wanted = [_comparable(t, latin) for t in tokens]
+    query = " ".join(wanted)
+    members = Member.objects.filter(household_id__in=ids).filter(_member_condition(text.strip()))
+    fields = ("key_latin",) if latin else ARABIC_NAME_KEYS
+    trigram = _sql_similarity(members.db)
+    if trigram:
+        from django.db.models import F, FloatField, Func
+        from django.db.models.functions import Concat
+
+        whole = F("key_latin") if latin else Concat(*_spaced(fields))
+        members = members.annotate(
+            closeness=Func(whole, Value(query), function="similarity", output_field=FloatField())
+        )
+    best: dict[int, tuple] = {}
+    order = {pk: n for n, pk in enumerate(ids)}
+    for row in members.order_by().values("household_id", *fields, *(["closeness"] * trigram)):
+        words = [_comparable(w, latin) for f in fields for w in (row[f] or "").split()]
+        closeness = row["closeness"] if trigram else similarity(" ".join(words), query)
+        key = (_tier(words, wanted), -(closeness or 0.0), order[row["household_id"]])
+        if key < best.get(row["household_id"], (9,)):
+            best[row["household_id"]] = key
+    return sorted(ids, key=lambda pk: best.get(pk, (9, 0.0, order[pk]))), capped
+
+
+def _spaced(fields) -> list:
+    from django.db.models import F
+
+    out: list = []
+    for field in fields:
+        out += [F(field), Value(" ")]
+    return out[:-1]
+
+
+def _comparable(word: str, latin: bool) -> str:
+    # A family key has no leading "ال" and the other parts keep it: compare without.
+    return word if latin else names.arabic_part(word, family=True)
+
+
+def _tier(words: list[str], wanted: list[str]) -> int:
+    """0: the same name; 1: a longer name starting with it; 2: containing it; 3: the rest."""
+    if words == wanted:
+        return 0
+    n = len(wanted)
+    if words[:n] == wanted:
+        return 1
+    if any(words[i : i + n] == wanted for i in range(1, len(words) - n + 1)):
+        return 2
+    return 3
+
+
+def _trigrams(text: str) -> set[str]:
+    """pg_trgm's trigrams: each word padded with two spaces before and one after."""
+    grams: set[str] = set()
+    for word in re.findall(r"\w+", text.lower()):
+        padded = f"  {word} "
+        grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
+    return grams
+
+
+def similarity(a: str, b: str) -> float:
+    """Shared trigrams over all trigrams of both, as ``pg_trgm``'s ``similarity()``."""
+    x, y = _trigrams(a), _trigrams(b)
+    return len(x & y) / len(x | y) if x and y else 0.0
+
+
+def _sql_similarity(alias: str) -> bool:
+    """Whether the database has ``pg_trgm``'s ``similarity()`` (PostgreSQL with it)."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        return False
+    cached = getattr(connection, "_amina_trgm", None)
+    if cached is None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+            cached = cursor.fetchone() is not None
+        connection._amina_trgm = cached
+    return cached
+
+
 #: The name parts an Arabic search token may be: each has an index that starts with it
 #: (``key_first`` leads ``member_name_year``), so PostgreSQL answers a token with a
 #: BitmapOr of four index scans and the tokens with a BitmapAnd of those.

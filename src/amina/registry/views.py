@@ -21,11 +21,10 @@ from django.views.decorators.http import require_POST
 from amina.accounts import access
 from amina.audit.models import ChangeLog
 from amina.audit.services import log_access
-from amina.core import uploads
+from amina.core import paging, uploads
 from amina.core.arabic import to_western_digits
 from amina.core.downloads import file_response
 from amina.core.exports import FORMATS
-from amina.core.paging import CappedPaginator
 from amina.core.uploads import save_upload
 from amina.jobs.models import Job
 from amina.jobs.services import start_job
@@ -80,13 +79,20 @@ def home(request):
     form = SearchForm(request.GET or None)
     q = form.data.get("q", "").strip() if form.is_bound else ""
     personal = access.can_view_personal_data(user)
+    qs = qs.select_related("location", "governorate")
     if q:
         if not personal:
             raise PermissionDenied
-        qs = queries.search(user, q)
-    qs = qs.select_related("location", "governorate").order_by("-pk")
-    paginator = CappedPaginator(qs, 25) if q else Paginator(qs, 25)
-    page = paginator.get_page(request.GET.get("page"))
+        # Closest names first, over the capped matches (``queries.ranked_search``).
+        ranked, capped = queries.ranked_search(user, q)
+        paginator = Paginator(ranked, 25)
+        paginator.capped, paginator.cap = capped, paging.CAP
+        page = paginator.get_page(request.GET.get("page"))
+        found = qs.in_bulk(list(page.object_list))
+        page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    else:
+        paginator = Paginator(qs.order_by("-pk"), 25)
+        page = paginator.get_page(request.GET.get("page"))
     heads = {
         m.household_id: m
         for m in Member.objects.filter(is_head=True, household__in=[h.pk for h in page])

@@ -98,6 +98,12 @@ class Figures:
     governorates: list[GovernorateRow]
     pcodes: list[str]  # the selection; empty = the whole country
     trend: list[tuple[str, int]] = field(default_factory=list)
+    # Partial rounds (part of the country only): why the round itself is partial, and the
+    # rounds the trend and the comparison left out (older than the round, then newer).
+    round_partial: bool = False
+    round_partial_reason: str = ""
+    skipped: list[str] = field(default_factory=list)
+    later_partial: list[str] = field(default_factory=list)
     # The parts below are computed only with ``compute(..., optional=True)``.
     shelter: list[tuple[str, int]] = field(default_factory=list)
     needs: list[tuple[str, int]] = field(default_factory=list)
@@ -165,7 +171,9 @@ def find_round(code: str | None):
                 % {"code": code, "rounds": ", ".join(known) or _("none yet")}
             )
         return rnd
-    rnd = ordered_rounds("idps")[-1:] or ordered_rounds(None)[-1:]
+    # The latest complete round: a newer partial one would show a false collapse.
+    complete = [r for r in ordered_rounds("idps") if not r.partial]
+    rnd = complete[-1:] or ordered_rounds("idps")[-1:] or ordered_rounds(None)[-1:]
     if not rnd:
         raise NoData("no assessment round has been recorded yet")
     return rnd[0]
@@ -238,6 +246,7 @@ def compute(
     if previous is not None and scope_before is not None:
         known[previous.pk] = scope_before.idp_individuals
     figures.trend = _trend(q, rnd, gov_ids, trend_rounds, known)
+    _partial_notes(figures, rnd)
     if optional:
         _optional_parts(figures, rnd, gov_ids)
     return figures
@@ -252,11 +261,36 @@ def _withhold_small(rows: list[GovernorateRow]) -> None:
         r.shown_families = None if r.pcode in withheld else r.now.idp_families
 
 
-def _trend(q, rnd, gov_ids, limit: int, known: dict) -> list[tuple[str, int]]:
-    """IDP individuals in the selection at the last ``limit`` rounds of the same kind
-    (``known``: values already computed, by round id)."""
+def _partial_notes(figures: Figures, rnd) -> None:
+    """Which partial rounds the figures leave out, so the report can say so."""
     kind = getattr(rnd, "kind", "idps") or "idps"
-    rounds = [r for r in ordered_rounds(kind) if (r.date or date.min) <= (rnd.date or date.min)]
+    if getattr(rnd, "partial", False):
+        figures.round_partial, figures.round_partial_reason = True, rnd.partial_reason or ""
+    day = rnd.date or date.min
+    first = tracking_queries.resolve_round(figures.trend[0][0]) if figures.trend else None
+    since = min(
+        first.date if first is not None and first.date else day,
+        figures.previous.date if figures.previous and figures.previous.date else day,
+    )
+    for r in tracking_queries.partial_rounds(kind):
+        if r.pk == rnd.pk:
+            continue
+        if since <= (r.date or date.min) <= day:
+            figures.skipped.append(r.code)
+        elif (r.date or date.min) > day:
+            figures.later_partial.append(r.code)
+
+
+def _trend(q, rnd, gov_ids, limit: int, known: dict) -> list[tuple[str, int]]:
+    """IDP individuals in the selection at the last ``limit`` complete rounds of the same
+    kind (``known``: values already computed, by round id). Partial rounds are left out:
+    a round covering two governorates is not a fall of the other sixteen to zero."""
+    kind = getattr(rnd, "kind", "idps") or "idps"
+    rounds = [
+        r
+        for r in ordered_rounds(kind)
+        if (r.date or date.min) <= (rnd.date or date.min) and not r.partial
+    ]
     out = []
     for r in rounds[-limit:]:
         if r.pk in known:

@@ -27,6 +27,11 @@ def _import_args(parser):
     )
     parser.add_argument("--multiplier", help="individuals per family (default 6)")
     parser.add_argument("--camp-multiplier", help="individuals per family in camps")
+    parser.add_argument(
+        "--complete",
+        action="store_true",
+        help="record the round as complete even if it looks partial (the fall is real)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -45,6 +50,7 @@ def _import_run(options, stdout):
         "date": options["date"].isoformat() if options.get("date") else None,
         "multiplier": options.get("multiplier"),
         "camp_multiplier": options.get("camp_multiplier"),
+        "partial": False if options.get("complete") else None,
     }
     job = run_inline(
         KIND, params, None, f"DTM import {path.name}", show_bar=not options.get("no_progress")
@@ -57,12 +63,20 @@ def _import_run(options, stdout):
             sys.stderr.write(rest + "\n")
         raise CommandError(first)
     r = job.result
-    return (
+    text = (
         f"imported round {r['round']}: {r['rows']} locations, {r['families']} families, "
         f"{r['individuals']} individuals ({r['new_locations']} new locations, "
         f"{r['replaced']} rows replaced, {r['needs_review']} to review; "
         f"unmatched districts: {r['unmatched_districts']})"
     )
+    if r.get("partial"):
+        # Imported (the figures it has are real) but kept out of trends and comparisons.
+        text += (
+            f"\nwarning: round {r['round']} looks partial and is marked partial: "
+            f"{r['partial_reason']}\nTrends and comparisons skip it; if the fall is real, "
+            "import it again with --complete or unmark it on the rounds page."
+        )
+    return text
 
 
 def _export_args(parser):

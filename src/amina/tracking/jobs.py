@@ -54,9 +54,10 @@ def check_dtm(job, progress) -> dict:
 @handler(KIND)
 def import_dtm(job, progress) -> dict:
     """Parameters: ``path`` (command line) or ``upload`` (a DtmUpload id, from the UI),
-    ``round``, ``date``, ``kind``, ``multiplier``, ``camp_multiplier``."""
+    ``round``, ``date``, ``kind``, ``multiplier``, ``camp_multiplier``; ``partial``
+    (``False``: the person says the round is complete whatever the coverage check finds);
+    ``language`` (of the partial round's reason)."""
     from amina.tracking.models import DtmUpload
-    from amina.tracking.services.dtm import import_dtm_file
     from amina.tracking.services.uploads import finish_upload
 
     params = job.parameters
@@ -70,19 +71,8 @@ def import_dtm(job, progress) -> dict:
         source, filename = Path(params["path"]), params.get("filename") or Path(params["path"]).name
     day = datetime.date.fromisoformat(params["date"]) if params.get("date") else None
     try:
-        summary = import_dtm_file(
-            job.created_by,
-            source,
-            round_code=params.get("round"),
-            round_date=day,
-            kind=params.get("kind") or "idps",
-            multiplier=Decimal(params["multiplier"]) if params.get("multiplier") else None,
-            camp_multiplier=Decimal(params["camp_multiplier"])
-            if params.get("camp_multiplier")
-            else None,
-            filename=filename,
-            progress=progress,
-        )
+        with translation.override(params.get("language") or None):
+            summary = _import(job, params, source, filename, day, progress)
     except tabular.ImportFailed as exc:
         if upload is not None:
             finish_upload(job.created_by, upload, committed=False)
@@ -97,6 +87,7 @@ def import_dtm(job, progress) -> dict:
         raise
     if upload is not None:
         finish_upload(job.created_by, upload, committed=True)
+    summary.pop("coverage", None)
     summary["next_url"] = reverse("tracking:round", args=[summary["round"]])
     summary["unmatched_districts"] = (
         ", ".join(
@@ -106,3 +97,22 @@ def import_dtm(job, progress) -> dict:
         or "—"
     )
     return summary
+
+
+def _import(job, params, source, filename, day, progress) -> dict:
+    from amina.tracking.services.dtm import import_dtm_file
+
+    return import_dtm_file(
+        job.created_by,
+        source,
+        round_code=params.get("round"),
+        round_date=day,
+        kind=params.get("kind") or "idps",
+        multiplier=Decimal(params["multiplier"]) if params.get("multiplier") else None,
+        camp_multiplier=Decimal(params["camp_multiplier"])
+        if params.get("camp_multiplier")
+        else None,
+        filename=filename,
+        partial=params.get("partial"),
+        progress=progress,
+    )

@@ -86,6 +86,12 @@ class Round(models.Model):
         blank=True,
         help_text=_("Leave empty to use the same number as elsewhere."),
     )
+    partial = models.BooleanField(
+        _("partial"),
+        default=False,
+        help_text=_("The round covers only part of the country: trends and comparisons skip it."),
+    )
+    partial_reason = models.CharField(_("why partial"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

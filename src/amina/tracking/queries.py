@@ -72,18 +72,34 @@ def all_rounds():
     return Round.objects.order_by("date", "pk")
 
 
-def latest_round(kind: str = "idps") -> Round | None:
-    return Round.objects.filter(kind=kind).order_by("-date", "-pk").first()
+def latest_round(kind: str = "idps", *, include_partial: bool = False) -> Round | None:
+    """The latest complete round of one kind (the base of the "latest estimate").
+
+    A partial round (part of the country only) would make every governorate it missed
+    look emptied, so it is skipped unless no complete round exists at all.
+    """
+    qs = Round.objects.filter(kind=kind).order_by("-date", "-pk")
+    if include_partial:
+        return qs.first()
+    return qs.filter(partial=False).first() or qs.first()
 
 
-def previous_round(round: Round) -> Round | None:  # noqa: A002 (the domain's word)
-    """The round of the same kind just before ``round``."""
-    return (
+def previous_round(round: Round, *, include_partial: bool = False) -> Round | None:  # noqa: A002
+    """The complete round of the same kind just before ``round`` (what a change is
+    measured against: comparing with a partial round would show a false rise)."""
+    qs = (
         Round.objects.filter(kind=round.kind)
         .filter(Q(date__lt=round.date) | Q(date=round.date, pk__lt=round.pk))
         .order_by("-date", "-pk")
-        .first()
     )
+    if not include_partial:
+        qs = qs.filter(partial=False)
+    return qs.first()
+
+
+def partial_rounds(kind: str = "idps") -> list[Round]:
+    """The rounds of one kind marked partial, oldest first (for notes beside trends)."""
+    return list(Round.objects.filter(kind=kind, partial=True).order_by("date", "pk"))
 
 
 def resolve_round(value) -> Round | None:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", figures.figures, name="figures"),
     path("rounds/", figures.round_list, name="rounds"),
     path("rounds/<slug:code>/", figures.round_detail, name="round"),
+    path("rounds/<slug:code>/partial/", entry.round_partial, name="round-partial"),
     path("governorates/<str:pcode>/", figures.governorate, name="governorate"),
     path("export/<str:kind>.<str:fmt>", figures.download, name="export"),
     path("assessments/new/", entry.assessment_new, name="assessment-new"),

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 
 from amina.registry import queries
+from amina.registry.models import Household
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +188,67 @@ def test_a_search_matching_more_than_the_cap_says_so_and_counts_no_further(
     with translation.override("ar"):
         arabic = client.get(reverse("registry:home"), {"q": "أحمد"}, HTTP_ACCEPT_LANGUAGE="ar")
     assert "تطابق البحثَ أكثرُ من 3 أسرة" in arabic.content.decode()
+
+
+@pytest.fixture
+def common_names(register, location_a):
+    """One common name, as a registry holds it: the exact name, longer names, others."""
+    made = {}
+    for ref, first, father, grandfather, family in [
+        ("UNRELATED-1", "علي", "محمد", "", ""),  # both words, another name
+        ("LONGER", "محمد", "علي", "حسين", ""),
+        ("CONTAINS", "حسن", "محمد", "علي", ""),
+        ("EXACT", "محمد", "علي", "", ""),
+        ("UNRELATED-2", "محمد", "كاظم", "علي", "الجبوري"),
+    ]:
+        made[ref] = register(
+            location_a,
+            household_ref=ref,
+            first=first,
+            father=father,
+            grandfather=grandfather,
+            family=family,
+            latin="",
+            phone="",
+            document="",
+        )
+    return made
+
+
+def test_a_common_name_ranks_the_exact_name_first_then_longer_names_then_the_rest(
+    national_user, common_names
+):
+    ids, capped = queries.ranked_search(national_user, "محمد علي")
+    refs = [Household.objects.get(pk=pk).household_ref for pk in ids]
+    assert not capped
+    assert refs[:3] == ["EXACT", "LONGER", "CONTAINS"], refs
+    assert set(refs[3:]) == {"UNRELATED-1", "UNRELATED-2"}
+
+
+def test_the_similarity_measure_is_pg_trgm_s(national_user):
+    assert queries.similarity("mhmd", "mhmd") == 1.0
+    assert queries.similarity("mhmd ali", "zzz") == 0.0
+    # pg_trgm: "word" gives "  w", " wo", "wor", "ord", "rd " — 5 trigrams.
+    assert queries.similarity("word", "wore") == pytest.approx(3 / 7)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT similarity('mhmd ali hsn', 'mhmd ali')")
+            (expected,) = cursor.fetchone()
+        assert queries.similarity("mhmd ali hsn", "mhmd ali") == pytest.approx(expected)
+
+
+def test_the_search_page_shows_the_closest_match_first_within_the_cap(
+    client, national_user, common_names, monkeypatch
+):
+    from django.urls import reverse
+
+    from amina.core import paging
+
+    client.force_login(national_user)
+    page = client.get(reverse("registry:home"), {"q": "محمد علي"})
+    refs = [h.household_ref for h in page.context["page"]]
+    assert refs[:2] == ["EXACT", "LONGER"]
+    monkeypatch.setattr(paging, "CAP", 3)
+    page = client.get(reverse("registry:home"), {"q": "محمد علي"})
+    assert page.context["capped"] is True
+    assert len(page.context["page"].object_list) == 3, "ranked over the capped candidates"

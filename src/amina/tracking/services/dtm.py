@@ -161,6 +161,13 @@ class DtmParse:
     def new_locations(self) -> int:
         return sum(1 for r in self.rows if r.location_id is None)
 
+    def individuals_by_governorate(self) -> dict[int, int]:
+        """Individuals per governorate id: what the coverage check compares."""
+        out: dict[int, int] = {}
+        for r in self.rows:
+            out[r.governorate_id] = out.get(r.governorate_id, 0) + r.individuals
+        return out
+
     def summary(self) -> dict:
         """JSON for the preview page (no personal data: place names and numbers only)."""
         return {
@@ -468,11 +475,15 @@ def commit_dtm(
     multiplier: Decimal | int | None = None,
     camp_multiplier: Decimal | int | None = None,
     filename: str = "",
+    partial: bool = False,
+    partial_reason: str = "",
     progress=None,
 ) -> dict:
     """Write a clean parse as round ``round_code`` (created if new), replacing the round's
     previously imported rows. All or nothing; one audit row. A master list covers every
-    governorate: importing it is ``dtm.import`` (the command line passes no user)."""
+    governorate: importing it is ``dtm.import`` (the command line passes no user).
+    ``partial``: the round covers only part of the country (``services.coverage``); the
+    flag and its reason are set on the round, new or replaced."""
     if user is not None:
         access.check(user, "dtm.import")
     progress = progress or (lambda *a, **k: None)
@@ -489,12 +500,16 @@ def commit_dtm(
             kind=kind,
             multiplier=multiplier or 6,
             camp_multiplier=camp_multiplier,
+            partial=partial,
+            partial_reason=partial_reason[:500] if partial else "",
         )
         created_round = True
     else:
         created_round = False
         if round_.kind != kind:
             raise ValidationError(f"round {round_code} is a {round_.kind} round, not {kind}")
+        round_.partial, round_.partial_reason = partial, partial_reason[:500] if partial else ""
+        round_.save(update_fields=["partial", "partial_reason"])
     returnees = kind == Round.Kind.RETURNEES
     total = len(parsed.rows)
     progress(0, total, "creating locations")
@@ -609,6 +624,8 @@ def commit_dtm(
         "needs_review": sum(1 for r in parsed.rows if r.district_id is None),
         "warnings": len(parsed.report.warnings),
         "round_created": created_round,
+        "partial": round_.partial,
+        "partial_reason": round_.partial_reason,
     }
     record_bulk(
         user,
@@ -640,9 +657,15 @@ def import_dtm_file(
     multiplier: Decimal | int | None = None,
     camp_multiplier: Decimal | int | None = None,
     filename: str | None = None,
+    partial: bool | None = None,
     progress=None,
 ) -> dict:
-    """Parse and commit in one call (the command line and tests); raises on any error."""
+    """Parse and commit in one call (the command line and tests); raises on any error.
+
+    The list is compared with the previous complete round (``services.coverage``): one
+    that looks partial is imported and marked so, with the reason (``partial=False``
+    overrides the check: the person asserts the fall is real; ``True`` forces the flag).
+    """
     name = filename or (Path(source).name if isinstance(source, str | Path) else "upload")
     code = round_code or round_code_from(name)
     if not code:
@@ -655,6 +678,15 @@ def import_dtm_file(
     )
     if not parsed.report.ok:
         raise tabular.ImportFailed(parsed.report)
+    from amina.tracking.services.coverage import check_coverage
+
+    coverage = check_coverage(
+        parsed.individuals_by_governorate(),
+        round_code=code,
+        round_date=round_date or parsed.title_date,
+        kind=kind,
+    )
+    flagged = coverage.partial if partial is None else partial
     summary = commit_dtm(
         user,
         parsed,
@@ -664,7 +696,10 @@ def import_dtm_file(
         multiplier=mult,
         camp_multiplier=camp,
         filename=name,
+        partial=flagged,
+        partial_reason=coverage.reason() if flagged else "",
         progress=progress,
     )
+    summary["coverage"] = coverage.as_dict()
     summary["unmatched_districts"] = parsed.summary()["unmatched_districts"]
     return summary

@@ -24,6 +24,7 @@ from amina.jobs.models import Job
 from amina.jobs.services import start_job
 from amina.tracking.jobs import KIND, PREVIEW_KIND
 from amina.tracking.models import DtmUpload, Round
+from amina.tracking.services.coverage import check_coverage
 from amina.tracking.services.dtm import parse_dtm
 
 
@@ -87,14 +88,23 @@ def check_upload(user, record: DtmUpload, progress=None) -> dict:
     factor = record.multiplier or (existing.multiplier if existing else 6)
     camp = record.camp_multiplier or (existing.camp_multiplier if existing else None)
     try:
-        report = parse_dtm(
+        parsed = parse_dtm(
             Path(record.file.path),
             filename=record.filename,
             kind=record.kind,
             multiplier=factor,
             camp_multiplier=camp,
             progress=progress,
-        ).summary()
+        )
+        report = parsed.summary()
+        if parsed.rows:
+            # Part of the country only, or dated like another round: said before import.
+            report["coverage"] = check_coverage(
+                parsed.individuals_by_governorate(),
+                round_code=record.round_code,
+                round_date=record.round_date or parsed.title_date,
+                kind=record.kind,
+            ).as_dict()
     except tabular.ImportFailed as exc:
         report = {
             "rows": 0,
@@ -140,6 +150,11 @@ def discard_upload(record: DtmUpload) -> None:
     DtmUpload.objects.filter(pk=record.pk).update(file="")
 
 
+def looks_partial(record: DtmUpload) -> bool:
+    """The check found the list partial: its import needs the person's confirmation."""
+    return bool((record.report.get("coverage") or {}).get("partial"))
+
+
 def can_commit(record: DtmUpload) -> bool:
     """A checked upload without errors, its file still here, confirmed in time."""
     return (
@@ -165,6 +180,7 @@ def queue_upload(user, record: DtmUpload) -> Job:
             "kind": record.kind,
             "multiplier": str(record.multiplier) if record.multiplier else None,
             "camp_multiplier": str(record.camp_multiplier) if record.camp_multiplier else None,
+            "language": translation.get_language(),
         },
         user,
         f"DTM import {record.filename} → {record.round_code}",

@@ -100,6 +100,8 @@ ACCESS_SAMPLES = {
     "tracking:import-preview": Sample(pk(_upload), NATIONAL),
     # A form action (POST only): every caller gets "use POST".
     "tracking:import-commit": Sample(pk(_upload), EVERYONE),
+    # A form action (POST only) of data managers: every caller gets "use POST".
+    "tracking:round-partial": Sample(lambda w: {"code": _round(w).code}, EVERYONE),
     "api:tracking-round-detail": Sample(lambda w: {"code": _round(w).code}, EVERYONE),
     "api:tracking-assessment-detail": Sample(pk(_assessment), DETAIL),
     "api:tracking-movement-detail": Sample(pk(_movement), DETAIL),

@@ -6,16 +6,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from amina.accounts import access
 from amina.geo.models import Location
 from amina.tracking.forms import AlertRuleForm, AssessmentForm, MovementForm
-from amina.tracking.models import AlertRule, LocationAssessment, MovementEvent
+from amina.tracking.models import AlertRule, LocationAssessment, MovementEvent, Round
 from amina.tracking.services import alerts as alert_services
 from amina.tracking.services import assessments as services
+from amina.tracking.services import coverage
 
 
 def _apply_errors(form, exc: ValidationError) -> None:
@@ -204,3 +206,22 @@ def rule_new(request):
             messages.success(request, _("Alert rule saved."))
             return redirect("tracking:alerts")
     return render(request, "tracking/rule_form.html", {"form": form})
+
+
+@require_POST
+@access.requires("dtm.import")
+def round_partial(request, code):
+    """Mark a round partial (with why) or complete again, from the rounds page."""
+    round_ = get_object_or_404(Round, code=code)
+    partial = request.POST.get("partial") == "1"
+    reason = request.POST.get("reason", "")
+    if partial and not reason.strip():
+        reason = _("Marked partial by hand.")
+    coverage.mark_partial(request.user, round_, partial, reason)
+    if partial:
+        messages.success(
+            request, _("Round %(code)s is marked partial: trends skip it.") % {"code": code}
+        )
+    else:
+        messages.success(request, _("Round %(code)s is marked complete.") % {"code": code})
+    return redirect("tracking:rounds")

@@ -12,11 +12,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from amina.accounts import access
+from amina.core.i18n import localised
 from amina.core.uploads import fits
 from amina.tracking.forms import DtmUploadForm
 from amina.tracking.models import DtmUpload
 from amina.tracking.services.dtm import round_code_from
-from amina.tracking.services.uploads import can_commit, queue_upload, stage_upload
+from amina.tracking.services.uploads import (
+    can_commit,
+    looks_partial,
+    queue_upload,
+    stage_upload,
+)
 
 
 @access.requires("dtm.import")
@@ -49,6 +55,10 @@ def preview(request, pk):
     """The check's progress while its job runs, then the report (or why it failed)."""
     record = get_object_or_404(DtmUpload.objects.select_related("job"), pk=pk)
     checking = record.status == DtmUpload.Status.PREVIEWED and not record.report
+    for change in (record.report.get("coverage") or {}).get("missing", []) + (
+        record.report.get("coverage") or {}
+    ).get("drops", []):
+        change["name"] = localised(change["name_en"], change["name_ar"])
     return render(
         request,
         "tracking/import_preview.html",
@@ -73,6 +83,12 @@ def commit(request, pk):
     if not can_commit(record):
         messages.error(
             request, _("This file cannot be imported: correct the errors and upload it again.")
+        )
+        return redirect("tracking:import-preview", pk=record.pk)
+    if looks_partial(record) and not request.POST.get("confirm_partial"):
+        messages.error(
+            request,
+            _("This list looks partial: confirm that it is to be imported as a partial round."),
         )
         return redirect("tracking:import-preview", pk=record.pk)
     job = queue_upload(request.user, record)
