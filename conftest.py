@@ -150,6 +150,18 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _static_files_by_plain_name(settings):
+    """Pages under test link static files by their plain names, which the test server's
+    finders serve, whatever a local `amina serve` left collected (hashed) in var/static.
+    The collected, hashed and compressed files have their own test
+    (src/amina/core/tests/test_static_files.py)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
 def _no_throttle_history():
     """API throttling counts requests in the cache; one test's requests must not count
     against the next (user ids repeat between tests)."""

@@ -188,15 +188,18 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("AMINA_STATIC_ROOT", VAR_DIR / "static"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    # Production serves hashed names from `amina collectstatic`; the embedded mode needs no step.
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if envbool("AMINA_STATIC_MANIFEST", "true" if SECRET_KEY_FROM_ENV else "false")
-        else "whitenoise.storage.CompressedStaticFilesStorage"
-    },
+    # Every mode, embedded too, serves hashed names (cached for a year), gzip and brotli,
+    # and no source maps; `amina serve` (and so `amina demo`) collects them when the
+    # sources changed (amina.core.staticfiles).
+    "staticfiles": {"BACKEND": "amina.core.staticfiles.StaticStorage"},
 }
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-WHITENOISE_USE_FINDERS = True  # the embedded server works before collectstatic
+# Django's finders, minus the source maps: never collected, never served.
+STATICFILES_FINDERS = [
+    "amina.core.staticfiles.FileSystemFinder",
+    "amina.core.staticfiles.AppDirectoriesFinder",
+]
+WHITENOISE_USE_FINDERS = True  # a file not collected yet is still served, by its plain name
 MEDIA_ROOT = Path(os.environ.get("AMINA_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -15,6 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=int, default=120)
 
     def handle(self, *args, bind, workers, timeout, **options):
+        from amina.core.staticfiles import ensure_collected
+
+        # Hashed, compressed static files; collected again only when the sources changed.
+        ensure_collected(self.stdout)
         args = [
             sys.executable,
             "-m",
