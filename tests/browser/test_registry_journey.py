@@ -63,6 +63,7 @@ def test_registering_a_household_in_arabic_shows_the_duplicate_warning(
     page.select_option("#id_location", str(location.pk))
     page.fill("#id_size", "٣")
     page.check("#id_disability")
+    page.click("#add-member")  # the form starts with the head alone
     page.fill("#id_members-0-first_name_ar", "زينب")
     page.select_option("#id_members-0-relationship", "child")
     page.click("#add-member")

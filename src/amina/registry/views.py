@@ -15,7 +15,7 @@ from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 
 from amina.accounts import access
@@ -25,6 +25,7 @@ from amina.core import paging, uploads
 from amina.core.arabic import to_western_digits
 from amina.core.downloads import file_response
 from amina.core.exports import FORMATS
+from amina.core.i18n import Message
 from amina.core.uploads import save_upload
 from amina.jobs.models import Job
 from amina.jobs.services import start_job
@@ -37,6 +38,8 @@ from amina.registry.forms import (
     MemberFormSet,
     SearchForm,
     WeightsForm,
+    check_household,
+    members_entered,
 )
 from amina.registry.models import Criterion, DuplicateCandidate, Household, Member
 
@@ -133,14 +136,12 @@ def register(request):
     form = HouseholdForm(request.POST or None, user=user)
     head = HeadForm(request.POST or None)
     members = MemberFormSet(request.POST or None, prefix="members")
-    if request.method == "POST" and form.is_valid() and head.is_valid() and members.is_valid():
-        rows = [
-            f.cleaned_data
-            for f in members.forms
-            if f.cleaned_data
-            and not f.cleaned_data.get("DELETE")
-            and f.cleaned_data.get("first_name_ar")
-        ]
+    if (
+        request.method == "POST"
+        and all([form.is_valid(), head.is_valid(), members.is_valid()])
+        and check_household(form, head, members)
+    ):
+        rows = members_entered(members)
         try:
             household = services.register_household(
                 user, form.cleaned_data, head.cleaned_data, rows
@@ -292,7 +293,7 @@ def dedupe_start(request):
         "registry-dedupe",
         {"governorates": governorates},
         user,
-        label=_("Find duplicate households"),
+        label=Message(gettext_noop("Find duplicate households")),
     )
     return redirect("jobs:detail", pk=job.pk)
 
@@ -409,7 +410,7 @@ def import_view(request):
             "registry-preview",
             params,
             user,
-            label=_("Check %(name)s") % {"name": params["filename"]},
+            label=Message(gettext_noop("Check %(name)s"), name=params["filename"]),
         )
         return redirect("registry:import-preview", pk=job.pk)
     return render(request, "registry/import.html", {"form": form})
@@ -435,7 +436,9 @@ def import_preview(request, pk: int):
             "registry-import",
             {**preview.parameters, "preview": preview.pk, "delete_after": True},
             user,
-            label=_("Import %(name)s") % {"name": preview.parameters.get("filename", "")},
+            label=Message(
+                gettext_noop("Import %(name)s"), name=preview.parameters.get("filename", "")
+            ),
         )
         return redirect("jobs:detail", pk=job.pk)
     return render(
