@@ -37,7 +37,10 @@ def _problems(form, label: str = "") -> list[dict]:
 @register.inclusion_tag("core/_form_errors.html")
 def form_errors(*items) -> dict:
     problems: list[dict] = []
-    for item in items:
+    flat = []
+    for item in items:  # a list of forms counts as its forms
+        flat += list(item) if isinstance(item, list | tuple) else [item]
+    for item in flat:
         if item is None or not getattr(item, "is_bound", False):
             continue
         if isinstance(item, forms.BaseFormSet):
