@@ -233,7 +233,9 @@ def coordination(ctx: DemoContext) -> dict:
     today = D(2015, 6, 20)
     for _ in range(n):
         pcode = ctx.rng.choice(focus)
-        loc = ctx.rng.choice(locations[pcode] + [None]) if locations[pcode] else None
+        # Every demo activity names its location, so the demo's 4W joins the displacement
+        # figures on #loc+code (a governorate-wide activity would join on #adm1+code only).
+        loc = ctx.rng.choice(locations[pcode]) if locations[pcode] else None
         code = ctx.rng.choice([2, 2, 2, 4, 4, 1, 5, 3])
         start = today - datetime.timedelta(days=ctx.rng.randint(-30, 200))
         end = start + datetime.timedelta(days=ctx.rng.randint(14, 180))

@@ -1,4 +1,5 @@
-"""The 4W, trainings and meetings as tables (CSV, XLSX, HXL) for the CLI, the UI and HDX.
+"""The 4W, trainings and meetings as tables (CSV, XLSX, HXL, GeoJSON) for the CLI, the UI
+and HDX. Trainings and meetings are placed at their governorate's centre in GeoJSON.
 
 Training exports carry no participant names: counts per training, by sex, with the
 learning gain. Meeting exports list action points without owners' contact details.
@@ -32,9 +33,9 @@ ACTIVITY_COLUMNS = [
     ),
     ExportColumn(
         "loc_code",
-        "Location p-code",
+        "Location code",
         "#loc+code",
-        lambda a: (a.location.pcode or a.location.dtm_place_id or "") if a.location else "",
+        lambda a: a.location.code if a.location else "",
     ),
     ExportColumn(
         "loc", "Location", "#loc+name", lambda a: a.location.name_en if a.location else ""
@@ -54,34 +55,36 @@ ACTIVITY_COLUMNS = [
     ExportColumn("distribution_ref", "Distribution reference", "#meta+distribution"),
 ]
 
+#: One row per training and MCOF sector (one value per cell): a training of three sectors
+#: is three rows with the same training code, and its counts repeat on each. Count people
+#: once per ``#activity+code`` when summing across sectors.
 TRAINING_COLUMNS = [
-    ExportColumn("title", "Training", "#activity+training", lambda t: t.title),
-    ExportColumn("organiser", "Organiser", "#org", lambda t: t.organiser.name_en),
+    ExportColumn("training", "Training number", "#activity+code", lambda r: r[0].pk),
+    ExportColumn("title", "Training", "#activity+training", lambda r: r[0].title),
+    ExportColumn("organiser", "Organiser", "#org", lambda r: r[0].organiser.name_en),
     ExportColumn(
-        "sectors",
-        "MCOF sectors",
-        "#sector",
-        lambda t: "; ".join(s.name_en for s in t.sectors.all()),
+        "sector_code", "MCOF sector number", "#sector+code", lambda r: r[1].code if r[1] else ""
     ),
-    ExportColumn("adm1", "Governorate", "#adm1+name", lambda t: t.governorate.name_en),
-    ExportColumn("adm1_code", "Governorate p-code", "#adm1+code", lambda t: t.governorate.pcode),
-    ExportColumn("place", "Place", "#loc+name"),
-    ExportColumn("start_date", "Start date", "#date+start"),
-    ExportColumn("end_date", "End date", "#date+end"),
-    ExportColumn("participants", "Participants", "#reached+ind", lambda t: t.n_participants),
-    ExportColumn("female", "Women", "#reached+f", lambda t: t.n_female),
-    ExportColumn("male", "Men", "#reached+m", lambda t: t.n_male),
+    ExportColumn("sector", "MCOF sector", "#sector+name", lambda r: r[1].name_en if r[1] else ""),
+    ExportColumn("adm1", "Governorate", "#adm1+name", lambda r: r[0].governorate.name_en),
+    ExportColumn("adm1_code", "Governorate p-code", "#adm1+code", lambda r: r[0].governorate.pcode),
+    ExportColumn("place", "Place", "#loc+name", lambda r: r[0].place),
+    ExportColumn("start_date", "Start date", "#date+start", lambda r: r[0].start_date),
+    ExportColumn("end_date", "End date", "#date+end", lambda r: r[0].end_date),
+    ExportColumn("participants", "Participants", "#reached+ind", lambda r: r[0].n_participants),
+    ExportColumn("female", "Women", "#reached+f", lambda r: r[0].n_female),
+    ExportColumn("male", "Men", "#reached+m", lambda r: r[0].n_male),
     ExportColumn(
         "mean_gain",
         "Mean gain (points of 100)",
-        "#indicator+gain",
-        lambda t: _round(t.gain["mean_gain"]),
+        "#indicator+gain+num",
+        lambda r: _round(r[0].gain["mean_gain"]),
     ),
     ExportColumn(
         "normalised_gain",
         "Normalised gain",
-        "#indicator+gain+normalised",
-        lambda t: _round(t.gain["normalised_gain"], 3),
+        "#indicator+gain+normalised+num",
+        lambda r: _round(r[0].gain["normalised_gain"], 3),
     ),
 ]
 
@@ -94,19 +97,28 @@ MEETING_COLUMNS = [
         "#adm1+name",
         lambda r: r[0].governorate.name_en if r[0].governorate else "",
     ),
+    # Several organisations attend a meeting: the list is for people (no hashtag, as HXL
+    # takes one value per cell); HXL gets how many.
     ExportColumn(
         "organisations",
         "Organisations",
-        "#org",
+        "",
         lambda r: "; ".join(o.name_en for o in r[0].organisations.all()),
+    ),
+    ExportColumn(
+        "organisations_count",
+        "Organisations present",
+        "#indicator+organisations+num",
+        lambda r: len(r[0].organisations.all()),
     ),
     ExportColumn("decisions", "Decisions", "#meta+decisions", lambda r: r[0].decisions),
     ExportColumn("action", "Action point", "#activity+action", lambda r: r[1].text if r[1] else ""),
     ExportColumn(
         "owner",
         "Owner",
-        "#contact+name",
+        "",
         lambda r: (r[1].owner.get_full_name() or r[1].owner.username) if r[1] else "",
+        personal=True,
     ),
     ExportColumn("due_date", "Due date", "#date+due", lambda r: r[1].due_date if r[1] else ""),
     ExportColumn("status", "Status", "#status", lambda r: r[1].status if r[1] else ""),
@@ -150,8 +162,19 @@ def training_table(qs, fmt: str) -> bytes:
     rows = []
     for t in qs:
         t.gain = queries.learning_gain(t.participants.all())
-        rows.append(t)
-    return write_table(rows, TRAINING_COLUMNS, fmt, title="trainings")
+        sectors = sorted(t.sectors.all(), key=lambda s: s.code) or [None]
+        rows.extend((t, sector) for sector in sectors)
+    return write_table(
+        rows,
+        TRAINING_COLUMNS,
+        fmt,
+        title="trainings",
+        geometry=lambda r: _centre(r[0].governorate),
+    )
+
+
+def _centre(place) -> dict | None:
+    return point(place.centroid_lat, place.centroid_lon) if place is not None else None
 
 
 def meeting_table(meetings, fmt: str) -> bytes:
@@ -165,7 +188,9 @@ def meeting_table(meetings, fmt: str) -> bytes:
     for meeting in qs:
         points = list(meeting.action_points.all()) or [None]
         rows.extend((meeting, p) for p in points)
-    return write_table(rows, MEETING_COLUMNS, fmt, title="meetings")
+    return write_table(
+        rows, MEETING_COLUMNS, fmt, title="meetings", geometry=lambda r: _centre(r[0].governorate)
+    )
 
 
 __all__ = ["activity_table", "meeting_table", "training_table"]

@@ -21,6 +21,8 @@ class SubCommand:
     help: str
     add_arguments: Callable
     run: Callable  # (options: dict, stdout) -> str, the closing line
+    #: The formats an export kind writes (``amina export KIND --format``); None: all.
+    formats: tuple[str, ...] | None = None
 
 
 def registry(attribute: str) -> dict[str, SubCommand]:

@@ -1,10 +1,8 @@
-"""``amina import needs FILE`` and ``amina export needs --format csv|xlsx|hxl``."""
+"""``amina import needs FILE`` and ``amina export needs --format csv|xlsx|hxl|geojson``."""
 
 from __future__ import annotations
 
 from pathlib import Path
-
-from django.core.exceptions import ValidationError
 
 from amina.core.commands import SubCommand
 from amina.geo.gazetteer import resolve_governorates
@@ -38,8 +36,6 @@ def _export_args(parser):
 def _export(options, stdout) -> bytes:
     from amina.needs.exports import export_needs
 
-    if options["format"] == "geojson":
-        raise ValidationError("needs exports are csv, xlsx or hxl")
     return export_needs(
         governorates_from(options["governorate"]), options["format"], latest_only=not options["all"]
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from amina.core.exports import ExportColumn, write_table
+from amina.core.exports import ExportColumn, point, write_table
 from amina.geo.models import Governorate
 from amina.needs.models import NeedsAssessment, PriorityNeed, Sector, SectorSeverity
 from amina.needs.queries import latest_assessments, population_by_location
@@ -79,7 +79,7 @@ def detail_rows(governorate_ids: Iterable[int] | None, *, latest_only: bool = Tr
                 "district": loc.district.name_en if loc.district_id else "",
                 "district_pcode": loc.district.pcode if loc.district_id else "",
                 "location": loc.name_en,
-                "location_code": loc.pcode or f"L{loc.pk}",
+                "location_code": loc.code,
                 "lat": loc.centroid_lat,
                 "lon": loc.centroid_lon,
                 "assessed_on": a.assessed_on,
@@ -143,5 +143,9 @@ def export_needs(
             summary_rows(governorate_ids), SUMMARY_COLUMNS, fmt, title="needs summary"
         )
     return write_table(
-        detail_rows(governorate_ids, latest_only=latest_only), DETAIL_COLUMNS, fmt, title="needs"
+        detail_rows(governorate_ids, latest_only=latest_only),
+        DETAIL_COLUMNS,
+        fmt,
+        title="needs",
+        geometry=lambda r: point(r["lat"], r["lon"]),
     )

@@ -69,13 +69,16 @@ IMPORTS = {
 }
 EXPORTS = {
     "duplicates": SubCommand(
-        "probable duplicate households: each cluster's household_refs and probability",
+        "probable duplicate households: each cluster's household_refs and probability "
+        "(no place, so no GeoJSON; the references carry no HXL hashtag)",
         _no_args,
         _duplicates,
     ),
     "households": SubCommand(
-        "households with their head (personal data: --purpose required, logged)",
+        "households with their head (personal data: --purpose required, logged; HXL tags "
+        "only the place and status columns; GeoJSON: counts per location, no person)",
         _no_args,
         _households,
+        formats=("csv", "xlsx", "hxl"),
     ),
 }

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from amina.accounts import access
 from amina.audit.services import log_access
-from amina.core.exports import ExportColumn, write_table
+from amina.core.exports import ExportColumn, point, write_table
 from amina.registry.models import DuplicateCandidate, Household, Member
 from amina.registry.queries import masked
 
@@ -95,19 +95,87 @@ def duplicate_clusters(
     ]
 
 
+#: The household references are personal data: no hashtag (HXL tools drop the column).
 DUPLICATE_COLUMNS = [
-    ExportColumn("cluster", "cluster"),
-    ExportColumn("size", "households"),
-    ExportColumn("household_refs", "household_refs"),
-    ExportColumn("probability", "probability"),
-    ExportColumn("lowest_probability", "lowest_probability"),
+    ExportColumn("cluster", "cluster", "#x_cluster+code"),
+    ExportColumn("size", "households", "#indicator+households+num"),
+    ExportColumn("household_refs", "household_refs", personal=True),
+    ExportColumn("probability", "probability", "#indicator+probability+num"),
+    ExportColumn("lowest_probability", "lowest_probability", "#indicator+probability+min+num"),
 ]
+#: The formats of the duplicates export: a cluster has no place, so no GeoJSON.
+DUPLICATE_FORMATS = ("csv", "xlsx", "hxl")
 
 
 def export_duplicates(user, fmt: str, governorates: list[str] = ()) -> bytes:
+    if fmt not in DUPLICATE_FORMATS:
+        raise ValueError(_("Duplicate clusters have no place: choose CSV, XLSX or HXL."))
     return write_table(
         duplicate_clusters(user, governorates), DUPLICATE_COLUMNS, fmt, title="duplicates"
     )
+
+
+#: The households export. Only the place and status columns carry HXL hashtags; every
+#: column about the head or the household itself is personal and untagged, so an HXL
+#: pipeline (and HDX) never receives it.
+HOUSEHOLD_COLUMNS = [
+    ExportColumn("household_ref", "household_ref", personal=True),
+    ExportColumn("governorate", "governorate", "#adm1+code"),
+    ExportColumn("location", "location", "#loc+name"),
+    ExportColumn("location_code", "location_code", "#loc+code"),
+    ExportColumn("head_name_ar", "head_name_ar", personal=True),
+    ExportColumn("head_name_latin", "head_name_latin", personal=True),
+    ExportColumn("sex", "sex", personal=True),
+    ExportColumn("birth_year", "birth_year", personal=True),
+    ExportColumn("document_number", "document_number", personal=True),
+    ExportColumn("phone", "phone", personal=True),
+    ExportColumn("size", "size", personal=True),
+    ExportColumn("vulnerability_score", "vulnerability_score", personal=True),
+    ExportColumn("status", "status", "#status"),
+    ExportColumn("close_reason", "close_reason", personal=True),
+    ExportColumn("merged_into", "merged_into", personal=True),
+    ExportColumn("origin_governorate", "origin_governorate", "#adm1+code+origin"),
+]
+#: GeoJSON of households is an aggregate: one feature per location, no person.
+HOUSEHOLD_MAP_COLUMNS = [
+    ExportColumn("governorate", "governorate", "#adm1+code"),
+    ExportColumn("location", "location", "#loc+name"),
+    ExportColumn("location_code", "location_code", "#loc+code"),
+    ExportColumn("households", "households", "#affected+hh"),
+    ExportColumn("individuals", "individuals", "#affected+ind"),
+]
+
+
+def household_counts(user, governorates: list[str] = ()) -> list[dict]:
+    """Households and their members per location (open and closed alike)."""
+    from django.db.models import Count, Sum
+
+    if user is not None and not access.sees_detail(user):
+        raise PermissionDenied
+    qs = _scope(user, Household.objects.all(), list(governorates))
+    rows = (
+        qs.values(
+            "location__code",
+            "location__name_en",
+            "location__governorate__pcode",
+            "location__centroid_lat",
+            "location__centroid_lon",
+        )
+        .annotate(households=Count("pk"), individuals=Sum("size"))
+        .order_by("location__governorate__pcode", "location__code")
+    )
+    return [
+        {
+            "governorate": r["location__governorate__pcode"],
+            "location": r["location__name_en"],
+            "location_code": r["location__code"],
+            "households": r["households"],
+            "individuals": r["individuals"] or 0,
+            "_lat": r["location__centroid_lat"],
+            "_lon": r["location__centroid_lon"],
+        }
+        for r in rows
+    ]
 
 
 def export_households(
@@ -119,6 +187,14 @@ def export_households(
         raise ValidationError(_("Say why you export personal data (the purpose is logged)."))
     if user is not None and not access.sees_detail(user):
         raise PermissionDenied
+    if fmt == "geojson":  # counts per location: nobody's data, nothing to log
+        return write_table(
+            household_counts(user, list(governorates)),
+            HOUSEHOLD_MAP_COLUMNS,
+            fmt,
+            title="households",
+            geometry=lambda r: point(r["_lat"], r["_lon"]),
+        )
     personal = user is None or access.can_view_personal_data(user)
     qs = _scope(
         user,
@@ -141,7 +217,7 @@ def export_households(
                 "household_ref": household.household_ref,
                 "governorate": household.governorate.pcode,
                 "location": household.location.name_en,
-                "location_pcode": household.location.pcode or "",
+                "location_code": household.location.code,
                 "head_name_ar": value("full_name_ar"),
                 "head_name_latin": value("name_latin"),
                 "sex": head.sex if head else "",
@@ -165,25 +241,4 @@ def export_households(
         log_access(
             user, Household, [r["_id"] for r in rows], "export", purpose=purpose, channel=channel
         )
-    columns = [
-        ExportColumn(k, k, hxl)
-        for k, hxl in [
-            ("household_ref", "#household+code"),
-            ("governorate", "#adm1+code"),
-            ("location", "#loc+name"),
-            ("location_pcode", "#loc+code"),
-            ("head_name_ar", "#contact+name+ar"),
-            ("head_name_latin", "#contact+name"),
-            ("sex", "#contact+sex"),
-            ("birth_year", "#contact+birth+year"),
-            ("document_number", "#contact+id"),
-            ("phone", "#contact+phone"),
-            ("size", "#affected+ind"),
-            ("vulnerability_score", "#severity+score"),
-            ("status", "#status"),
-            ("close_reason", "#status+reason"),
-            ("merged_into", "#household+code+merged"),
-            ("origin_governorate", "#adm1+code+origin"),
-        ]
-    ]
-    return write_table(rows, columns, fmt, title="households")
+    return write_table(rows, HOUSEHOLD_COLUMNS, fmt, title="households")

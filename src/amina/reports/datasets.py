@@ -172,7 +172,7 @@ def displacement_rows(level: str, governorate_ids) -> list[dict]:
             row.update(
                 loc_name=loc.name_en,
                 loc_name_ar=loc.name_ar,
-                loc_code=loc.pcode or loc.dtm_place_id or loc.pk,
+                loc_code=loc.code,
                 lat=loc.centroid_lat,
                 lon=loc.centroid_lon,
             )

@@ -1,4 +1,4 @@
-"""``amina export stock|distributions --format csv|xlsx|hxl``."""
+"""``amina export stock|distributions --format csv|xlsx|hxl|geojson``."""
 
 from __future__ import annotations
 
@@ -10,10 +10,7 @@ def _no_args(parser):
 
 
 def _check_format(options) -> str:
-    fmt = options["format"]
-    if fmt == "geojson":
-        raise ValueError("stock and distributions have no geometry: choose csv, xlsx or hxl")
-    return fmt
+    return options["format"]
 
 
 def _stock(options, stdout) -> bytes:
@@ -48,6 +45,9 @@ def export_distributions(user, fmt: str, *, purpose: str) -> bytes:
 EXPORTS = {
     "stock": SubCommand("stock on hand and in transit per warehouse and item", _no_args, _stock),
     "distributions": SubCommand(
-        "distributions per household (--purpose required, logged)", _no_args, _distributions
+        "distributions per household (--purpose required, logged; GeoJSON: totals per "
+        "location and item)",
+        _no_args,
+        _distributions,
     ),
 }

@@ -1,4 +1,4 @@
-"""Stock and distribution tables (CSV, XLSX, HXL) for the web, the API and the CLI.
+"""Stock and distribution tables (CSV, XLSX, HXL, GeoJSON) for the web, the API and the CLI.
 
 ``user`` None is the command line (run by whoever administers the server): every
 governorate. Distributions name households by registration number and place, so that
@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 
 from amina.accounts import access
 from amina.audit.services import log_access
-from amina.core.exports import ExportColumn, write_table
+from amina.core.exports import ExportColumn, point, write_table
 from amina.registry.models import Household
-from amina.supply.models import Distribution
+from amina.supply.models import Distribution, Warehouse
 from amina.supply.services.pipeline import stock_rows
 
+#: Quantities of items are not money: HXL's ``#value`` is a monetary value, so they
+#: take our own ``#x_quantity``.
 STOCK_COLUMNS = [
     ExportColumn("governorate", "Governorate", "#adm1+name"),
     ExportColumn("governorate_pcode", "Governorate p-code", "#adm1+code"),
@@ -26,34 +28,95 @@ STOCK_COLUMNS = [
     ExportColumn("item_code", "Item code", "#item+code"),
     ExportColumn("item", "Item", "#item+name"),
     ExportColumn("unit", "Unit", "#item+unit"),
-    ExportColumn("on_hand", "On hand", "#value+stock+onhand"),
-    ExportColumn("in_transit", "In transit", "#value+stock+transit"),
+    ExportColumn("on_hand", "On hand", "#x_quantity+stock+onhand+num"),
+    ExportColumn("in_transit", "In transit", "#x_quantity+stock+transit+num"),
     ExportColumn("updated", "Updated", "#date+reported"),
 ]
 
+#: One row per household and item delivered. The household's columns (reference, size,
+#: vulnerability) are personal: no hashtag, never in GeoJSON. The entitlement period is
+#: a label such as ``2015-winter``, not a date, so it is ``#x_period``, not ``#date``.
 DISTRIBUTION_COLUMNS = [
     ExportColumn("date", "Date", "#date+distributed"),
     ExportColumn("governorate", "Governorate", "#adm1+name"),
     ExportColumn("governorate_pcode", "Governorate p-code", "#adm1+code"),
     ExportColumn("location", "Location", "#loc+name"),
-    ExportColumn("location_pcode", "Location p-code", "#loc+code"),
+    ExportColumn("location_code", "Location code", "#loc+code"),
     ExportColumn("site", "Site", "#loc+name+site"),
-    ExportColumn("household_ref", "Household reference", "#beneficiary+id"),
-    ExportColumn("household_size", "Household size", "#affected+ind"),
-    ExportColumn("vulnerability_score", "Vulnerability score", "#severity+vulnerability"),
+    ExportColumn("household_ref", "Household reference", personal=True),
+    ExportColumn("household_size", "Household size", personal=True),
+    ExportColumn("vulnerability_score", "Vulnerability score", personal=True),
     ExportColumn("item_code", "Item code", "#item+code"),
     ExportColumn("item", "Item", "#item+name"),
-    ExportColumn("quantity", "Quantity", "#value+distributed"),
-    ExportColumn("period", "Entitlement period", "#date+period"),
+    ExportColumn("quantity", "Quantity", "#x_quantity+distributed+num"),
+    ExportColumn("period", "Entitlement period", "#x_period"),
     ExportColumn("plan", "Plan", "#activity+name"),
     ExportColumn("method", "How recorded", "#meta+method"),
 ]
+#: GeoJSON of distributions is an aggregate: per location and item, no household.
+DISTRIBUTION_MAP_COLUMNS = [
+    ExportColumn("governorate_pcode", "Governorate p-code", "#adm1+code"),
+    ExportColumn("location", "Location", "#loc+name"),
+    ExportColumn("location_code", "Location code", "#loc+code"),
+    ExportColumn("item_code", "Item code", "#item+code"),
+    ExportColumn("item", "Item", "#item+name"),
+    ExportColumn("households", "Households served", "#reached+hh"),
+    ExportColumn("quantity", "Quantity", "#x_quantity+distributed+num"),
+]
+
+
+def _warehouse_points(codes) -> dict[str, dict | None]:
+    """Each warehouse's point: its location's, else its governorate's centre."""
+    points = {}
+    for w in Warehouse.objects.filter(code__in=set(codes)).select_related(
+        "location", "governorate"
+    ):
+        place = w.location if w.location_id and w.location.centroid_lat is not None else None
+        place = place or w.governorate
+        points[w.code] = point(place.centroid_lat, place.centroid_lon)
+    return points
 
 
 def export_stock(user, fmt: str, governorates=()) -> bytes:
     if user is not None and not access.sees_detail(user):
         raise PermissionDenied
-    return write_table(stock_rows(user, governorates), STOCK_COLUMNS, fmt, title="stock")
+    rows = stock_rows(user, governorates)
+    points = _warehouse_points(r["warehouse_code"] for r in rows) if fmt == "geojson" else {}
+    return write_table(
+        rows,
+        STOCK_COLUMNS,
+        fmt,
+        title="stock",
+        geometry=lambda r: points.get(r["warehouse_code"]),
+    )
+
+
+def _distribution_map(rows: list[dict]) -> bytes:
+    cells: dict[tuple, dict] = {}
+    for r in rows:
+        key = (r["location_code"], r["item_code"])
+        cell = cells.setdefault(
+            key,
+            {
+                **{k: r[k] for k in ("governorate_pcode", "location", "location_code")},
+                **{k: r[k] for k in ("item_code", "item", "_lat", "_lon")},
+                "households": set(),
+                "quantity": 0,
+            },
+        )
+        cell["households"].add(r["household_ref"])
+        cell["quantity"] += r["quantity"]
+    out = [
+        {**c, "households": len(c["households"])}
+        for _key, c in sorted(cells.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))
+    ]
+    return write_table(
+        out,
+        DISTRIBUTION_MAP_COLUMNS,
+        "geojson",
+        title="distributions",
+        geometry=lambda r: point(r["_lat"], r["_lon"]),
+    )
 
 
 def export_distributions(
@@ -79,7 +142,9 @@ def export_distributions(
                 "governorate": d.site.governorate.name_en,
                 "governorate_pcode": d.site.governorate.pcode,
                 "location": loc.name_en,
-                "location_pcode": loc.pcode or "",
+                "location_code": loc.code,
+                "_lat": loc.centroid_lat,
+                "_lon": loc.centroid_lon,
                 "site": d.site.name_en,
                 "household_ref": d.household.household_ref,
                 "household_size": d.household.size,
@@ -92,6 +157,8 @@ def export_distributions(
                 "method": d.method,
             }
         )
+    if fmt == "geojson":  # counts per location and item: nobody's data, nothing to log
+        return _distribution_map(rows)
     log_access(
         user,
         Household,

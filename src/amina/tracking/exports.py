@@ -94,7 +94,7 @@ def location_rows(user, round_code=None, governorates=(), districts=()) -> list[
                 "district": loc.district.name_en if loc.district else "",
                 "district_pcode": loc.district.pcode if loc.district else "",
                 "location": loc.name_en,
-                "location_code": loc.pcode or loc.dtm_place_id or loc.pk,
+                "location_code": loc.code,
                 "latitude": loc.centroid_lat,
                 "longitude": loc.centroid_lon,
                 "date": f.as_of,

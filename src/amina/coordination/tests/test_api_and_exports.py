@@ -111,7 +111,7 @@ def test_training_and_meeting_exports_carry_no_participant_names(two_governorate
     path = tmp_path / "trainings.xlsx"
     call_command("export", "trainings", "--format", "xlsx", "-o", str(path))
     rows = list(load_workbook(path).active.iter_rows(values_only=True))
-    assert rows[1][0] == "#activity+training" and len(rows) == 4
+    assert "#activity+training" in rows[1] and len(rows) == 4
     assert "P IQG04" not in str(rows)
     assert rows[2][rows[0].index("Mean gain (points of 100)")] == 30
 

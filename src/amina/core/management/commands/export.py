@@ -9,14 +9,28 @@ from amina.core.exports import EXTENSIONS, FORMATS
 from amina.geo.gazetteer import resolve_governorates
 
 
+def formats_of(command) -> tuple[str, ...]:
+    """The formats an export kind writes: GeoJSON only for kinds with a place."""
+    return tuple(command.formats or FORMATS)
+
+
 class Command(BaseCommand):
-    help = "Export data: amina export KIND --format csv|xlsx|hxl|geojson [-o FILE]"
+    help = (
+        "Export data: amina export KIND --format FORMAT [-o FILE]. Each kind lists its "
+        "formats; HXL tags no personal column, GeoJSON carries no person."
+    )
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="kind", required=True, metavar="KIND")
         for name, command in registry("EXPORTS").items():
-            p = sub.add_parser(name, help=command.help)
-            p.add_argument("--format", choices=FORMATS, default="csv")
+            formats = formats_of(command)
+            p = sub.add_parser(name, help=f"{command.help} [{', '.join(formats)}]")
+            p.add_argument(
+                "--format",
+                choices=formats,
+                default="csv",
+                help=f"one of {', '.join(formats)} (default csv)",
+            )
             p.add_argument("-o", "--output", type=Path, help="file to write (default: stdout)")
             p.add_argument("--round", dest="round_code", metavar="CODE")
             p.add_argument(
