@@ -194,9 +194,17 @@ class PriorityNeed(models.Model):
 
 
 class Submission(models.Model):
-    """An imported field-form submission: its instance ID makes a second import a no-op."""
+    """An imported field-form submission, keyed by its root instance ID (the first
+    version's), so an edit made in KoboToolbox or ODK Central replaces its original
+    instead of adding a second assessment, whichever of the two is imported first.
+
+    ``version_id`` is the version whose values the assessment holds; ``superseded_ids``
+    (space-separated) the versions it replaced or that replaced versions are known to
+    have edited: importing any of them again changes nothing."""
 
     instance_id = models.CharField(_("instance ID"), max_length=120, unique=True)
+    version_id = models.CharField(_("version instance ID"), max_length=120, blank=True)
+    superseded_ids = models.TextField(_("superseded versions"), blank=True)
     assessment = models.OneToOneField(NeedsAssessment, models.CASCADE, related_name="submission")
     source = models.CharField(_("file"), max_length=200, blank=True)
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)

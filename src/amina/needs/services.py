@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amina.accounts import access
-from amina.audit.services import record_change
+from amina.audit.services import diff, record_change, snapshot
 from amina.geo.models import Location
 from amina.needs.models import (
     NeedsAssessment,
@@ -168,10 +168,19 @@ def record_assessment(user, data: AssessmentData) -> NeedsAssessment:
     return assessment
 
 
-def record_imported(user, rows: Iterable[tuple[str, AssessmentData]], source: str) -> int:
+def record_imported(
+    user,
+    rows: Iterable[tuple[str, AssessmentData]],
+    source: str,
+    versions: dict[str, tuple[str, str]] | None = None,
+) -> int:
     """Record already validated submissions (inside the caller's transaction), in bulk:
-    a few queries per file rather than per row, so large exports import quickly."""
+    a few queries per file rather than per row, so large exports import quickly.
+
+    ``rows`` are (root instance ID, data); ``versions`` gives a root's (version imported,
+    superseded versions) when that is not the root itself (an edit imported first)."""
     rows = list(rows)
+    versions = versions or {}
     missing = [d.location.pk for _, d in rows if d.population_individuals is None]
     figures = latest_figures(missing) if missing else {}
     recorder = user if getattr(user, "pk", None) else None
@@ -196,10 +205,70 @@ def record_imported(user, rows: Iterable[tuple[str, AssessmentData]], source: st
             PriorityNeed(assessment=assessment, rank=rank, sector=p.sector, detail=p.detail.strip())
             for rank, p in enumerate(data.priorities, start=1)
         ]
+        version, superseded = versions.get(instance_id, (instance_id, ""))
         submissions.append(
-            Submission(instance_id=instance_id, assessment=assessment, source=source[:200])
+            Submission(
+                instance_id=instance_id,
+                version_id=version,
+                superseded_ids=superseded,
+                assessment=assessment,
+                source=source[:200],
+            )
         )
     SectorSeverity.objects.bulk_create(severities, batch_size=2000)
     PriorityNeed.objects.bulk_create(priorities, batch_size=2000)
     Submission.objects.bulk_create(submissions, batch_size=1000)
     return len(assessments)
+
+
+def replace_imported(
+    user, submission: Submission, data: AssessmentData, version: str, superseded: str, source: str
+) -> NeedsAssessment:
+    """An edited submission's values replace its assessment's (inside the caller's
+    transaction): the same assessment, its severities and priorities rewritten, the
+    submission now at ``version``; audited as an update."""
+    assessment = submission.assessment
+    before = snapshot(assessment)
+    population, as_of, origin = data.population_individuals, None, ""
+    if population is not None:
+        origin = NeedsAssessment.PopulationSource.TEAM
+    else:
+        population, as_of = population_default(data.location)
+        origin = NeedsAssessment.PopulationSource.TRACKING if population is not None else ""
+    fresh = _assessment(data, population, origin, as_of, user)
+    for field in (
+        "location",
+        "assessed_on",
+        "team",
+        "key_informants_count",
+        "key_informants_description",
+        "population_individuals",
+        "population_source",
+        "population_as_of",
+        "access_constraints",
+        "notes",
+        "phase",
+    ):
+        setattr(assessment, field, getattr(fresh, field))
+    assessment.save()
+    assessment.severities.all().delete()
+    assessment.priorities.all().delete()
+    SectorSeverity.objects.bulk_create(
+        SectorSeverity(assessment=assessment, sector=sector, severity=value)
+        for sector, value in data.severities.items()
+    )
+    PriorityNeed.objects.bulk_create(
+        PriorityNeed(assessment=assessment, rank=rank, sector=p.sector, detail=p.detail.strip())
+        for rank, p in enumerate(data.priorities, start=1)
+    )
+    submission.version_id = version
+    submission.superseded_ids = superseded
+    submission.source = source[:200]
+    submission.save(update_fields=["version_id", "superseded_ids", "source"])
+    record_change(
+        user,
+        assessment,
+        "update",
+        {**diff(before, snapshot(assessment)), "version": [None, version]},
+    )
+    return assessment

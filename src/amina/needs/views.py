@@ -27,7 +27,7 @@ from amina.needs.jobs import KIND
 from amina.needs.models import NeedsAssessment, Phase, Sector
 from amina.needs.services import population_default, record_assessment
 from amina.needs.severity import IN_NEED_FROM, SCALE, SEVERE_FROM, level
-from amina.needs.xlsform import build_xlsform
+from amina.needs.xlsform import build_form
 
 #: An assessment older than this is flagged as stale on the heat table.
 STALE_AFTER_DAYS = 90
@@ -305,15 +305,16 @@ def import_view(request):
 
 
 def xlsform_download(request):
-    """The field form for KoboToolbox / ODK Collect with the locations in the user's scope."""
+    """The field form for KoboToolbox / ODK Collect with the locations in the user's scope:
+    a zip of the XLSForm and the ``locations.csv`` to attach to it."""
     user = request.user
     access.check(user, "needs.record")
     try:
-        content = build_xlsform(access.governorates_in_scope(user))
+        form = build_form(access.governorates_in_scope(user))
     except ValueError:
         messages.error(request, _("There is no location in your governorates to put in the form."))
         return redirect("needs:overview")
-    return file_response(content, "xlsx", "amina-needs-form")
+    return file_response(form.zip(), "zip", "amina-needs-form")
 
 
 def export_download(request):

@@ -1,18 +1,29 @@
 """The needs-assessment form as an XLSForm for KoboToolbox and ODK Collect.
 
-The same questions as the web form, with English and Arabic labels, the locations (and
-governorates, to filter them) and MCOF sectors as choice lists, one severity question
-per sector (no repeat group, so KoboToolbox exports stay one row per submission) and
-three ranked priority needs that must name different sectors.
+The same questions as the web form, with English and Arabic labels, the governorates and
+MCOF sectors as choice lists, one severity question per sector (no repeat group, so
+KoboToolbox exports stay one row per submission) and three ranked priority needs that
+must name different sectors. The form records when, on which device and by whom it was
+filled (``start``, ``end``, ``today``, ``deviceid``, ``username``).
+
+The locations are not inlined: a national list has thousands, which makes the form slow
+to open on a phone. They come in a CSV attached to the form (``select_one_from_file
+locations.csv``) whose ``name`` is the location's stable code (``geo.codes``), so a form
+already on phones keeps meaning the same places after a rebuild of the database.
 
 ``FIELDS`` names every question and the group it sits in; the importer matches export
-columns by these names, so the form and the importer cannot drift apart.
+columns by these names, so the form and the importer cannot drift apart. Every form is
+checked with pyxform (and ODK Validate when Java is there) before anyone gets it.
 """
 
 from __future__ import annotations
 
+import csv
 import io
+import shutil
+import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -22,6 +33,10 @@ from amina.needs.severity import SCALE
 
 FORM_ID = "amina_needs"
 EN, AR = "English (en)", "Arabic (ar)"
+#: The attachment with the locations; its name is part of the form (``jr://file-csv/…``).
+LOCATIONS_FILE = "locations.csv"
+#: The metadata every submission records (no label: the phone fills them in).
+METADATA = ("start", "end", "today", "deviceid", "username")
 
 # (group, field name): the columns an export of this form carries.
 GENERAL = "general"
@@ -35,8 +50,8 @@ def severity_field(code: int) -> str:
 
 
 def location_code(location: Location) -> str:
-    """The choice name of a location: its p-code, else its Amina id (``L123``)."""
-    return location.pcode or f"L{location.pk}"
+    """The choice name of a location: its stable code (``geo.codes``), never a database id."""
+    return location.code
 
 
 def fields(sector_codes: Iterable[int]) -> dict[str, str]:
@@ -77,7 +92,7 @@ SURVEY_HEADER = [
     "choice_filter",
     "appearance",
 ]
-CHOICES_HEADER = ["list_name", "name", f"label::{EN}", f"label::{AR}", "governorate"]
+CHOICES_HEADER = ["list_name", "name", f"label::{EN}", f"label::{AR}"]
 
 
 def _q(type_, name, en="", ar="", **extra) -> dict:
@@ -86,12 +101,11 @@ def _q(type_, name, en="", ar="", **extra) -> dict:
 
 def survey_rows(sectors: list[Sector]) -> list[dict]:
     rows = [
-        _q("start", "start"),
-        _q("end", "end"),
+        *(_q(name, name) for name in METADATA),
         _q("begin_group", GENERAL, "Assessment", "التقييم"),
         _q("select_one governorate", "governorate", "Governorate", "المحافظة", required="yes"),
         _q(
-            "select_one location",
+            f"select_one_from_file {LOCATIONS_FILE}",
             "location",
             "Location",
             "الموقع",
@@ -230,10 +244,7 @@ def survey_rows(sectors: list[Sector]) -> list[dict]:
 
 
 def choice_rows(
-    governorates: list[Governorate],
-    locations: list[Location],
-    sectors: list[Sector],
-    phases: list[Phase],
+    governorates: list[Governorate], sectors: list[Sector], phases: list[Phase]
 ) -> list[dict]:
     rows: list[dict] = []
     for level in SCALE:
@@ -272,49 +283,121 @@ def choice_rows(
                 f"label::{AR}": gov.name_ar or gov.name_en,
             }
         )
-    by_id = {g.pk: g for g in governorates}
+    return rows
+
+
+LOCATION_HEADER = ["name", "label", f"label::{EN}", f"label::{AR}", "governorate"]
+
+
+def location_rows(locations: list[Location]) -> list[dict]:
+    """The attached choice list: stable code, labels in both languages (with the district,
+    as several villages share a name) and the governorate that filters it."""
+    from amina.core.exports import neutralise
+
+    rows = []
     for loc in locations:
         district_en = loc.district.name_en if loc.district_id else ""
         district_ar = (loc.district.name_ar or district_en) if loc.district_id else ""
+        label_en = f"{loc.name_en} ({district_en})" if district_en else loc.name_en
+        name_ar = loc.name_ar or loc.name_en
+        label_ar = f"{name_ar} ({district_ar})" if district_ar else name_ar
         rows.append(
             {
-                "list_name": "location",
-                "name": location_code(loc),
-                f"label::{EN}": f"{loc.name_en} ({district_en})" if district_en else loc.name_en,
-                f"label::{AR}": (
-                    f"{loc.name_ar or loc.name_en} ({district_ar})"
-                    if district_ar
-                    else loc.name_ar or loc.name_en
-                ),
-                "governorate": by_id[loc.governorate_id].pcode,
+                "name": loc.code,
+                # A spreadsheet may open this file too: no label may be a formula.
+                "label": neutralise(label_en),
+                f"label::{EN}": neutralise(label_en),
+                f"label::{AR}": neutralise(label_ar),
+                "governorate": loc.governorate.pcode,
             }
         )
     return rows
 
 
-def build_xlsform(governorates: Iterable[Governorate]) -> bytes:
-    """The XLSForm (survey, choices and settings sheets) for these governorates' locations."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+@dataclass
+class FieldForm:
+    """The XLSForm and the locations CSV to attach to it (both are needed)."""
 
-    from amina.core.exports import xlsx_row
+    xlsx: bytes
+    locations_csv: bytes
+    warnings: list[str]
 
+    def zip(self, basename: str = "amina-needs-form") -> bytes:
+        """Both files in one archive, for a single download."""
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(f"{basename}.xlsx", self.xlsx)
+            archive.writestr(LOCATIONS_FILE, self.locations_csv)
+        return out.getvalue()
+
+
+class FormInvalid(ValueError):
+    """pyxform or ODK Validate refused the generated form (a bug: never hand it out)."""
+
+
+def odk_validate_available() -> bool:
+    """ODK Validate needs Java and the jar pyxform ships; without them only pyxform checks."""
+    from pyxform.validators import odk_validate
+
+    return shutil.which("java") is not None and odk_validate.install_exists()
+
+
+def check_form(xlsx: bytes, *, odk_validate: bool = False) -> list[str]:
+    """Convert the form with pyxform (and run ODK Validate when asked and available);
+    the warnings, or ``FormInvalid`` with the converter's reason."""
+    from pyxform.errors import PyXFormError
+    from pyxform.validators.odk_validate import ODKValidateError
+    from pyxform.xls2xform import convert
+
+    warnings: list[str] = []
+    validate = odk_validate and odk_validate_available()
+    try:
+        convert(xlsx, warnings=warnings, validate=validate, file_type=".xlsx")
+    except (PyXFormError, ODKValidateError) as exc:
+        raise FormInvalid(f"the generated form is not valid: {exc}") from None
+    return warnings
+
+
+def build_form(governorates: Iterable[Governorate], *, odk_validate: bool = False) -> FieldForm:
+    """The checked XLSForm and its locations CSV for these governorates' locations."""
     governorates = sorted(governorates, key=lambda g: g.pcode)
     locations = list(
         Location.objects.filter(governorate__in=[g.pk for g in governorates])
-        .select_related("district")
+        .select_related("district", "governorate")
         .order_by("governorate__pcode", "name_en", "pk")
     )
     if not locations:
         raise ValueError("no location in these governorates: the form needs at least one")
     used = {loc.governorate_id for loc in locations}
     governorates = [g for g in governorates if g.pk in used]
+    xlsx = _workbook(governorates)
+    warnings = check_form(xlsx, odk_validate=odk_validate)
+    text = io.StringIO()
+    writer = csv.DictWriter(text, LOCATION_HEADER, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(location_rows(locations))
+    # Plain UTF-8 without a BOM: ODK Collect would read a BOM as part of "name".
+    return FieldForm(xlsx, text.getvalue().encode("utf-8"), warnings)
+
+
+def build_xlsform(governorates: Iterable[Governorate]) -> bytes:
+    """The XLSForm alone (its locations CSV: ``build_form(...).locations_csv``)."""
+    return build_form(governorates).xlsx
+
+
+def _workbook(governorates: list[Governorate]) -> bytes:
+    """The XLSForm (survey, choices and settings sheets)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from amina.core.exports import xlsx_row
+
     sectors = list(Sector.objects.order_by("code"))
     phases = list(Phase.objects.order_by("order"))
     workbook = Workbook()
     sheets = [
         ("survey", SURVEY_HEADER, survey_rows(sectors)),
-        ("choices", CHOICES_HEADER, choice_rows(governorates, locations, sectors, phases)),
+        ("choices", CHOICES_HEADER, choice_rows(governorates, sectors, phases)),
         (
             "settings",
             ["form_title", "form_id", "version", "default_language", "instance_name"],

@@ -13,7 +13,16 @@ import uuid
 from openpyxl import Workbook, load_workbook
 
 KOBO_META = ["meta/instanceID", "_id", "_uuid", "_submission_time", "_validation_status", "_index"]
-DATA_TYPES = ("select_one", "text", "integer", "date", "start", "end", "decimal")
+DATA_TYPES = (
+    "select_one",
+    "select_one_from_file",
+    "text",
+    "integer",
+    "date",
+    "decimal",
+    *("start", "end", "today", "deviceid", "username"),
+)
+METADATA = ("start", "end", "today", "deviceid", "username")
 
 
 def survey_paths(xlsform: bytes, sep: str = "/") -> dict[str, str]:
@@ -60,11 +69,17 @@ def submission(
 
 def headers(paths: dict[str, str], meta_sep: str = "/") -> list[str]:
     return [
-        "start",
-        "end",
-        *[p for n, p in paths.items() if n not in ("start", "end")],
+        *METADATA,
+        *[p for n, p in paths.items() if n not in METADATA],
         *[h.replace("/", meta_sep) for h in KOBO_META],
     ]
+
+
+def location_choices(locations_csv: bytes) -> list[str]:
+    """The choice names of the locations CSV attached to the form."""
+    import csv
+
+    return [row["name"] for row in csv.DictReader(io.StringIO(locations_csv.decode("utf-8")))]
 
 
 def as_xlsx(rows: list[dict], header: list[str]) -> bytes:
