@@ -111,7 +111,7 @@ FIXED_M = {
     ("grandfather", "else"): 0.02,  # another grandfather's name: a typo, or another man
     ("birth", "full dates differ"): 0.002,  # two full dates of one person: a typo
     ("document", "one typo apart"): 0.01,
-    ("document", "different kinds"): 0.05,  # one registration took another document
+    ("document", "different kinds"): 0.02,  # one registration took another document
     ("document", "same kind, different numbers"): 0.0005,  # and the hard rule
     ("children", "other children"): 0.002,  # both list children, none in common
     ("spouse", "another spouse"): 0.005,  # remarried, or a second wife

@@ -185,6 +185,9 @@ class FamilyGenerator(Generator):
         if year_only:
             self._year_only(head)
         size = rng.choices(range(1, 13), [6, 8, 10, 12, 13, 13, 11, 9, 7, 5, 3, 3])[0]
+        if not head_change_ok:
+            # A namesake's family: a spouse and children of their own (the case).
+            size = max(size, 3)
         members = self._members(head, size)
         self._register(head, members, gov, family, "original")
         children = sum(m["relationship"] == "child" for m in members)
