@@ -271,11 +271,20 @@ def duplicates(request):
         )
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    rows = [
+        (
+            c,
+            [FIELD_LABELS.get(f, f) for f in c.agreeing],
+            [FIELD_LABELS.get(f, f) for f in c.disagreeing],
+        )
+        for c in page
+    ]
     return render(
         request,
         "registry/duplicates.html",
         {
             "page": page,
+            "rows": rows,
             "personal": access.can_view_personal_data(user),
             "can_run": access.allowed(user, "registry.dedupe"),
             "decision": request.GET.get("decision") or "pending",
