@@ -340,24 +340,28 @@ def _fill(b: _Block, chosen: np.ndarray, order: np.ndarray) -> np.ndarray:
 
     Capacity only shrinks, so a candidate that does not fit now never will: each chunk of
     the order is first sifted with numpy, and only what still fits is taken one by one.
+    The columns are put in ``order`` once, so that a chunk's entries are contiguous.
     """
     chosen = chosen.copy()
     left = b.caps - b.matrix @ chosen.astype(float)
-    csc = b.matrix.tocsc()
-    ptr, idx, dat = csc.indptr.tolist(), csc.indices.tolist(), csc.data.tolist()
     waiting = order[~chosen[order] & (b.upper[order] > 0)]
+    if len(waiting) == 0:
+        return chosen
+    columns = b.matrix.tocsc()[:, waiting]
+    ptr, idx, dat = columns.indptr, columns.indices, columns.data
+    ptr_l, idx_l, dat_l = ptr.tolist(), idx.tolist(), dat.tolist()
     for start in range(0, len(waiting), FILL_CHUNK):
-        chunk = waiting[start : start + FILL_CHUNK]
-        sub = csc[:, chunk]
-        owner = np.repeat(np.arange(len(chunk)), np.diff(sub.indptr))
-        tight = left[sub.indices] + EPS < sub.data
-        fits = np.bincount(owner[tight], minlength=len(chunk)) == 0
-        for k in chunk[fits].tolist():
-            entries = range(ptr[k], ptr[k + 1])
-            if all(left[idx[j]] + EPS >= dat[j] for j in entries):
-                for j in entries:
-                    left[idx[j]] -= dat[j]
-                chosen[k] = True
+        end = min(start + FILL_CHUNK, len(waiting))
+        lo, hi = ptr_l[start], ptr_l[end]
+        owner = np.repeat(np.arange(end - start), np.diff(ptr[start : end + 1]))
+        tight = left[idx[lo:hi]] + EPS < dat[lo:hi]
+        fits = np.bincount(owner[tight], minlength=end - start) == 0
+        for j in (np.flatnonzero(fits) + start).tolist():
+            entries = range(ptr_l[j], ptr_l[j + 1])
+            if all(left[idx_l[e]] + EPS >= dat_l[e] for e in entries):
+                for e in entries:
+                    left[idx_l[e]] -= dat_l[e]
+                chosen[waiting[j]] = True
     return chosen
 
 
