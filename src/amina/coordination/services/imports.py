@@ -1,7 +1,8 @@
 """Importing 4W from the spreadsheets partners already keep (CSV or XLSX, HXL or not).
 
-If a row of HXL hashtags sits under the header, columns are mapped by hashtag (in any
-order, attributes in any order); otherwise by header names in English or Arabic. Every
+If a row of HXL hashtags sits under the header, libhxl finds it and parses the hashtags,
+and columns are mapped by libhxl tag patterns (in any order, attributes in any order);
+otherwise by header names in English or Arabic. Every
 row is checked before anything is written: one bad cell refuses the whole file, with
 each problem named by row and column. A row already imported (same organisation,
 sector, activity, place and start date) is updated, so importing a corrected file twice
@@ -203,49 +204,50 @@ class ImportResult:
         return self.created + self.updated
 
 
-def _hxl_key(cell) -> tuple[str, frozenset] | None:
-    text = str(cell or "").strip().lower().replace(" ", "")
-    if not text.startswith("#"):
-        return None
-    tag, *attrs = text.lstrip("#").split("+")
-    return tag, frozenset(a for a in attrs if a)
+#: Attributes that narrow a count or a place: a spec that lacks one of them must not take
+#: a column that has it ("#reached+f+children" is not the plain total "#reached").
+NARROWING = ("f", "m", "children", "child", "adults", "adult", "elderly")
+NARROWING += ("code", "name", "start", "end")
 
 
-def _hxl_row(raw: list[list]) -> int | None:
-    """The index of a row of hashtags among the first rows, if the file is HXL-tagged."""
-    for index, row in enumerate(raw[:15]):
-        cells = [c for c in row if str(c or "").strip()]
-        if cells and sum(1 for c in cells if _hxl_key(c)) >= max(2, len(cells) // 2 + 1):
-            return index
-    return None
+def _patterns() -> list[tuple[str, int, object]]:
+    """libhxl tag patterns of every column spec (column name, specificity, pattern), each
+    excluding the narrowing attributes the spec does not ask for."""
+    import hxl
 
-
-def _match_hxl(key: tuple[str, frozenset]) -> str | None:
-    """The column for a hashtag: the spec with the same tag whose attributes are all
-    present, preferring the most specific (``#reached+f+children`` before ``#reached+f``)."""
-    tag, attrs = key
-    best, best_len = None, -1
+    patterns = []
     for name, _aliases, specs in COLUMNS:
-        for spec_tag, spec_attrs in specs:
-            if spec_tag == tag and spec_attrs <= attrs and len(spec_attrs) > best_len:
-                # Extra attributes are fine (+ind on a total), but not a sex or age the
-                # spec lacks: "#reached+f+children" must not match the plain total.
-                extra = attrs - spec_attrs
-                if extra & {
-                    "f",
-                    "m",
-                    "children",
-                    "child",
-                    "adults",
-                    "adult",
-                    "elderly",
-                    "code",
-                    "name",
-                    "start",
-                    "end",
-                }:
-                    continue
-                best, best_len = name, len(spec_attrs)
+        for tag, attrs in specs:
+            excluded = [a for a in NARROWING if a not in attrs]
+            text = "#" + tag + "".join(f"+{a}" for a in sorted(attrs))
+            text += "".join(f"-{a}" for a in excluded)
+            patterns.append((name, len(attrs), hxl.model.TagPattern.parse(text)))
+    return patterns
+
+
+def _hxl_columns(head: list[list]) -> tuple[int, list] | None:
+    """Where libhxl finds the hashtag row among the first rows, and its columns; None
+    when the file is not HXL-tagged."""
+    import hxl
+
+    raw = [["" if v is None else str(v) for v in values] for values in head]
+    try:
+        dataset = hxl.data(raw, hxl.InputOptions(allow_local=True))
+        columns = dataset.columns
+        after = sum(1 for _row in dataset)  # rows libhxl reads under the hashtags
+    except hxl.HXLException:
+        return None
+    return len(raw) - 1 - after, columns
+
+
+def _match_hxl(column, patterns) -> str | None:
+    """The column name for a libhxl column: the most specific pattern that matches it
+    (``#reached+f+children`` before ``#reached+f``); attributes in any order, extra
+    ones ignored unless they narrow the figure."""
+    best, best_len = None, -1
+    for name, specificity, pattern in patterns:
+        if specificity > best_len and pattern.match(column):
+            best, best_len = name, specificity
     return best
 
 
@@ -265,22 +267,22 @@ def read_rows(
         head, rest = tabular.split_head(stream, 15)
         if not head:
             raise tabular.TableError("the file is empty")
-        tag_index = _hxl_row([values for _n, values in head])
-        if tag_index is None:
+        found = _hxl_columns([values for _n, values in head])
+        if found is None:
             columns = [tabular.Column(n, a) for n, a, _h in COLUMNS]
             table = tabular.table_from_rows(head, rest, columns)
             return table.rows, table.mapping, False
-        tags = head[tag_index][1]
-        header = head[tag_index - 1][1] if tag_index > 0 else tags
+        # libhxl finds the hashtag row and parses each hashtag; tabular keeps reading the
+        # rows (bounded, streaming) so the file's limits hold for HXL files too.
+        tag_index, hxl_columns = found
+        patterns = _patterns()
         positions: dict[str, int] = {}
         labels: dict[str, str] = {}
-        for pos, cell in enumerate(tags):
-            key = _hxl_key(cell)
-            name = _match_hxl(key) if key else None
+        for pos, column in enumerate(hxl_columns):
+            name = _match_hxl(column, patterns) if column.tag else None
             if name and name not in positions:
                 positions[name] = pos
-                text = str(header[pos]).strip() if pos < len(header) and header[pos] else ""
-                labels[name] = text or str(cell).strip()
+                labels[name] = (column.header or "").strip() or column.display_tag
         rows = []
         for number, values in itertools.chain(head[tag_index + 1 :], rest):
             if not any(str(v or "").strip() for v in values):
