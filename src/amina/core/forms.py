@@ -8,7 +8,7 @@ import re
 
 from django import forms
 
-from amina.core.arabic import to_western_digits
+from amina.lib.arabic import to_western_digits
 
 _NUMERIC = (
     forms.IntegerField,

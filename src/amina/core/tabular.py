@@ -28,7 +28,7 @@ from typing import Any, BinaryIO
 from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 
-from amina.core.arabic import normalise_name, parse_number, to_western_digits
+from amina.lib.arabic import normalise_name, parse_number, to_western_digits
 
 ENCODINGS = ("utf-8-sig", "cp1256")
 

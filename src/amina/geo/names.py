@@ -2,7 +2,7 @@
 
 import re
 
-from amina.core.arabic import normalise_name
+from amina.lib.arabic import normalise_name
 
 # Articles and generic words that people add or drop freely in place names.
 _LATIN_ARTICLES = {"al", "el", "an", "as", "ad", "ash", "at", "ar", "az", "ul"}

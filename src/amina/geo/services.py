@@ -14,9 +14,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from amina.audit.services import diff, record_bulk, record_change, snapshot
-from amina.core.arabic import has_arabic, normalise_name
 from amina.geo.codes import assign_codes
 from amina.geo.models import Boundary, District, Governorate, Location, PlaceAlias
+from amina.lib.arabic import has_arabic, normalise_name
 
 if TYPE_CHECKING:
     from amina.jobs.models import Job

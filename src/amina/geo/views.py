@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from amina.accounts import access
-from amina.core.arabic import normalise_name
 from amina.geo.forms import BoundaryUploadForm, LocationForm
 from amina.geo.metrics import METRICS, default_metric
 from amina.geo.models import Boundary, District, Location
 from amina.geo.scopemap import boundaries_url, scope_map
 from amina.geo.services import save_place, start_boundary_import
+from amina.lib.arabic import normalise_name
 
 
 def governorate_list(request):

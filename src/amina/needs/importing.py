@@ -6,8 +6,16 @@ or without their group prefix (``general/location`` as KoboToolbox writes it,
 (the "XML values" export); the labels are accepted too.
 
 All-or-nothing: any error in any row refuses the whole file with its row and column.
-A submission whose instance ID (``meta/instanceID``, else ``_uuid``) was imported before
-is skipped, so importing the same export twice changes nothing.
+
+Submissions are kept by their root instance ID (``meta/rootUuid``, ODK Central's ``KEY``,
+else the first version's ``meta/instanceID``): an edit (a new instance ID with
+``meta/deprecatedID``) replaces the values of its original's assessment, and an original
+imported after its edit is ignored as superseded. Importing the same export twice
+changes nothing.
+
+A "labels" export (question labels as headers) is refused with how to export right, and
+a date must be ISO (``2015-06-04``) or a real date cell: ``21/11/2015`` could be read two
+ways, so it is refused with its row and column rather than guessed.
 """
 
 from __future__ import annotations
@@ -17,7 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from amina.accounts import access
 from amina.audit.services import record_bulk
@@ -28,18 +38,26 @@ from amina.core.tabular import (
     Report,
     Row,
     TableError,
-    cell_date,
     cell_int,
     limits,
     read_table,
 )
 from amina.geo.models import Location
 from amina.needs.models import NeedsAssessment, Phase, Sector, Submission
-from amina.needs.services import AssessmentData, Priority, record_imported, validate
+from amina.needs.services import (
+    AssessmentData,
+    Priority,
+    record_imported,
+    replace_imported,
+    validate,
+)
 from amina.needs.xlsform import fields, severity_field
 
 INSTANCE = "instance_id"
 UUID = "uuid"
+KEY = "central_key"
+ROOT = "root_uuid"
+DEPRECATED = "deprecated_id"
 #: Submissions in one export: a national campaign has thousands.
 MAX_ROWS = 200_000
 
@@ -48,12 +66,16 @@ MAX_ROWS = 200_000
 class ImportResult:
     created: int = 0
     already_imported: int = 0
+    replaced: int = 0
+    superseded: int = 0
     report: Report = field(default_factory=Report)
 
     def summary(self) -> str:
         return (
             f"imported {self.created} needs assessments; "
-            f"{self.already_imported} submissions were already imported"
+            f"{self.replaced} replaced by their edited version; "
+            f"{self.already_imported} submissions were already imported; "
+            f"{self.superseded} superseded by an edit imported before"
         )
 
 
@@ -63,14 +85,94 @@ def columns(sector_codes: list[int]) -> list[Column]:
         Column(name, (f"{group}/{name}",), required=name in required)
         for name, group in fields(sector_codes).items()
     ]
-    cols.append(Column(INSTANCE, ("meta/instanceID", "instanceID", "KEY")))
+    cols.append(Column(INSTANCE, ("meta/instanceID", "instanceID")))
     cols.append(Column(UUID, ("_uuid",)))
+    cols.append(Column(KEY, ("KEY",)))
+    cols.append(Column(ROOT, ("meta/rootUuid", "rootUuid", "_root_uuid")))
+    cols.append(Column(DEPRECATED, ("meta/deprecatedID", "deprecatedID")))
     return cols
 
 
+def _uuid(value) -> str:
+    return re.sub(r"^uuid:", "", str(value or "").strip(), flags=re.IGNORECASE)
+
+
 def _instance_id(row: Row) -> str:
-    raw = str(row.values.get(INSTANCE) or row.values.get(UUID) or "").strip()
-    return re.sub(r"^uuid:", "", raw, flags=re.IGNORECASE)
+    """The ID of this version of the submission."""
+    return _uuid(row.values.get(INSTANCE) or row.values.get(UUID) or row.values.get(KEY))
+
+
+def _root_hint(row: Row, version: str) -> str:
+    """The root ID the export states: KoboToolbox's ``meta/rootUuid`` or ODK Central's
+    ``KEY`` (the submission's first instance ID) when it differs from this version's."""
+    root = _uuid(row.values.get(ROOT))
+    key = _uuid(row.values.get(KEY))
+    return root or (key if key and key != version else "")
+
+
+#: Questions' labels (English and Arabic) by which a "labels" export names its columns.
+def _labels() -> set[str]:
+    from amina.core.tabular import header_key
+    from amina.needs.xlsform import AR, EN, survey_rows
+
+    keys = set()
+    for row in survey_rows(list(Sector.objects.order_by("code"))):
+        for language in (EN, AR):
+            label = row.get(f"label::{language}")
+            if label and row["type"] not in ("begin_group", "end_group"):
+                keys.add(header_key(label))
+    return keys
+
+
+def _labels_export(source, filename) -> str | None:
+    """The first of a file's headers that is a question's label, when several are (a
+    "labels" export); None otherwise."""
+    from amina.core.tabular import TableError, header_key, read_rows
+
+    try:
+        _sheet, stream = read_rows(source, filename=filename, limit=limits(max_rows=MAX_ROWS))
+    except TableError:
+        return None
+    try:
+        header = next(iter(stream), (0, []))[1]
+    finally:
+        stream.close()  # type: ignore[attr-defined]
+    labels = _labels()
+    found = [str(h) for h in header if header_key(str(h).split("/")[-1]) in labels]
+    return found[0] if len(found) >= 3 else None
+
+
+#: An ISO date, with a time after it or not (KoboToolbox and ODK write dates so).
+ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
+
+
+def _iso_date(report: Report, row: Row, header: str | None):
+    """The assessment date: a date cell or ISO text. Any other text (``21/11/2015``,
+    ``11/06/2015``) is refused: day and month cannot be told apart in general, and a
+    field-tool export never writes them so."""
+    import datetime
+
+    raw = row.values.get("assessed_on")
+    if raw in ("", None):
+        report.error(row.number, header, _("is required"))
+        return None
+    if isinstance(raw, datetime.datetime):
+        return raw.date()
+    if isinstance(raw, datetime.date):
+        return raw
+    match = ISO_DATE.match(to_western_digits(str(raw)))
+    if match:
+        try:
+            return datetime.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            pass
+    report.error(
+        row.number,
+        header,
+        _("%(value)r is not a date as YYYY-MM-DD: day and month could be read either way")
+        % {"value": str(raw)},
+    )
+    return None
 
 
 def _leading_int(value) -> int | None:
@@ -101,14 +203,18 @@ class _Resolver:
         )
 
     def locations(self, codes: set[str]) -> dict[str, Location]:
-        ids = {int(c[1:]) for c in codes if re.fullmatch(r"[Ll]\d+", c)}
+        """Locations by the form's choice name: the stable code (``geo.codes``); a DTM
+        place id or a p-code is accepted too. Never a database id: forms made before
+        location codes named places ``L123``, which a rebuilt database may give to
+        another place, so those are refused (``_parse_row``) rather than guessed."""
         found = {}
         qs = Location.objects.select_related("governorate")
         for loc in qs.filter(pcode__in=codes):
             found[loc.pcode] = loc
-        for loc in qs.filter(pk__in=ids):
-            found.setdefault(f"L{loc.pk}", loc)
-            found.setdefault(f"l{loc.pk}", loc)
+        for loc in qs.filter(dtm_place_id__in=codes):
+            found[loc.dtm_place_id] = loc
+        for loc in qs.filter(code__in=codes):
+            found[loc.code] = loc
         return found
 
 
@@ -127,6 +233,16 @@ def _parse_row(
     location = places.get(code)
     if not code:
         report.error(row.number, header("location"), "is required")
+    elif location is None and re.fullmatch(r"[Ll]\d+", code):
+        report.error(
+            row.number,
+            header("location"),
+            _(
+                "%(code)r is a database key from a form made before location codes: "
+                "download the form again and use it from now on"
+            )
+            % {"code": code},
+        )
     elif location is None:
         report.error(row.number, header("location"), f"unknown location {code!r}")
     elif not resolver.in_scope(location):
@@ -141,7 +257,7 @@ def _parse_row(
             f"{gov!r} is not the governorate of location {code!r}",
         )
 
-    assessed_on = cell_date(report, row, "assessed_on", required=True, header=header("assessed_on"))
+    assessed_on = _iso_date(report, row, header("assessed_on"))
     if assessed_on and assessed_on > timezone.localdate():
         report.error(row.number, header("assessed_on"), f"{assessed_on} is in the future")
     team = str(row.values.get("team") or "").strip()
@@ -234,48 +350,69 @@ def import_needs_file(
             source, columns(sector_codes), filename=filename, limit=limits(max_rows=MAX_ROWS)
         )
     except TableError as exc:
-        report.error(None, None, str(exc))
+        if example := _labels_export(source, filename):
+            report.error(
+                None,
+                None,
+                _(
+                    "this is an export with labels (the columns are named like the questions, "
+                    "e.g. %(example)s): Amina reads the XML names. In KoboToolbox choose "
+                    "Export → XML values and headers; in ODK Central download the CSV export "
+                    "(it always uses the names)."
+                )
+                % {"example": repr(example)},
+            )
+        else:
+            report.error(None, None, str(exc))
         raise ImportFailed(report) from None
     if not table.rows:
-        report.error(None, None, "the file has a header but no rows")
+        report.error(None, None, _("the file has a header but no rows"))
         raise ImportFailed(report)
-    if INSTANCE not in table.mapping and UUID not in table.mapping:
+    if INSTANCE not in table.mapping and UUID not in table.mapping and KEY not in table.mapping:
         report.error(
             None,
             "meta/instanceID",
-            "missing: export the submissions with their meta/instanceID or _uuid column",
+            _("missing: export the submissions with their meta/instanceID or _uuid column"),
         )
         raise ImportFailed(report)
     resolver = _Resolver(user)
     places = resolver.locations({str(r.values.get("location") or "").strip() for r in table.rows})
-    ids = [_instance_id(r) for r in table.rows]
-    existing = set(
-        Submission.objects.filter(instance_id__in=[i for i in ids if i]).values_list(
-            "instance_id", flat=True
-        )
-    )
+    plan = _Versions(table.rows)
     result = ImportResult(report=report)
-    ready: list[tuple[str, AssessmentData]] = []
-    seen: set[str] = set()
-    id_header = table.mapping.get(INSTANCE) or table.mapping.get(UUID)
-    for row, instance_id in zip(table.rows, ids, strict=True):
-        if not instance_id:
-            report.error(row.number, id_header, "is empty: every submission needs its instance ID")
+    id_header = table.mapping.get(INSTANCE) or table.mapping.get(UUID) or table.mapping.get(KEY)
+    for row in table.rows:
+        version = _instance_id(row)
+        if not version:
+            report.error(
+                row.number, id_header, _("is empty: every submission needs its instance ID")
+            )
             continue
-        if len(instance_id) > 120:
-            report.error(row.number, id_header, "is longer than 120 characters")
+        if len(version) > 120:
+            report.error(row.number, id_header, _("is longer than 120 characters"))
             continue
-        if instance_id in existing or instance_id in seen:
+        verdict = plan.offer(row, version)
+        if verdict == "known":
             result.already_imported += 1
             continue
-        seen.add(instance_id)
+        if verdict == "superseded":
+            result.superseded += 1
+            continue
         data = _parse_row(row, report, resolver, places, sector_codes, table.mapping)
         if data is not None:
-            ready.append((instance_id, data))
+            plan.accept(row, version, data)
     if not report.ok:
         raise ImportFailed(report)
     with transaction.atomic():
-        result.created = record_imported(user, ready, name)
+        new = [(root, state.data) for root, state in plan.new.items()]
+        versions = {
+            root: (state.version, state.superseded_text()) for root, state in plan.new.items()
+        }
+        result.created = record_imported(user, new, name, versions)
+        for submission, state in plan.replaced():
+            replace_imported(
+                user, submission, state.data, state.version, state.superseded_text(), name
+            )
+            result.replaced += 1
         record_bulk(
             user,
             NeedsAssessment,
@@ -283,8 +420,94 @@ def import_needs_file(
             {
                 "file": name[:200],
                 "created": result.created,
+                "replaced": result.replaced,
                 "already_imported": result.already_imported,
+                "superseded": result.superseded,
             },
             f"needs import {name}",
         )
     return result
+
+
+@dataclass
+class _State:
+    """What one submission (a root instance ID) will hold after this import."""
+
+    version: str
+    superseded: set[str]
+    data: AssessmentData | None = None
+    submission: Submission | None = None
+
+    def superseded_text(self) -> str:
+        return " ".join(sorted(self.superseded - {self.version}))
+
+
+class _Versions:
+    """Which row of a file becomes which submission, edits replacing their originals.
+
+    Each row is a version of a submission whose root ID comes from the export
+    (``meta/rootUuid``, Central's ``KEY``), else from the version it edits
+    (``meta/deprecatedID``: that version's root if known, else the deprecated ID itself),
+    else it is its own root (an original). A version already held or superseded is
+    "known"; an original whose edit is already held is "superseded"; anything else
+    replaces what the submission holds (in the file's order: later rows win).
+    """
+
+    def __init__(self, rows: list[Row]):
+        ids: set[str] = set()
+        for row in rows:
+            ids |= {_instance_id(row), _uuid(row.values.get(DEPRECATED))}
+            ids.add(_root_hint(row, _instance_id(row)))
+        ids.discard("")
+        self.states: dict[str, _State] = {}
+        self.root_of: dict[str, str] = {}
+        self.new: dict[str, _State] = {}
+        for sub in Submission.objects.filter(
+            Q(instance_id__in=ids) | Q(version_id__in=ids)
+        ).select_related("assessment"):
+            held = set(sub.superseded_ids.split()) | {sub.instance_id}
+            state = _State(sub.version_id or sub.instance_id, held, submission=sub)
+            self.states[sub.instance_id] = state
+            for known in held | {state.version}:
+                self.root_of[known] = sub.instance_id
+
+    def _root(self, row: Row, version: str) -> str:
+        if hint := _root_hint(row, version):
+            return hint
+        deprecated = _uuid(row.values.get(DEPRECATED))
+        if deprecated:
+            return self.root_of.get(deprecated, deprecated)
+        return self.root_of.get(version, version)
+
+    def offer(self, row: Row, version: str) -> str:
+        """ "known", "superseded" or "take" for this row."""
+        root = self._root(row, version)
+        state = self.states.get(root)
+        if state is None:
+            return "take"
+        if version == state.version or version in state.superseded - {root}:
+            return "known"
+        if version == root:  # the original, after one of its edits
+            return "superseded" if state.version != root else "known"
+        return "take"
+
+    def accept(self, row: Row, version: str, data: AssessmentData) -> None:
+        root = self._root(row, version)
+        replaced = {_uuid(row.values.get(DEPRECATED)), root} - {""}
+        state = self.states.get(root)
+        if state is None:
+            state = _State(version, replaced, data)
+            self.states[root] = state
+            self.new[root] = state
+        else:
+            state.superseded |= replaced | {state.version}
+            state.version, state.data = version, data
+        for known in state.superseded | {version}:
+            self.root_of[known] = root
+
+    def replaced(self) -> list[tuple[Submission, _State]]:
+        return [
+            (state.submission, state)
+            for state in self.states.values()
+            if state.submission is not None and state.data is not None
+        ]

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from amina.accounts import access
 from amina.core import forms as base
-from amina.core.arabic import to_western_digits
 from amina.geo.models import Governorate, Location
+from amina.lib.arabic import to_western_digits
 from amina.registry.models import Criterion, Household, Member
 from amina.tracking.queries import shelter_types
 

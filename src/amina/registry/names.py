@@ -1,6 +1,6 @@
 """Comparison keys for people: the ONE module search, import and de-duplication use.
 
-Built on ``amina.core.arabic`` (hamza and alef forms, taa marbuta, alef maqsura,
+Built on ``amina.lib.arabic`` (hamza and alef forms, taa marbuta, alef maqsura,
 diacritics, tatweel, Eastern digits, "عبد ال…" compounds), it adds what personal names
 need beyond place names:
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from amina.core.arabic import (
+from amina.lib.arabic import (
     EASTERN_DIGITS,
     PERSIAN_DIGITS,
     fold_latin,

@@ -22,13 +22,13 @@ from amina.accounts import access
 from amina.audit.models import ChangeLog
 from amina.audit.services import log_access
 from amina.core import paging, uploads
-from amina.core.arabic import to_western_digits
 from amina.core.downloads import file_response
 from amina.core.exports import FORMATS
 from amina.core.i18n import Message
 from amina.core.uploads import save_upload
 from amina.jobs.models import Job
 from amina.jobs.services import start_job
+from amina.lib.arabic import to_western_digits
 from amina.registry import exporting, queries, review, services, vulnerability
 from amina.registry.forms import (
     CloseForm,

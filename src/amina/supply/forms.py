@@ -43,7 +43,7 @@ class KitComponentsForm(Form):
     )
 
     def parsed(self) -> list[tuple[Item, int]]:
-        from amina.core.arabic import to_western_digits
+        from amina.lib.arabic import to_western_digits
 
         out, errors = [], []
         for n, raw in enumerate(self.cleaned_data.get("components", "").splitlines(), start=1):

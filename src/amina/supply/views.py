@@ -401,7 +401,7 @@ def waybill_action(request, pk, action):
             )
         elif action == "receive":
             received, remarks = {}, {}
-            from amina.core.arabic import to_western_digits
+            from amina.lib.arabic import to_western_digits
 
             for line in waybill.lines.all():
                 good = to_western_digits(request.POST.get(f"good_{line.pk}", "")).strip()

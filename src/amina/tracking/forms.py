@@ -96,7 +96,7 @@ class AssessmentForm(Form):
             if name.startswith(("origin_", "shelter_", "period_")):
                 field.widget = NumberInput({"class": "form-control form-control-sm"})
         if self.is_bound:
-            from amina.core.arabic import to_western_digits
+            from amina.lib.arabic import to_western_digits
 
             data = self.data.copy()
             for name in self.fields:

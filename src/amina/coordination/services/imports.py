@@ -24,8 +24,8 @@ from amina.accounts.models import Organisation
 from amina.audit.services import record_bulk
 from amina.coordination.models import Activity
 from amina.core import tabular
-from amina.core.arabic import normalise_name, to_western_digits
 from amina.geo.gazetteer import Gazetteer
+from amina.lib.arabic import normalise_name, to_western_digits
 from amina.needs.models import Sector
 
 # name, header aliases (English, Arabic), HXL hashtag specs (tag, attributes that must be present)

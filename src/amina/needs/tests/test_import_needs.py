@@ -117,7 +117,7 @@ def test_a_submission_repeated_inside_one_file_is_imported_once(form, location_a
     [
         ({"sev_4": "7"}, 3, "severity/sev_4", "not a severity"),
         ({"priority_2": "2"}, 3, "priorities/priority_2", "already an earlier priority"),
-        ({"location": "L999999"}, 3, "general/location", "unknown location"),
+        ({"location": "999999999"}, 3, "general/location", "unknown location"),
         ({"assessed_on": "yesterday"}, 3, "general/assessed_on", "not a date"),
         ({"ki_count": "four"}, 3, "general/ki_count", "not a whole number"),
         ({"team": ""}, 3, "general/team", "required"),

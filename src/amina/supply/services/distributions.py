@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from amina.accounts import access
 from amina.audit.services import log_access, record_change
-from amina.core.arabic import to_western_digits
+from amina.lib.arabic import to_western_digits
 from amina.registry.models import Household, Member
 from amina.registry.queries import duplicate_group
 from amina.supply.models import Distribution, DistributionPlan, Entitlement, StockMovement
