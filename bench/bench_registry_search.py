@@ -129,7 +129,7 @@ def make_queries(per_kind: int, seed: int) -> list[tuple[str, str, int]]:
 def run_search(user, text: str) -> tuple[float, int]:
     """What the registry page does with a search: the count (capped, as the page
     counts), then the first page."""
-    from amina.core.paging import CappedPaginator
+    from amina.lib.paging import CappedPaginator
     from amina.registry.queries import search
 
     started = time.perf_counter()

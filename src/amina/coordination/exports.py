@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 
 from amina.coordination import queries
-from amina.core.exports import ExportColumn, point, write_table
+from amina.lib.exports import ExportColumn, point, write_table
 
 ACTIVITY_COLUMNS = [
     ExportColumn("organisation", "Organisation", "#org", lambda a: a.organisation.name_en),

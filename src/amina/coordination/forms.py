@@ -15,8 +15,8 @@ from amina.coordination.models import (
     Target,
     Training,
 )
-from amina.core.forms import Form, ModelForm
 from amina.geo.models import District, Location
+from amina.lib.forms import Form, ModelForm
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db import transaction
 
 from amina.audit.services import diff, record_change, snapshot
-from amina.core.forms import ModelForm
+from amina.lib.forms import ModelForm
 
 #: Never copied into the change history (a password hash is a secret, a login time noise).
 SECRET_FIELDS = ("password", "last_login")

@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from amina.accounts import access
-from amina.core.forms import Form, ModelForm
 from amina.geo.models import District, Location
+from amina.lib.forms import Form, ModelForm
 
 
 class LocationForm(ModelForm):

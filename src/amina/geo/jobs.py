@@ -8,8 +8,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from amina.core.commands import one_line
-from amina.core.uploads import discard
 from amina.jobs.services import JobError, handler
+from amina.jobs.uploads import discard
 
 
 @handler("boundaries")

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from amina.core.exports import ExportColumn, point, write_table
 from amina.geo.models import Governorate
+from amina.lib.exports import ExportColumn, point, write_table
 from amina.needs.models import NeedsAssessment, PriorityNeed, Sector, SectorSeverity
 from amina.needs.queries import latest_assessments, population_by_location
 from amina.needs.severity import BY_VALUE, SEVERE_FROM, in_need

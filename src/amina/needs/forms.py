@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from amina.core.forms import Form
 from amina.lib.arabic import parse_number
+from amina.lib.forms import Form
 from amina.needs.models import Phase, Sector
 from amina.needs.services import AssessmentData, Priority
 from amina.needs.severity import SCALE

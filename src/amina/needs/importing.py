@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from amina.accounts import access
 from amina.audit.services import record_bulk
-from amina.core.arabic import to_western_digits
+from amina.lib.arabic import to_western_digits
 from amina.core.tabular import (
     Column,
     ImportFailed,

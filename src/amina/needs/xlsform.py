@@ -292,7 +292,7 @@ LOCATION_HEADER = ["name", "label", f"label::{EN}", f"label::{AR}", "governorate
 def location_rows(locations: list[Location]) -> list[dict]:
     """The attached choice list: stable code, labels in both languages (with the district,
     as several villages share a name) and the governorate that filters it."""
-    from amina.core.exports import neutralise
+    from amina.lib.exports import neutralise
 
     rows = []
     for loc in locations:
@@ -390,7 +390,7 @@ def _workbook(governorates: list[Governorate]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from amina.core.exports import xlsx_row
+    from amina.lib.exports import xlsx_row
 
     sectors = list(Sector.objects.order_by("code"))
     phases = list(Phase.objects.order_by("order"))

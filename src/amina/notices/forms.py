@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from amina.core.forms import Form
+from amina.lib.forms import Form
 
 
 class PreferencesForm(Form):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from amina.accounts import access
 from amina.audit.services import log_access
-from amina.core.exports import ExportColumn, point, write_table
+from amina.lib.exports import ExportColumn, point, write_table
 from amina.registry.models import DuplicateCandidate, Household, Member
 from amina.registry.queries import masked
 

@@ -1,5 +1,5 @@
 """Forms of the registry: registration (household, head, members formset), closing,
-weights, imports. Built on ``amina.core.forms`` so Eastern Arabic digits are accepted."""
+weights, imports. Built on ``amina.lib.forms`` so Eastern Arabic digits are accepted."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from amina.accounts import access
-from amina.core import forms as base
 from amina.geo.models import Governorate, Location
+from amina.lib import forms as base
 from amina.lib.arabic import to_western_digits
 from amina.registry.models import Criterion, Household, Member
 from amina.tracking.queries import shelter_types

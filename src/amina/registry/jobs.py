@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from amina.core.tabular import ImportFailed, TableError
-from amina.core.uploads import discard
 from amina.jobs.services import JobError, handler
+from amina.jobs.uploads import discard
 
 
 @handler("registry-preview")

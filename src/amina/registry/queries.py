@@ -92,7 +92,7 @@ def ranked_search(user, text: str, *, cap: int | None = None) -> tuple[list[int]
     ``pg_trgm`` ``similarity()`` where it is installed, the same trigram measure in Python
     elsewhere), then newest first.
     """
-    from amina.core import paging
+    from amina.lib import paging
 
     cap = cap or paging.CAP  # the lists' cap: 1,000
     qs = search(user, text)

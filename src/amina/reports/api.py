@@ -19,7 +19,7 @@ from amina.accounts import access
 from amina.core import api_errors
 from amina.core.api import router
 from amina.core.api_filters import FilterSet, GovernorateFilter, IdFilter, filters
-from amina.core.exports import CONTENT_TYPES
+from amina.lib.exports import CONTENT_TYPES
 from amina.reports import datasets as datasets_module
 from amina.reports import queries
 from amina.reports.models import Publication
@@ -202,7 +202,7 @@ class DatasetViewSet(viewsets.ViewSet):
         scope = None if ids is None else sorted(ids)
         fmt = query.validated_data.get("file")
         if fmt:
-            from amina.core.downloads import file_response
+            from amina.lib.downloads import file_response
 
             return file_response(datasets_module.render(pk, fmt, scope), fmt, pk)
         return Response({"name": pk, "results": datasets_module.rows(pk, scope), "next": None})

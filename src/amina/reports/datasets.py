@@ -14,8 +14,8 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from amina.core.exports import ExportColumn, write_table
 from amina.geo.models import Governorate, Location
+from amina.lib.exports import ExportColumn, write_table
 from amina.needs import queries as needs_queries
 from amina.reports import disclosure
 from amina.reports.figures import Totals

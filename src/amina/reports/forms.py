@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from amina.core.forms import Form, ModelForm
+from amina.lib.forms import Form, ModelForm
 from amina.reports.models import Language, Report, Schedule
 
 

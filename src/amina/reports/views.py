@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from amina.accounts import access
-from amina.core.downloads import file_response
-from amina.core.exports import FORMATS
 from amina.geo.models import Governorate
 from amina.geo.scopemap import scope_map
+from amina.lib.downloads import file_response
+from amina.lib.exports import FORMATS
 from amina.needs import queries as needs_queries
 from amina.reports import datasets as datasets_module
 from amina.reports import disclosure, queries, rendering, services
@@ -259,7 +259,7 @@ def dataset_publish(request, name, fmt):
         raise Http404
     access.check(user, "report.publish", None)  # a whole-country product
     content = datasets_module.render(name, fmt, None)
-    from amina.core.exports import CONTENT_TYPES, EXTENSIONS
+    from amina.lib.exports import CONTENT_TYPES, EXTENSIONS
 
     publication = services.publish_file(
         user,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from amina.accounts import access
 from amina.audit.services import log_access
-from amina.core.exports import ExportColumn, point, write_table
+from amina.lib.exports import ExportColumn, point, write_table
 from amina.registry.models import Household
 from amina.supply.models import Distribution, Warehouse
 from amina.supply.services.pipeline import stock_rows

@@ -1,4 +1,4 @@
-"""Forms of the supply pages; numbers accept Eastern Arabic digits (``amina.core.forms``)."""
+"""Forms of the supply pages; numbers accept Eastern Arabic digits (``amina.lib.forms``)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from amina.accounts import access
-from amina.core.forms import Form, ModelForm
 from amina.geo.models import Location
+from amina.lib.forms import Form, ModelForm
 from amina.supply.models import Item, Warehouse
 
 

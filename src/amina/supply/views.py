@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from amina.accounts import access
 from amina.core.commands import one_line
-from amina.core.downloads import file_response
+from amina.lib.downloads import file_response
 from amina.supply import forms, services
 from amina.supply.models import Item, StockBalance, StockMovement, Warehouse, Waybill
 from amina.supply.services import pipeline as pipeline_service

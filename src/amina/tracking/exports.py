@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from amina.accounts import access
-from amina.core.exports import ExportColumn, point, write_table
 from amina.geo.boundaries import geometries
 from amina.geo.models import District, Governorate, Location
+from amina.lib.exports import ExportColumn, point, write_table
 from amina.tracking import queries
 
 FIGURES = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from amina.core.forms import Form, ModelForm
 from amina.geo.models import Governorate, Location
+from amina.lib.forms import Form, ModelForm
 from amina.tracking.models import AlertRule, DisplacementPeriod, MovementEvent, Round, ShelterType
 
 
@@ -90,7 +90,7 @@ class AssessmentForm(Form):
                 label=period.name, min_value=0, required=False
             )
         # The mixin set the widgets before these fields existed: give them the same.
-        from amina.core.forms import NumberInput
+        from amina.lib.forms import NumberInput
 
         for name, field in self.fields.items():
             if name.startswith(("origin_", "shelter_", "period_")):

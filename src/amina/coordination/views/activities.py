@@ -19,9 +19,9 @@ from amina.coordination.jobs import KIND
 from amina.coordination.models import Activity
 from amina.coordination.services.activities import save_activity
 from amina.coordination.views.common import form_errors, page_of
-from amina.core.downloads import file_response
-from amina.core.uploads import fits, save_upload
 from amina.jobs.services import start_job
+from amina.jobs.uploads import fits, save_upload
+from amina.lib.downloads import file_response
 
 
 def readable(user):

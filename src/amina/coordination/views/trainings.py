@@ -22,8 +22,8 @@ from amina.coordination.services.trainings import (
     save_training,
 )
 from amina.coordination.views.common import flash_errors, form_errors, page_of
-from amina.core.downloads import file_response
 from amina.lib.arabic import to_western_digits
+from amina.lib.downloads import file_response
 
 
 def readable(user):

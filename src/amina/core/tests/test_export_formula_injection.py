@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from amina.core.commands import registry
-from amina.core.exports import FORMULA_PREFIXES, ExportColumn, cell_value, write_table
+from amina.lib.exports import FORMULA_PREFIXES, ExportColumn, cell_value, write_table
 
 PLANTED = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)"]
 KINDS = sorted(registry("EXPORTS"))

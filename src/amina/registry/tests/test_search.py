@@ -173,7 +173,7 @@ def test_a_search_matching_more_than_the_cap_says_so_and_counts_no_further(
     from django.urls import reverse
     from django.utils import translation
 
-    from amina.core import paging
+    from amina.lib import paging
 
     monkeypatch.setattr(paging, "CAP", 3)
     for _ in range(5):
@@ -242,7 +242,7 @@ def test_the_search_page_shows_the_closest_match_first_within_the_cap(
 ):
     from django.urls import reverse
 
-    from amina.core import paging
+    from amina.lib import paging
 
     client.force_login(national_user)
     page = client.get(reverse("registry:home"), {"q": "محمد علي"})

@@ -19,7 +19,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from amina.audit.services import record_change
-from amina.core import tabular, uploads
+from amina.core import tabular
+from amina.jobs import uploads
 from amina.jobs.models import Job
 from amina.jobs.services import start_job
 from amina.tracking.jobs import KIND, PREVIEW_KIND

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from amina.accounts import access
-from amina.core.downloads import file_response
-from amina.core.exports import FORMATS
 from amina.geo.models import District, Governorate, Location
 from amina.geo.scopemap import scope_map
+from amina.lib.downloads import file_response
+from amina.lib.exports import FORMATS
 from amina.tracking import queries
 from amina.tracking.exports import KINDS, export
 from amina.tracking.models import DisplacementPeriod, Round, ShelterType

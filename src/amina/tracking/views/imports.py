@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from amina.accounts import access
 from amina.core.i18n import localised
-from amina.core.uploads import fits
+from amina.jobs.uploads import fits
 from amina.tracking.forms import DtmUploadForm
 from amina.tracking.models import DtmUpload
 from amina.tracking.services.dtm import round_code_from

@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand
 
 from amina.core.commands import fail, registry
-from amina.core.exports import EXTENSIONS, FORMATS
 from amina.geo.gazetteer import resolve_governorates
+from amina.lib.exports import EXTENSIONS, FORMATS
 
 
 def formats_of(command) -> tuple[str, ...]:

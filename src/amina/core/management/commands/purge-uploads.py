@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from amina.core.uploads import purge
+from amina.jobs.uploads import purge
 
 
 class Command(BaseCommand):

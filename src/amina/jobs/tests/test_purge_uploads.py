@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
-from amina.core import uploads
+from amina.jobs import uploads
 from amina.jobs.models import Job
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 from django.http import HttpResponse
 
-from amina.core.exports import CONTENT_TYPES, EXTENSIONS
+from amina.lib.exports import CONTENT_TYPES, EXTENSIONS
 
 
 def file_response(content: bytes, fmt: str, basename: str) -> HttpResponse:
