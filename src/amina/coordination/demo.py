@@ -25,7 +25,7 @@ from amina.coordination.models import (
     Target,
     Training,
 )
-from amina.core.demo import DemoContext, step
+from amina.core.demo import STORY_DAY, STORY_END, DemoContext, step
 from amina.geo.models import Governorate, Location
 from amina.needs.models import Phase, Sector
 
@@ -230,7 +230,7 @@ def coordination(ctx: DemoContext) -> dict:
     locations = {p: list(Location.objects.filter(governorate__pcode=p)[:60]) for p in focus}
     sectors = {s.code: s for s in Sector.objects.filter(code__in=ACTIVITIES)}
     rows = []
-    today = D(2015, 6, 20)
+    today = STORY_DAY
     for _ in range(n):
         pcode = ctx.rng.choice(focus)
         # Every demo activity names its location, so the demo's 4W joins the displacement
@@ -238,9 +238,11 @@ def coordination(ctx: DemoContext) -> dict:
         loc = ctx.rng.choice(locations[pcode]) if locations[pcode] else None
         code = ctx.rng.choice([2, 2, 2, 4, 4, 1, 5, 3])
         start = today - datetime.timedelta(days=ctx.rng.randint(-30, 200))
-        end = start + datetime.timedelta(days=ctx.rng.randint(14, 180))
+        end = min(STORY_END, start + datetime.timedelta(days=ctx.rng.randint(14, 180)))
         status = "planned" if start > today else "completed" if end < today else "ongoing"
         people = [ctx.rng.randint(0, 200) for _ in range(6)]
+        if status == "planned":
+            people = [0] * 6  # not started yet: nobody reached
         rows.append(
             Activity(
                 organisation=ctx.rng.choice(orgs),

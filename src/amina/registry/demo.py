@@ -52,3 +52,16 @@ def households(ctx: DemoContext) -> dict:
     except OSError:
         pass  # the truth is for benchmarks; the demo works without it
     return {"households": made}
+
+
+@step(45, "duplicates")
+def duplicates(ctx: DemoContext) -> dict:
+    """Run de-duplication once, as a coordinator would after registration: the demo opens
+    with probable duplicates waiting in the review queue, not an empty one."""
+    from amina.registry import dedupe
+    from amina.registry.models import DuplicateCandidate
+
+    if DuplicateCandidate.objects.exists() or not Household.objects.exists():
+        return {"pairs": DuplicateCandidate.objects.count()}
+    summary = dedupe.run(None, progress=ctx.progress)
+    return {"pairs": summary.get("pairs", 0), "clusters": summary.get("clusters", 0)}

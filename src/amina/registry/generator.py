@@ -222,6 +222,9 @@ class Generator:
         self.govs = sorted(self.locations)
         self.weights = vulnerability.weights()
         self.today = datetime.date(2015, 7, 1)
+        # Children's birth dates come from a stream of their own, so that making them
+        # plausible changes nothing else the seed gives (names, places, duplicates).
+        self.birth_rng = random.Random(self.seed + 1)  # noqa: S311
         self.count = 0
         self.family_no = 0
 
@@ -436,7 +439,46 @@ class Generator:
                     father_of=head,
                 )
             )
+        self._plausible_births(head, people)
         return people
+
+    def _plausible_births(self, head: dict, people: list[dict]) -> None:
+        """Children born to a mother aged 17 to 44, at least 11 months apart, before
+        today; a wife old enough to have them; children who cannot fit become other
+        relatives (a nephew, a niece) of the head's generation's children."""
+        rng = self.birth_rng
+        children = [p for p in people if p["relationship"] == "child"]
+        if not children:
+            return
+        spouse = next((p for p in people if p["relationship"] == "spouse"), None)
+        mother = spouse or (head if head["sex"] == "female" else None)
+        if mother is None:
+            return
+        need = (len(children) - 1) * 11 + 1  # months from the first birth to the last
+        if spouse is not None:
+            latest_year = self.today.year - 17 - need // 12 - 1
+            if spouse["birth_year"] > latest_year:
+                spouse["birth_year"] = latest_year
+                born = spouse["birth_date"]
+                spouse["birth_date"] = born.replace(year=latest_year)
+        born = mother.get("birth_date") or datetime.date(mother["birth_year"] or 1970, 7, 1)
+        earliest = _add_months(born, 17 * 12)
+        latest = min(_add_months(born, 44 * 12), _add_months(self.today, -1))
+        span = (latest.year - earliest.year) * 12 + latest.month - earliest.month
+        fits = 0 if span < 0 else min(len(children), span // 11 + 1)
+        slack = max(0, span - (fits - 1) * 11)
+        month = rng.randint(0, min(slack, 120))
+        slack -= month
+        for index, child in enumerate(children):
+            if index >= fits:
+                child["relationship"] = "relative"
+                continue
+            if index:
+                extra = rng.randint(0, min(slack, 24))
+                slack -= extra
+                month += 11 + extra
+            day = _add_months(earliest, month).replace(day=rng.randint(1, 28))
+            child["birth_date"], child["birth_year"] = day, day.year
 
     def _plain_member(
         self, number, relationship, first, father, family, sex, year, father_of=None
@@ -496,6 +538,11 @@ class Generator:
                     self._batch = Batch()
         if self._batch.households:
             yield self._batch
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    total = day.year * 12 + day.month - 1 + months
+    return datetime.date(total // 12, total % 12 + 1, min(day.day, 28))
 
 
 def true_pairs(truth: dict[str, int]) -> set[tuple[str, str]]:

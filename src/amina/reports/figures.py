@@ -14,8 +14,8 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from amina.coordination import queries as coordination_queries
-from amina.core.i18n import localised
 from amina.geo.models import Governorate
+from amina.lib.i18n import localised
 from amina.needs import queries as needs_queries
 from amina.reports import disclosure
 from amina.supply import queries as supply_queries
@@ -245,8 +245,9 @@ def compute(
     known = {rnd.pk: scope.idp_individuals}
     if previous is not None and scope_before is not None:
         known[previous.pk] = scope_before.idp_individuals
-    figures.trend = _trend(q, rnd, gov_ids, trend_rounds, known)
-    _partial_notes(figures, rnd)
+    kind_rounds = ordered_rounds(getattr(rnd, "kind", "idps") or "idps")
+    figures.trend = _trend(q, rnd, gov_ids, trend_rounds, known, kind_rounds)
+    _partial_notes(figures, rnd, kind_rounds)
     if optional:
         _optional_parts(figures, rnd, gov_ids)
     return figures
@@ -261,19 +262,20 @@ def _withhold_small(rows: list[GovernorateRow]) -> None:
         r.shown_families = None if r.pcode in withheld else r.now.idp_families
 
 
-def _partial_notes(figures: Figures, rnd) -> None:
-    """Which partial rounds the figures leave out, so the report can say so."""
-    kind = getattr(rnd, "kind", "idps") or "idps"
+def _partial_notes(figures: Figures, rnd, kind_rounds: list) -> None:
+    """Which partial rounds the figures leave out, so the report can say so (no query:
+    ``kind_rounds`` are the rounds of the round's kind, oldest first)."""
     if getattr(rnd, "partial", False):
         figures.round_partial, figures.round_partial_reason = True, rnd.partial_reason or ""
     day = rnd.date or date.min
-    first = tracking_queries.resolve_round(figures.trend[0][0]) if figures.trend else None
+    dates = {r.code: r.date for r in kind_rounds}
+    first = dates.get(figures.trend[0][0]) if figures.trend else None
     since = min(
-        first.date if first is not None and first.date else day,
+        first or day,
         figures.previous.date if figures.previous and figures.previous.date else day,
     )
-    for r in tracking_queries.partial_rounds(kind):
-        if r.pk == rnd.pk:
+    for r in kind_rounds:
+        if not r.partial or r.pk == rnd.pk:
             continue
         if since <= (r.date or date.min) <= day:
             figures.skipped.append(r.code)
@@ -281,15 +283,12 @@ def _partial_notes(figures: Figures, rnd) -> None:
             figures.later_partial.append(r.code)
 
 
-def _trend(q, rnd, gov_ids, limit: int, known: dict) -> list[tuple[str, int]]:
+def _trend(q, rnd, gov_ids, limit: int, known: dict, kind_rounds: list) -> list[tuple[str, int]]:
     """IDP individuals in the selection at the last ``limit`` complete rounds of the same
     kind (``known``: values already computed, by round id). Partial rounds are left out:
     a round covering two governorates is not a fall of the other sixteen to zero."""
-    kind = getattr(rnd, "kind", "idps") or "idps"
     rounds = [
-        r
-        for r in ordered_rounds(kind)
-        if (r.date or date.min) <= (rnd.date or date.min) and not r.partial
+        r for r in kind_rounds if (r.date or date.min) <= (rnd.date or date.min) and not r.partial
     ]
     out = []
     for r in rounds[-limit:]:

@@ -23,6 +23,11 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}"
 
 
+def _short(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, with "…" when something was cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def bars(
     items: list[tuple[str, float]], *, rtl: bool = False, colour: str = ACCENT, **_ignored
 ) -> SafeString:
@@ -37,8 +42,9 @@ def bars(
     rows = []
     for label, value in items:
         share = max(0.5, 100.0 * value / top) if value else 0
+        full = escape(str(label), {'"': "&quot;"})
         rows.append(
-            f'<tr><td class="bar-label">{escape(str(label))[:60]}</td>'
+            f'<tr><td class="bar-label" title="{full}">{escape(_short(str(label), 60))}</td>'
             f'<td class="bar-cell"><span class="bar" style="width:{share * 0.7:.1f}%;'
             f'background:{colour}"></span> <span class="bar-value">{_fmt(value)}</span></td></tr>'
         )
@@ -48,7 +54,13 @@ def bars(
 def line(
     points: list[tuple[str, float]], *, width: int = 340, height: int = 150, colour: str = ACCENT
 ) -> SafeString:
-    """A trend over rounds: a line with its points, first and last values labelled."""
+    """A trend over rounds: a line with its points, first and last values labelled.
+
+    Time runs left to right in every language (``direction="ltr"``), as the dashboard's
+    trend chart does in the page (``reports/static/reports/dashboard.js``): a reader
+    comparing the page with the PDF finds the latest round on the same side. A round's
+    code longer than fits is shortened with "…"; its point's tooltip has it whole.
+    """
     if not points:
         return mark_safe("")  # noqa: S308
     left, right, top_pad, bottom = 8, 8, 18, 22
@@ -71,12 +83,15 @@ def line(
         f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>',
     ]
     for i, ((label, value), (x, y)) in enumerate(zip(points, coords, strict=True)):
-        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>')
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}">'
+            f"<title>{escape(str(label))}: {_fmt(value)}</title></circle>"
+        )
         if i in (0, n - 1) or n <= 6:
             anchor = "start" if i == 0 and n > 1 else ("end" if i == n - 1 and n > 1 else "middle")
             parts.append(
                 f'<text x="{x:.1f}" y="{height - 8}" font-size="9" text-anchor="{anchor}">'
-                f"{escape(str(label))[:14]}</text>"
+                f"{escape(_short(str(label), 14))}</text>"
             )
             parts.append(
                 f'<text x="{x:.1f}" y="{max(10, y - 5):.1f}" font-size="9" '

@@ -130,53 +130,57 @@ def supply(ctx: DemoContext) -> dict | None:
             )
     ctx.progress(1, 4, "warehouses")
 
-    for code in items:
-        if code in ("soap", "towel"):
-            continue
-        for _ in range(2):
-            services.record_receipt(
-                officer,
-                main,
-                items[code],
-                rng.randint(1500, 3000),
-                donor=rng.choice(DONORS),
-                reference=f"GRN-2015-{rng.randint(100, 999)}",
-            )
-
-    now = timezone.now()
-    waybills = []
-    for hub in hubs:
-        lines = [
-            (items[c], rng.randint(150, 400))
-            for c in ("hygiene-kit", "winter-kit", "blanket", "kerosene-heater")
-        ]
-        for stage in ("closed", "received", "dispatched", "planned"):
-            wb = services.plan_waybill(
-                officer,
-                main,
-                hub,
-                lines,
-                transporter="Zagros Transport",
-                vehicle=f"{rng.randint(10000, 99999)} Erbil",
-                driver="Karwan",
-            )
-            if stage != "planned":
+    now = timezone.now()  # the story's day (``amina.core.demo.STORY_DAY``)
+    # The donors' pipeline arrived in May; the ledger is stamped then (it cannot be
+    # re-dated afterwards: it is append-only).
+    with ctx.at(now - datetime.timedelta(days=45)):
+        for code in items:
+            if code in ("soap", "towel"):
+                continue
+            for _ in range(2):
+                services.record_receipt(
+                    officer,
+                    main,
+                    items[code],
+                    rng.randint(1500, 3000),
+                    donor=rng.choice(DONORS),
+                    reference=f"GRN-2015-{rng.randint(100, 999)}",
+                )
+    # Hubs are supplied in early June; the ledger entries of the waybills say so.
+    with ctx.at(now - datetime.timedelta(days=25)):
+        waybills = []
+        for hub in hubs:
+            lines = [
+                (items[c], rng.randint(150, 400))
+                for c in ("hygiene-kit", "winter-kit", "blanket", "kerosene-heater")
+            ]
+            for stage in ("closed", "received", "dispatched", "planned"):
+                wb = services.plan_waybill(
+                    officer,
+                    main,
+                    hub,
+                    lines,
+                    transporter="Zagros Transport",
+                    vehicle=f"{rng.randint(10000, 99999)} Erbil",
+                    driver="Karwan",
+                )
+                if stage != "planned":
+                    services.dispatch_waybill(officer, wb)
+                if stage in ("received", "closed"):
+                    first = wb.lines.first()
+                    # One line arrives short with a few damaged: the shortfall is followed up.
+                    services.receive_waybill(officer, wb, {first.pk: (first.quantity - 7, 3)})
+                if stage == "closed":
+                    services.close_waybill(officer, wb)
+                waybills.append(wb)
+        for hub in hubs:
+            for site in [s for s in sites if s.governorate_id == hub.governorate_id]:
+                wb = services.plan_waybill(
+                    officer, hub, site, [(items["hygiene-kit"], 120), (items["winter-kit"], 80)]
+                )
                 services.dispatch_waybill(officer, wb)
-            if stage in ("received", "closed"):
-                first = wb.lines.first()
-                # One line arrives short with a few damaged: the shortfall is followed up.
-                services.receive_waybill(officer, wb, {first.pk: (first.quantity - 7, 3)})
-            if stage == "closed":
-                services.close_waybill(officer, wb)
-            waybills.append(wb)
-    for hub in hubs:
-        for site in [s for s in sites if s.governorate_id == hub.governorate_id]:
-            wb = services.plan_waybill(
-                officer, hub, site, [(items["hygiene-kit"], 120), (items["winter-kit"], 80)]
-            )
-            services.dispatch_waybill(officer, wb)
-            services.receive_waybill(officer, wb)
-            waybills.append(wb)
+                services.receive_waybill(officer, wb)
+                waybills.append(wb)
     # Realistic lead times: the road from Erbil takes days, not seconds.
     for n, wb in enumerate(Waybill.objects.exclude(status="planned").order_by("pk")):
         planned = now - datetime.timedelta(days=30 - n % 10, hours=rng.randint(0, 12))

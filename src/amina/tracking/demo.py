@@ -1,9 +1,13 @@
 """Demo data: rounds of location assessments that follow DTM Iraq's real distribution.
 
 Families per governorate follow ``GOVERNORATE_SHARES`` (DTM Round XXII, June 2015) of
-514,562 families nationally; shelter follows the same round (private 67%, critical 21%,
-camps 8%, unknown 4%); each new round drifts a few percent from the last. Sized by the
-scale's number of rounds and the locations the foundation step created.
+514,562 families nationally at the last round; shelter follows the same round (private
+67%, critical 21%, camps 8%, unknown 4%); earlier rounds hold fewer (2% fewer per round
+back, as displacement grew through 2014). The last round falls just before the story's
+day (``STORY_DAY``), the first no earlier than ``STORY_START``. Returnees are counted
+where they went back to — Salah al-Din (Tikrit, after April 2015), Diyala, Ninewa
+(Zummar, Rabia) and Anbar — never in the Kurdistan Region, which they left; returns start
+in November 2014. Sized by the scale's number of rounds and the locations made.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import datetime
 
 from django.db import transaction
 
-from amina.core.demo import GOVERNORATE_SHARES, DemoContext, step
+from amina.core.demo import GOVERNORATE_SHARES, STORY_START, DemoContext, step
 from amina.geo.models import Governorate, Location
 from amina.tracking.models import (
     AssessmentOrigin,
@@ -26,7 +30,12 @@ from amina.tracking.models import (
 from amina.tracking.services.bulk import bulk_insert, insert_rows
 
 NATIONAL_FAMILIES = 514_562
-FIRST_ROUND = datetime.date(2015, 5, 21)
+LAST_ROUND = datetime.date(2015, 6, 25)
+ROUND_INTERVAL_DAYS = 14
+# Returnee families at the last round, and where: the governorates of return of 2015.
+RETURNEE_FAMILIES = 52_000
+RETURN_SHARES = {"IQG16": 0.45, "IQG10": 0.30, "IQG15": 0.15, "IQG01": 0.10}
+RETURNS_START = datetime.date(2014, 11, 1)
 SHELTER_GROUP_SHARES = {"private": 0.67, "critical": 0.21, "camp": 0.08, "unknown": 0.04}
 # Where the displaced came from in 2015: Anbar, Ninewa and Salah al-Din first.
 ORIGIN_SHARES = {
@@ -39,6 +48,23 @@ ORIGIN_SHARES = {
     "IQG07": 0.01,
 }
 PERIOD_SHARES = [0.08, 0.35, 0.22, 0.17, 0.18]  # the first five waves, up to mid-2015
+
+
+def round_dates(n: int) -> list[datetime.date]:
+    """``n`` round dates every two weeks up to LAST_ROUND, closer together when two weeks
+    would start before STORY_START (the large scale's 40 rounds)."""
+    if n <= 1:
+        return [LAST_ROUND][:n]
+    step_days = min(ROUND_INTERVAL_DAYS, (LAST_ROUND - STORY_START).days // (n - 1))
+    return [LAST_ROUND - datetime.timedelta(days=step_days * (n - 1 - i)) for i in range(n)]
+
+
+def returnee_share(day: datetime.date) -> float:
+    """Share of the last round's returnees already back on ``day`` (0 before November
+    2014, rising to 1 at the last round)."""
+    if day <= RETURNS_START:
+        return 0.0
+    return min(1.0, (day - RETURNS_START).days / (LAST_ROUND - RETURNS_START).days)
 
 
 def _split(rng, total: int, weights: list[float]) -> list[int]:
@@ -73,23 +99,23 @@ def displacement(ctx: DemoContext) -> dict:
     weight = {loc.pk: rng.paretovariate(1.5) for locs in locations.values() for loc in locs}
     n_rounds = ctx.size["rounds"]
     made = 0
-    for index in range(n_rounds):
+    for index, day in enumerate(round_dates(n_rounds)):
         round_ = Round.objects.create(
-            code=f"D{index + 1}",
-            date=FIRST_ROUND + datetime.timedelta(days=14 * index),
-            kind=Round.Kind.IDPS,
-            multiplier=6,
+            code=f"D{index + 1}", date=day, kind=Round.Kind.IDPS, multiplier=6
         )
-        growth = 1 + 0.02 * index
+        growth = max(0.2, 1 - 0.02 * (n_rounds - 1 - index))
+        back = returnee_share(day)
         assessments, rows = [], []
         for pcode, share in GOVERNORATE_SHARES.items():
             locs = locations.get(govs.get(pcode), [])
             if not locs:
                 continue
             families = int(NATIONAL_FAMILIES * share * growth * rng.uniform(0.97, 1.03))
+            returned = int(RETURNEE_FAMILIES * RETURN_SHARES.get(pcode, 0) * back)
             total_weight = sum(weight[loc.pk] for loc in locs)
             for loc in locs:
                 fam = max(1, int(families * weight[loc.pk] / total_weight))
+                ret = int(returned * weight[loc.pk] / total_weight)
                 assessments.append(
                     LocationAssessment(
                         round=round_,
@@ -97,6 +123,8 @@ def displacement(ctx: DemoContext) -> dict:
                         date=round_.date,
                         families=fam,
                         individuals=fam * 6,
+                        returnee_families=ret,
+                        returnee_individuals=ret * 6,
                         source=LocationAssessment.Source.DEMO,
                     )
                 )

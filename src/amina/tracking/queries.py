@@ -78,10 +78,10 @@ def latest_round(kind: str = "idps", *, include_partial: bool = False) -> Round 
     A partial round (part of the country only) would make every governorate it missed
     look emptied, so it is skipped unless no complete round exists at all.
     """
-    qs = Round.objects.filter(kind=kind).order_by("-date", "-pk")
+    qs = Round.objects.filter(kind=kind)
     if include_partial:
-        return qs.first()
-    return qs.filter(partial=False).first() or qs.first()
+        return qs.order_by("-date", "-pk").first()
+    return qs.order_by("partial", "-date", "-pk").first()  # complete ones first: one query
 
 
 def previous_round(round: Round, *, include_partial: bool = False) -> Round | None:  # noqa: A002
@@ -95,11 +95,6 @@ def previous_round(round: Round, *, include_partial: bool = False) -> Round | No
     if not include_partial:
         qs = qs.filter(partial=False)
     return qs.first()
-
-
-def partial_rounds(kind: str = "idps") -> list[Round]:
-    """The rounds of one kind marked partial, oldest first (for notes beside trends)."""
-    return list(Round.objects.filter(kind=kind, partial=True).order_by("date", "pk"))
 
 
 def resolve_round(value) -> Round | None:

@@ -44,7 +44,21 @@
     return m;
   }
 
-  window.Amina = Object.freeze({ escapeHtml: escapeHtml, link: link, data: data, map: map });
+  /* A chart label that fits beside a bar or under an axis: wrapped at spaces into lines of
+     about `width` characters, at most `lines` lines, the last one shortened with "…".
+     Chart.js draws an array as several lines; its tooltip keeps the full label. */
+  function chartLabel(text, width, lines) {
+    var words = String(text == null ? "" : text).split(/\s+/), out = [], line = "";
+    width = width || 16; lines = lines || 2;
+    words.forEach(function (word) {
+      if (line && (line + " " + word).length > width) { out.push(line); line = word; } else { line = line ? line + " " + word : word; }
+    });
+    if (line) { out.push(line); }
+    if (out.length > lines) { out = out.slice(0, lines); out[lines - 1] += "…"; }
+    return out.map(function (l) { return l.length > width + 2 ? l.slice(0, width) + "…" : l; });
+  }
+
+  window.Amina = Object.freeze({ escapeHtml: escapeHtml, link: link, data: data, map: map, chartLabel: chartLabel });
 
   /* Tables on a phone. Each body cell gets its column's name (data-label, from the header
      cell's data-label, else its text) unless it has one; a table wider than its frame on a

@@ -1,5 +1,8 @@
 /* Dashboard charts (Chart.js, vendored). The tables under each chart carry the same
-   figures for screen readers and for browsers without JavaScript; a chart hides them. */
+   figures for screen readers and for browsers without JavaScript; a chart hides them.
+   Time runs left to right in every language, as in the PDF's trend (reports/svg.py):
+   a round's date reads the same in the page and on paper. Category labels are wrapped
+   or shortened (Amina.chartLabel); the tooltip shows the full label. */
 (function () {
   "use strict";
   // Labels reach the canvas only (Chart.js draws text, never HTML), so nothing here is escaped.
@@ -18,8 +21,14 @@
       data: { labels: series.labels, datasets: [{ data: series.values, backgroundColor: colour, borderColor: colour, tension: 0.2 }] },
       options: {
         indexAxis: horizontal ? "y" : "x", responsive: true, maintainAspectRatio: false,
-        plugins: { legend: { display: false }, tooltip: { rtl: rtl, callbacks: { label: function (c) { return fmt.format(c.parsed[horizontal ? "x" : "y"]); } } } },
-        scales: { x: { reverse: rtl && !horizontal, ticks: { maxRotation: 0, autoSkip: true } }, y: { position: rtl ? "right" : "left", ticks: { callback: function (v) { return horizontal ? this.getLabelForValue(v) : fmt.format(v); } } } }
+        plugins: { legend: { display: false }, tooltip: { rtl: rtl, callbacks: {
+          title: function (items) { return items.length ? series.labels[items[0].dataIndex] : ""; },
+          label: function (c) { return fmt.format(c.parsed[horizontal ? "x" : "y"]); } } } },
+        scales: {
+          // Bars grow from the reading start (right in Arabic); time never runs backwards.
+          x: { reverse: rtl && horizontal, ticks: { maxRotation: 0, autoSkip: true, callback: function (v) { return horizontal ? fmt.format(v) : Amina.chartLabel(this.getLabelForValue(v), 12, 2); } } },
+          y: { position: rtl && horizontal ? "right" : "left", ticks: { callback: function (v) { return horizontal ? Amina.chartLabel(this.getLabelForValue(v), 18, 2) : fmt.format(v); } } }
+        }
       }
     });
     var fallback = canvas.parentNode.parentNode.querySelector(".chart-fallback");

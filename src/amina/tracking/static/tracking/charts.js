@@ -11,12 +11,24 @@
     var datasets = (d.datasets || [{ label: d.label || "", data: d.values || d.idps || [] }]).map(function (s, i) {
       return { label: s.label, data: s.data, backgroundColor: s.colors || (canvas.dataset.kind === "doughnut" ? palette : palette[i]) };
     });
+    // Long names (shelter types, governorates, periods) are wrapped or shortened to fit
+    // (Amina.chartLabel); the tooltip shows the full name. No chart here has a time axis.
+    var legendLabels = Chart.overrides.doughnut.plugins.legend.labels.generateLabels;
     new Chart(canvas, {
       type: canvas.dataset.kind,
       data: { labels: d.labels, datasets: datasets },
       options: { responsive: true, indexAxis: canvas.dataset.kind === "bar" ? "y" : "x",
-        plugins: { legend: { display: canvas.dataset.kind === "doughnut" || datasets.length > 1, rtl: rtl } },
-        scales: canvas.dataset.kind === "bar" ? { y: { position: rtl ? "right" : "left" }, x: { reverse: rtl } } : {} }
+        plugins: {
+          legend: { display: canvas.dataset.kind === "doughnut" || datasets.length > 1, rtl: rtl,
+            labels: canvas.dataset.kind === "doughnut" ? { generateLabels: function (chart) {
+              return legendLabels(chart).map(function (item) { item.text = Amina.chartLabel(item.text, 24, 1)[0]; return item; });
+            } } : {} },
+          tooltip: { rtl: rtl, callbacks: { title: function (items) { return items.length ? d.labels[items[0].dataIndex] : ""; } } }
+        },
+        scales: canvas.dataset.kind === "bar" ? {
+          y: { position: rtl ? "right" : "left", ticks: { autoSkip: false, callback: function (v) { return Amina.chartLabel(this.getLabelForValue(v), 18, 2); } } },
+          x: { reverse: rtl }
+        } : {} }
     });
   });
   var el = document.getElementById("location-map");
