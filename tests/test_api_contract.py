@@ -8,7 +8,7 @@ its documented schema, and a valid request must not be refused with 400.
 
 Each generated request runs inside a savepoint that is rolled back, so a write by one
 example (a receipt, a dispatch) never changes what the next one sees. The number of
-examples per operation is bounded (``AMINA_API_CONTRACT_EXAMPLES``, default 8) to keep
+examples per operation is bounded (``AMINA_API_CONTRACT_EXAMPLES``, default 3) to keep
 the suite fast; raise it locally to search harder.
 """
 
@@ -31,7 +31,7 @@ from schemathesis.specs.openapi.checks import (
 
 from amina.core.api_errors import FORMAT_CODES
 
-EXAMPLES = int(os.environ.get("AMINA_API_CONTRACT_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("AMINA_API_CONTRACT_EXAMPLES", "3"))
 SEED = 2015
 PERSONAS = {"national": "national", "officer": "najaf", "partner": "partner"}
 

@@ -36,7 +36,8 @@ class GovernorateField(forms.CharField):
             return resolve_governorates([value])[0]
         except ValidationError as exc:
             raise forms.ValidationError(
-                [forms.ValidationError(m, code="unknown") for m in exc.messages]
+                # the message quotes the value given, which may hold a "%"
+                [forms.ValidationError(m.replace("%", "%%"), code="unknown") for m in exc.messages]
             ) from None
 
 

@@ -612,7 +612,9 @@ class PlanViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             plan.candidates.select_related("household").filter(household_id=d["household"]).first()
         )
         if row is None:
-            raise DRFValidationError({"household": ["not among the plan's households"]})
+            raise DRFValidationError(
+                {"household": ["not among the plan's households"]}, code="does_not_exist"
+            )
         plan = planning.override_household(
             request.user, plan, row.household, d["direction"], d["reason"]
         )
@@ -676,7 +678,9 @@ class DistributionViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             .first()
         )
         if plan is None:
-            raise DRFValidationError({"plan": ["no such plan in your scope"]})
+            raise DRFValidationError(
+                {"plan": ["no such plan in your scope"]}, code="does_not_exist"
+            )
         distribution = dist_service.record_by_reference(
             request.user, plan, data.validated_data["household_ref"]
         )

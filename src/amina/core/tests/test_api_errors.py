@@ -141,3 +141,10 @@ def test_a_token_holder_is_throttled_with_a_retry_after(api_client, national_use
     assert statuses == [200, 200, 429]
     refused = api_client.get("/api/v1/geo/governorates/")
     assert refused.json()["code"] == "throttled" and int(refused["Retry-After"]) > 0
+
+
+def test_a_governorate_name_with_a_percent_sign_is_refused_not_a_crash(api_client, national_user):
+    api_client.force_authenticate(national_user)
+    response = api_client.get("/api/v1/supply/balances/", {"governorate": "%"})
+    assert response.status_code == 400
+    assert response.json()["errors"]["governorate"][0].startswith("unknown governorate '%'")
