@@ -29,6 +29,7 @@ from amina.coordination.services.activities import save_activity
 from amina.coordination.services.contacts import mask
 from amina.core.api import router
 from amina.core.api_filters import FilterSet, FlagFilter, GovernorateFilter, IdFilter, filters
+from amina.geo.api import LocationKeyField
 from amina.geo.models import District, Governorate, Location
 from amina.needs.models import Sector
 
@@ -43,9 +44,9 @@ class ActivitySerializer(serializers.ModelSerializer):
     district = serializers.SlugRelatedField(
         slug_field="pcode", queryset=District.objects.all(), required=False, allow_null=True
     )
-    location = serializers.PrimaryKeyRelatedField(
+    location = LocationKeyField(
         queryset=Location.objects.all(), required=False, allow_null=True
-    )
+    )  # the stable location code, as in the 4W exports (an old numeric id still works)
 
     class Meta:
         model = Activity
@@ -112,7 +113,7 @@ class ActivityViewSet(
 
     def get_queryset(self):
         return access.scoped(self.request.user, Activity, detail=False).select_related(
-            "organisation", "sector", "governorate", "district"
+            "organisation", "sector", "governorate", "district", "location"
         )
 
     def write_scope(self, activity) -> dict:

@@ -1,3 +1,7 @@
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 
 from amina.accounts import access
@@ -50,6 +54,27 @@ class SubDistrictSerializer(serializers.ModelSerializer):
         fields = ["id", "pcode", "district", "name_en", "name_ar", "centroid_lat", "centroid_lon"]
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class LocationKeyField(serializers.RelatedField):
+    """A location in the API: its stable code (``geo.codes``: the DTM place id, or
+    ``IQG04-L000123``), the same key as in exports and forms. A request may still give the
+    old numeric id: a number that is no location's code is read as one (deprecated)."""
+
+    default_error_messages = {"does_not_exist": _("No location has the code %(value)s.")}
+
+    def to_representation(self, value) -> str:
+        return value.code
+
+    def to_internal_value(self, data):
+        text = str(data).strip()
+        found = self.get_queryset().filter(code=text).first()
+        if found is None and text.isdigit():
+            found = self.get_queryset().filter(pk=int(text)).first()
+        if found is None:
+            self.fail("does_not_exist", value=text)
+        return found
+
+
 class LocationSerializer(serializers.ModelSerializer):
     governorate = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
     district = serializers.SlugRelatedField(read_only=True, slug_field="pcode", allow_null=True)
@@ -59,6 +84,7 @@ class LocationSerializer(serializers.ModelSerializer):
         model = Location
         fields = [
             "id",
+            "code",
             "pcode",
             "dtm_place_id",
             "name_en",
@@ -139,6 +165,21 @@ class LocationViewSet(ScopedReadOnlyViewSet):
     serializer_class = LocationSerializer
     filterset_class = LocationFilter
     queryset = Location.objects.select_related("governorate", "district", "sub_district")
+    # The key is the stable code (``/geo/locations/IQG04-L000123/``); an old numeric id
+    # still answers when no location has it as its code (docs/api.md).
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+
+    def get_object(self):
+        key = str(self.kwargs[self.lookup_field])
+        locations = self.filter_queryset(self.get_queryset())
+        found = locations.filter(code=key).first()
+        if found is None and key.isdigit():
+            found = locations.filter(pk=int(key)).first()
+        if found is None:
+            raise Http404
+        self.check_object_permissions(self.request, found)
+        return found
 
 
 class PlaceAliasSerializer(serializers.ModelSerializer):

@@ -14,6 +14,7 @@ from amina.core.api_filters import (
     cleaned_filters,
     filters,
 )
+from amina.geo.api import LocationKeyField
 from amina.needs.exports import summary_rows
 from amina.needs.models import NeedsAssessment, Phase, PriorityNeed, Sector, SectorSeverity
 from amina.needs.queries import latest_assessments
@@ -48,7 +49,7 @@ class NeedsPrioritySerializer(serializers.ModelSerializer):
 
 
 class NeedsAssessmentSerializer(serializers.ModelSerializer):
-    location = serializers.PrimaryKeyRelatedField(read_only=True)
+    location = LocationKeyField(read_only=True)  # the stable location code
     location_pcode = serializers.CharField(source="location.pcode", read_only=True, allow_null=True)
     location_name_en = serializers.CharField(source="location.name_en", read_only=True)
     location_name_ar = serializers.CharField(source="location.name_ar", read_only=True)
@@ -115,7 +116,7 @@ class NeedsAssessmentViewSet(ScopedReadOnlyViewSet):
 
 
 class NeedsLatestSeveritySerializer(serializers.ModelSerializer):
-    location = serializers.IntegerField(source="assessment.location_id", read_only=True)
+    location = serializers.CharField(source="assessment.location.code", read_only=True)
     location_pcode = serializers.CharField(
         source="assessment.location.pcode", read_only=True, allow_null=True
     )

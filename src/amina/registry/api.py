@@ -14,6 +14,7 @@ from amina.accounts import access
 from amina.audit.services import log_access
 from amina.core.api import ScopedReadOnlyViewSet, router
 from amina.core.api_filters import FilterSet, GovernorateFilter, filters
+from amina.geo.api import LocationKeyField
 from amina.registry import queries
 from amina.registry.models import DuplicateCandidate, Household, Member
 
@@ -63,7 +64,7 @@ class MemberSerializer(serializers.ModelSerializer):
 
 
 class HouseholdSerializer(serializers.ModelSerializer):
-    location = serializers.PrimaryKeyRelatedField(read_only=True)
+    location = LocationKeyField(read_only=True)  # the stable location code
     governorate = serializers.SlugRelatedField(read_only=True, slug_field="pcode")
     origin_governorate = serializers.SlugRelatedField(
         read_only=True, slug_field="pcode", allow_null=True
@@ -120,7 +121,7 @@ class HouseholdFilter(FilterSet):
             queries.search(user, q)
             .filter(pk__in=qs.values("pk"))
             .order_by("pk")
-            .select_related("governorate")
+            .select_related("governorate", "location")
             .prefetch_related("members")
         )
 
@@ -131,7 +132,7 @@ class HouseholdViewSet(ScopedReadOnlyViewSet):
 
     queryset = (
         Household.objects.select_related(
-            "governorate", "origin_governorate", "shelter", "merged_into"
+            "governorate", "location", "origin_governorate", "shelter", "merged_into"
         )
         .prefetch_related("members")
         .order_by("pk")

@@ -113,7 +113,7 @@ class LocationAssessmentSerializer(serializers.ModelSerializer):
         ]
 
     def get_location_code(self, obj) -> str:
-        return obj.location.pcode or obj.location.dtm_place_id or ""
+        return obj.location.code or ""
 
     def get_district(self, obj) -> str | None:
         return obj.location.district.pcode if obj.location.district_id else None

@@ -86,3 +86,23 @@ def test_the_gazetteer_resolves_a_location_code(gov_a):
     found = Gazetteer().location(loc.code)
     assert found.ok and found.place.pk == loc.pk
     assert Gazetteer().location(loc.code, governorate=gov_a).place.pk == loc.pk
+
+
+def test_the_api_keys_a_location_by_its_code_and_still_answers_an_old_id(
+    api_client, officer_a, location_a
+):
+    api_client.force_authenticate(officer_a)
+    by_code = api_client.get(f"/api/v1/geo/locations/{location_a.code}/")
+    assert by_code.status_code == 200 and by_code.json()["code"] == "900001"
+    other = create_location(None, NewLocation("Hay Two", location_a.governorate_id), source="t")
+    assigned = api_client.get(f"/api/v1/geo/locations/{other.code}/")
+    assert assigned.json()["id"] == other.pk
+    old = api_client.get(f"/api/v1/geo/locations/{other.pk}/")
+    assert old.status_code == 200 and old.json()["code"] == other.code
+
+
+def test_the_api_does_not_reach_a_location_outside_the_callers_scope_by_code(
+    api_client, officer_a, location_b
+):
+    api_client.force_authenticate(officer_a)
+    assert api_client.get(f"/api/v1/geo/locations/{location_b.code}/").status_code == 404
