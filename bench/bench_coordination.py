@@ -41,8 +41,8 @@ def main(argv: list[str]) -> int:
     from amina.coordination.cli import _System
     from amina.coordination.models import Activity
     from amina.coordination.services.imports import COLUMNS, import_activities
-    from amina.core.tabular import Column, read_table
     from amina.geo.models import Governorate, Location
+    from amina.lib.tabular import Column, read_table
 
     rng = random.Random(9)
     day = datetime.date(2015, 6, 15)

@@ -36,8 +36,8 @@ def main(argv: list[str]) -> int:
 
     from django.db import transaction
 
-    from amina.core.tabular import read_table
     from amina.geo.models import Governorate, Location
+    from amina.lib.tabular import read_table
     from amina.needs import queries
     from amina.needs.importing import columns, import_needs_file
     from amina.needs.models import NeedsAssessment, SectorSeverity

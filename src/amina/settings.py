@@ -204,7 +204,7 @@ MEDIA_ROOT = Path(os.environ.get("AMINA_MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
-# Bounds of every file an importer reads (amina.core.tabular.limits); a file beyond one
+# Bounds of every file an importer reads (amina.lib.tabular.limits); a file beyond one
 # is refused with a message naming it. Uploads wait for confirmation at most
 # AMINA_UPLOAD_PREVIEW_HOURS; `amina purge-uploads` removes any left behind.
 AMINA_UPLOAD_MAX_BYTES = envint("AMINA_UPLOAD_MAX_BYTES", str(100 * 1024 * 1024))

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from amina.core.i18n import localised
+from amina.lib.i18n import localised
 
 
 class Organisation(models.Model):

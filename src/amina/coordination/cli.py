@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from amina.coordination import exports
 from amina.coordination.models import Activity, Meeting, Training
 from amina.core.commands import SubCommand
-from amina.core.tabular import ImportFailed
 from amina.geo.gazetteer import Gazetteer
+from amina.lib.tabular import ImportFailed
 
 
 def _import_args(parser):

@@ -7,9 +7,9 @@ from pathlib import Path
 from django.urls import reverse
 from django.utils import translation
 
-from amina.core.tabular import ImportFailed, TableError, failure_text
 from amina.jobs.services import JobError, handler
 from amina.jobs.uploads import discard
+from amina.lib.tabular import ImportFailed, TableError, failure_text
 
 KIND = "coordination-4w-import"
 

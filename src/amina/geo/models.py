@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from amina.core.i18n import localised
+from amina.lib.i18n import localised
 
 
 class Place(models.Model):

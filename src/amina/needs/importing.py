@@ -31,8 +31,9 @@ from django.utils.translation import gettext as _
 
 from amina.accounts import access
 from amina.audit.services import record_bulk
+from amina.geo.models import Location
 from amina.lib.arabic import to_western_digits
-from amina.core.tabular import (
+from amina.lib.tabular import (
     Column,
     ImportFailed,
     Report,
@@ -42,7 +43,6 @@ from amina.core.tabular import (
     limits,
     read_table,
 )
-from amina.geo.models import Location
 from amina.needs.models import NeedsAssessment, Phase, Sector, Submission
 from amina.needs.services import (
     AssessmentData,
@@ -112,7 +112,7 @@ def _root_hint(row: Row, version: str) -> str:
 
 #: Questions' labels (English and Arabic) by which a "labels" export names its columns.
 def _labels() -> set[str]:
-    from amina.core.tabular import header_key
+    from amina.lib.tabular import header_key
     from amina.needs.xlsform import AR, EN, survey_rows
 
     keys = set()
@@ -127,7 +127,7 @@ def _labels() -> set[str]:
 def _labels_export(source, filename) -> str | None:
     """The first of a file's headers that is a question's label, when several are (a
     "labels" export); None otherwise."""
-    from amina.core.tabular import TableError, header_key, read_rows
+    from amina.lib.tabular import TableError, header_key, read_rows
 
     try:
         _sheet, stream = read_rows(source, filename=filename, limit=limits(max_rows=MAX_ROWS))

@@ -4,7 +4,7 @@ severity per sector, ranked priority needs and imported form submissions."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from amina.core.i18n import localised
+from amina.lib.i18n import localised
 
 
 class _Bilingual(models.Model):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from amina.core.i18n import localised
+from amina.lib.i18n import localised
 
 #: A sector rated at least this counts the covered population as in need.
 IN_NEED_FROM = 3

@@ -26,10 +26,10 @@ from django.utils.translation import gettext as _
 
 from amina.accounts import access
 from amina.audit.services import record_bulk
-from amina.core import tabular
-from amina.core.tabular import Column, ImportFailed, Report, TableError
 from amina.geo.gazetteer import Gazetteer
 from amina.geo.models import Governorate, Location
+from amina.lib import tabular
+from amina.lib.tabular import Column, ImportFailed, Report, TableError
 from amina.registry import bulk, names, vulnerability
 from amina.registry.models import Criterion, Household, Member
 from amina.tracking.queries import shelter_types

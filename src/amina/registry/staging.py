@@ -33,8 +33,8 @@ import psycopg
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from amina.core import tabular
-from amina.core.tabular import ImportFailed, Problem, Report, Row
+from amina.lib import tabular
+from amina.lib.tabular import ImportFailed, Problem, Report, Row
 from amina.registry import bulk, names, vulnerability
 from amina.registry.bulk import _columns
 from amina.registry.importing import (

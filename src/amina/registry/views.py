@@ -21,7 +21,6 @@ from django.views.decorators.http import require_POST
 from amina.accounts import access
 from amina.audit.models import ChangeLog
 from amina.audit.services import log_access
-from amina.core.i18n import Message
 from amina.jobs import uploads
 from amina.jobs.models import Job
 from amina.jobs.services import start_job
@@ -30,6 +29,7 @@ from amina.lib import paging
 from amina.lib.arabic import to_western_digits
 from amina.lib.downloads import file_response
 from amina.lib.exports import FORMATS
+from amina.lib.i18n import Message
 from amina.registry import exporting, queries, review, services, vulnerability
 from amina.registry.forms import (
     CloseForm,

@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from amina.core.i18n import localised
+from amina.lib.i18n import localised
 
 
 class AppendOnlyError(ValidationError):

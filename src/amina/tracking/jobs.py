@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from amina.core import tabular
 from amina.jobs.services import JobError, handler
+from amina.lib import tabular
 
 KIND = "tracking-dtm-import"
 PREVIEW_KIND = "tracking-dtm-preview"

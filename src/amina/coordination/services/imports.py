@@ -23,8 +23,8 @@ from amina.accounts import access
 from amina.accounts.models import Organisation
 from amina.audit.services import record_bulk
 from amina.coordination.models import Activity
-from amina.core import tabular
 from amina.geo.gazetteer import Gazetteer
+from amina.lib import tabular
 from amina.lib.arabic import normalise_name, to_western_digits
 from amina.needs.models import Sector
 

@@ -7,7 +7,7 @@ from openpyxl import Workbook
 
 from amina.coordination.models import Activity
 from amina.coordination.services.imports import import_activities
-from amina.core.tabular import ImportFailed
+from amina.lib.tabular import ImportFailed
 
 pytestmark = pytest.mark.django_db
 

@@ -523,8 +523,8 @@ def run(importer: str, directory: Path) -> dict:
     from django.core.exceptions import ValidationError
 
     from amina.accounts.models import Organisation, User
-    from amina.core.tabular import ImportFailed, TableError
     from amina.jobs.services import JobError
+    from amina.lib.tabular import ImportFailed, TableError
 
     organisation, _new = Organisation.objects.get_or_create(name_en="Corpus", kind="iom")
     user, _new = User.objects.get_or_create(

@@ -11,8 +11,8 @@ import datetime
 import pytest
 from django.db import connection
 
-from amina.core import tabular
 from amina.core.tests.hostile import SPECS, csv_bytes
+from amina.lib import tabular
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

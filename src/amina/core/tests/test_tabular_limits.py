@@ -5,8 +5,8 @@ import io
 import pytest
 from openpyxl import Workbook
 
-from amina.core import tabular
-from amina.core.tabular import Column, Report, Row, TableError
+from amina.lib import tabular
+from amina.lib.tabular import Column, Report, Row, TableError
 
 COLUMNS = [Column("name", required=True), Column("count")]
 

@@ -5,7 +5,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from amina.audit.models import ChangeLog
-from amina.core.tabular import ImportFailed
+from amina.lib.tabular import ImportFailed
 from amina.needs.importing import import_needs_file
 from amina.needs.models import NeedsAssessment, PriorityNeed, SectorSeverity, Submission
 from amina.needs.xlsform import build_xlsform, location_code

@@ -11,8 +11,8 @@ import io
 
 import pytest
 
-from amina.core.tabular import ImportFailed
 from amina.geo.services import NewLocation, create_location
+from amina.lib.tabular import ImportFailed
 from amina.needs.exports import export_needs
 from amina.needs.importing import import_needs_file
 from amina.needs.models import NeedsAssessment, Submission

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
 
-from amina.core.tabular import ImportFailed, TableError
+from amina.lib.tabular import ImportFailed, TableError
 from amina.registry.importing import import_households
 from amina.registry.models import Household, Member
 from amina.registry.tests.conftest import SAMPLES

@@ -10,8 +10,8 @@ import io
 import pytest
 from django.db import connection
 
-from amina.core.tabular import ImportFailed
 from amina.geo.models import Location
+from amina.lib.tabular import ImportFailed
 from amina.registry import staging
 from amina.registry.importing import import_households
 from amina.registry.models import Household, Member

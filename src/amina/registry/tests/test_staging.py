@@ -12,8 +12,8 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amina.core.tabular import ImportFailed
 from amina.geo.models import Location
+from amina.lib.tabular import ImportFailed
 from amina.registry import names, staging
 from amina.registry.importing import import_households
 from amina.registry.models import Household, Member

@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 
 from amina.accounts import access
 from amina.audit.services import record_change
-from amina.core.i18n import localised
 from amina.geo.models import Governorate
+from amina.lib.i18n import localised
 from amina.tracking.models import Round
 
 

@@ -26,11 +26,11 @@ from django.utils import timezone
 
 from amina.accounts import access
 from amina.audit.services import record_bulk
-from amina.core import tabular
 from amina.geo.gazetteer import Gazetteer
 from amina.geo.models import Governorate, Location, PlaceAlias
 from amina.geo.names import code_key
 from amina.geo.services import NewLocation, create_locations
+from amina.lib import tabular
 from amina.lib.arabic import to_western_digits
 from amina.tracking.models import (
     AssessmentOrigin,

@@ -19,10 +19,10 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from amina.audit.services import record_change
-from amina.core import tabular
 from amina.jobs import uploads
 from amina.jobs.models import Job
 from amina.jobs.services import start_job
+from amina.lib import tabular
 from amina.tracking.jobs import KIND, PREVIEW_KIND
 from amina.tracking.models import DtmUpload, Round
 from amina.tracking.services.coverage import check_coverage

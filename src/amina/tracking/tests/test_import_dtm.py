@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from amina.core import tabular
 from amina.geo.models import Governorate, Location
+from amina.lib import tabular
 from amina.tracking import queries
 from amina.tracking.models import AssessmentShelter, LocationAssessment, Round
 from amina.tracking.services.dtm import import_dtm_file, parse_dtm

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from amina.accounts import access
-from amina.core.i18n import localised
 from amina.jobs.uploads import fits
+from amina.lib.i18n import localised
 from amina.tracking.forms import DtmUploadForm
 from amina.tracking.models import DtmUpload
 from amina.tracking.services.dtm import round_code_from
