@@ -58,7 +58,7 @@ bench: install-test
 requirements: | $(BIN)/python
 	$(BIN)/pip install -q pip-tools
 	$(BIN)/pip-compile -q --strip-extras --no-emit-index-url --no-emit-trusted-host --no-emit-find-links -o requirements.txt pyproject.toml
-	$(BIN)/pip-compile -q --strip-extras --extra test --no-emit-index-url --no-emit-trusted-host --no-emit-find-links -o requirements-test.txt pyproject.toml
+	$(BIN)/pip-compile -q --strip-extras --extra test --extra bench --no-emit-index-url --no-emit-trusted-host --no-emit-find-links -o requirements-test.txt pyproject.toml
 
 clean:
 	rm -rf $(VENV) var test-artifacts
