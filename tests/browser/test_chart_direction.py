@@ -51,3 +51,27 @@ def test_a_long_label_is_wrapped_or_shortened_and_whole_in_the_tooltip(
     assert len(lines) == 2 and all(len(line) <= 19 for line in lines)
     assert lines[-1].endswith("…")
     assert page.evaluate("() => Amina.chartLabel('Camp', 18, 2)") == ["Camp"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_displacement_charts_draw_with_their_labels_fitted(
+    browser_page, live_server, reference_geography, national_user
+):
+    from amina.reports.tests.data import make_displacement
+
+    make_displacement()
+    page = browser_page
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(page, live_server, national_user.username, PASSWORD)
+    page.goto(f"{live_server.url}/tracking/")
+    page.wait_for_function(
+        "Chart.getChart(document.querySelector('canvas[data-chart=governorate-chart]'))"
+        " !== undefined"
+    )
+    ticks = page.evaluate(
+        "() => Chart.getChart(document.querySelector('canvas[data-chart=shelter-chart]'))"
+        ".legend.legendItems.map(i => i.text)"
+    )
+    assert ticks and all(len(t) <= 26 for t in ticks), ticks
+    assert not errors, errors
