@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from amina.core.api_errors import FORMAT_CODES
+from amina.lib.api_errors import FORMAT_CODES
 
 EXAMPLES = int(os.environ.get("AMINA_API_CONTRACT_EXAMPLES", "3"))
 SEED = 2015

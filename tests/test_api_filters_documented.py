@@ -10,7 +10,7 @@ from functools import cache
 from drf_spectacular.generators import SchemaGenerator
 
 import amina.api_urls  # noqa: F401  (registers every app's viewsets on the router)
-from amina.core.api import router
+from amina.lib.api import router
 
 PREFIX = "/api/v1/"
 

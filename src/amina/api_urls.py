@@ -5,8 +5,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 
 from amina.accounts.token_api import ObtainToken
-from amina.core.api import not_found, router
 from amina.core.discovery import app_modules
+from amina.lib.api import not_found, router
 
 app_modules("api")  # each app's api module registers its viewsets on the router
 

@@ -264,7 +264,7 @@ REST_FRAMEWORK = {
     # Bodies are JSON (docs/api.md); one error shape for every refusal.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
-    "EXCEPTION_HANDLER": "amina.core.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "amina.lib.api_errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "amina.core.throttling.UserRateThrottle",
         "amina.core.throttling.AnonRateThrottle",
@@ -288,7 +288,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"PlanOverrideEnum": [("in", "in"), ("out", "out")]},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "amina.core.api.drop_database_integer_ranges",
+        "amina.lib.api.drop_database_integer_ranges",
         "amina.core.api_schema.tighten_values",
         "amina.core.api_schema.document_errors",
     ],

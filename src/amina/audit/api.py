@@ -1,8 +1,9 @@
 from rest_framework import serializers, viewsets
 
+from amina.accounts.api_base import IsAminaAdmin
 from amina.audit.models import AccessLog, ChangeLog
-from amina.core.api import IsAminaAdmin, router
 from amina.core.api_filters import FilterSet, filters
+from amina.lib.api import router
 
 
 class ChangeLogSerializer(serializers.ModelSerializer):

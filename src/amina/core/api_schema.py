@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from amina.core.api import decimal_pattern
+from amina.lib.api import decimal_pattern
 
 ERROR_SCHEMA = {
     "type": "object",

@@ -5,9 +5,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import mixins, serializers, viewsets
 
 from amina.accounts import access
-from amina.core.api import ScopedReadOnlyViewSet, router
+from amina.accounts.api_base import ScopedReadOnlyViewSet
 from amina.core.api_filters import FilterSet, GovernorateFilter, filters
 from amina.geo.models import Boundary, District, Governorate, Location, PlaceAlias, SubDistrict
+from amina.lib.api import router
 
 
 class GovernorateSerializer(serializers.ModelSerializer):

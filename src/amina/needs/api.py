@@ -5,7 +5,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from amina.accounts import access
-from amina.core.api import ScopedReadOnlyViewSet, router
+from amina.accounts.api_base import ScopedReadOnlyViewSet
 from amina.core.api_filters import (
     FilterSet,
     FlagFilter,
@@ -15,6 +15,7 @@ from amina.core.api_filters import (
     filters,
 )
 from amina.geo.api import LocationKeyField
+from amina.lib.api import router
 from amina.needs.exports import summary_rows
 from amina.needs.models import NeedsAssessment, Phase, PriorityNeed, Sector, SectorSeverity
 from amina.needs.queries import latest_assessments

@@ -11,10 +11,11 @@ from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
 
 from amina.accounts import access
+from amina.accounts.api_base import ScopedReadOnlyViewSet
 from amina.audit.services import log_access
-from amina.core.api import ScopedReadOnlyViewSet, router
 from amina.core.api_filters import FilterSet, GovernorateFilter, filters
 from amina.geo.api import LocationKeyField
+from amina.lib.api import router
 from amina.registry import queries
 from amina.registry.models import DuplicateCandidate, Household, Member
 

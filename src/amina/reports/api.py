@@ -16,9 +16,9 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from amina.accounts import access
-from amina.core import api_errors
-from amina.core.api import router
 from amina.core.api_filters import FilterSet, GovernorateFilter, IdFilter, filters
+from amina.lib import api_errors
+from amina.lib.api import router
 from amina.lib.exports import CONTENT_TYPES
 from amina.reports import datasets as datasets_module
 from amina.reports import queries

@@ -17,13 +17,9 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from amina.accounts import access
-from amina.core.api import (
-    NonNegativeDecimalField,
-    ScopedReadOnlyViewSet,
-    ScopedSlugRelatedField,
-    router,
-)
+from amina.accounts.api_base import ScopedReadOnlyViewSet, ScopedSlugRelatedField
 from amina.core.api_filters import FilterSet, FlagFilter, GovernorateFilter, IdFilter, filters
+from amina.lib.api import NonNegativeDecimalField, router
 from amina.supply import services
 from amina.supply.models import (
     Distribution,

@@ -8,8 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers, viewsets
 
 from amina.accounts import access
-from amina.core.api import ScopedReadOnlyViewSet, router
+from amina.accounts.api_base import ScopedReadOnlyViewSet
 from amina.core.api_filters import FilterSet, GovernorateFilter, cleaned_filters, filters
+from amina.lib.api import router
 from amina.tracking.exports import summary_rows
 from amina.tracking.models import Alert, LocationAssessment, MovementEvent, Round
 from amina.tracking.queries import resolve_round

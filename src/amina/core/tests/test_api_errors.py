@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from rest_framework.exceptions import ValidationError as DRFValidationError
 
-from amina.core import api_errors
+from amina.lib import api_errors
 
 pytestmark = pytest.mark.django_db
 

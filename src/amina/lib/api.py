@@ -1,44 +1,14 @@
-"""What every API view shares: one router, and read views scoped by the access policy."""
+"""What every API view shares that depends on no app: the one router each app's ``api``
+module registers on, decimal fields and their schema, the 404 of unknown API addresses.
+
+Views scoped by the access policy are in ``amina.accounts.api_base``."""
 
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.routers import DefaultRouter
 
-from amina.accounts import access
-
 router = DefaultRouter()
-
-
-class ScopedReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
-    """A list and a detail route whose queryset always passes through ``access.scoped``.
-
-    ``detail_level`` False opens the view to partners (aggregates); True keeps it to
-    the roles that see location-level records.
-    """
-
-    detail_level = True
-
-    def get_queryset(self):
-        return access.scoped(self.request.user, super().get_queryset(), detail=self.detail_level)
-
-
-class ScopedSlugRelatedField(serializers.SlugRelatedField):
-    """A reference by code to a scoped record (a warehouse, a plan …) in a request body.
-
-    The choices are the caller's scope, so a record outside it is refused exactly like one
-    that does not exist: codes cannot be enumerated by comparing the answers.
-    """
-
-    def __init__(self, model, *, detail: bool = True, **kwargs):
-        self.scope_model, self.detail = model, detail
-        kwargs.setdefault("queryset", model._default_manager.all())
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        request = self.context.get("request")
-        user = getattr(request, "user", None)
-        return access.scoped(user, self.scope_model, detail=self.detail)
 
 
 def decimal_pattern(max_digits: int, decimal_places: int, *, signed: bool) -> str:
@@ -83,11 +53,6 @@ def not_found(request, *args, **kwargs):
     return JsonResponse(
         {"detail": force_str(NotFound.default_detail), "code": "not_found"}, status=404
     )
-
-
-class IsAminaAdmin(permissions.BasePermission):
-    def has_permission(self, request, view):
-        return access.is_admin(request.user)
 
 
 _BACKEND_LIMITS = {2**15 - 1, -(2**15), 2**31 - 1, -(2**31), 2**63 - 1, -(2**63)}
