@@ -52,7 +52,7 @@ def _session(browser, live_server, username: str, *, phone: bool, language: str)
     from amina.core.demo.base import demo_password
 
     context = browser.new_context(
-        viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 800},
+        viewport={"width": 390, "height": 844} if phone else {"width": 1200, "height": 720},
         locale=language,
     )
     context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])

@@ -63,8 +63,10 @@
   /* Tables on a phone. Each body cell gets its column's name (data-label, from the header
      cell's data-label, else its text) unless it has one; a table wider than its frame on a
      narrow screen gets .table-cards (amina.css): one card per row, each figure beside its
-     name, instead of a frame whose edge cuts "80,772" into "0,772". A table that must stay
-     a grid says data-cards="off". */
+     name, instead of a frame whose edge cuts "80,772" into "0,772". On a wide screen a
+     table too wide for its column first gets .table-compact (smaller type, headings that
+     wrap), and cards only if that is not enough. A table that must stay a grid says
+     data-cards="off". */
   var NARROW = window.matchMedia("(max-width: 767.98px)");
   function label(table) {
     var rows = table.tHead ? table.tHead.rows : [];
@@ -89,17 +91,28 @@
       });
     });
   }
+  function overflows(table) {
+    var box = table.getBoundingClientRect();
+    return table.scrollWidth > table.parentElement.clientWidth + 1 ||
+      box.right > window.innerWidth + 1 || box.left < -1;
+  }
   function cards(root) {
     (root || document).querySelectorAll("table.table").forEach(function (table) {
       if (table.getAttribute("data-cards") === "off") { return; }
       label(table);
-      table.classList.remove("table-cards");
-      if (!NARROW.matches) { return; }
-      var frame = table.parentElement;
-      if (table.getAttribute("data-cards") === "on" || table.scrollWidth > frame.clientWidth + 1 ||
-          table.getBoundingClientRect().right > window.innerWidth + 1 || table.getBoundingClientRect().left < -1) {
+      table.classList.remove("table-cards", "table-compact");
+      if (table.getAttribute("data-cards") === "on" && NARROW.matches) {
         table.classList.add("table-cards");
+        return;
       }
+      if (!overflows(table)) { return; }
+      // A wide screen first tries smaller type and wrapped headings; a phone goes to cards.
+      if (!NARROW.matches) {
+        table.classList.add("table-compact");
+        if (!overflows(table)) { return; }
+        table.classList.remove("table-compact");
+      }
+      table.classList.add("table-cards");
     });
   }
   cards(document);
