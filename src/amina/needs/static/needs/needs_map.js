@@ -16,6 +16,25 @@
   fetch(el.dataset.outline).then(function (r) { return r.json(); }).then(function (outline) {
     L.geoJSON(outline, { style: { color: "#6c757d", weight: 1, fillColor: "#e9ecef", fillOpacity: 0.6 }, interactive: false }).addTo(map);
   }).catch(function () {});
+  // The key to the colours, on the map itself (a phone shows no table beside it).
+  var key = L.control({ position: "bottomleft" });
+  key.onAdd = function () {
+    var div = L.DomUtil.create("div", "map-legend");
+    div.setAttribute("data-testid", "map-legend");
+    legend.forEach(function (l) {
+      var row = document.createElement("div");
+      var dot = document.createElement("i");
+      dot.style.width = "12px";
+      dot.style.height = "12px";
+      dot.style.background = l.bg;
+      dot.style.opacity = "1";
+      row.appendChild(dot);
+      row.appendChild(document.createTextNode(l.value + " – " + l.label));
+      div.appendChild(row);
+    });
+    return div;
+  };
+  if (legend.length) { key.addTo(map); }
   var layer = L.layerGroup().addTo(map);
   var select = document.getElementById("map-sector");
   function draw() {
@@ -34,7 +53,11 @@
       bounds.extend(m.getLatLng());
       drawn += 1;
     });
-    if (bounds.isValid()) { map.fitBounds(bounds.pad(0.3), { maxZoom: 10 }); }
+    if (bounds.isValid()) {
+      var box = key.getContainer ? key.getContainer() : null;
+      map.fitBounds(bounds.pad(0.2), { maxZoom: 10,
+        paddingTopLeft: [box ? box.offsetWidth + 10 : 40, 20], paddingBottomRight: [20, box ? box.offsetHeight + 10 : 20] });
+    }
     el.dataset.loaded = String(drawn);
   }
   select.addEventListener("change", function () {
