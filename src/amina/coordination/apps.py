@@ -7,7 +7,7 @@ class CoordinationConfig(AppConfig):
     verbose_name = _("Coordination")
 
     def ready(self):
-        from amina.core import nav
+        from amina.lib import nav
 
         nav.add("coordination:activity-list", _("Coordination"), order=60)
         from amina.coordination import panels  # noqa: F401  (registers the home panel)

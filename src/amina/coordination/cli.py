@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 
 from amina.coordination import exports
 from amina.coordination.models import Activity, Meeting, Training
-from amina.core.commands import SubCommand
 from amina.geo.gazetteer import Gazetteer
+from amina.lib.commands import SubCommand
 from amina.lib.tabular import ImportFailed
 
 

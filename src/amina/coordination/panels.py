@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from amina.coordination.models import ActionPoint
-from amina.core.views import home_panel
+from amina.lib.panels import home_panel
 from amina.notices.services import unread_count
 
 

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from amina.core.nav import items_for
+from amina.lib.nav import items_for
 
 
 def amina(request):

@@ -7,17 +7,7 @@ from django.shortcuts import render
 from amina.accounts import access
 from amina.geo.scopemap import scope_map
 from amina.jobs.models import Job
-
-#: Panels other capabilities add to the home page: (template, context function).
-HOME_PANELS: list = []
-
-
-def home_panel(template: str):
-    def register(func):
-        HOME_PANELS.append((template, func))
-        return func
-
-    return register
+from amina.lib.panels import HOME_PANELS
 
 
 def home(request):

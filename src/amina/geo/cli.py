@@ -1,7 +1,7 @@
 from pathlib import Path
 
-from amina.core.commands import SubCommand
 from amina.geo.services import import_boundaries
+from amina.lib.commands import SubCommand
 
 
 def _args(parser):

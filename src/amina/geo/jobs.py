@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from amina.core.commands import one_line
 from amina.jobs.services import JobError, handler
 from amina.jobs.uploads import discard
+from amina.lib.commands import one_line
 
 
 @handler("boundaries")

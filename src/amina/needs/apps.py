@@ -8,7 +8,7 @@ class NeedsConfig(AppConfig):
 
     def ready(self):
         from amina.accounts import access
-        from amina.core import nav
+        from amina.lib import nav
         from amina.needs import views  # noqa: F401 (registers the home panel)
 
         nav.add("needs:overview", _("Needs"), visible=access.is_active, order=30)

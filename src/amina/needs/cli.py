@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from amina.core.commands import SubCommand
 from amina.geo.gazetteer import resolve_governorates
+from amina.lib.commands import SubCommand
 
 
 def _import_args(parser):

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from amina.accounts import access
-from amina.core.views import home_panel
 from amina.geo.models import Location
 from amina.jobs.services import start_job
 from amina.jobs.uploads import fits, save_upload
 from amina.lib.downloads import file_response
+from amina.lib.panels import home_panel
 from amina.needs import queries
 from amina.needs.exports import export_needs
 from amina.needs.forms import AssessmentForm, ImportForm

@@ -9,7 +9,7 @@ class NoticesConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from amina.core import nav
+        from amina.lib import nav
         from amina.notices.services import unread_count
 
         nav.add("notices:notification-list", _("Notifications"), order=90, badge=unread_count)

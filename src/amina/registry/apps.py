@@ -8,7 +8,7 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from amina.accounts import access
-        from amina.core import nav
+        from amina.lib import nav
 
         nav.add("registry:home", _("Households"), visible=access.sees_detail, order=30)
         from amina.registry import panels  # noqa: F401 (registers the home panel)

@@ -3,7 +3,7 @@
 from django.db.models import Count, Q
 
 from amina.accounts import access
-from amina.core.views import home_panel
+from amina.lib.panels import home_panel
 from amina.registry.models import DuplicateCandidate, Household
 
 

@@ -8,7 +8,7 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from amina.accounts import access
-        from amina.core import nav
+        from amina.lib import nav
         from amina.reports import dashboard  # noqa: F401  (registers the home panel)
 
         nav.add("reports:dashboard", _("Dashboard"), order=5)

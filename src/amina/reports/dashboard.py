@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from amina.accounts import access
-from amina.core.views import home_panel
+from amina.lib.panels import home_panel
 from amina.reports import disclosure, rendering
 from amina.reports import figures as figures_module
 from amina.reports.figures import Figures, NoData

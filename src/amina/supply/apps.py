@@ -8,7 +8,7 @@ class SupplyConfig(AppConfig):
 
     def ready(self) -> None:
         from amina.accounts import access
-        from amina.core import nav
+        from amina.lib import nav
         from amina.supply import panels  # noqa: F401  (registers the home panel)
 
         nav.add("supply:home", _("Stock"), visible=access.sees_detail, order=40)

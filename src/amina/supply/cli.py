@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from amina.core.commands import SubCommand
+from amina.lib.commands import SubCommand
 
 
 def _no_args(parser):

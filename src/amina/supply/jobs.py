@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import translation
 
-from amina.core.commands import one_line
 from amina.jobs.services import JobError, handler
+from amina.lib.commands import one_line
 from amina.supply.services.planning import OPTIMISE_JOB
 
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from amina.accounts import access
 from amina.audit.services import log_access
-from amina.core.commands import one_line
+from amina.lib.commands import one_line
 from amina.registry.models import Household, Member
 from amina.supply import forms
 from amina.supply.models import Distribution, DistributionPlan

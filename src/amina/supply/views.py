@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from amina.accounts import access
-from amina.core.commands import one_line
+from amina.lib.commands import one_line
 from amina.lib.downloads import file_response
 from amina.supply import forms, services
 from amina.supply.models import Item, StockBalance, StockMovement, Warehouse, Waybill

@@ -8,7 +8,7 @@ class TrackingConfig(AppConfig):
 
     def ready(self) -> None:
         from amina.accounts.access import allowed_to
-        from amina.core import nav
+        from amina.lib import nav
         from amina.tracking import panels  # noqa: F401 (registers metrics and the home panel)
 
         nav.add("tracking:figures", _("Displacement"), order=10)

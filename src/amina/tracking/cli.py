@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from amina.core.commands import SubCommand
+from amina.lib.commands import SubCommand
 
 
 def _import_args(parser):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from amina.accounts import access
-from amina.core.views import home_panel
 from amina.geo.metrics import location_metric, metric
+from amina.lib.panels import home_panel
 from amina.tracking import queries
 
 

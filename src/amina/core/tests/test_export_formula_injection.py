@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from amina.core.commands import registry
+from amina.core.discovery import registry
 from amina.lib.exports import FORMULA_PREFIXES, ExportColumn, cell_value, write_table
 
 PLANTED = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)"]

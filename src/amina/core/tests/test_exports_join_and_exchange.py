@@ -15,7 +15,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from amina.core.commands import registry
+from amina.core.discovery import registry
 from amina.core.management.commands.export import formats_of
 
 KINDS = sorted(registry("EXPORTS"))

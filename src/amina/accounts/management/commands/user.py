@@ -3,8 +3,8 @@ from django.core.management.base import BaseCommand
 
 from amina.accounts.models import Role
 from amina.accounts.services import create_user, find_organisation
-from amina.core.commands import fail, read_password
 from amina.geo.gazetteer import resolve_governorates
+from amina.lib.commands import fail, read_password
 
 
 class Command(BaseCommand):

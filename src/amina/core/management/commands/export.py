@@ -4,8 +4,9 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand
 
-from amina.core.commands import fail, registry
+from amina.core.discovery import registry
 from amina.geo.gazetteer import resolve_governorates
+from amina.lib.commands import fail
 from amina.lib.exports import EXTENSIONS, FORMATS
 
 

@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from amina.core.commands import fail, registry
+from amina.core.discovery import registry
+from amina.lib.commands import fail
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from amina.core.commands import fail
 from amina.geo.gazetteer import resolve_governorates
+from amina.lib.commands import fail
 
 
 class Command(BaseCommand):

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from amina.core.commands import fail
 from amina.geo.gazetteer import resolve_governorates
+from amina.lib.commands import fail
 from amina.reports import rendering, services
 from amina.reports.figures import NoData
 

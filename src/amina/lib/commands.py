@@ -1,8 +1,10 @@
-"""Helpers shared by Amina's management commands: sub-command registries and clean failures.
+"""Helpers shared by Amina's management commands: the sub-command an app offers, and
+clean failures.
 
 ``amina import KIND`` and ``amina export KIND`` find their kinds in each app's ``cli``
 module (``IMPORTS`` and ``EXPORTS``: name → ``SubCommand``), so a capability adds its
-importer without touching the command.
+importer without touching the command; the shell collects them with
+``amina.core.discovery.registry``.
 """
 
 from __future__ import annotations
@@ -23,15 +25,6 @@ class SubCommand:
     run: Callable  # (options: dict, stdout) -> str, the closing line
     #: The formats an export kind writes (``amina export KIND --format``); None: all.
     formats: tuple[str, ...] | None = None
-
-
-def registry(attribute: str) -> dict[str, SubCommand]:
-    from amina.core.discovery import app_modules
-
-    found: dict[str, SubCommand] = {}
-    for module in app_modules("cli"):
-        found.update(getattr(module, attribute, {}))
-    return dict(sorted(found.items()))
 
 
 def one_line(exc: Exception) -> str:
