@@ -1,12 +1,12 @@
 """The REST API under /api/v1/: every app's ``api`` module registers on one router."""
 
-from django.urls import include, path, re_path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
 from amina.accounts.token_api import ObtainToken
 from amina.core.discovery import app_modules
-from amina.lib.api import not_found, router
+from amina.lib.api import router
 
 app_modules("api")  # each app's api module registers its viewsets on the router
 
@@ -20,7 +20,6 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api-schema", permission_classes=[AllowAny]),
         name="api-docs",
     ),
+    # an address no route matches answers JSON too: amina.core.errors.page_not_found
     path("", include(router.urls)),
-    # last: an address no route matches answers JSON, like every other API error
-    re_path(r"^.*/$", not_found),
 ]

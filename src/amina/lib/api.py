@@ -3,7 +3,6 @@ module registers on, decimal fields and their schema, the 404 of unknown API add
 
 Views scoped by the access policy are in ``amina.accounts.api_base``."""
 
-from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 from rest_framework.routers import DefaultRouter
@@ -41,18 +40,6 @@ class NonNegativeDecimalFieldSchema(OpenApiSerializerFieldExtension):
             "format": "decimal",
             "pattern": decimal_pattern(field.max_digits, field.decimal_places, signed=False),
         }
-
-
-@csrf_exempt  # a POST to no route is a 404 too, not a CSRF page
-def not_found(request, *args, **kwargs):
-    """Any other address under the API: a 404 in the API's one error shape, not a page."""
-    from django.http import JsonResponse
-    from django.utils.encoding import force_str
-    from rest_framework.exceptions import NotFound
-
-    return JsonResponse(
-        {"detail": force_str(NotFound.default_detail), "code": "not_found"}, status=404
-    )
 
 
 _BACKEND_LIMITS = {2**15 - 1, -(2**15), 2**31 - 1, -(2**31), 2**63 - 1, -(2**63)}
