@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from amina.accounts.models import Organisation, Role, User
-from amina.core.admin import AuditedAdmin
+from amina.audit.admin_base import AuditedAdmin
 
 
 @admin.register(Organisation)

@@ -2,8 +2,9 @@ from rest_framework import serializers, viewsets
 
 from amina.accounts.api_base import IsAminaAdmin
 from amina.accounts.models import Organisation, User
-from amina.core.api_filters import FilterSet, GovernorateFilter
+from amina.geo.api_filters import GovernorateFilter
 from amina.lib.api import router
+from amina.lib.api_filters import FilterSet
 
 
 class OrganisationSerializer(serializers.ModelSerializer):

@@ -2,8 +2,8 @@ from rest_framework import serializers, viewsets
 
 from amina.accounts.api_base import IsAminaAdmin
 from amina.audit.models import AccessLog, ChangeLog
-from amina.core.api_filters import FilterSet, filters
 from amina.lib.api import router
+from amina.lib.api_filters import FilterSet, filters
 
 
 class ChangeLogSerializer(serializers.ModelSerializer):

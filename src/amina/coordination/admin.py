@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from amina.audit.admin_base import AuditedAdmin
 from amina.coordination.models import (
     ActionPoint,
     Activity,
@@ -10,7 +11,6 @@ from amina.coordination.models import (
     Target,
     Training,
 )
-from amina.core.admin import AuditedAdmin
 
 
 @admin.register(Activity)

@@ -27,10 +27,11 @@ from amina.coordination.models import (
 )
 from amina.coordination.services.activities import save_activity
 from amina.coordination.services.contacts import mask
-from amina.core.api_filters import FilterSet, FlagFilter, GovernorateFilter, IdFilter, filters
 from amina.geo.api import LocationKeyField
+from amina.geo.api_filters import GovernorateFilter
 from amina.geo.models import District, Governorate, Location
 from amina.lib.api import router
+from amina.lib.api_filters import FilterSet, FlagFilter, IdFilter, filters
 from amina.needs.models import Sector
 
 

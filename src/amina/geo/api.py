@@ -6,9 +6,10 @@ from rest_framework import mixins, serializers, viewsets
 
 from amina.accounts import access
 from amina.accounts.api_base import ScopedReadOnlyViewSet
-from amina.core.api_filters import FilterSet, GovernorateFilter, filters
+from amina.geo.api_filters import GovernorateFilter
 from amina.geo.models import Boundary, District, Governorate, Location, PlaceAlias, SubDistrict
 from amina.lib.api import router
+from amina.lib.api_filters import FilterSet, filters
 
 
 class GovernorateSerializer(serializers.ModelSerializer):

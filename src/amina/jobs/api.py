@@ -1,10 +1,10 @@
 from rest_framework import serializers, viewsets
 
-from amina.core.api_filters import FilterSet
 from amina.jobs.models import Job
 from amina.jobs.recovery import reclaim_for_page
 from amina.jobs.views import visible_jobs
 from amina.lib.api import router
+from amina.lib.api_filters import FilterSet
 
 
 class JobSerializer(serializers.ModelSerializer):

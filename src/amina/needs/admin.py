@@ -3,7 +3,7 @@ can remove a mistaken assessment; every change is recorded in the history."""
 
 from django.contrib import admin
 
-from amina.core.admin import AuditedAdmin
+from amina.audit.admin_base import AuditedAdmin
 from amina.needs.models import NeedsAssessment, Phase, PriorityNeed, Sector, SectorSeverity
 
 

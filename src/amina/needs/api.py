@@ -6,16 +6,10 @@ from rest_framework.permissions import IsAuthenticated
 
 from amina.accounts import access
 from amina.accounts.api_base import ScopedReadOnlyViewSet
-from amina.core.api_filters import (
-    FilterSet,
-    FlagFilter,
-    GovernorateFilter,
-    IdFilter,
-    cleaned_filters,
-    filters,
-)
 from amina.geo.api import LocationKeyField
+from amina.geo.api_filters import GovernorateFilter
 from amina.lib.api import router
+from amina.lib.api_filters import FilterSet, FlagFilter, IdFilter, cleaned_filters, filters
 from amina.needs.exports import summary_rows
 from amina.needs.models import NeedsAssessment, Phase, PriorityNeed, Sector, SectorSeverity
 from amina.needs.queries import latest_assessments

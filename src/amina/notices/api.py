@@ -9,8 +9,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from amina.core.api_filters import FilterSet, FlagFilter
 from amina.lib.api import router
+from amina.lib.api_filters import FilterSet, FlagFilter
 from amina.notices.models import Notification
 from amina.notices.services import mark_read
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import transaction
 
-from amina.core.admin import AuditedAdmin
+from amina.audit.admin_base import AuditedAdmin
 from amina.registry import vulnerability
 from amina.registry.models import VulnerabilityWeight
 

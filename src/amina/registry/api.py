@@ -13,9 +13,10 @@ from rest_framework.exceptions import PermissionDenied
 from amina.accounts import access
 from amina.accounts.api_base import ScopedReadOnlyViewSet
 from amina.audit.services import log_access
-from amina.core.api_filters import FilterSet, GovernorateFilter, filters
 from amina.geo.api import LocationKeyField
+from amina.geo.api_filters import GovernorateFilter
 from amina.lib.api import router
+from amina.lib.api_filters import FilterSet, filters
 from amina.registry import queries
 from amina.registry.models import DuplicateCandidate, Household, Member
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from amina.core.admin import AuditedAdmin
+from amina.audit.admin_base import AuditedAdmin
 from amina.reports.models import Publication, Report, Schedule
 
 

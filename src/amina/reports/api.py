@@ -16,9 +16,10 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from amina.accounts import access
-from amina.core.api_filters import FilterSet, GovernorateFilter, IdFilter, filters
+from amina.geo.api_filters import GovernorateFilter
 from amina.lib import api_errors
 from amina.lib.api import router
+from amina.lib.api_filters import FilterSet, IdFilter, filters
 from amina.lib.exports import CONTENT_TYPES
 from amina.reports import datasets as datasets_module
 from amina.reports import queries

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from amina.core.admin import AuditedAdmin
+from amina.audit.admin_base import AuditedAdmin
 from amina.supply.models import Item, KitComponent, StockBalance, StockMovement, Warehouse
 
 

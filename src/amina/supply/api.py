@@ -18,8 +18,9 @@ from rest_framework.response import Response
 
 from amina.accounts import access
 from amina.accounts.api_base import ScopedReadOnlyViewSet, ScopedSlugRelatedField
-from amina.core.api_filters import FilterSet, FlagFilter, GovernorateFilter, IdFilter, filters
+from amina.geo.api_filters import GovernorateFilter
 from amina.lib.api import NonNegativeDecimalField, router
+from amina.lib.api_filters import FilterSet, FlagFilter, IdFilter, filters
 from amina.supply import services
 from amina.supply.models import (
     Distribution,

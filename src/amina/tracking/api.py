@@ -9,8 +9,9 @@ from rest_framework import serializers, viewsets
 
 from amina.accounts import access
 from amina.accounts.api_base import ScopedReadOnlyViewSet
-from amina.core.api_filters import FilterSet, GovernorateFilter, cleaned_filters, filters
+from amina.geo.api_filters import GovernorateFilter
 from amina.lib.api import router
+from amina.lib.api_filters import FilterSet, cleaned_filters, filters
 from amina.tracking.exports import summary_rows
 from amina.tracking.models import Alert, LocationAssessment, MovementEvent, Round
 from amina.tracking.queries import resolve_round
