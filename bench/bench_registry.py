@@ -70,8 +70,8 @@ def _empty_registry() -> None:
 
 
 def _locations() -> dict[int, list[int]]:
-    from amina.core.demo import GOVERNORATE_SHARES
     from amina.geo.models import Governorate, Location
+    from amina.lib.demo import GOVERNORATE_SHARES
 
     found: dict[int, list[int]] = {}
     for gov in Governorate.objects.filter(pcode__in=GOVERNORATE_SHARES):

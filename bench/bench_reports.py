@@ -42,11 +42,12 @@ def _setup() -> None:
 
 
 def generate(n_locations: int, n_rounds: int, seed: int = 2015) -> dict:
-    """Reference data, demo users and locations (core demo steps), then rounds of figures."""
-    from amina.core.demo import SCALES, DemoContext
-    from amina.core.demo import base as demo_base
+    """Reference data, demo users and locations (accounts and geo demo steps), then rounds."""
+    from amina.accounts.demo import organisations_and_users
+    from amina.geo.demo import locations
     from amina.geo.models import District, Governorate, Location, PlaceAlias
     from amina.geo.reference import load_reference_geography
+    from amina.lib.demo import SCALES, DemoContext
     from amina.needs.models import Phase, Sector
     from amina.needs.reference import load_mcof_reference
     from amina.tracking.models import (
@@ -67,8 +68,8 @@ def generate(n_locations: int, n_rounds: int, seed: int = 2015) -> dict:
     rng = random.Random(seed)
     SCALES["bench"] = {"locations": n_locations, "rounds": n_rounds, "households": 0}
     ctx = DemoContext(scale="bench", seed=seed, rng=rng, progress=lambda *a, **k: None)
-    demo_base.organisations_and_users(ctx)
-    demo_base.locations(ctx)
+    organisations_and_users(ctx)
+    locations(ctx)
     if Round.objects.count() >= n_rounds:
         return {"rounds": Round.objects.count(), "assessments": LocationAssessment.objects.count()}
     locations = list(Location.objects.values_list("pk", flat=True))

@@ -35,8 +35,8 @@ def _setup() -> None:
 
 def generate(directory: Path, n_locations: int, n_rounds: int, seed: int = 2015) -> list[Path]:
     """One CSV per round, as DTM publishes them; every breakdown adds up to families."""
-    from amina.core.demo import GOVERNORATE_SHARES
     from amina.geo.models import District, Governorate
+    from amina.lib.demo import GOVERNORATE_SHARES
     from amina.tracking.models import DisplacementPeriod, ShelterType
 
     rng = random.Random(seed)

@@ -100,7 +100,7 @@ def tokens(demo_world, django_db_blocker):
     """A token per persona, through the token endpoint as any client gets one."""
     from rest_framework.test import APIClient
 
-    from amina.core.demo.base import demo_password
+    from amina.accounts.demo import demo_password
 
     out = {}
     with django_db_blocker.unblock():

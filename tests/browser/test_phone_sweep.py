@@ -49,7 +49,7 @@ DESKTOP_SHOTS = {
 
 
 def _session(browser, live_server, username: str, *, phone: bool, language: str):
-    from amina.core.demo.base import demo_password
+    from amina.accounts.demo import demo_password
 
     context = browser.new_context(
         viewport={"width": 390, "height": 844} if phone else {"width": 1200, "height": 720},

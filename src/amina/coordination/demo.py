@@ -25,8 +25,8 @@ from amina.coordination.models import (
     Target,
     Training,
 )
-from amina.core.demo import STORY_DAY, STORY_END, DemoContext, step
 from amina.geo.models import Governorate, Location
+from amina.lib.demo import STORY_DAY, STORY_END, DemoContext, step
 from amina.needs.models import Phase, Sector
 
 D = datetime.date

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from amina.audit.services import record_bulk
-from amina.core.demo import GOVERNORATE_SHARES, DemoContext, step
 from amina.geo.models import Location
+from amina.lib.demo import GOVERNORATE_SHARES, DemoContext, step
 from amina.needs.models import NeedsAssessment, Phase, PriorityNeed, Sector, SectorSeverity
 from amina.needs.queries import latest_figures
 

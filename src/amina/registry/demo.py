@@ -13,8 +13,8 @@ import csv
 from django.conf import settings
 from django.db import transaction
 
-from amina.core.demo import GOVERNORATE_SHARES, DemoContext, step
 from amina.geo.models import Location
+from amina.lib.demo import GOVERNORATE_SHARES, DemoContext, step
 from amina.registry import bulk
 from amina.registry.generator import Generator
 from amina.registry.models import Household

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from amina.core.demo import DemoContext, step
+from amina.lib.demo import DemoContext, step
 
 
 @step(80, "reports")

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from amina.core.demo import DemoContext, step
+from amina.lib.demo import DemoContext, step
 
 # code, English, Arabic, unit, kg, m³, low-stock level, kit components
 ITEMS = [
@@ -130,7 +130,7 @@ def supply(ctx: DemoContext) -> dict | None:
             )
     ctx.progress(1, 4, "warehouses")
 
-    now = timezone.now()  # the story's day (``amina.core.demo.STORY_DAY``)
+    now = timezone.now()  # the story's day (``amina.lib.demo.STORY_DAY``)
     # The donors' pipeline arrived in May; the ledger is stamped then (it cannot be
     # re-dated afterwards: it is append-only).
     with ctx.at(now - datetime.timedelta(days=45)):

@@ -16,8 +16,8 @@ import datetime
 
 from django.db import transaction
 
-from amina.core.demo import GOVERNORATE_SHARES, STORY_START, DemoContext, step
 from amina.geo.models import Governorate, Location
+from amina.lib.demo import GOVERNORATE_SHARES, STORY_START, DemoContext, step
 from amina.tracking.models import (
     AssessmentOrigin,
     AssessmentPeriod,

@@ -2,16 +2,18 @@
 
 import pytest
 
+from amina.accounts.demo import organisations_and_users
 from amina.accounts.models import Organisation, User
-from amina.core.demo import GOVERNORATE_SHARES, generate
-from amina.core.demo.base import locations, organisations_and_users
+from amina.core.demo import generate
+from amina.geo.demo import locations
 from amina.geo.models import Governorate, Location
+from amina.lib.demo import GOVERNORATE_SHARES
 
 
 def _foundation(seed):
     import random
 
-    from amina.core.demo import DemoContext
+    from amina.lib.demo import DemoContext
 
     ctx = DemoContext("small", seed, random.Random(seed), lambda *a, **k: None)
     organisations_and_users(ctx)

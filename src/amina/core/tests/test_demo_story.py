@@ -14,11 +14,11 @@ import pytest
 from django.apps import apps
 from django.db import models, transaction
 
-from amina.core.demo import STORY_DAY, STORY_END, STORY_START
+from amina.lib.demo import STORY_DAY, STORY_END, STORY_START
 
 pytestmark = pytest.mark.django_db
 
-#: Dates that are not the story's (``amina.core.demo``): births are older; DTM's
+#: Dates that are not the story's (``amina.lib.demo``): births are older; DTM's
 #: displacement periods are reference data; the demo load's job record and the user
 #: accounts (people log in with them today) belong to the running system.
 NOT_STORY = {

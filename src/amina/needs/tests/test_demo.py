@@ -2,8 +2,8 @@ import random
 
 import pytest
 
-from amina.core.demo import DemoContext
 from amina.geo.models import Location
+from amina.lib.demo import DemoContext
 from amina.needs.demo import needs_assessments
 from amina.needs.models import NeedsAssessment, PriorityNeed
 from amina.needs.queries import latest_severity

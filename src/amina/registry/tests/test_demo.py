@@ -2,8 +2,8 @@ import random
 
 import pytest
 
-from amina.core.demo import DemoContext
 from amina.geo.models import Location
+from amina.lib.demo import DemoContext
 from amina.registry.demo import households
 from amina.registry.generator import true_pairs
 from amina.registry.models import Household, Member

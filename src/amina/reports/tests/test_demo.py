@@ -4,8 +4,8 @@ import random
 
 import pytest
 
-from amina.core.demo import DemoContext
-from amina.core.demo.base import ensure_demo_users, organisations_and_users
+from amina.accounts.demo import ensure_demo_users, organisations_and_users
+from amina.lib.demo import DemoContext
 from amina.reports.demo import flash_report
 from amina.reports.models import Publication
 

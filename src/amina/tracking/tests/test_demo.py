@@ -4,9 +4,9 @@ import random
 
 import pytest
 
-from amina.core.demo import GOVERNORATE_SHARES, DemoContext
-from amina.core.demo.base import locations
+from amina.geo.demo import locations
 from amina.geo.models import Governorate
+from amina.lib.demo import GOVERNORATE_SHARES, DemoContext
 from amina.tracking import queries
 from amina.tracking.demo import displacement
 from amina.tracking.models import ShelterType

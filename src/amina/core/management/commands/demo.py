@@ -5,9 +5,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from amina.core.demo import SCALES
-from amina.core.demo.base import ensure_demo_users, organisations_and_users
+from amina.accounts.demo import ensure_demo_users, organisations_and_users
 from amina.jobs.supervisor import Supervisor
+from amina.lib.demo import SCALES
 
 
 class Command(BaseCommand):
@@ -22,9 +22,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, seed, port, no_serve, **options):
-        from amina.core.demo import DemoContext
         from amina.jobs.models import Job
         from amina.jobs.services import run_inline, start_job
+        from amina.lib.demo import DemoContext
 
         if "sqlite3" not in settings.DATABASES["default"]["ENGINE"] and not os.environ.get(
             "AMINA_DEMO_ANY_DATABASE"

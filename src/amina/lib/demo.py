@@ -1,9 +1,10 @@
 """The demo-data generator: realistic synthetic data, deterministic by seed.
 
 Scales: ``small`` (tests), ``medium`` (``amina demo``) and ``large`` (benchmarks). Each
-capability adds its own step with ``@step(order)`` in its ``demo`` module; a step gets
+app adds its own step with ``@step(order, name)`` in its ``demo`` module; a step gets
 the shared ``DemoContext`` (seeded random generator, scale, the places and users made so
-far) and reports progress.
+far) and reports progress. This module is the registry and the story's clock; the shell
+(``amina.core.demo.generate``) imports every app's ``demo`` module and runs the steps.
 """
 
 from __future__ import annotations
@@ -153,11 +154,8 @@ def step(order: int, name: str):
     return register
 
 
-def steps():
-    from amina.core.demo import base  # noqa: F401  (the shared steps: places, users)
-    from amina.core.discovery import app_modules
-
-    app_modules("demo")  # each app's demo module registers its steps with @step
+def registered_steps() -> list[tuple[int, str, Callable[[DemoContext], dict | None]]]:
+    """The steps registered so far, by order; a step registered twice runs once."""
     seen, ordered = set(), []
     for order, name, func in sorted(_STEPS, key=lambda s: s[0]):
         if name not in seen:
@@ -166,8 +164,8 @@ def steps():
     return ordered
 
 
-def generate(scale: str = "small", seed: int = 2015, progress=None) -> dict:
-    """Create the demo data at ``scale``; returns what each step made (counts)."""
+def run_steps(steps, scale: str = "small", seed: int = 2015, progress=None) -> dict:
+    """Run ``steps`` at ``scale`` in story time; returns what each step made (counts)."""
     if scale not in SCALES:
         raise ValueError(f"unknown scale {scale!r}; choose one of {', '.join(SCALES)}")
     report = progress or (lambda *a, **k: None)
@@ -181,7 +179,7 @@ def generate(scale: str = "small", seed: int = 2015, progress=None) -> dict:
     )
     summary = {}
     with story_clock():
-        for _order, name, func in steps():
+        for _order, name, func in steps:
             ctx.progress(0, None, name)
             summary[name] = func(ctx) or {}
     return summary
