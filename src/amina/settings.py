@@ -60,6 +60,8 @@ SECRET_KEY_FROM_ENV = "AMINA_SECRET_KEY" in os.environ
 DEBUG = envbool("AMINA_DEBUG", "false")
 ALLOWED_HOSTS = envlist("AMINA_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = envlist("AMINA_CSRF_TRUSTED_ORIGINS", "")
+# A stale form says so in the user's language, not in Django's English page.
+CSRF_FAILURE_VIEW = "amina.core.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -23,3 +23,6 @@ urlpatterns = [
 
 # A lost database met outside a view (session, user) answers 503, not a bare 500.
 handler500 = "amina.core.errors.server_error"
+# 403 and 404 are pages of Amina, with the menu, in the user's language (issue 16).
+handler403 = "amina.core.errors.permission_denied"
+handler404 = "amina.core.errors.page_not_found"

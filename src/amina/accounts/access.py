@@ -24,12 +24,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
+from django.utils.translation import gettext_noop
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from amina.accounts import actions
 from amina.accounts.actions import Scope
 from amina.accounts.models import Role, User
 from amina.geo.models import Governorate
+from amina.lib.i18n import Message, Name
 
 #: Roles that may change reference data and users.
 ADMIN_ROLES = frozenset({Role.ADMIN})
@@ -105,7 +107,7 @@ def can_read_history(user) -> bool:
 def require_detail(user) -> None:
     """Raise PermissionDenied unless the user reads location-level records (a page of detail)."""
     if not sees_detail(user):
-        raise PermissionDenied
+        raise PermissionDenied(refusal(user))
 
 
 def scope_path(model: type[Model]) -> str:
@@ -167,12 +169,12 @@ def scoped(
 
 
 def check_governorate(user, governorate: Governorate | int, *, detail: bool = True) -> None:
-    """Raise PermissionDenied unless ``user`` may act on that governorate."""
+    """Raise PermissionDenied unless ``user`` may act on that governorate (with the reason)."""
     gov_id = governorate if isinstance(governorate, int) else governorate.pk
     if not is_active(user) or (detail and not sees_detail(user)):
-        raise PermissionDenied
+        raise PermissionDenied(refusal(user))
     if not has_national_scope(user) and gov_id not in governorate_ids(user):
-        raise PermissionDenied
+        raise PermissionDenied(refusal(user, governorate=governorate))
 
 
 def get_scoped_or_404(user, queryset, **lookup):
@@ -251,7 +253,40 @@ def check(
     — for an import, of every row — so a caller that skips the view is refused as well.
     """
     if not allowed(user, action, governorate, organisation=organisation, owner=owner):
-        raise PermissionDenied
+        raise PermissionDenied(refusal(user, action, governorate, organisation=organisation))
+
+
+def refusal(user, action: str | None = None, governorate=ANY, *, organisation=ANY) -> Message:
+    """Why ``user`` is refused, in words the 403 page shows (translated for the reader):
+    the role, personal data, national scope, a governorate outside the user's scope, or
+    another organisation's record."""
+    if not is_active(user):
+        return Message(gettext_noop("Your account is not active."))
+    role = Message.of(Role(user.role).label) if user.role in Role.values else user.role
+    rule = actions.get(action) if action else None
+    if rule is not None and not (user.is_superuser or user.role in rule.roles):
+        return Message(gettext_noop("Your role (%(role)s) cannot do this."), role=role)
+    if rule is None and not sees_detail(user):
+        return Message(
+            gettext_noop("Your role (%(role)s) sees figures by governorate, not this page."),
+            role=role,
+        )
+    if rule is not None and rule.personal_data and not can_view_personal_data(user):
+        return Message(gettext_noop("Your account may not see personal data."))
+    if rule is not None and rule.scope == Scope.NATIONAL and not has_national_scope(user):
+        return Message(gettext_noop("Only users with national scope can do this."))
+    if governorate is not ANY and not in_scope(user, governorate):
+        if governorate is None:
+            return Message(gettext_noop("Only users with national scope can do this."))
+        place = governorate if isinstance(governorate, Governorate) else None
+        place = place or Governorate.objects.filter(pk=governorate).first()
+        return Message(
+            gettext_noop("%(governorate)s is outside your governorates."),
+            governorate=Name.of(place) if place else "—",
+        )
+    if organisation is not ANY:
+        return Message(gettext_noop("You may do this only for your own organisation."))
+    return Message(gettext_noop("You are not allowed to do this."))
 
 
 def for_any_organisation(user, action: str) -> bool:
@@ -291,7 +326,7 @@ def requires(
             if only is None or request.method in only:
                 name = action if isinstance(action, str) else action.get(kwargs.get(kwarg))
                 if name is None or not allowed(request.user, name):
-                    raise PermissionDenied
+                    raise PermissionDenied(refusal(request.user, name))
             return view(request, *args, **kwargs)
 
         wrapper.amina_action = action
@@ -363,6 +398,7 @@ __all__ = [
     "has_national_scope",
     "in_scope",
     "is_admin",
+    "refusal",
     "require_detail",
     "requires",
     "scope_paths",

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from amina.lib.i18n import localised
+from amina.lib.i18n import in_arabic, localised
 
 
 class Organisation(models.Model):
@@ -43,6 +43,9 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
 
     def __str__(self) -> str:
+        """The Arabic name on Arabic pages; in English the acronym people use (IOM, NRC)."""
+        if in_arabic() and self.name_ar:
+            return self.name_ar
         return self.acronym or self.name_en
 
     @property

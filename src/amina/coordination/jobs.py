@@ -6,15 +6,24 @@ from pathlib import Path
 
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from amina.jobs.services import JobError, handler
 from amina.jobs.uploads import discard
-from amina.lib.tabular import ImportFailed, TableError, failure_text
+from amina.lib.tabular import ImportFailed, TableError, table_failure
 
 KIND = "coordination-4w-import"
 
 
-@handler(KIND)
+@handler(
+    KIND,
+    results={
+        "created": _("Activities created"),
+        "updated": _("Activities updated"),
+        "hxl": _("The file has HXL hashtags"),
+    },
+)
 def import_4w(job, progress) -> dict:
     """Parameters: ``path`` of the uploaded sheet, ``filename``. The sheet is read here,
     not in the web request, and removed when the job ends, whatever the outcome."""
@@ -23,12 +32,12 @@ def import_4w(job, progress) -> dict:
     params = job.parameters
     try:
         with translation.override(params.get("language") or None):
-            progress(0, None, "reading")
+            progress(0, None, gettext_noop("reading"))
             result = import_activities(job.created_by, Path(params["path"]), params.get("filename"))
     except ImportFailed as exc:
-        raise JobError(failure_text(exc.report)) from None
+        raise JobError.from_failure(exc.report.failure()) from None
     except TableError as exc:
-        raise JobError(str(exc)) from None
+        raise JobError.from_failure(table_failure(exc)) from None
     finally:
         discard(params.get("path"))
     return {

@@ -6,7 +6,10 @@
   and the API says so in JSON.
 
 Pages here render from ``templates/errors/plain.html`` without a request, so no context
-processor, session or user is looked up (each of those would need the database).
+processor, session or user is looked up (each of those would need the database) — except
+403 and 404, which have a request and a user: they are pages of Amina with its menu
+(``403.html``, ``404.html`` on ``base.html``), in the user's language, and a 403 says why
+(``amina.accounts.access.refusal``) and whom to ask.
 """
 
 from __future__ import annotations
@@ -63,6 +66,41 @@ def database_unavailable(request) -> HttpResponse:
     response["Retry-After"] = RETRY_AFTER
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _administrators() -> list[str]:
+    """Whom to ask for a role or a governorate: the active administrators, by name."""
+    from amina.accounts.models import Role, User
+
+    people = User.objects.filter(is_active=True, role=Role.ADMIN).order_by("pk")[:3]
+    return [u.get_full_name() or u.get_username() for u in people]
+
+
+def permission_denied(request, exception=None) -> HttpResponse:
+    """``handler403``: why (the reason ``PermissionDenied`` carries) and whom to ask."""
+    from django.shortcuts import render
+
+    reason = exception.args[0] if exception is not None and exception.args else None
+    if is_api(request):
+        text = str(reason) if reason else _("You do not have permission to perform this action.")
+        return JsonResponse({"detail": text, "code": "permission_denied"}, status=403)
+    context = {"reason": reason, "administrators": _administrators()}
+    return render(request, "403.html", context, status=403)
+
+
+def page_not_found(request, exception=None) -> HttpResponse:
+    """``handler404``: a page of Amina with its menu and a way back; JSON under /api/."""
+    from django.shortcuts import render
+
+    if is_api(request):
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+    return render(request, "404.html", {}, status=404)
+
+
+def csrf_failure(request, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a form sent from a page that has gone stale (a session that
+    ended, a form open too long) — say so in the user's language, without the database."""
+    return _page("errors/csrf.html", {}, 403)
 
 
 def server_error(request, template_name: str = defaults.ERROR_500_TEMPLATE_NAME):

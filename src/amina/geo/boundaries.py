@@ -18,7 +18,8 @@ import math
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+
+from amina.lib.i18n import gettext_deferred as _
 
 GEOMETRY_TYPES = ("Polygon", "MultiPolygon")
 #: A ring is first thinned to this many times the vertex cap (see ``simplify``).

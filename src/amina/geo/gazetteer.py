@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 
 from amina.geo.models import District, Governorate, Location, PlaceAlias
 from amina.geo.names import code_key, place_key
+from amina.lib.i18n import Message, Name
+from amina.lib.i18n import gettext_deferred as _
 
 
 @dataclass
@@ -26,6 +28,7 @@ class Resolution:
     place: object | None = None
     candidates: list = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
+    suggested: list = field(default_factory=list)  # the places of ``suggestions``
 
     @property
     def ok(self) -> bool:
@@ -35,17 +38,48 @@ class Resolution:
     def ambiguous(self) -> bool:
         return len(self.candidates) > 1
 
-    def reason(self, what: str) -> str:
-        """A one-line message naming the text and what to do about it."""
+    def reason(self, what: str) -> Message | str:
+        """A one-line message naming the text and what to do about it, translated when
+        shown (places named in the reader's language). ``what``: "governorate",
+        "district" or "location"."""
         if self.ok:
             return ""
+        words = REASONS.get(what, REASONS["location"])
         if self.ambiguous:
-            names = ", ".join(f"{c.name_en} ({_code(c)})" for c in self.candidates)
-            return f"{what} {self.text!r} is ambiguous: it could be {names}"
+            return words["ambiguous"] % {"text": self.text, "names": _labels(self.candidates)}
         if not str(self.text).strip():
-            return f"{what} is empty"
-        hint = f"; did you mean {', '.join(self.suggestions)}?" if self.suggestions else ""
-        return f"unknown {what} {self.text!r}{hint}"
+            return words["empty"]
+        if self.suggested:
+            return words["suggest"] % {"text": self.text, "names": _labels(self.suggested)}
+        return words["unknown"] % {"text": self.text}
+
+
+#: One sentence per level and case, so that each reads naturally in Arabic.
+REASONS = {
+    "governorate": {
+        "ambiguous": _("governorate %(text)r is ambiguous: it could be %(names)s"),
+        "empty": _("governorate is empty"),
+        "suggest": _("unknown governorate %(text)r; did you mean %(names)s?"),
+        "unknown": _("unknown governorate %(text)r"),
+    },
+    "district": {
+        "ambiguous": _("district %(text)r is ambiguous: it could be %(names)s"),
+        "empty": _("district is empty"),
+        "suggest": _("unknown district %(text)r; did you mean %(names)s?"),
+        "unknown": _("unknown district %(text)r"),
+    },
+    "location": {
+        "ambiguous": _("location %(text)r is ambiguous: it could be %(names)s"),
+        "empty": _("location is empty"),
+        "suggest": _("unknown location %(text)r; did you mean %(names)s?"),
+        "unknown": _("unknown location %(text)r"),
+    },
+}
+
+
+def _labels(places) -> list[Message]:
+    """ "Kerbala (IQG12)", each place in the reader's language."""
+    return [_("%(name)s (%(code)s)") % {"name": Name.of(p), "code": _code(p)} for p in places]
 
 
 def _code(place) -> str | None:
@@ -92,7 +126,9 @@ class _Index:
                     label = f"{place.name_en} ({code})" if code else place.name_en
                     if allowed(pk) and label not in seen:
                         seen.append(label)
+                        res.suggested.append(place)
             res.suggestions = seen[:3]
+            res.suggested = res.suggested[:3]
         return res
 
 

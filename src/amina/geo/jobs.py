@@ -5,14 +5,20 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from amina.jobs.services import JobError, handler
 from amina.jobs.uploads import discard
-from amina.lib.commands import one_line
+from amina.lib.i18n import gettext_deferred as _
 
 
-@handler("boundaries")
+@handler(
+    "boundaries",
+    results={
+        "governorates": gettext_lazy("Governorate outlines"),
+        "districts": gettext_lazy("District outlines"),
+    },
+)
 def import_boundaries_job(job, progress) -> dict:
     """Parameters: ``path`` of a COD GeoJSON file the server can read (an upload). The
     file is refused unread beyond ``AMINA_UPLOAD_MAX_BYTES`` and removed when the job
@@ -31,7 +37,7 @@ def import_boundaries_job(job, progress) -> dict:
     except OSError:
         raise JobError(_("the uploaded file is no longer available; upload it again")) from None
     except ValidationError as exc:
-        raise JobError(one_line(exc)) from None
+        raise JobError.from_validation(exc) from None
     finally:
         if job.parameters.get("delete_after", True) and _is_upload(path):
             discard(path)

@@ -11,12 +11,14 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from amina.audit.services import diff, record_bulk, record_change, snapshot
 from amina.geo.codes import assign_codes
 from amina.geo.models import Boundary, District, Governorate, Location, PlaceAlias
 from amina.lib.arabic import has_arabic, normalise_name
+from amina.lib.i18n import Message
+from amina.lib.i18n import gettext_deferred as _
 
 if TYPE_CHECKING:
     from amina.jobs.models import Job
@@ -84,7 +86,7 @@ def import_boundaries(actor, path: str | Path, progress=None) -> dict:
     errors, updates = [], []
     for number, feature in enumerate(features, start=1):
         if progress is not None and number % 10 == 1:
-            progress(number - 1, len(features), "checking features")
+            progress(number - 1, len(features), gettext_noop("checking features"))
         if not isinstance(feature, dict):
             errors.append(_("feature %(number)s: not a GeoJSON Feature") % {"number": number})
             continue
@@ -110,7 +112,7 @@ def import_boundaries(actor, path: str | Path, progress=None) -> dict:
         except BadGeometry as exc:
             errors.append(
                 _("feature %(number)s (%(pcode)s): %(reason)s")
-                % {"number": number, "pcode": pcode, "reason": exc}
+                % {"number": number, "pcode": pcode, "reason": exc.args[0] if exc.args else ""}
             )
             continue
         updates.append((name, place, geometry))
@@ -187,7 +189,7 @@ def start_boundary_import(actor, upload) -> Job:
         "boundaries",
         {"path": str(path)},
         actor,
-        label=f"Boundaries from {Path(upload.name).name}"[:200],
+        label=Message(gettext_noop("Boundaries from %(name)s"), name=Path(upload.name).name),
     )
 
 
@@ -237,7 +239,7 @@ def location_kind(kind: str | None, *names: str) -> str:
     return Location.Kind.VILLAGE
 
 
-def _coordinate(value, low: float, high: float, name: str, label: str) -> float | None:
+def _coordinate(value, low: float, high: float, name: str, label: Message) -> float | None:
     if value is None or value == "":
         return None
     try:

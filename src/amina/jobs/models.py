@@ -8,7 +8,10 @@ lost its worker and is failed or queued again (``amina.jobs.recovery.reclaim_exp
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from amina.lib.i18n import render
 
 # Failures the jobs app itself records, stored as a code and translated when shown, so
 # that each reader sees them in their own language. ``Job.error`` keeps the English text
@@ -81,6 +84,11 @@ class Job(models.Model):
     worker = models.CharField(_("worker"), max_length=200, blank=True)
     # Files the job owns (uploads it reads): removed when it ends, kept while it may retry.
     files = models.JSONField(_("files"), default=list, blank=True)
+    # The label and a handler's failure as ``amina.lib.i18n.Message`` data, translated when
+    # shown: a job started by an English user reads in Arabic to an Arabic user. ``label``
+    # and ``error`` keep the English text (logs, administrators, the command line).
+    label_message = models.JSONField(_("description (to translate)"), default=dict, blank=True)
+    failure = models.JSONField(_("why it failed (to translate)"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -94,6 +102,8 @@ class Job(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.label_message:
+            return render(self.label_message)
         return self.label or self.kind
 
     @property
@@ -110,9 +120,32 @@ class Job(models.Model):
     def error_message(self) -> str:
         """Why it failed (or why it was started again), in the active language."""
         message = ERROR_MESSAGES.get(self.error_code)
-        if message is None:
-            return self.error
-        return message % self.error_params()
+        if message is not None:
+            return message % self.error_params()
+        if self.failure.get("message"):
+            return render(self.failure["message"])
+        return self.error
+
+    @property
+    def progress_message(self) -> str:
+        """What the job is doing, in the active language (handlers store the msgid)."""
+        return gettext(self.message) if self.message else ""
+
+    @property
+    def problems(self) -> list[dict]:
+        """A failed import's problems (``Problem.as_dict``), each with ``where`` and
+        ``text`` in the active language."""
+        from amina.lib.tabular import Problem
+
+        shown = []
+        for data in self.failure.get("problems") or []:
+            problem = Problem.from_dict(data)
+            shown.append({**data, "text": render(problem.message), "line": str(problem)})
+        return shown
+
+    @property
+    def more_problems(self) -> int:
+        return max(0, int(self.failure.get("count") or 0) - len(self.failure.get("problems") or []))
 
     def error_params(self) -> dict:
         return {

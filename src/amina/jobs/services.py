@@ -38,7 +38,7 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -53,9 +53,10 @@ from django.db import (
 )
 from django.db.models import F
 from django.dispatch import Signal
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from amina.jobs.models import DATABASE_BUSY, Job
+from amina.lib.i18n import Message
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -63,6 +64,7 @@ T = TypeVar("T")
 Handler = Callable[[Job, "Progress"], dict]
 _HANDLERS: dict[str, Handler] = {}
 _IDEMPOTENT: set[str] = set()
+_RESULTS: dict[str, dict[str, str]] = {}
 
 #: Sent once a job has ended for good (succeeded, failed, or reclaimed as failed), after its
 #: row is committed and its ``files`` are deleted; not when it is queued again. Keyword
@@ -72,7 +74,61 @@ job_finished = Signal()
 
 
 class JobError(Exception):
-    """A failure to show the user as it is (a bad file, a missing round): no traceback."""
+    """A failure to show the user as it is (a bad file, a missing round): no traceback.
+
+    ``message`` is text or an ``amina.lib.i18n.Message`` (translated for each reader);
+    ``problems`` are an import's ``Problem.as_dict()`` rows, of ``count`` in all. Build one
+    from a refused import with ``JobError.from_failure(report.failure())``.
+    """
+
+    def __init__(self, message, problems: Iterable[dict] = (), count: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems)
+        self.count = len(self.problems) if count is None else count
+
+    @classmethod
+    def from_failure(cls, failure) -> JobError:
+        """From an ``amina.lib.tabular.Failure``."""
+        return cls(failure.message, failure.problems, failure.count)
+
+    @classmethod
+    def from_validation(cls, exc) -> JobError:
+        """From a ``ValidationError`` (or ``PermissionDenied``): its messages kept to be
+        translated for the reader where they were marked for translation."""
+        from amina.lib.i18n import Message
+        from amina.lib.tabular import Problem
+
+        errors = getattr(exc, "error_list", None)
+        if errors is None:
+            reason = exc.args[0] if exc.args else ""
+            return cls(Message.of(reason) if reason else str(exc))
+        messages = [Message.of(e.message, e.params) for e in errors]
+        if len(messages) == 1:
+            return cls(messages[0])
+        return cls(messages[0], [Problem(None, None, m).as_dict() for m in messages])
+
+    def english(self) -> str:
+        """The failure in English, one line then a line per problem: ``Job.error``, the
+        command line and logs."""
+        from amina.lib.i18n import Message
+        from amina.lib.tabular import Problem
+
+        message = self.message
+        lines = [message.english() if isinstance(message, Message) else str(message)]
+        for data in self.problems:
+            problem = Problem.from_dict(data)
+            with translation.override("en"):
+                lines.append(str(problem))
+        if self.count > len(self.problems):
+            lines.append(f"… and {self.count - len(self.problems)} more")
+        return "\n".join(lines)
+
+    def stored(self) -> dict:
+        """As ``Job.failure`` keeps it, to be translated when shown."""
+        from amina.lib.i18n import as_data
+
+        return {"message": as_data(self.message), "problems": self.problems, "count": self.count}
 
 
 class LeaseLost(BaseException):
@@ -83,16 +139,23 @@ class LeaseLost(BaseException):
     """
 
 
-def handler(kind: str, *, idempotent: bool = False) -> Callable[[Handler], Handler]:
+def handler(
+    kind: str, *, idempotent: bool = False, results: Mapping[str, str] | None = None
+) -> Callable[[Handler], Handler]:
     """Register the handler of ``kind``.
 
     ``idempotent=True`` declares that running the job again after its worker died part-way
     is safe (an all-or-nothing import, whose transaction died with the worker): such a job
     is queued again instead of failed, while its files still exist.
+
+    ``results``: the label (``gettext_lazy``) of each key of the handler's result that a
+    person reads on the job's page, in order; keys without one are not shown there (they
+    stay in the API's ``result``).
     """
 
     def register(func: Handler) -> Handler:
         _HANDLERS[kind] = func
+        _RESULTS[kind] = dict(results or {})
         if idempotent:
             _IDEMPOTENT.add(kind)
         else:
@@ -118,6 +181,34 @@ def get_handler(kind: str) -> Handler:
         return _HANDLERS[kind]
     except KeyError:
         raise JobError(f"unknown job kind {kind!r}") from None
+
+
+def result_rows(job: Job) -> list[tuple[str, str]]:
+    """(label, value) of each result a person reads, in the active language: counts
+    grouped by thousands, yes or no, lists joined, stored messages translated, "—" for
+    nothing."""
+    from amina.lib.i18n import join_list, render
+
+    try:
+        get_handler(job.kind)
+    except JobError:
+        return []
+    result = job.result or {}
+    rows = []
+    for key, label in _RESULTS.get(job.kind, {}).items():
+        if key not in result:
+            continue
+        value = result[key]
+        if isinstance(value, bool) or value is None or value == "":
+            text = render(value if value != "" else None)
+        elif isinstance(value, int | float):
+            text = f"{value:,}"
+        elif isinstance(value, list):
+            text = join_list(value) if value else "—"
+        else:
+            text = render(value)
+        rows.append((str(label), text))
+    return rows
 
 
 def is_idempotent(kind: str) -> bool:
@@ -276,6 +367,8 @@ class Progress:
         self._side_ok = True
 
     def __call__(self, done: int, total: int | None = None, message: str = "") -> None:
+        """``message``: what is being done, an English msgid marked with ``gettext_noop``
+        (it is stored untranslated and translated on the job's page)."""
         if self.lease is not None and self.lease.lost:
             raise LeaseLost(self.job.pk)
         if total is not None:
@@ -359,16 +452,19 @@ def create_job(
     kind: str,
     parameters: dict,
     user=None,
-    label: str = "",
+    label: str | Message = "",
     governorate=None,
     files: Iterable[str | os.PathLike] = (),
 ) -> Job:
+    """``label``: what the job does, best a ``Message`` (translated for each reader)."""
     get_handler(kind)  # refuse unknown kinds before anything is queued
+    english = label.english() if isinstance(label, Message) else str(label)
     return Job.objects.create(
         kind=kind,
         parameters=parameters,
         created_by=user if user and user.pk else None,
-        label=label[:200],
+        label=english[:200],
+        label_message=label.as_data() if isinstance(label, Message) else {},
         governorate=governorate,
         files=[str(path) for path in files],
     )
@@ -378,7 +474,7 @@ def start_job(
     kind: str,
     parameters: dict,
     user=None,
-    label: str = "",
+    label: str | Message = "",
     governorate=None,
     files: Iterable[str | os.PathLike] = (),
 ) -> Job:
@@ -428,7 +524,7 @@ def execute(job: Job, bar=None) -> Job:
         except LeaseLost:
             log.warning("job %s (%s) stopped: it was reclaimed while it ran", job.pk, job.kind)
         except JobError as exc:
-            outcome = {"status": Job.Status.FAILED, "error": str(exc)}
+            outcome = {"status": Job.Status.FAILED, "error": exc.english(), "failure": exc.stored()}
         except Exception as exc:
             log.exception("job %s (%s) failed", job.pk, job.kind)
             outcome = {
@@ -462,11 +558,13 @@ def _finish(
     error: str = "",
     detail: str = "",
     error_code: str = "",
+    failure: dict | None = None,
 ) -> None:
     fields = {
         "status": status,
         "finished_at": timezone.now(),
         "error": error[:5000],
+        "failure": failure or {},
         "error_code": error_code,
         "lease_expires_at": None,
         "done": job.done,
@@ -487,7 +585,7 @@ def _finish(
 
 
 def run_inline(
-    kind: str, parameters: dict, user=None, label: str = "", show_bar: bool = True
+    kind: str, parameters: dict, user=None, label: str | Message = "", show_bar: bool = True
 ) -> Job:
     """Create and run a job in this process (the command line), with a terminal progress bar."""
     import sys

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from amina.accounts import access
 from amina.jobs.models import Job
 from amina.jobs.recovery import reclaim_for_page
+from amina.jobs.services import result_rows
 
 
 def visible_jobs(user):
@@ -24,4 +25,4 @@ def job_detail(request, pk):
     template = (
         "jobs/_progress.html" if request.headers.get("HX-Request") else "jobs/job_detail.html"
     )
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "results": result_rows(job)})

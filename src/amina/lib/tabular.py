@@ -8,7 +8,10 @@ ODK and DTM, for every importer.
   Arabic), in any order; extra columns are ignored; a missing required column is one
   error naming it.
 - Every problem is a ``Problem`` with the row number as the user sees it in the file and
-  the column's header, so a person can find and fix it.
+  the column's header, so a person can find and fix it. Its message is a
+  ``amina.lib.i18n.Message`` (``_`` here is ``gettext_deferred``): problems are stored in a
+  job's row and read later, each reader in their own language, so they are translated
+  when shown, never when found.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from defusedxml import DefusedXmlException
-from django.utils.translation import gettext as _
 
 from amina.lib.arabic import normalise_name, parse_number, to_western_digits
+from amina.lib.i18n import Message, as_data, render
+from amina.lib.i18n import gettext_deferred as _
 
 ENCODINGS = ("utf-8-sig", "cp1256")
 
@@ -59,25 +63,41 @@ class Column:
 class Problem:
     row: int | None
     column: str | None
-    message: str
+    message: Message | str
     level: str = "error"  # or "warning"
 
+    def located(self) -> Message | str:
+        """The message behind where it is: "row 7, column 'governorate': ..."."""
+        row = None if self.row is None else str(self.row)  # a row number is not a figure
+        if row is not None and self.column:
+            where = _("row %(row)s, column '%(column)s': %(message)s")
+        elif row is not None:
+            where = _("row %(row)s: %(message)s")
+        elif self.column:
+            where = _("column '%(column)s': %(message)s")
+        else:
+            return self.message
+        return where % {"row": row, "column": self.column, "message": self.message}
+
     def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column {self.column!r}")
-        prefix = ", ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        return render(self.located())
 
     def as_dict(self) -> dict:
+        """As a job stores it: ``message`` in English (logs, the API), ``text`` to be
+        translated for whoever reads it (``amina.lib.i18n.render``)."""
+        message = self.message
         return {
             "row": self.row,
             "column": self.column,
-            "message": self.message,
+            "message": message.english() if isinstance(message, Message) else message,
+            "text": as_data(message),
             "level": self.level,
         }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Problem:
+        text = data.get("text", data.get("message", ""))
+        return cls(data.get("row"), data.get("column"), Message.from_data(text), data["level"])
 
 
 @dataclass
@@ -87,10 +107,10 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
 
     def error(self, row, column, message) -> None:
-        self.problems.append(Problem(row, column, message, "error"))
+        self.problems.append(Problem(row, column, Message.of(message), "error"))
 
     def warning(self, row, column, message) -> None:
-        self.problems.append(Problem(row, column, message, "warning"))
+        self.problems.append(Problem(row, column, Message.of(message), "warning"))
 
     @property
     def errors(self) -> list[Problem]:
@@ -105,21 +125,61 @@ class Report:
         return not self.errors
 
     def summary(self, limit: int = 5) -> str:
+        """The first errors on one line, in the active language."""
         errors = self.errors
         head = "; ".join(str(p) for p in errors[:limit])
-        more = f" (and {len(errors) - limit} more errors)" if len(errors) > limit else ""
-        return head + more
+        if len(errors) > limit:
+            head += " " + str(_("(and %(count)s more errors)") % {"count": len(errors) - limit})
+        return head
+
+    def failure(self, limit: int = 200) -> Failure:
+        """The refusal as a job stores it: why, then the errors by row and column."""
+        errors = self.errors
+        first = errors[0].located() if errors else ""
+        message = _("Nothing was imported. Errors: %(count)s. The first: %(first)s") % {
+            "count": len(errors),
+            "first": first,
+        }
+        return Failure(message, [p.as_dict() for p in errors[:limit]], len(errors))
+
+
+@dataclass
+class Failure:
+    """Why an import was refused and its problems (``Problem.as_dict``), the first
+    ``limit`` of ``count``; ``amina.jobs.services.JobError`` carries it to the job page."""
+
+    message: Message | str
+    problems: list[dict] = field(default_factory=list)
+    count: int = 0
 
 
 def failure_text(report: Report, limit: int = 200) -> str:
-    """A refused import as a job shows it: the first line says why; the following lines
-    list the errors by row and column."""
-    errors = report.errors
-    lines = [f"{len(errors)} error{'s' if len(errors) != 1 else ''}: {report.summary(3)}"]
-    lines += [str(p) for p in errors[:limit]]
-    if len(errors) > limit:
-        lines.append(f"… and {len(errors) - limit} more")
-    return "\n".join(lines)
+    """A refused import in English, for the command line and logs: the first line says
+    why; the following lines list the errors by row and column."""
+    from django.utils.translation import override
+
+    with override("en"):
+        errors = report.errors
+        lines = [str(report.failure(limit).message)]
+        lines += [str(p) for p in errors[:limit]]
+        if len(errors) > limit:
+            lines.append(str(_("… and %(count)s more") % {"count": len(errors) - limit}))
+        return "\n".join(lines)
+
+
+def problem_of(exc: TableError) -> Problem:
+    """A file refused whole as one problem (with its row and column when it has them)."""
+    if isinstance(exc, RowError):
+        return Problem(exc.row, exc.column, exc.message)
+    return Problem(None, None, exc.args[0] if exc.args else "")
+
+
+def table_failure(exc: TableError) -> Failure:
+    """A file refused whole, as a job stores it."""
+    problem = problem_of(exc)
+    if problem.row is None and not problem.column:
+        return Failure(problem.message, [], 0)
+    return Failure(problem.located(), [problem.as_dict()], 1)
 
 
 class ImportFailed(ValueError):
@@ -128,6 +188,9 @@ class ImportFailed(ValueError):
     def __init__(self, report: Report):
         self.report = report
         super().__init__(report.summary())
+
+    def __str__(self) -> str:
+        return self.report.summary()
 
 
 @dataclass
@@ -217,9 +280,9 @@ def column_letter(position: int) -> str:
 class RowError(TableError):
     """One row (and cell) makes the whole file unreadable; says where."""
 
-    def __init__(self, row: int | None, column: str | None, message: str):
+    def __init__(self, row: int | None, column: str | None, message: Message | str):
         self.row, self.column, self.message = row, column, message
-        super().__init__(str(Problem(row, column, message)))
+        super().__init__(Problem(row, column, message).located())
 
 
 # ---------------------------------------------------------------- raw reading
@@ -517,7 +580,7 @@ def _archive(handle: BinaryIO, limit: Limits) -> zipfile.ZipFile:
     return archive
 
 
-def _unsafe_xml() -> str:
+def _unsafe_xml() -> Message:
     return _("the workbook declares XML entities or a DTD, which are refused for safety")
 
 
@@ -778,7 +841,7 @@ def match_header(
         expected = ", ".join(c.name for c in columns if c.required) or columns[0].name
         raise TableError(
             _("no header row found in the first %(n)s rows: expected columns such as %(cols)s")
-            % {"n": len(raw), "cols": expected}
+            % {"n": str(len(raw)), "cols": expected}
         )
     headers = [str(h).strip() if h not in (None, "") else "" for h in raw[header_index]]
     header_keys = [header_key(h) for h in headers]
@@ -807,10 +870,18 @@ def match_header(
                 break
     missing = [c.name for c in columns if c.required and c.name not in mapping]
     if missing:
-        found = ", ".join(h for h in headers if h) or "none"
+        found = [h for h in headers if h]
+        sentence = (
+            _("missing required column %(missing)s (found: %(found)s)")
+            if len(missing) == 1
+            else _("missing required columns %(missing)s (found: %(found)s)")
+        )
         raise TableError(
-            f"missing required column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(repr(m) for m in missing)} (found: {found})"
+            sentence
+            % {
+                "missing": [repr(m) for m in missing],
+                "found": found or _("none"),
+            }
         )
     return header_index, headers, mapping
 
@@ -920,14 +991,18 @@ def cell_int(
     try:
         value = parse_number(raw)
     except (ValueError, OverflowError):
-        report.error(row.number, label, f"{raw!r} is not a whole number")
+        report.error(row.number, label, _("%(value)r is not a whole number") % {"value": raw})
         return None
     if value is None:
         if required:
-            report.error(row.number, label, "is required")
+            report.error(row.number, label, _("is required"))
         return None
     if minimum is not None and value < minimum:
-        report.error(row.number, label, f"{value} is below {minimum}")
+        report.error(
+            row.number,
+            label,
+            _("%(value)s is below %(minimum)s") % {"value": str(value), "minimum": str(minimum)},
+        )
         return None
     if maximum is not None and value > maximum:
         report.error(
@@ -968,13 +1043,18 @@ def cell_float(
             else float(to_western_digits(str(raw)).replace(",", "").strip())
         )
     except (ValueError, OverflowError):
-        report.error(row.number, label, f"{raw!r} is not a number")
+        report.error(row.number, label, _("%(value)r is not a number") % {"value": raw})
         return None
     if not math.isfinite(value):
-        report.error(row.number, label, f"{_short(raw)!r} is not a number")
+        report.error(row.number, label, _("%(value)r is not a number") % {"value": _short(raw)})
         return None
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        report.error(row.number, label, f"{value} is outside {minimum}…{maximum}")
+        report.error(
+            row.number,
+            label,
+            _("%(value)s is outside %(minimum)s…%(maximum)s")
+            % {"value": str(value), "minimum": str(minimum), "maximum": str(maximum)},
+        )
         return None
     return value
 
@@ -994,7 +1074,7 @@ def cell_date(
     text = to_western_digits(str(raw or "")).strip()
     if not text:
         if required:
-            report.error(row.number, label, "is required")
+            report.error(row.number, label, _("is required"))
         return None
     text = text.split("T")[0].split(" ")[0]
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d", "%d.%m.%Y"):
@@ -1004,7 +1084,9 @@ def cell_date(
             continue
     if re.fullmatch(r"\d{4}", text):
         return datetime.date(int(text), 7, 1)
-    report.error(row.number, label, f"{raw!r} is not a date (write it as YYYY-MM-DD)")
+    report.error(
+        row.number, label, _("%(value)r is not a date (write it as YYYY-MM-DD)") % {"value": raw}
+    )
     return None
 
 
@@ -1021,7 +1103,7 @@ def cell_bool(report: Report, row: Row, column: str, *, header: str | None = Non
         return True
     if text in NO:
         return False
-    report.error(row.number, header or column, f"{raw!r} is not yes or no")
+    report.error(row.number, header or column, _("%(value)r is not yes or no") % {"value": raw})
     return None
 
 

@@ -27,12 +27,12 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from amina.accounts import access
 from amina.audit.services import record_bulk
 from amina.geo.models import Location
 from amina.lib.arabic import to_western_digits
+from amina.lib.i18n import gettext_deferred as _
 from amina.lib.tabular import (
     Column,
     ImportFailed,
@@ -41,6 +41,7 @@ from amina.lib.tabular import (
     TableError,
     cell_int,
     limits,
+    problem_of,
     read_table,
 )
 from amina.needs.models import NeedsAssessment, Phase, Sector, Submission
@@ -232,7 +233,7 @@ def _parse_row(
     code = str(row.values.get("location") or "").strip()
     location = places.get(code)
     if not code:
-        report.error(row.number, header("location"), "is required")
+        report.error(row.number, header("location"), _("is required"))
     elif location is None and re.fullmatch(r"[Ll]\d+", code):
         report.error(
             row.number,
@@ -244,25 +245,34 @@ def _parse_row(
             % {"code": code},
         )
     elif location is None:
-        report.error(row.number, header("location"), f"unknown location {code!r}")
+        report.error(
+            row.number, header("location"), _("unknown location %(text)r") % {"text": code}
+        )
     elif not resolver.in_scope(location):
         report.error(
-            row.number, header("location"), f"location {code!r} is outside your governorates"
+            row.number,
+            header("location"),
+            _("location %(code)r is outside your governorates") % {"code": code},
         )
     gov = str(row.values.get("governorate") or "").strip()
     if location is not None and gov and gov != location.governorate.pcode:
         report.error(
             row.number,
             header("governorate"),
-            f"{gov!r} is not the governorate of location {code!r}",
+            _("%(governorate)r is not the governorate of location %(code)r")
+            % {"governorate": gov, "code": code},
         )
 
     assessed_on = _iso_date(report, row, header("assessed_on"))
     if assessed_on and assessed_on > timezone.localdate():
-        report.error(row.number, header("assessed_on"), f"{assessed_on} is in the future")
+        report.error(
+            row.number,
+            header("assessed_on"),
+            _("%(date)s is in the future") % {"date": assessed_on.isoformat()},
+        )
     team = str(row.values.get("team") or "").strip()
     if not team:
-        report.error(row.number, header("team"), "is required")
+        report.error(row.number, header("team"), _("is required"))
     ki_count = cell_int(report, row, "ki_count", required=True, header=header("ki_count"))
     population = cell_int(report, row, "population", header=header("population"))
 
@@ -271,7 +281,11 @@ def _parse_row(
     if phase_raw:
         phase = resolver.phases.get(phase_raw.casefold())
         if phase is None:
-            report.error(row.number, header("phase"), f"unknown MCOF phase {phase_raw!r}")
+            report.error(
+                row.number,
+                header("phase"),
+                _("unknown MCOF phase %(value)r") % {"value": phase_raw},
+            )
 
     severities: dict[Sector, int] = {}
     for code_ in sector_codes:
@@ -281,15 +295,19 @@ def _parse_row(
             continue
         value = _leading_int(raw)
         if value is None or not 1 <= value <= 5:
-            report.error(row.number, header(name), f"{raw!r} is not a severity from 1 to 5")
+            report.error(
+                row.number,
+                header(name),
+                _("%(value)r is not a severity from 1 to 5") % {"value": raw},
+            )
             continue
         severities[resolver.sectors[code_]] = value
     if not severities and len(report.errors) == errors_before:
-        report.error(row.number, None, "no sector has a severity: rate at least one")
+        report.error(row.number, None, _("no sector has a severity: rate at least one"))
 
     priorities: list[Priority] = []
     if row.values.get("priority_1") in ("", None):
-        report.error(row.number, header("priority_1"), "is required")
+        report.error(row.number, header("priority_1"), _("is required"))
     gap_at = None
     for rank in (1, 2, 3):
         name = f"priority_{rank}"
@@ -299,17 +317,22 @@ def _parse_row(
             continue
         sector = resolver.sectors.get(_leading_int(raw))
         if sector is None:
-            report.error(row.number, header(name), f"{raw!r} is not an MCOF sector")
+            report.error(
+                row.number, header(name), _("%(value)r is not an MCOF sector") % {"value": raw}
+            )
             continue
         if gap_at and gap_at > 1:
             report.error(
-                row.number, header(name), f"priority {rank} is given but priority {gap_at} is empty"
+                row.number,
+                header(name),
+                _("priority %(rank)s is given but priority %(gap)s is empty")
+                % {"rank": rank, "gap": gap_at},
             )
         if any(p.sector == sector for p in priorities):
             report.error(
                 row.number,
                 header(name),
-                f"sector {sector.code} is already an earlier priority need",
+                _("sector %(code)s is already an earlier priority need") % {"code": sector.code},
             )
         priorities.append(Priority(sector, str(row.values.get(f"{name}_text") or "")[:200]))
 
@@ -363,7 +386,7 @@ def import_needs_file(
                 % {"example": repr(example)},
             )
         else:
-            report.error(None, None, str(exc))
+            report.problems.append(problem_of(exc))
         raise ImportFailed(report) from None
     if not table.rows:
         report.error(None, None, _("the file has a header but no rows"))

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods
 
 from amina.accounts import access
@@ -19,6 +20,7 @@ from amina.geo.models import Location
 from amina.jobs.services import start_job
 from amina.jobs.uploads import fits, save_upload
 from amina.lib.downloads import file_response
+from amina.lib.i18n import Message
 from amina.lib.panels import home_panel
 from amina.needs import queries
 from amina.needs.exports import export_needs
@@ -298,7 +300,7 @@ def import_view(request):
                 "language": translation.get_language(),
             },
             user,
-            label=_("Import %(name)s") % {"name": name},
+            label=Message(gettext_noop("Import %(name)s"), name=name),
         )
         return redirect("jobs:detail", pk=job.pk)
     return render(request, "needs/import.html", {"form": form})

@@ -22,13 +22,15 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from amina.accounts import access
 from amina.audit.services import record_bulk
 from amina.geo.gazetteer import Gazetteer
 from amina.geo.models import Governorate, Location
 from amina.lib import tabular
+from amina.lib.i18n import Message, Name
+from amina.lib.i18n import gettext_deferred as _
 from amina.lib.tabular import Column, ImportFailed, Report, TableError
 from amina.registry import bulk, names, vulnerability
 from amina.registry.models import Criterion, Household, Member
@@ -218,7 +220,10 @@ def _starts_like_xlsx(source) -> bool:
         with open(source, "rb") as handle:
             return tabular.is_xlsx(handle.read(4))
     except OSError as exc:
-        raise TableError(f"cannot read {source}: {exc.strerror or exc}") from None
+        raise TableError(
+            _("cannot read %(file)s: %(reason)s")
+            % {"file": Path(source).name, "reason": exc.strerror or str(exc)}
+        ) from None
 
 
 def _table(source, columns, sheet: str | None, filename: str, limit) -> tabular.Table:
@@ -239,11 +244,41 @@ def _pick(sheets: list[str], wanted: tuple[str, ...]) -> str | None:
 
 # ------------------------------------------------------------------ checking
 
+#: Problems worded once for both paths (``check`` here and ``staging`` in SQL).
+NO_CONSENT = _("no consent: a household is registered only with its consent")
+NO_HOUSEHOLD_ROW = _("%(value)r matches no household row")
+NOT_IN_FILE = _("%(value)r is not a household of this file")
+ALREADY_REGISTERED = _("%(value)r is already registered")
+
+
+def appears_twice(ref: str, first_row: int) -> Message:
+    return _("%(value)r appears twice (first on row %(row)s)") % {
+        "value": ref,
+        "row": str(first_row),
+    }
+
+
+def in_the_future(when: datetime.date) -> Message:
+    return _("%(date)s is in the future") % {"date": when.isoformat()}
+
 
 @lru_cache(maxsize=4096)
 def _choice_key(raw: str) -> tuple[str, str, str]:
     key = names.normalise_name(raw).replace("_", " ")
     return raw.lower(), key, key.replace(" ", "_")
+
+
+#: "… is not a known …", one sentence per kind of choice (each reads naturally in Arabic).
+UNKNOWN_CHOICE = {
+    "sex": _("%(value)r is not a known sex (use one of %(choices)s)"),
+    "document type": _("%(value)r is not a known document type (use one of %(choices)s)"),
+    "relationship": _("%(value)r is not a known relationship (use one of %(choices)s)"),
+    "shelter type": _("%(value)r is not a known shelter type (use one of %(choices)s)"),
+}
+
+
+def unknown_choice(label: str, raw, choices) -> Message:
+    return UNKNOWN_CHOICE[label] % {"value": raw, "choices": sorted(choices)}
 
 
 def _choice(report: Report, row, column: str, mapping: dict, label: str, sheet: str) -> str:
@@ -256,8 +291,7 @@ def _choice(report: Report, row, column: str, mapping: dict, label: str, sheet: 
     report.error(
         row.number,
         f"{sheet}{column}",
-        f"{raw!r} is not a known {label} (use one of "
-        f"{', '.join(sorted({v for v in mapping.values() if v}))})",
+        unknown_choice(label, raw, {v for v in mapping.values() if v}),
     )
     return ""
 
@@ -289,7 +323,7 @@ class _Places:
         return self.cache[key]
 
 
-def outside_scope(user) -> Callable[[Governorate], str | None]:
+def outside_scope(user) -> Callable[[Governorate], Message | None]:
     """The importer's scope as a check of a row's governorate: the problem to report
     when it lies outside the governorates ``user`` may write to, else None.
 
@@ -300,10 +334,12 @@ def outside_scope(user) -> Callable[[Governorate], str | None]:
     if user is None:
         return lambda governorate: None
 
-    def problem(governorate: Governorate) -> str | None:
+    def problem(governorate: Governorate) -> Message | None:
         if access.allowed(user, "registry.import", governorate):
             return None
-        return _("%(governorate)s is outside your governorates") % {"governorate": governorate.name}
+        return _("%(governorate)s is outside your governorates") % {
+            "governorate": Name.of(governorate)
+        }
 
     return problem
 
@@ -313,7 +349,7 @@ def check(
     members: tabular.Table | None,
     progress=None,
     *,
-    outside: Callable[[Governorate], str | None] = lambda governorate: None,
+    outside: Callable[[Governorate], Message | None] = lambda governorate: None,
 ) -> tuple[list[dict], list[dict], Report, list[dict]]:
     """Every row checked; returns household rows, member rows (by column name), the
     report, and the locations to create. ``outside`` names a governorate outside the
@@ -332,15 +368,13 @@ def check(
     total = len(households.rows) + (len(members.rows) if members is not None else 0)
     for index, row in enumerate(households.rows):
         if index % 10_000 == 0:
-            progress(index, total, "checking households")
+            progress(index, total, gettext_noop("checking households"))
         v = row.values
         ref = str(v.get("household_ref", "")).strip()
         if not ref:
-            report.error(row.number, "household_ref", "is required")
+            report.error(row.number, "household_ref", _("is required"))
         elif ref in refs:
-            report.error(
-                row.number, "household_ref", f"{ref!r} appears twice (first on row {refs[ref]})"
-            )
+            report.error(row.number, "household_ref", appears_twice(ref, refs[ref]))
         else:
             refs[ref] = row.number
         for parent_key in ("_index", "_uuid"):
@@ -382,11 +416,11 @@ def check(
                 names.normalise_name(str(v["shelter_type"]))
             )
             if shelter_id is None:
-                codes = ", ".join(sorted(shelter_types().values_list("code", flat=True)))
+                codes = shelter_types().values_list("code", flat=True)
                 report.error(
                     row.number,
                     "shelter_type",
-                    f"{v['shelter_type']!r} is not a known shelter type (use one of {codes})",
+                    unknown_choice("shelter type", v["shelter_type"], codes),
                 )
         origin_id = None
         if v.get("origin_governorate"):
@@ -402,18 +436,16 @@ def check(
         flags = {flag: bool(tabular.cell_bool(report, row, flag)) for flag in FLAGS}
         consent = tabular.cell_bool(report, row, "consent")
         if consent is False:
-            report.error(
-                row.number, "consent", "no consent: a household is registered only with its consent"
-            )
+            report.error(row.number, "consent", NO_CONSENT)
         for when, column in (
             (displacement_date, "displacement_date"),
             (registration_date, "registration_date"),
             (birth_date, "head_birth_date"),
         ):
             if when and when > today:
-                report.error(row.number, column, f"{when} is in the future")
+                report.error(row.number, column, in_the_future(when))
         if not str(v.get("head_first_name_ar") or "").strip():
-            report.error(row.number, "head_first_name_ar", "is required")
+            report.error(row.number, "head_first_name_ar", _("is required"))
         sex = _choice(report, row, "head_sex", SEX, "sex", "")
         doc = _choice(report, row, "id_doc_type", DOCUMENTS, "document type", "")
         flags = vulnerability.derive_flags(flags, size)
@@ -471,7 +503,7 @@ def check(
     if members is not None:
         for index, row in enumerate(members.rows, start=len(households.rows)):
             if index % 10_000 == 0:
-                progress(index, total, "checking members")
+                progress(index, total, gettext_noop("checking members"))
             v = row.values
             ref = str(v.get("household_ref") or "").strip()
             if not ref:
@@ -485,18 +517,16 @@ def check(
                             report.error(
                                 row.number,
                                 f"members:{parent_key}",
-                                f"{v[parent_key]!r} matches no household row",
+                                NO_HOUSEHOLD_ROW % {"value": v[parent_key]},
                             )
                         break
                 else:
-                    report.error(row.number, "members:household_ref", "is required")
+                    report.error(row.number, "members:household_ref", _("is required"))
                     continue
                 if not ref:
                     continue
             elif ref not in refs:
-                report.error(
-                    row.number, "members:household_ref", f"{ref!r} is not a household of this file"
-                )
+                report.error(row.number, "members:household_ref", NOT_IN_FILE % {"value": ref})
                 continue
             relationship = _choice(
                 report, row, "relationship", RELATIONSHIPS, "relationship", "members:"
@@ -536,7 +566,11 @@ def _birth(report: Report, row, column: str, sheet: str = ""):
     if re.fullmatch(r"[0-9٠-٩]{4}", raw):
         year = int(names.to_western_digits(raw))
         if not 1900 <= year <= timezone.localdate().year:
-            report.error(row.number, sheet + column, f"{raw!r} is not a plausible year of birth")
+            report.error(
+                row.number,
+                sheet + column,
+                _("%(value)r is not a plausible year of birth") % {"value": raw},
+            )
             return None, None
         return None, year
     when = _date(report, row, column, sheet + column)
@@ -662,20 +696,22 @@ def import_households(
             members=staged["members"],
             new_locations=staged["new_locations"],
         )
-    progress(0, None, "reading")
+    progress(0, None, gettext_noop("reading"))
     households, members = read_files(
         source, members_source, filename=filename, members_filename=members_filename
     )
-    progress(0, len(households.rows), "checking")
+    progress(0, len(households.rows), gettext_noop("checking"))
     h_rows, m_rows, report, new_locations = check(
         households, members, progress, outside=outside_scope(user)
     )
     if not h_rows and report.ok:
-        report.error(None, None, "the file has no households")
+        report.error(None, None, _("the file has no households"))
     existing = _existing_refs([r["household_ref"] for r in h_rows])
     for row, number in zip(h_rows, [r.number for r in households.rows], strict=True):
         if row["household_ref"] in existing:
-            report.error(number, "household_ref", f"{row['household_ref']!r} is already registered")
+            report.error(
+                number, "household_ref", ALREADY_REGISTERED % {"value": row["household_ref"]}
+            )
     if not report.ok:
         raise ImportFailed(report)
     result = Result(warnings=[p.as_dict() for p in report.warnings])

@@ -6,13 +6,24 @@ from pathlib import Path
 
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from amina.jobs.services import JobError, handler
 from amina.jobs.uploads import discard
-from amina.lib.tabular import ImportFailed, TableError
+from amina.lib.tabular import ImportFailed, Problem, TableError, table_failure
+
+#: What a person reads of an import's result (households and members imported, or checked).
+RESULTS = {
+    "households": _("Households"),
+    "members": _("People (heads and members)"),
+    "new_locations": _("New locations, to review"),
+}
 
 
-@handler("registry-preview")
+@handler(
+    "registry-preview",
+    results={"ok": _("May be imported"), "error_count": _("Errors"), **RESULTS},
+)
 def preview_job(job, progress) -> dict:
     """Check an uploaded list without writing it. The result says whether it may be
     imported (``ok``) with its counts, or lists its problems; the files of a list that
@@ -51,15 +62,13 @@ def _problems(errors) -> list[dict]:
 
 
 def _problem(exc: TableError) -> dict:
-    return {
-        "row": getattr(exc, "row", None),
-        "column": getattr(exc, "column", None),
-        "message": getattr(exc, "message", None) or str(exc),
-        "level": "error",
-    }
+    failure = table_failure(exc)
+    if failure.problems:
+        return failure.problems[0]
+    return Problem(None, None, failure.message).as_dict()
 
 
-@handler("registry-import")
+@handler("registry-import", results=RESULTS)
 def import_job(job, progress) -> dict:
     """Import a list (the command line, or a preview the user confirmed). An uploaded
     file (``delete_after``) is removed when the job ends, whatever the outcome."""
@@ -77,16 +86,29 @@ def import_job(job, progress) -> dict:
             dry_run=bool(params.get("dry_run")),
         )
     except ImportFailed as exc:
-        raise JobError(f"nothing was imported: {exc.report.summary(limit=20)}") from None
+        raise JobError.from_failure(exc.report.failure()) from None
     except TableError as exc:
-        raise JobError(f"nothing was imported: {exc}") from None
+        raise JobError.from_failure(table_failure(exc)) from None
     finally:
         if params.get("delete_after"):
             discard(params.get("path"), params.get("members_path"))
     return {**result.as_dict(), "next_url": reverse("registry:home")}
 
 
-@handler("registry-dedupe")
+@handler(
+    "registry-dedupe",
+    results={
+        "records": _("Households compared"),
+        "pairs": _("Probable duplicate pairs"),
+        "other_head": _("of which the same family under another head"),
+        "clusters": _("Groups of duplicates"),
+        "new": _("New pairs to review"),
+        "updated": _("Pairs found again"),
+        "already_decided": _("Pairs already decided"),
+        "withdrawn": _("Pairs no longer found, withdrawn"),
+        "seconds": _("Seconds"),
+    },
+)
 def dedupe_job(job, progress) -> dict:
     from amina.registry import dedupe
 

@@ -32,17 +32,23 @@ from pathlib import Path
 import psycopg
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from amina.lib import tabular
+from amina.lib.i18n import Message, json_default
 from amina.lib.tabular import ImportFailed, Problem, Report, Row
 from amina.registry import bulk, names, vulnerability
 from amina.registry.bulk import _columns
 from amina.registry.importing import (
+    ALREADY_REGISTERED,
     DOCUMENTS,
     FLAGS,
     HOUSEHOLD_COLUMNS,
     MEMBER_COLUMNS,
     NAME_FIELDS,
+    NO_CONSENT,
+    NO_HOUSEHOLD_ROW,
+    NOT_IN_FILE,
     PCODE,
     RELATIONSHIPS,
     SEX,
@@ -50,7 +56,10 @@ from amina.registry.importing import (
     _choice,
     _date,
     _Places,
+    appears_twice,
+    in_the_future,
     outside_scope,
+    unknown_choice,
     without_groups,
 )
 from amina.registry.models import Criterion, Household, Member
@@ -218,7 +227,9 @@ class _Verdicts:
             "COPY verdict (kind, raw, i, d, b, s, t, errors) FROM STDIN"
         ) as copy:
             for raw, i, d, b, s, errors in rows:
-                problems = json.dumps(errors, ensure_ascii=False) if errors else None
+                problems = (
+                    json.dumps(errors, ensure_ascii=False, default=json_default) if errors else None
+                )
                 # t: the value as written, stripped (what is stored for names).
                 copy.write_row((kind, raw, i, d, b, s, raw.strip(), problems))
 
@@ -280,7 +291,7 @@ def _future(judge: Callable, column: str) -> Callable:
         value = judge(report, row)
         when = value[0] if isinstance(value, tuple) else value
         if when and when > today:
-            report.error(row.number, column, f"{when} is in the future")
+            report.error(row.number, column, in_the_future(when))
         return value
 
     return judged
@@ -328,7 +339,7 @@ def _run(user, households: _Csv, members: _Csv | None, progress, dry_run, audit)
         # Temporary tables live until the end of the transaction, which may hold more
         # than one import.
         cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TEMPORARY)}")
-        progress(0, None, "copying the file")
+        progress(0, None, gettext_noop("copying the file"))
         try:
             with transaction.atomic():
                 n_households = households.load(cursor, "h_raw")
@@ -338,12 +349,12 @@ def _run(user, households: _Csv, members: _Csv | None, progress, dry_run, audit)
         if not n_households:
             raise Unsuitable
         total = n_households + n_members
-        progress(0, total, "checking each distinct value")
+        progress(0, total, gettext_noop("checking each distinct value"))
         verdicts = _Verdicts(cursor)
         places = _judge_households(cursor, verdicts, households, outside_scope(user))
         if members:
             _judge_members(verdicts, members)
-        progress(total // 3, total, "checking rows")
+        progress(total // 3, total, gettext_noop("checking rows"))
         _check_households(cursor, households)
         if members:
             _check_members(cursor, members)
@@ -367,7 +378,7 @@ def _run(user, households: _Csv, members: _Csv | None, progress, dry_run, audit)
         if dry_run:
             cursor.execute(f"DROP TABLE IF EXISTS {', '.join(TEMPORARY)}")
             return outcome
-        progress(total // 2, total, "writing")
+        progress(total // 2, total, gettext_noop("writing"))
         created = _create(cursor, user, new_locations)
         with bulk.indexes_rebuilt(
             ["registry_household", "registry_member"], outcome["households"] + outcome["members"]
@@ -384,7 +395,7 @@ def _judge_households(cursor, verdicts: _Verdicts, f: _Csv, outside: Callable) -
     col = f.column
     shelters = {s.code: s.pk for s in shelter_types()}
     shelters.update({names.normalise_name(s.name_en): s.pk for s in shelter_types()})
-    codes = ", ".join(sorted(shelter_types().values_list("code", flat=True)))
+    codes = list(shelter_types().values_list("code", flat=True))
 
     def shelter(report, row):
         text = row.values["shelter_type"]
@@ -392,11 +403,7 @@ def _judge_households(cursor, verdicts: _Verdicts, f: _Csv, outside: Callable) -
             return None
         found = shelters.get(text) or shelters.get(names.normalise_name(text))
         if found is None:
-            report.error(
-                row.number,
-                "shelter_type",
-                f"{text!r} is not a known shelter type (use one of {codes})",
-            )
+            report.error(row.number, "shelter_type", unknown_choice("shelter type", text, codes))
         return found
 
     places = _Places()
@@ -419,14 +426,12 @@ def _judge_households(cursor, verdicts: _Verdicts, f: _Csv, outside: Callable) -
     def consent(report, row):
         value = tabular.cell_bool(report, row, "consent")
         if value is False:
-            report.error(
-                row.number, "consent", "no consent: a household is registered only with its consent"
-            )
+            report.error(row.number, "consent", NO_CONSENT)
         return value
 
     def first_name(report, row):
         if not row.values["head_first_name_ar"]:
-            report.error(row.number, "head_first_name_ar", "is required")
+            report.error(row.number, "head_first_name_ar", REQUIRED)
         return names.arabic_part(row.values["head_first_name_ar"])
 
     plan = [
@@ -732,17 +737,33 @@ def _check_members(cursor, f: _Csv) -> None:
     cursor.execute("ANALYZE m_checked")
 
 
+REQUIRED = Message(gettext_noop("is required"))
+
+
+def _stored(message) -> Message | str:
+    """A problem as the verdicts keep it: jsonb of a message's data, or of text (as JSON
+    text, or already decoded, depending on the driver's jsonb loader)."""
+    if isinstance(message, str):
+        try:
+            message = json.loads(message)
+        except ValueError:
+            pass
+    return Message.from_data(message)
+
+
 def _report(cursor, limit: int = 1000) -> Report:
     """Every problem, households first then members, by row: the value problems come
     from the verdicts, the row problems (references) are worded here as the row path
     words them."""
     problems: list[tuple[int, int, Problem]] = []
     cursor.execute(
-        "SELECT row_no, e->>0, e->>1 FROM h_checked, jsonb_array_elements(errors) e "
+        "SELECT row_no, e->>0, e->1 FROM h_checked, jsonb_array_elements(errors) e "
         "ORDER BY row_no LIMIT %s",
         [limit],
     )
-    problems += [(0, row, Problem(row, column, message)) for row, column, message in cursor]
+    problems += [
+        (0, row, Problem(row, column, _stored(message))) for row, column, message in cursor
+    ]
     cursor.execute(
         """
         SELECT h.row_no, h.ref, f.first_row, x.id IS NOT NULL
@@ -756,28 +777,28 @@ def _report(cursor, limit: int = 1000) -> Report:
     )
     for row, ref, first_row, registered in cursor.fetchall():
         if ref == "":
-            problems.append((0, row, Problem(row, "household_ref", "is required")))
+            problems.append((0, row, Problem(row, "household_ref", REQUIRED)))
             continue
         if row != first_row:
             problems.append(
                 (
                     0,
                     row,
-                    Problem(
-                        row, "household_ref", f"{ref!r} appears twice (first on row {first_row})"
-                    ),
+                    Problem(row, "household_ref", appears_twice(ref, first_row)),
                 )
             )
         if registered:
             problems.append(
-                (0, row, Problem(row, "household_ref", f"{ref!r} is already registered"))
+                (0, row, Problem(row, "household_ref", ALREADY_REGISTERED % {"value": ref}))
             )
     cursor.execute(
-        "SELECT row_no, e->>0, e->>1 FROM m_checked, jsonb_array_elements(errors) e "
+        "SELECT row_no, e->>0, e->1 FROM m_checked, jsonb_array_elements(errors) e "
         "ORDER BY row_no LIMIT %s",
         [limit],
     )
-    problems += [(1, row, Problem(row, column, message)) for row, column, message in cursor]
+    problems += [
+        (1, row, Problem(row, column, _stored(message))) for row, column, message in cursor
+    ]
     cursor.execute(
         "SELECT row_no, ref_problem, own_ref, parent_index, parent_uuid FROM m_checked "
         "WHERE ref_problem IS NOT NULL ORDER BY row_no LIMIT %s",
@@ -785,13 +806,13 @@ def _report(cursor, limit: int = 1000) -> Report:
     )
     for row, problem, own_ref, parent_index, parent_uuid in cursor.fetchall():
         if problem == "unknown":
-            message = ("members:household_ref", f"{own_ref!r} is not a household of this file")
+            message = ("members:household_ref", NOT_IN_FILE % {"value": own_ref})
         elif problem == "parent_index":
-            message = ("members:_parent_index", f"{parent_index!r} matches no household row")
+            message = ("members:_parent_index", NO_HOUSEHOLD_ROW % {"value": parent_index})
         elif problem == "parent_uuid":
-            message = ("members:_submission__uuid", f"{parent_uuid!r} matches no household row")
+            message = ("members:_submission__uuid", NO_HOUSEHOLD_ROW % {"value": parent_uuid})
         else:
-            message = ("members:household_ref", "is required")
+            message = ("members:household_ref", REQUIRED)
         problems.append((1, row, Problem(row, *message)))
     problems.sort(key=lambda p: (p[0], p[1]))
     return Report([p for _sheet, _row, p in problems])

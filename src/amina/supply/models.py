@@ -58,7 +58,7 @@ class Item(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} · {self.name}"
+        return self.name  # a code is not a name: pages show the code apart where needed
 
     @property
     def name(self) -> str:
@@ -135,7 +135,7 @@ class Warehouse(models.Model):
         verbose_name_plural = _("warehouses")
 
     def __str__(self) -> str:
-        return f"{self.code} · {self.name}"
+        return self.name  # a code is not a name: pages show the code apart where needed
 
     @property
     def name(self) -> str:

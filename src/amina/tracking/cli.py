@@ -6,8 +6,10 @@ import datetime
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext_noop
 
 from amina.lib.commands import SubCommand
+from amina.lib.i18n import Message
 
 
 def _import_args(parser):
@@ -52,9 +54,8 @@ def _import_run(options, stdout):
         "camp_multiplier": options.get("camp_multiplier"),
         "partial": False if options.get("complete") else None,
     }
-    job = run_inline(
-        KIND, params, None, f"DTM import {path.name}", show_bar=not options.get("no_progress")
-    )
+    label = Message(gettext_noop("Import the DTM list %(name)s"), name=path.name)
+    job = run_inline(KIND, params, None, label, show_bar=not options.get("no_progress"))
     if job.status != job.Status.SUCCEEDED:
         first, _, rest = job.error.partition("\n")
         if rest:
@@ -67,7 +68,7 @@ def _import_run(options, stdout):
         f"imported round {r['round']}: {r['rows']} locations, {r['families']} families, "
         f"{r['individuals']} individuals ({r['new_locations']} new locations, "
         f"{r['replaced']} rows replaced, {r['needs_review']} to review; "
-        f"unmatched districts: {r['unmatched_districts']})"
+        f"unmatched districts: {', '.join(r['unmatched_districts']) or '—'})"
     )
     if r.get("partial"):
         # Imported (the figures it has are real) but kept out of trends and comparisons.

@@ -10,25 +10,18 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from amina.jobs.services import JobError, handler
 from amina.lib import tabular
+from amina.lib.i18n import gettext_deferred as _
 
 KIND = "tracking-dtm-import"
 PREVIEW_KIND = "tracking-dtm-preview"
+GONE = _("the uploaded file is no longer available; upload it again")
 
 
-def _failure(report: tabular.Report) -> str:
-    """The first line says why; the following lines list every error by row and column."""
-    errors = report.errors
-    lines = [f"{len(errors)} error{'s' if len(errors) != 1 else ''}: {report.summary(3)}"]
-    lines += [str(p) for p in errors[:200]]
-    if len(errors) > 200:
-        lines.append(f"… and {len(errors) - 200} more")
-    return "\n".join(lines)
-
-
-@handler(PREVIEW_KIND)
+@handler(PREVIEW_KIND, results={"rows": gettext_lazy("Rows"), "errors": gettext_lazy("Errors")})
 def check_dtm(job, progress) -> dict:
     """Parameters: ``upload`` (a DtmUpload id). Stores the check's report on the upload;
     the file goes if it has errors, or if the check itself fails."""
@@ -37,7 +30,7 @@ def check_dtm(job, progress) -> dict:
 
     upload = DtmUpload.objects.filter(pk=job.parameters["upload"]).first()
     if upload is None or not upload.file:
-        raise JobError("the uploaded file is no longer available; upload it again")
+        raise JobError(GONE)
     try:
         with translation.override(job.parameters.get("language") or None):
             report = check_upload(job.created_by, upload, progress)
@@ -51,7 +44,22 @@ def check_dtm(job, progress) -> dict:
     }
 
 
-@handler(KIND)
+@handler(
+    KIND,
+    results={
+        "round": gettext_lazy("Round"),
+        "rows": gettext_lazy("Rows"),
+        "families": gettext_lazy("Families"),
+        "individuals": gettext_lazy("Individuals"),
+        "new_locations": gettext_lazy("New locations"),
+        "needs_review": gettext_lazy("Locations to review"),
+        "unmatched_districts": gettext_lazy("Districts not recognised (governorate, rows)"),
+        "replaced": gettext_lazy("Rows replaced"),
+        "warnings": gettext_lazy("Warnings"),
+        "round_created": gettext_lazy("New round"),
+        "partial": gettext_lazy("Covers part of the country"),
+    },
+)
 def import_dtm(job, progress) -> dict:
     """Parameters: ``path`` (command line) or ``upload`` (a DtmUpload id, from the UI),
     ``round``, ``date``, ``kind``, ``multiplier``, ``camp_multiplier``; ``partial``
@@ -65,7 +73,7 @@ def import_dtm(job, progress) -> dict:
     if params.get("upload"):
         upload = DtmUpload.objects.filter(pk=params["upload"]).first()
         if upload is None or not upload.file:
-            raise JobError("the uploaded file is no longer available; upload it again")
+            raise JobError(GONE)
         source, filename = Path(upload.file.path), upload.filename
     else:
         source, filename = Path(params["path"]), params.get("filename") or Path(params["path"]).name
@@ -76,11 +84,11 @@ def import_dtm(job, progress) -> dict:
     except tabular.ImportFailed as exc:
         if upload is not None:
             finish_upload(job.created_by, upload, committed=False)
-        raise JobError(_failure(exc.report)) from None
+        raise JobError.from_failure(exc.report.failure()) from None
     except ValidationError as exc:
         if upload is not None:
             finish_upload(job.created_by, upload, committed=False)
-        raise JobError("; ".join(exc.messages)) from None
+        raise JobError.from_validation(exc) from None
     except BaseException:
         if upload is not None:
             finish_upload(job.created_by, upload, committed=False)
@@ -89,13 +97,10 @@ def import_dtm(job, progress) -> dict:
         finish_upload(job.created_by, upload, committed=True)
     summary.pop("coverage", None)
     summary["next_url"] = reverse("tracking:round", args=[summary["round"]])
-    summary["unmatched_districts"] = (
-        ", ".join(
-            f"{u['district']} ({u['governorate']}, {u['rows']})"
-            for u in summary["unmatched_districts"]
-        )
-        or "—"
-    )
+    summary["unmatched_districts"] = [
+        f"{u['district']} ({u['governorate']}, {u['rows']:,})"
+        for u in summary["unmatched_districts"]
+    ]
     return summary
 
 

@@ -26,6 +26,8 @@ from amina.coordination.models import Activity
 from amina.geo.gazetteer import Gazetteer
 from amina.lib import tabular
 from amina.lib.arabic import normalise_name, to_western_digits
+from amina.lib.i18n import Name
+from amina.lib.i18n import gettext_deferred as _
 from amina.needs.models import Sector
 
 # name, header aliases (English, Arabic), HXL hashtag specs (tag, attributes that must be present)
@@ -266,7 +268,7 @@ def read_rows(
     try:
         head, rest = tabular.split_head(stream, 15)
         if not head:
-            raise tabular.TableError("the file is empty")
+            raise tabular.TableError(_("the file is empty"))
         found = _hxl_columns([values for _n, values in head])
         if found is None:
             columns = [tabular.Column(n, a) for n, a, _h in COLUMNS]
@@ -347,9 +349,9 @@ def parse_rows(
     activities = []
     for name in ("organisation", "sector", "activity", "start"):
         if name not in labels:
-            report.error(None, name, "this column is missing")
+            report.error(None, name, _("this column is missing"))
     if "governorate" not in labels and "governorate_code" not in labels:
-        report.error(None, "governorate", "this column is missing (name or p-code)")
+        report.error(None, "governorate", _("this column is missing (name or p-code)"))
     if not report.ok:
         return []
     for row in rows:
@@ -357,26 +359,28 @@ def parse_rows(
         org_text = _cell_text(row, "organisation")
         org = look.organisation(org_text) if org_text else None
         if not org_text:
-            report.error(row.number, label("organisation"), "is required")
+            report.error(row.number, label("organisation"), _("is required"))
         elif org is None:
             report.error(
                 row.number,
                 label("organisation"),
-                f"unknown organisation {org_text!r} (ask an administrator to add it)",
+                _("unknown organisation %(value)r (ask an administrator to add it)")
+                % {"value": org_text},
             )
         sector_text = _cell_text(row, "sector")
         sector = look.sector(row.values.get("sector", "")) if sector_text else None
         if not sector_text:
-            report.error(row.number, label("sector"), "is required")
+            report.error(row.number, label("sector"), _("is required"))
         elif sector is None:
             report.error(
                 row.number,
                 label("sector"),
-                f"unknown MCOF sector {sector_text!r} (give its number 1–15 or name)",
+                _("unknown MCOF sector %(value)r (give its number 1–15 or name)")
+                % {"value": sector_text},
             )
         activity_type = _cell_text(row, "activity")
         if not activity_type:
-            report.error(row.number, label("activity"), "is required")
+            report.error(row.number, label("activity"), _("is required"))
         gov = district = location = None
         gov_name = "governorate_code" if _cell_text(row, "governorate_code") else "governorate"
         res = look.gazetteer.governorate(_cell_text(row, gov_name))
@@ -402,14 +406,20 @@ def parse_rows(
         start = tabular.cell_date(report, row, "start", required=True, header=label("start"))
         end = tabular.cell_date(report, row, "end", header=label("end"))
         if start and end and end < start:
-            report.error(row.number, label("end"), f"{end} is before the start date {start}")
+            report.error(
+                row.number,
+                label("end"),
+                _("%(end)s is before the start date %(start)s")
+                % {"end": end.isoformat(), "start": start.isoformat()},
+            )
         status_text = _cell_text(row, "status")
         status = look.status.get(normalise_name(status_text)) if status_text else None
         if status_text and status is None:
             report.error(
                 row.number,
                 label("status"),
-                f"{status_text!r} is not a status (planned, ongoing or completed)",
+                _("%(value)r is not a status (planned, ongoing or completed)")
+                % {"value": status_text},
             )
         counts = {}
         for name in (*AGE_GROUPS["f"], *AGE_GROUPS["m"], "female", "male", "total"):
@@ -426,7 +436,8 @@ def parse_rows(
                     report.error(
                         row.number,
                         label(name),
-                        f"{counts[name]} differs from the sum by age group ({known})",
+                        _("%(value)s differs from the sum by age group (%(sum)s)")
+                        % {"value": counts[name], "sum": known},
                     )
                 elif not given:
                     fields[other] = counts[name]
@@ -436,7 +447,8 @@ def parse_rows(
                 report.error(
                     row.number,
                     label("total"),
-                    f"{counts['total']} is less than the sum by sex and age ({by_sex})",
+                    _("%(value)s is less than the sum by sex and age (%(sum)s)")
+                    % {"value": counts["total"], "sum": by_sex},
                 )
             else:
                 # People the report did not break down are kept as "not disaggregated".
@@ -449,7 +461,8 @@ def parse_rows(
             report.error(
                 row.number,
                 label("organisation"),
-                f"you may not report activities of {org} in {gov.name_en}",
+                _("you may not report activities of %(organisation)s in %(governorate)s")
+                % {"organisation": Name.of(org), "governorate": Name.of(gov)},
             )
         if len(report.errors) > before:
             continue
@@ -521,7 +534,7 @@ def import_activities(
     result = ImportResult()
     rows, labels, result.hxl = read_rows(source, filename or "upload.csv")
     if not rows:
-        raise tabular.TableError("the file has a header but no rows")
+        raise tabular.TableError(_("the file has a header but no rows"))
     activities = parse_rows(user, rows, labels, result.report)
     if not result.report.ok:
         raise tabular.ImportFailed(result.report)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from amina.accounts import access
 from amina.coordination import queries
@@ -22,6 +23,7 @@ from amina.coordination.views.common import form_errors, page_of
 from amina.jobs.services import start_job
 from amina.jobs.uploads import fits, save_upload
 from amina.lib.downloads import file_response
+from amina.lib.i18n import Message
 
 
 def readable(user):
@@ -100,7 +102,7 @@ def activity_import(request):
                 "language": translation.get_language(),
             },
             request.user,
-            label=_("Import %(name)s") % {"name": name},
+            label=Message(gettext_noop("Import %(name)s"), name=name),
         )
         return redirect("jobs:detail", pk=job.pk)
     return render(request, "coordination/activity_import.html", {"form": form})

@@ -65,4 +65,4 @@ def test_counts_beyond_a_sane_range_are_refused_by_row_and_column(raw, message):
 def test_a_number_that_is_not_finite_is_refused():
     report = Report()
     assert tabular.cell_float(report, Row(3, {"lat": float("inf")}), "lat") is None
-    assert "is not a number" in report.errors[0].message
+    assert "is not a number" in str(report.errors[0].message)

@@ -1,6 +1,7 @@
 """The gazetteer resolves every common spelling and code of a place, and never guesses."""
 
 import pytest
+from django.utils import translation
 
 from amina.geo.gazetteer import Gazetteer
 from amina.geo.models import District, Governorate
@@ -57,19 +58,29 @@ def test_an_unknown_name_is_refused_with_suggestions(gazetteer):
     res = gazetteer.governorate("Kerbalaa")
     assert not res.ok and not res.ambiguous
     assert "Kerbala (IQG12)" in res.suggestions
-    assert res.reason("governorate").startswith("unknown governorate 'Kerbalaa'; did you mean ")
-    assert "Kerbala (IQG12)" in res.reason("governorate")
+    assert str(res.reason("governorate")).startswith(
+        "unknown governorate 'Kerbalaa'; did you mean "
+    )
+    assert "Kerbala (IQG12)" in str(res.reason("governorate"))
 
 
 def test_a_name_like_nothing_is_refused_without_suggestions(gazetteer):
     res = gazetteer.governorate("Atlantis")
     assert not res.ok and res.suggestions == []
-    assert res.reason("governorate") == "unknown governorate 'Atlantis'"
+    assert str(res.reason("governorate")) == "unknown governorate 'Atlantis'"
 
 
 def test_an_empty_name_is_refused(gazetteer):
-    assert gazetteer.governorate("  ").reason("governorate") == "governorate is empty"
+    assert str(gazetteer.governorate("  ").reason("governorate")) == "governorate is empty"
     assert not gazetteer.governorate(None).ok
+
+
+def test_the_reason_reads_in_the_language_of_whoever_reads_it(gazetteer):
+    reason = gazetteer.governorate("Kerbalaa").reason("governorate")
+    with translation.override("ar"):
+        arabic = str(reason)
+    assert "كربلاء" in arabic and "Kerbalaa" in arabic and "did you mean" not in arabic
+    assert "Kerbala (IQG12)" in str(reason)  # the same stored reason, read in English
 
 
 def test_an_ambiguous_district_name_is_never_guessed(reference_geography):
@@ -80,7 +91,8 @@ def test_an_ambiguous_district_name_is_never_guessed(reference_geography):
     res = gazetteer.district("Hamdaniya East")
     assert not res.ok and res.ambiguous
     assert {p.pcode for p in res.candidates} == {"IQG11Q90", "IQG15Q90"}
-    assert "ambiguous" in res.reason("district") and "IQG11Q90" in res.reason("district")
+    reason = str(res.reason("district"))
+    assert "ambiguous" in reason and "IQG11Q90" in reason
     # Within one governorate the same name is no longer ambiguous.
     assert gazetteer.district("Hamdaniya East", erbil).place.pcode == "IQG11Q90"
 

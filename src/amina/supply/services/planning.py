@@ -18,12 +18,13 @@ import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from amina.accounts import access
 from amina.audit.services import record_change
 from amina.jobs.services import start_job
+from amina.lib.i18n import Message
 from amina.registry.models import Household
 from amina.registry.queries import duplicate_group
 from amina.supply.models import (
@@ -154,7 +155,7 @@ def start_optimise(user, plan: DistributionPlan):
         OPTIMISE_JOB,
         {"plan": plan.pk, "language": get_language()},
         user,
-        label=_("Optimise the plan %(name)s") % {"name": plan.name},
+        label=Message(gettext_noop("Optimise the plan %(name)s"), name=plan.name),
         governorate=plan.site.governorate,
     )
 

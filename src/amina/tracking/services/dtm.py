@@ -23,6 +23,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from amina.accounts import access
 from amina.audit.services import record_bulk
@@ -32,6 +33,8 @@ from amina.geo.names import code_key
 from amina.geo.services import NewLocation, create_locations
 from amina.lib import tabular
 from amina.lib.arabic import to_western_digits
+from amina.lib.i18n import Name
+from amina.lib.i18n import gettext_deferred as _
 from amina.tracking.models import (
     AssessmentOrigin,
     AssessmentPeriod,
@@ -241,6 +244,13 @@ def date_in(text: str) -> datetime.date | None:
         return None
 
 
+#: A round's kind in a sentence (the labels of ``Round.Kind``).
+KIND_NAMES = {
+    Round.Kind.IDPS.value: _("internally displaced persons"),
+    Round.Kind.RETURNEES.value: _("returnees"),
+}
+
+
 def _count(report, row, name, header) -> int | None:
     """A breakdown cell: the common cases (empty, a plain number) without the general parser."""
     raw = row.values.get(name, "")
@@ -283,14 +293,14 @@ def parse_dtm(
             limit=tabular.limits(max_rows=MAX_ROWS),
         )
     except tabular.TableError as exc:
-        report.error(None, None, str(exc))
+        report.problems.append(tabular.problem_of(exc))
         raise tabular.ImportFailed(report) from None
     if not table.rows:
-        report.error(None, None, "the file has a header but no data rows")
+        report.error(None, None, _("the file has a header but no data rows"))
         raise tabular.ImportFailed(report)
     result.sheet = table.sheet
     if not any(c in table.mapping for c in ("place_id", "name_en", "name_ar")):
-        report.error(None, None, "missing required column 'Place id' or a location name column")
+        report.error(None, None, _("missing required column 'Place id' or a location name column"))
         raise tabular.ImportFailed(report)
     result.title_date = _title_date(source, table, filename)
     camp_id = ShelterType.objects.filter(code="camp").values_list("pk", flat=True).first()
@@ -301,7 +311,7 @@ def parse_dtm(
     seen: dict[object, int] = {}
     header = table.mapping.get
     total = len(table.rows)
-    progress(0, total, "checking rows")
+    progress(0, total, gettext_noop("checking rows"))
     for index, row in enumerate(table.rows, start=1):
         errors_before = len(report.errors)
         gov_text = str(row.values.get("governorate", "")).strip()
@@ -326,8 +336,11 @@ def parse_dtm(
                 report.warning(
                     row.number,
                     header("district"),
-                    res.reason("district") + f" in {gov.name_en}: the location is kept "
-                    "under the governorate and listed for review",
+                    _(
+                        "%(reason)s in %(governorate)s: the location is kept under the "
+                        "governorate and listed for review"
+                    )
+                    % {"reason": res.reason("district"), "governorate": Name.of(gov)},
                 )
         place_id = _place_id(row.values.get("place_id", ""))
         name_en = str(row.values.get("name_en", "")).strip()
@@ -336,7 +349,7 @@ def parse_dtm(
             report.error(
                 row.number,
                 header("place_id") or header("name_en"),
-                "the row has neither a place id nor a location name",
+                _("the row has neither a place id nor a location name"),
             )
             continue
         location_id = None
@@ -354,8 +367,11 @@ def parse_dtm(
                 report.error(
                     row.number,
                     header("governorate"),
-                    f"place {place_id or name_en!r} is recorded in another governorate "
-                    f"than {gov_text!r}; correct the file or the location first",
+                    _(
+                        "place %(place)r is recorded in another governorate than "
+                        "%(governorate)r; correct the file or the location first"
+                    )
+                    % {"place": place_id or name_en, "governorate": gov_text},
                 )
                 continue
         identity = location_id or place_id or (gov.pk, name_en or name_ar)
@@ -363,7 +379,7 @@ def parse_dtm(
             report.error(
                 row.number,
                 header("place_id") or header("name_en"),
-                f"the same location is already on row {seen[identity]}",
+                _("the same location is already on row %(row)s") % {"row": str(seen[identity])},
             )
             continue
         seen[identity] = row.number
@@ -395,26 +411,42 @@ def parse_dtm(
             report.error(
                 row.number,
                 header("individuals"),
-                f"{individuals} individuals are fewer than {families} families",
+                _("%(individuals)s individuals are fewer than %(families)s families")
+                % {"individuals": individuals, "families": families},
             )
             continue
         if families >= 5 and individuals > 15 * families:
             report.warning(
                 row.number,
                 header("individuals"),
-                f"a mean family size of {individuals / families:.1f} is unusual",
+                _("a mean family size of %(size)s is unusual")
+                % {"size": f"{individuals / families:.1f}"},
             )
-        for label, values in (
-            ("governorate of origin", origins),
-            ("shelter type", shelters),
-            ("period", periods),
+        for sentence, values in (
+            (
+                _(
+                    "the breakdown by governorate of origin adds up to %(sum)s, "
+                    "not the %(families)s families"
+                ),
+                origins,
+            ),
+            (
+                _(
+                    "the breakdown by shelter type adds up to %(sum)s, "
+                    "not the %(families)s families"
+                ),
+                shelters,
+            ),
+            (
+                _("the breakdown by period adds up to %(sum)s, not the %(families)s families"),
+                periods,
+            ),
         ):
             if values and sum(values.values()) != families:
                 report.error(
                     row.number,
                     header("families"),
-                    f"the breakdown by {label} adds up to {sum(values.values())}, "
-                    f"not the {families} families",
+                    sentence % {"sum": sum(values.values()), "families": families},
                 )
         if len(report.errors) > errors_before:
             continue
@@ -422,7 +454,8 @@ def parse_dtm(
             report.warning(
                 row.number,
                 header("place_id") or header("name_en"),
-                f"new location {name_en or name_ar!r} will be created in {gov.name_en}",
+                _("new location %(name)r will be created in %(governorate)s")
+                % {"name": name_en or name_ar, "governorate": Name.of(gov)},
             )
         result.rows.append(
             DtmRow(
@@ -443,8 +476,8 @@ def parse_dtm(
             )
         )
         if index % 500 == 0:
-            progress(index, total, "checking rows")
-    progress(total, total, "checked")
+            progress(index, total, gettext_noop("checking rows"))
+    progress(total, total, gettext_noop("checked"))
     return result
 
 
@@ -493,7 +526,9 @@ def commit_dtm(
     if round_ is None:
         day = round_date or parsed.title_date
         if day is None:
-            raise ValidationError(f"round {round_code} does not exist yet: give its date")
+            raise ValidationError(
+                _("round %(round)s does not exist yet: give its date") % {"round": round_code}
+            )
         round_ = Round.objects.create(
             code=round_code,
             date=day,
@@ -507,12 +542,19 @@ def commit_dtm(
     else:
         created_round = False
         if round_.kind != kind:
-            raise ValidationError(f"round {round_code} is a {round_.kind} round, not {kind}")
+            raise ValidationError(
+                _("round %(round)s is a round of %(kind)s, not of %(other)s")
+                % {
+                    "round": round_code,
+                    "kind": KIND_NAMES.get(round_.kind, round_.kind),
+                    "other": KIND_NAMES.get(kind, kind),
+                }
+            )
         round_.partial, round_.partial_reason = partial, partial_reason[:500] if partial else ""
         round_.save(update_fields=["partial", "partial_reason"])
     returnees = kind == Round.Kind.RETURNEES
     total = len(parsed.rows)
-    progress(0, total, "creating locations")
+    progress(0, total, gettext_noop("creating locations"))
     new_rows = [r for r in parsed.rows if r.location_id is None]
     camp_id = ShelterType.objects.filter(code="camp").values_list("pk", flat=True).first()
     # The master list's own coordinates and place ids: DTM publishes them per location.
@@ -536,7 +578,7 @@ def commit_dtm(
     for r, loc in zip(new_rows, new_locations, strict=True):
         r.location_id = loc.pk
     location_ids = [r.location_id for r in parsed.rows]
-    progress(0, total, "replacing the round's rows")
+    progress(0, total, gettext_noop("replacing the round's rows"))
     existing = LocationAssessment.objects.filter(round=round_)
     stale = existing.filter(location_id__in=location_ids) | existing.filter(
         source=LocationAssessment.Source.IMPORT
@@ -613,7 +655,7 @@ def commit_dtm(
         insert_rows(AssessmentShelter, ["assessment", "shelter_type", "families"], shelters)
         insert_rows(AssessmentPeriod, ["assessment", "period", "families"], periods)
         done += len(chunk)
-        progress(done, total, "writing rows")
+        progress(done, total, gettext_noop("writing rows"))
     summary = {
         "round": round_.code,
         "rows": total,

@@ -16,21 +16,22 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import translation
-from django.utils.translation import gettext as _
 
 from amina.audit.services import record_change
 from amina.jobs import uploads
 from amina.jobs.models import Job
 from amina.jobs.services import start_job
 from amina.lib import tabular
+from amina.lib.i18n import Message
+from amina.lib.i18n import gettext_deferred as _
 from amina.tracking.jobs import KIND, PREVIEW_KIND
 from amina.tracking.models import DtmUpload, Round
 from amina.tracking.services.coverage import check_coverage
-from amina.tracking.services.dtm import parse_dtm
+from amina.tracking.services.dtm import KIND_NAMES, parse_dtm
 
 
-def _problem(message: str) -> dict:
-    return {"row": None, "column": None, "level": "error", "message": message}
+def _problem(message: Message) -> dict:
+    return tabular.Problem(None, None, message).as_dict()
 
 
 @transaction.atomic
@@ -68,7 +69,8 @@ def stage_upload(
         PREVIEW_KIND,
         {"upload": record.pk, "language": translation.get_language()},
         user,
-        f"DTM check {filename} → {round_code}",
+        _("Check the DTM list %(name)s for round %(round)s")
+        % {"name": filename, "round": round_code},
     )
     DtmUpload.objects.filter(pk=record.pk).update(job=job)
     record.job = job
@@ -120,7 +122,7 @@ def check_upload(user, record: DtmUpload, progress=None) -> dict:
             0,
             _problem(
                 _("Round %(code)s is a round of another kind (%(kind)s).")
-                % {"code": record.round_code, "kind": existing.get_kind_display()}
+                % {"code": record.round_code, "kind": KIND_NAMES.get(existing.kind, existing.kind)}
             ),
         )
         report["error_count"] += 1
@@ -184,7 +186,8 @@ def queue_upload(user, record: DtmUpload) -> Job:
             "language": translation.get_language(),
         },
         user,
-        f"DTM import {record.filename} → {record.round_code}",
+        _("Import the DTM list %(name)s as round %(round)s")
+        % {"name": record.filename, "round": record.round_code},
     )
     DtmUpload.objects.filter(pk=record.pk).update(status=DtmUpload.Status.QUEUED, job=job)
     record_change(

@@ -1,8 +1,10 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_noop
 
 from amina.geo.gazetteer import resolve_governorates
 from amina.lib.commands import fail
+from amina.lib.i18n import Message
 
 
 class Command(BaseCommand):
@@ -25,7 +27,8 @@ class Command(BaseCommand):
             ids = [g.pk for g in resolve_governorates(governorate)]
         except ValidationError as exc:
             raise fail(exc) from None
-        job = run_inline("registry-dedupe", {"governorates": ids}, label="De-duplication")
+        label = Message(gettext_noop("Find duplicate households"))
+        job = run_inline("registry-dedupe", {"governorates": ids}, label=label)
         if job.status != Job.Status.SUCCEEDED:
             raise CommandError(job.error)
         r = job.result
