@@ -4,10 +4,12 @@ import sys
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext_noop
 
 from amina.accounts.demo import ensure_demo_users, organisations_and_users
 from amina.jobs.supervisor import Supervisor
 from amina.lib.demo import SCALES
+from amina.lib.i18n import Message
 
 
 class Command(BaseCommand):
@@ -42,7 +44,7 @@ class Command(BaseCommand):
         if no_serve:
             if not already.filter(status="succeeded").exists():
                 job = run_inline(
-                    "demo-data", {"scale": scale, "seed": seed}, label=f"Demo data ({scale})"
+                    "demo-data", {"scale": scale, "seed": seed}, label=_demo_label(scale)
                 )
                 if job.status != Job.Status.SUCCEEDED:
                     raise CommandError(f"demo data failed: {job.error}")
@@ -51,7 +53,7 @@ class Command(BaseCommand):
 
             with transaction.atomic():
                 job = start_job(
-                    "demo-data", {"scale": scale, "seed": seed}, label=f"Demo data ({scale})"
+                    "demo-data", {"scale": scale, "seed": seed}, label=_demo_label(scale)
                 )
             self.stdout.write(f"Loading demo data in the background: see /jobs/{job.pk}/")
         self.stdout.write("Demo users (username / password):")
@@ -76,3 +78,13 @@ class Command(BaseCommand):
             ],
             env,
         ).run()
+
+
+def _demo_label(scale: str) -> Message:
+    """The demo job's label, read in each reader's language."""
+    sizes = {
+        "small": gettext_noop("Load the demo data (small)"),
+        "medium": gettext_noop("Load the demo data (medium)"),
+        "large": gettext_noop("Load the demo data (large)"),
+    }
+    return Message(sizes.get(scale, sizes["medium"]))
