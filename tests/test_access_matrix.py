@@ -3,7 +3,7 @@
 The routes are enumerated from the URL resolver at collection time (pages, the admin
 and every route of the API router), so a route added tomorrow is tested without anyone
 listing it. A route with arguments needs a sample (``amina/<app>/tests/access_samples.py``,
-see ``amina.core.tests.access``): without one the test fails and says what to add, and an
+see ``amina.lib.testing.access``): without one the test fails and says what to add, and an
 app without that file fails on every route of its own, so no route is silently uncovered.
 
 The personas and places are built once for the module and every case runs in its own
@@ -22,7 +22,7 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from amina.core.tests.access import ADMIN, PERSONAS, Sample, World
+from amina.lib.testing.access import ADMIN, PERSONAS, Sample, World
 
 #: Routes anyone may open without logging in (the allowlist of the access policy).
 PUBLIC = {
@@ -249,7 +249,7 @@ def url_for(route: Route, world: World) -> tuple[str, Sample]:
         pytest.fail(
             f"the app {route.app!r} has no tests/access_samples.py: declare who may open "
             f"{route.name} ({route.pattern}) and its other routes there "
-            f"(see amina.core.tests.access)"
+            f"(see amina.lib.testing.access)"
         )
     sample = SAMPLES.get(route.name)
     if sample is None:
@@ -258,7 +258,7 @@ def url_for(route: Route, world: World) -> tuple[str, Sample]:
         pytest.fail(
             f"route {route.name} ({route.pattern}) takes {', '.join(route.kwargs)}: add "
             f'"{route.name}": Sample(lambda w: {{...}}, allowed=...) to ACCESS_SAMPLES in '
-            f"amina/{route.app or 'core'}/tests/access_samples.py (see amina.core.tests.access)"
+            f"amina/{route.app or 'core'}/tests/access_samples.py (see amina.lib.testing.access)"
         )
     kwargs = sample.build(world)
     missing = set(route.kwargs) - set(kwargs)

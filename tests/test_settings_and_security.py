@@ -7,8 +7,8 @@ import pytest
 from django import forms as django_forms
 from django.test import Client
 
-from amina.core.tests.processes import run_amina
 from amina.lib import forms
+from amina.lib.testing.processes import run_amina
 from conftest import PASSWORD
 
 PRODUCTION = {

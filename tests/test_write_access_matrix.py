@@ -33,7 +33,7 @@ from django.db import transaction
 from django.urls import URLPattern, get_resolver, reverse
 
 from amina.accounts import access
-from amina.core.tests.access import PERSONAS, World
+from amina.lib.testing.access import PERSONAS, World
 from tests.test_access_matrix import (
     LOGOUT,
     PUBLIC,

@@ -1,6 +1,6 @@
 """Access-matrix samples for organisations and users."""
 
-from amina.core.tests.access import ADMIN, EVERYONE, Sample
+from amina.lib.testing.access import ADMIN, EVERYONE, Sample
 
 
 def _organisation(world):

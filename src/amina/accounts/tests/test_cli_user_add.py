@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from amina.accounts.models import User
 from amina.audit.models import ChangeLog
-from amina.core.tests.processes import migrated_installation, run_amina
+from amina.lib.testing.processes import migrated_installation, run_amina
 
 GOOD = "a-long-passphrase-2015"
 

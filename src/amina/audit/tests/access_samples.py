@@ -1,6 +1,6 @@
 """Access-matrix samples for the audit trail: admins (and national coordination for history)."""
 
-from amina.core.tests.access import ADMIN, NATIONAL, Sample
+from amina.lib.testing.access import ADMIN, NATIONAL, Sample
 
 
 def _change(world):

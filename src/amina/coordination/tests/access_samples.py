@@ -8,7 +8,7 @@ coordinators (admin, national, governorate officers) of the record's governorate
 
 import datetime
 
-from amina.core.tests.access import AGGREGATE, DETAIL, EVERYONE, Sample
+from amina.lib.testing.access import AGGREGATE, DETAIL, EVERYONE, Sample
 
 #: Coordinators of governorate A.
 COORDINATORS_A = frozenset({"admin", "national", "officer_a"})

@@ -12,7 +12,7 @@ import pytest
 from django.db import OperationalError, connections
 from django.test import Client
 
-from amina.core.tests.processes import clean_env
+from amina.lib.testing.processes import clean_env
 
 #: A PostgreSQL server that is not there: nothing listens on port 1.
 UNREACHABLE = "postgres://postgres@127.0.0.1:1/amina_unreachable"

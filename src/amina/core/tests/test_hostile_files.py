@@ -17,7 +17,7 @@ import sys
 import pytest
 
 from amina.core.tests import hostile
-from amina.core.tests.processes import clean_env, migrated_installation
+from amina.lib.testing.processes import clean_env, migrated_installation
 
 MEMORY = 1024 * 1024 * 1024
 

@@ -1,6 +1,6 @@
-"""Access-matrix samples for the geography routes (see ``amina.core.tests.access``)."""
+"""Access-matrix samples for the geography routes (see ``amina.lib.testing.access``)."""
 
-from amina.core.tests.access import AGGREGATE, DETAIL, Sample
+from amina.lib.testing.access import AGGREGATE, DETAIL, Sample
 
 
 def _sub_district(world):

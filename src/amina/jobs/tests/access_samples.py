@@ -1,6 +1,6 @@
 """Access-matrix samples for jobs: a job is seen by whoever started it, and admins."""
 
-from amina.core.tests.access import Sample
+from amina.lib.testing.access import Sample
 
 STARTER_AND_ADMIN = frozenset({"admin", "officer_a"})
 

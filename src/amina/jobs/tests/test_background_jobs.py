@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 
-from amina.core.tests.processes import migrated_installation, run_amina
 from amina.jobs.models import Job
 from amina.jobs.services import JobError, handler, run_inline, start_job
+from amina.lib.testing.processes import migrated_installation, run_amina
 
 SEEN = {}
 

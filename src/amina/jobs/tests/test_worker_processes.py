@@ -13,7 +13,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from amina.core.tests.processes import AMINA, clean_env, migrated_installation, run_amina
+from amina.lib.testing.processes import AMINA, clean_env, migrated_installation, run_amina
 
 LEASE = "2"
 IMPORT = "import amina.jobs.tests.blocking_handlers; "

@@ -8,7 +8,7 @@ reference lists for everyone. Assessments are recorded through the app's service
 
 import datetime
 
-from amina.core.tests.access import DETAIL, EVERYONE, Sample
+from amina.lib.testing.access import DETAIL, EVERYONE, Sample
 
 #: Roles that record assessments (``needs.record``), in their governorates.
 RECORDERS = frozenset({"admin", "national", "officer_a", "officer_b", "field_a"})

@@ -1,6 +1,6 @@
 """Access-matrix samples of notifications: each user reads only their own."""
 
-from amina.core.tests.access import EVERYONE, Sample
+from amina.lib.testing.access import EVERYONE, Sample
 
 
 def _notification(w):

@@ -8,7 +8,7 @@ the permission itself. Households are registered and pairs stored through the se
 
 import datetime
 
-from amina.core.tests.access import ADMIN, DETAIL, EVERYONE, Sample
+from amina.lib.testing.access import ADMIN, DETAIL, EVERYONE, Sample
 
 #: Every role that sees detail, in its own governorates (lists, searches in scope).
 DETAIL_ANYWHERE = DETAIL | {"officer_b"}

@@ -1,6 +1,6 @@
 """Samples for the access matrix (``tests/test_access_matrix.py``): reports' routes."""
 
-from amina.core.tests.access import AGGREGATE, EVERYONE, Sample
+from amina.lib.testing.access import AGGREGATE, EVERYONE, Sample
 
 #: Roles that draft reports: every role that sees detail, in its own scope.
 DRAFTERS = EVERYONE - {"partner"}

@@ -10,7 +10,7 @@ Everything is written through the app's services, as the UI does.
 import datetime
 from decimal import Decimal
 
-from amina.core.tests.access import DETAIL, EVERYONE, Sample
+from amina.lib.testing.access import DETAIL, EVERYONE, Sample
 
 #: ``stock.move`` in governorate A (logistics officers and administrators).
 STOCK_A = frozenset({"admin", "logistics_a"})

@@ -7,7 +7,7 @@ date and a method, open to everyone. Every record is written through the app's s
 
 import datetime
 
-from amina.core.tests.access import AGGREGATE, DETAIL, EVERYONE, NATIONAL, Sample
+from amina.lib.testing.access import AGGREGATE, DETAIL, EVERYONE, NATIONAL, Sample
 
 #: Roles that write figures (``assessment.record``), in any governorate.
 WRITERS = frozenset({"admin", "national", "officer_a", "officer_b", "field_a"})

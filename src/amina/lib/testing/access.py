@@ -5,7 +5,7 @@ arguments (``<int:pk>``, ``<str:pcode>``) needs a *sample*: how to fill its argu
 from objects in governorate A, and which personas may open it. An app declares its
 samples in ``amina/<app>/tests/access_samples.py``::
 
-    from amina.core.tests.access import DETAIL, Sample
+    from amina.lib.testing.access import DETAIL, Sample
 
     ACCESS_SAMPLES = {
         # key: the route's name as the matrix prints it ("app:name" for pages,
