@@ -21,17 +21,3 @@ def test_an_anonymous_or_inactive_user_has_no_governorate(officer_a):
     assert access.governorate_filter(AnonymousUser()) == set()
     officer_a.is_active = False
     assert access.governorate_filter(officer_a) == set()
-
-
-def test_national_records_are_read_beside_the_users_own(officer_a, gov_a, gov_b, partner):
-    from amina.accounts.models import Organisation
-    from amina.coordination.models import Contact
-
-    org = Organisation.objects.create(name_en="UNHCR", kind="un_agency")
-    own = Contact.objects.create(name="Own", organisation=org, governorate=gov_a)
-    national = Contact.objects.create(name="National", organisation=org, governorate=None)
-    Contact.objects.create(name="Elsewhere", organisation=org, governorate=gov_b)
-    found = access.scoped(officer_a, Contact, detail=False, national_records=True)
-    assert set(found) == {own, national}
-    assert set(access.scoped(officer_a, Contact, detail=False)) == {own}
-    assert not access.scoped(partner, Contact, detail=True, national_records=True).exists()

@@ -1,18 +1,16 @@
 """One way to create a place (issue 13): every importer and form goes through
-``geo.services.create_locations``, with the same rules for kind and review, audited;
-and a household file never gives a new location its households' coordinates (issue 12)."""
+``geo.services.create_locations``, with the same rules for kind and review, audited.
+(That a household file never gives a new location its households' coordinates is the
+registry's test: ``registry/tests/test_import_new_locations.py``.)"""
 
 from __future__ import annotations
 
 import ast
-import csv
-import io
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from amina.audit.models import ChangeLog
 from amina.geo.models import District, Location
 from amina.geo.services import NewLocation, create_location, create_locations
 
@@ -66,39 +64,6 @@ def test_the_structural_check_sees_each_way_of_creating_a_row():
     ):
         assert _creates_location(ast.parse(source).body[0].value), source
     assert not _creates_location(ast.parse("Location.objects.filter(pk=1)").body[0].value)
-
-
-def _household_file(location: str, lat: str, lon: str) -> bytes:
-    from amina.registry.tests.conftest import SAMPLES
-
-    rows = list(csv.reader(io.StringIO((SAMPLES / "households.csv").read_text("utf-8"))))
-    header, data = rows[0], rows[1:]
-    najaf = next(r for r in data if r[header.index("governorate")] == "IQG04")
-    row = dict(zip(header, najaf, strict=True))
-    row.update(location=location, latitude=lat, longitude=lon)
-    out = io.StringIO()
-    csv.writer(out).writerows([header, [row[h] for h in header]])
-    return out.getvalue().encode("utf-8")
-
-
-@pytest.mark.django_db
-def test_a_household_file_creates_a_new_location_without_the_households_coordinates(
-    officer_a,
-):
-    from amina.registry.importing import import_households
-
-    result = import_households(
-        officer_a, _household_file("مخيم الأمل الجديد", "32.0123", "44.3456"), filename="h.csv"
-    )
-    assert result.new_locations == ["مخيم الأمل الجديد"]
-    location = Location.objects.get(name_ar="مخيم الأمل الجديد")
-    assert (location.centroid_lat, location.centroid_lon) == (None, None)
-    assert location.needs_review  # named by a file, placed by nobody: a person checks it
-    assert location.kind == Location.Kind.CAMP
-    audit = ChangeLog.objects.get(model="geo.location", object_id=str(location.pk))
-    assert (audit.action, audit.actor_id) == ("create", officer_a.pk)
-    assert audit.diff["source"] == [None, "household import"]
-    assert audit.diff["centroid_lat"] == [None, None]
 
 
 @pytest.mark.django_db
