@@ -81,6 +81,15 @@ class ActivitySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["people_reached", "reported_by", "created_at", "updated_at"]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        # The location code names a place: only for roles that see location-level records
+        # (partners read the 4W by governorate and district).
+        if request is not None and not access.sees_detail(request.user):
+            data["location"] = None
+        return data
+
 
 class ActivityFilter(FilterSet):
     governorate = GovernorateFilter()

@@ -24,7 +24,7 @@ ACCESS_SAMPLES = {
     "api:governorate-detail": Sample(lambda w: {"pcode": w.gov_a.pcode}, AGGREGATE),
     "api:district-detail": Sample(lambda w: {"pcode": w.district_a.pcode}, AGGREGATE),
     "api:subdistrict-detail": Sample(_sub_district, AGGREGATE),
-    "api:location-detail": Sample(lambda w: {"pk": w.location_a.pk}, DETAIL),
+    "api:location-detail": Sample(lambda w: {"code": w.location_a.code}, DETAIL),
 }
 
 ACCESS_SAMPLES["geo:boundaries-upload"] = Sample(allowed=frozenset({"admin"}))
