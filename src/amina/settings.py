@@ -178,7 +178,9 @@ AMINA_TOKEN_TTL_DAYS = envint("AMINA_TOKEN_TTL_DAYS", "30")
 AXES_IPWARE_PROXY_COUNT = envint("AMINA_PROXY_COUNT", "0")
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("ar", _("Arabic"))]
+# Central Kurdish (Sorani, ``ckb``) for the Kurdistan Region's authorities; Django knows it
+# as a right-to-left language (LANGUAGES_BIDI), so pages turn as for Arabic.
+LANGUAGES = [("en", _("English")), ("ar", _("Arabic")), ("ckb", _("Central Kurdish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["amina.formats"]
 TIME_ZONE = os.environ.get("AMINA_TIME_ZONE", "Asia/Baghdad")

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from amina.lib.i18n import in_arabic, localised
+from amina.lib.i18n import localised, right_to_left
 
 
 class Organisation(models.Model):
@@ -25,6 +25,9 @@ class Organisation(models.Model):
 
     name_en = models.CharField(_("name (English)"), max_length=200, unique=True)
     name_ar = models.CharField(_("name (Arabic)"), max_length=200, blank=True)
+    name_ckb = models.CharField(
+        _("name (Kurdish)"), max_length=200, blank=True, help_text=_("Central Kurdish (Sorani).")
+    )
     acronym = models.CharField(_("acronym"), max_length=30, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     governorate = models.ForeignKey(
@@ -43,14 +46,16 @@ class Organisation(models.Model):
         verbose_name_plural = _("organisations")
 
     def __str__(self) -> str:
-        """The Arabic name on Arabic pages; in English the acronym people use (IOM, NRC)."""
-        if in_arabic() and self.name_ar:
-            return self.name_ar
+        """The Arabic (Kurdish) name on Arabic (Kurdish) pages; in English the acronym
+        people use (IOM, NRC)."""
+        name = self.name
+        if right_to_left() and name != self.name_en:
+            return name
         return self.acronym or self.name_en
 
     @property
     def name(self) -> str:
-        return localised(self.name_en, self.name_ar)
+        return localised(self.name_en, self.name_ar, self.name_ckb)
 
 
 class Role(models.TextChoices):

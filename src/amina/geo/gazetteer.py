@@ -1,7 +1,7 @@
 """The gazetteer resolver: every importer turns a place name or code into a place here.
 
 A name resolves when its normalised key matches exactly one place at the asked level
-(its English, Arabic or DTM name, a p-code of either scheme, an ISO code, a location's
+(its English, Arabic, Kurdish or DTM name, a p-code of either scheme, an ISO code, a location's
 stable code or DTM place id, or an alias).
 Anything else comes back unresolved with the closest known names as suggestions, or
 ambiguous with its candidates: the resolver never guesses.
@@ -156,7 +156,13 @@ class Gazetteer:
             self.governorates.add(
                 gov,
                 codes=(gov.pcode, gov.pcode_2014, gov.iso_code),
-                names=(gov.name_en, gov.name_ar, gov.name_dtm, *aliases[("g", gov.pk)]),
+                names=(
+                    gov.name_en,
+                    gov.name_ar,
+                    gov.name_ckb,
+                    gov.name_dtm,
+                    *aliases[("g", gov.pk)],
+                ),
             )
         self._district_gov: dict[int, int] = {}
         for dist in District.objects.all():
@@ -164,7 +170,7 @@ class Gazetteer:
             self.districts.add(
                 dist,
                 codes=(dist.pcode,),
-                names=(dist.name_en, dist.name_ar, *aliases[("d", dist.pk)]),
+                names=(dist.name_en, dist.name_ar, dist.name_ckb, *aliases[("d", dist.pk)]),
             )
         self._location_parent: dict[int, tuple[int, int | None]] = {}
         for loc in Location.objects.only(
@@ -174,6 +180,7 @@ class Gazetteer:
             "dtm_place_id",
             "name_en",
             "name_ar",
+            "name_ckb",
             "governorate_id",
             "district_id",
         ):
@@ -181,7 +188,7 @@ class Gazetteer:
             self.locations.add(
                 loc,
                 codes=(loc.code, loc.pcode, loc.dtm_place_id),
-                names=(loc.name_en, loc.name_ar, *aliases[("l", loc.pk)]),
+                names=(loc.name_en, loc.name_ar, loc.name_ckb, *aliases[("l", loc.pk)]),
             )
 
     def governorate(self, text) -> Resolution:

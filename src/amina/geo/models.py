@@ -13,10 +13,14 @@ from amina.lib.i18n import localised
 
 
 class Place(models.Model):
-    """What every unit of the hierarchy has: names in both languages and a centroid."""
+    """What every unit of the hierarchy has: names in English, Arabic and Kurdish, and a
+    centroid."""
 
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_ar = models.CharField(_("name (Arabic)"), max_length=120, blank=True)
+    name_ckb = models.CharField(
+        _("name (Kurdish)"), max_length=120, blank=True, help_text=_("Central Kurdish (Sorani).")
+    )
     centroid_lat = models.FloatField(_("latitude"), null=True, blank=True)
     centroid_lon = models.FloatField(_("longitude"), null=True, blank=True)
 
@@ -29,8 +33,8 @@ class Place(models.Model):
 
     @property
     def name(self) -> str:
-        """The name in the active language, falling back to English."""
-        return localised(self.name_en, self.name_ar)
+        """The name in the active language (Kurdish falls back to Arabic), else English."""
+        return localised(self.name_en, self.name_ar, self.name_ckb)
 
 
 class Outlined:

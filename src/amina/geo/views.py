@@ -16,7 +16,7 @@ from amina.geo.metrics import METRICS, default_metric
 from amina.geo.models import Boundary, District, Location
 from amina.geo.scopemap import boundaries_url, scope_map
 from amina.geo.services import save_place, start_boundary_import
-from amina.lib.arabic import normalise_name
+from amina.lib.arabic import Folded, normalise_arabic
 
 
 def governorate_list(request):
@@ -65,11 +65,13 @@ def location_list(request):
     qs = access.scoped(request.user, Location).select_related("governorate", "district")
     q = request.GET.get("q", "").strip()
     if q:
-        key = normalise_name(q)
-        qs = qs.filter(
+        # Arabic and Kurdish names compared folded (one rule, amina.lib.arabic): "دهۆک"
+        # finds "دهوك", "أربيل" finds "اربيل".
+        key = normalise_arabic(q)
+        qs = qs.alias(folded_ar=Folded("name_ar"), folded_ckb=Folded("name_ckb")).filter(
             Q(name_en__icontains=q)
-            | Q(name_ar__icontains=q)
-            | Q(name_ar__icontains=key)
+            | Q(folded_ar__contains=key)
+            | Q(folded_ckb__contains=key)
             | Q(pcode__iexact=q)
             | Q(dtm_place_id__iexact=q)
         )

@@ -1,13 +1,15 @@
 """Text in the reader's language: one rule for every model, every stored sentence and
 every list.
 
-- ``localised(en, ar)``: a record's English or Arabic name, by the active language.
+- ``localised(en, ar, ckb)``: a record's English, Arabic or Kurdish name, by the active
+  language (Kurdish readers fall back to the Arabic name, then the English).
 - ``Message``: a sentence kept as its English msgid and its parameters, translated when it
   is shown. Import problems and job labels and failures are stored (in a job's row, a
   staging table) and read later, perhaps by someone else in another language: an import
   started by an English user reads in Arabic to an Arabic user. So they are never stored
   translated; they are stored as ``Message.as_data()`` and rendered with ``render``.
-- ``join_list``: items joined with the comma of the active language ("، " in Arabic).
+- ``join_list``: items joined with the comma of the active language ("، " in Arabic and
+  Kurdish).
 """
 
 from __future__ import annotations
@@ -17,7 +19,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.translation import get_language, gettext, gettext_noop, override
+from django.utils.translation import (
+    get_language,
+    get_language_bidi,
+    gettext,
+    gettext_noop,
+    override,
+)
 
 #: The months as Iraqi (Levantine) Arabic names them — "حزيران", not Django's "يونيو" —
 #: so that the project catalogue can give them; ``DATE_FORMAT`` ("j F Y") shows them.
@@ -41,14 +49,42 @@ def in_arabic() -> bool:
     return (get_language() or "").startswith("ar")
 
 
-def localised(en: str, ar: str) -> str:
-    """The Arabic text on Arabic pages when there is one, else the English."""
+def in_kurdish() -> bool:
+    return (get_language() or "").startswith("ckb")
+
+
+def right_to_left() -> bool:
+    """Whether the active language is written right to left (Arabic, Kurdish): Django's
+    own list (``LANGUAGES_BIDI``), never a test of one language code."""
+    return get_language_bidi()
+
+
+def list_comma() -> str:
+    """The comma between items in the active language: Arabic and Kurdish use "،"."""
+    return "، " if right_to_left() else ", "
+
+
+def localised(en: str, ar: str, ckb: str = "") -> str:
+    """A record's text in the reader's language: the Arabic on Arabic pages when there is
+    one; on Kurdish pages the Kurdish, else the Arabic (the officials of the Kurdistan
+    Region read it), else the English; the English otherwise."""
+    if in_kurdish():
+        return ckb or ar or en
     return ar if in_arabic() and ar else en
+
+
+def localised_field(record: Any, field: str = "name") -> str:
+    """``localised`` of a record's ``<field>_en``, ``<field>_ar`` and ``<field>_ckb``."""
+    return localised(
+        getattr(record, f"{field}_en", "") or "",
+        getattr(record, f"{field}_ar", "") or "",
+        getattr(record, f"{field}_ckb", "") or "",
+    )
 
 
 def join_list(items: Iterable[Any]) -> str:
     """Items as text, joined with the list comma of the active language."""
-    return ("، " if in_arabic() else ", ").join(render(item) for item in items)
+    return list_comma().join(render(item) for item in items)
 
 
 def _text(value: Any) -> str:
@@ -64,31 +100,37 @@ def _text(value: Any) -> str:
 
 
 class Name:
-    """A record's name in both languages, as a message parameter: shown in the reader's
-    (``localised``), stored as ``{"en": ..., "ar": ...}``."""
+    """A record's name in every language, as a message parameter: shown in the reader's
+    (``localised``), stored as ``{"en": ..., "ar": ..., "ckb": ...}`` (``ckb`` only when
+    there is one, so that what was stored before Kurdish reads back the same)."""
 
-    __slots__ = ("ar", "en")
+    __slots__ = ("ar", "ckb", "en")
 
-    def __init__(self, en: str, ar: str = "") -> None:
-        self.en, self.ar = str(en or ""), str(ar or "")
+    def __init__(self, en: str, ar: str = "", ckb: str = "") -> None:
+        self.en, self.ar, self.ckb = str(en or ""), str(ar or ""), str(ckb or "")
 
     @classmethod
     def of(cls, record: Any) -> Name:
-        """The name of a record with ``name_en`` (or ``name``) and ``name_ar``."""
+        """The name of a record with ``name_en`` (or ``name``), ``name_ar`` and
+        ``name_ckb``."""
         en = getattr(record, "name_en", None) or getattr(record, "name", "")
-        return cls(en, getattr(record, "name_ar", ""))
+        return cls(en, getattr(record, "name_ar", ""), getattr(record, "name_ckb", ""))
 
     def __str__(self) -> str:
-        return localised(self.en, self.ar)
+        return localised(self.en, self.ar, self.ckb)
 
     def __repr__(self) -> str:
-        return f"Name({self.en!r}, {self.ar!r})"
+        return f"Name({self.en!r}, {self.ar!r}, {self.ckb!r})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Name) and (self.en, self.ar) == (other.en, other.ar)
+        return isinstance(other, Name) and (self.en, self.ar, self.ckb) == (
+            other.en,
+            other.ar,
+            other.ckb,
+        )
 
     def __hash__(self) -> int:
-        return hash((self.en, self.ar))
+        return hash((self.en, self.ar, self.ckb))
 
 
 class Message:
@@ -204,7 +246,7 @@ def _data(value: Any) -> Any:
     if isinstance(value, Message):
         return value.as_data()
     if isinstance(value, Name):
-        return {"en": value.en, "ar": value.ar}
+        return {"en": value.en, "ar": value.ar, **({"ckb": value.ckb} if value.ckb else {})}
     if isinstance(value, list):
         return [_data(v) for v in value]
     return value
@@ -214,7 +256,7 @@ def _undata(value: Any) -> Any:
     if isinstance(value, Mapping) and "msgid" in value:
         return Message.from_data(value)
     if isinstance(value, Mapping) and "en" in value:
-        return Name(value["en"], value.get("ar", ""))
+        return Name(value["en"], value.get("ar", ""), value.get("ckb", ""))
     if isinstance(value, list):
         return [_undata(v) for v in value]
     return value

@@ -12,6 +12,10 @@ class _Bilingual(models.Model):
     name_ar = models.CharField(_("name (Arabic)"), max_length=200)
     description_en = models.TextField(_("description (English)"), blank=True)
     description_ar = models.TextField(_("description (Arabic)"), blank=True)
+    name_ckb = models.CharField(
+        _("name (Kurdish)"), max_length=200, blank=True, help_text=_("Central Kurdish (Sorani).")
+    )
+    description_ckb = models.TextField(_("description (Kurdish)"), blank=True)
 
     class Meta:
         abstract = True
@@ -21,11 +25,11 @@ class _Bilingual(models.Model):
 
     @property
     def name(self) -> str:
-        return localised(self.name_en, self.name_ar)
+        return localised(self.name_en, self.name_ar, self.name_ckb)
 
     @property
     def description(self) -> str:
-        return localised(self.description_en, self.description_ar)
+        return localised(self.description_en, self.description_ar, self.description_ckb)
 
 
 class Sector(_Bilingual):

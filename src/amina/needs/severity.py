@@ -2,7 +2,8 @@
 
 Every assessment rates each MCOF sector from 1 to 5. The meanings below are what the
 field team reads on the form (web and XLSForm) and what the authorities read on the
-heat table, in both languages, so that a "4" means the same thing in Duhok and in Najaf.
+heat table, in English, Arabic and Kurdish, so that a "4" means the same thing in Duhok
+and in Najaf.
 
 People in need (``IN_NEED_FROM``): a sector rated 3 (severe) or worse at a location
 counts the whole population covered by that location's latest assessment as in need in
@@ -31,14 +32,16 @@ class Level:
     meaning_ar: str
     colour: str  # background of the heat-table cell and map marker
     text_colour: str
+    label_ckb: str = ""
+    meaning_ckb: str = ""
 
     @property
     def label(self) -> str:
-        return localised(self.label_en, self.label_ar)
+        return localised(self.label_en, self.label_ar, self.label_ckb)
 
     @property
     def meaning(self) -> str:
-        return localised(self.meaning_en, self.meaning_ar)
+        return localised(self.meaning_en, self.meaning_ar, self.meaning_ckb)
 
 
 SCALE: tuple[Level, ...] = (
@@ -50,6 +53,11 @@ SCALE: tuple[Level, ...] = (
         "الاحتياجات ملبّاة؛ الخدمات والسلع متوفرة ويمكن الوصول إليها كما كانت قبل الأزمة.",
         "#fff5eb",
         "#212529",
+        label_ckb="هیچ یان کەم",
+        meaning_ckb=(
+            "پێداویستییەکان دابین کراون؛ خزمەتگوزاری و کاڵاکان وەک "
+            "پێش قەیرانەکە بەردەستن و دەستیان پێ ڕادەگات."
+        ),
     ),
     Level(
         2,
@@ -60,6 +68,11 @@ SCALE: tuple[Level, ...] = (
         "بتقليص ضرورات أخرى أو باستنفاد مدخراتهم.",
         "#fdd0a2",
         "#212529",
+        label_ckb="لەژێر فشار",
+        meaning_ckb=(
+            "پێداویستییەکان زۆربەیان دابین کراون، بەڵام خەڵک بە کەمکردنەوەی "
+            "پێداویستییە بنەڕەتییەکانی تر یان خەرجکردنی پاشەکەوتەکانیان خۆیان ڕادەگرن."
+        ),
     ),
     Level(
         3,
@@ -70,6 +83,11 @@ SCALE: tuple[Level, ...] = (
         "احتياجات كبيرة غير ملبّاة؛ يفتقر السكان إلى سلع أو خدمات أساسية ويعتمدون على المساعدات.",
         "#fd8d3c",
         "#212529",
+        label_ckb="توند",
+        meaning_ckb=(
+            "پێداویستیی گەورەی دابیننەکراو؛ خەڵک کاڵا یان خزمەتگوزاریی "
+            "بنەڕەتییان نییە و پشت بە هاوکاری دەبەستن."
+        ),
     ),
     Level(
         4,
@@ -80,6 +98,11 @@ SCALE: tuple[Level, ...] = (
         "فجوات تهدد حياة كثيرين؛ آليات تكيّف ضارة ومخاطر جسيمة على الصحة والسلامة.",
         "#d94801",
         "#ffffff",
+        label_ckb="زۆر توند",
+        meaning_ckb=(
+            "کەلێنی مەترسیدار بۆ ژیانی زۆر کەس؛ ڕێگای زیانبەخشی "
+            "خۆگونجاندن و مەترسیی جددی بۆ تەندروستی و سەلامەتی."
+        ),
     ),
     Level(
         5,
@@ -90,6 +113,11 @@ SCALE: tuple[Level, ...] = (
         "انهيار تام للخدمات ولقدرة التكيّف؛ وفيات تقع أو وشيكة الوقوع من دون مساعدة فورية.",
         "#7f2704",
         "#ffffff",
+        label_ckb="کارەساتبار",
+        meaning_ckb=(
+            "داڕمانی تەواوی خزمەتگوزارییەکان و توانای خۆگونجاندن؛ بەبێ "
+            "یارمەتیی خێرا گیان لەدەستدان ڕوودەدات یان نزیکە."
+        ),
     ),
 )
 

@@ -76,10 +76,11 @@ class GovernorateRow:
     now: Totals
     before: Totals | None
     shown_families: int | None = None  # None when withheld as a small cell
+    name_ckb: str = ""
 
     @property
     def name(self) -> str:
-        return localised(self.name_en, self.name_ar)
+        return localised(self.name_en, self.name_ar, self.name_ckb)
 
     @property
     def change_individuals(self) -> int | None:
@@ -219,7 +220,9 @@ def compute(
     for gov in sorted(places, key=lambda g: g.pcode):
         now = Totals.of(now_by_gov.get(gov.pk))
         before = Totals.of(before_by_gov.get(gov.pk)) if before_by_gov is not None else None
-        rows.append(GovernorateRow(gov.pcode, gov.name_en, gov.name_ar, now, before))
+        rows.append(
+            GovernorateRow(gov.pcode, gov.name_en, gov.name_ar, now, before, name_ckb=gov.name_ckb)
+        )
     scope = sum((r.now for r in rows), Totals()) if governorates is not None else national
     if governorates is None:
         scope_before = (

@@ -13,8 +13,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Language(models.TextChoices):
+    """The languages a report is written in: those of ``settings.LANGUAGES``."""
+
     ARABIC = "ar", _("Arabic")
     ENGLISH = "en", _("English")
+    KURDISH = "ckb", _("Central Kurdish")
 
 
 class ReportKind(models.TextChoices):
@@ -31,7 +34,7 @@ class Report(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     language = models.CharField(
-        _("language"), max_length=2, choices=Language.choices, default=Language.ARABIC
+        _("language"), max_length=5, choices=Language.choices, default=Language.ARABIC
     )
     round_code = models.CharField(_("round"), max_length=40)
     governorates = models.ManyToManyField(
@@ -72,7 +75,7 @@ class Report(models.Model):
                 name="report_status_valid", condition=Q(status__in=["draft", "published"])
             ),
             models.CheckConstraint(
-                name="report_language_valid", condition=Q(language__in=["ar", "en"])
+                name="report_language_valid", condition=Q(language__in=["ar", "en", "ckb"])
             ),
         ]
 
@@ -99,7 +102,7 @@ class Publication(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     version = models.PositiveIntegerField(_("version"))
-    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices)
     governorates = models.ManyToManyField(
         "geo.Governorate", blank=True, related_name="+", verbose_name=_("governorates")
     )
@@ -149,7 +152,7 @@ class Schedule(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     language = models.CharField(
-        _("language"), max_length=2, choices=Language.choices, default=Language.ARABIC
+        _("language"), max_length=5, choices=Language.choices, default=Language.ARABIC
     )
     governorates = models.ManyToManyField(
         "geo.Governorate", blank=True, related_name="+", verbose_name=_("governorates")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from amina.geo.boundaries import geometries
 from amina.geo.models import Governorate
+from amina.lib.i18n import list_comma
 from amina.reports import svg
 from amina.reports.figures import Figures
 
@@ -53,8 +54,7 @@ def place_names(figures: Figures) -> str:
     names = [r.name for r in sorted(figures.governorates, key=lambda r: r.pcode)]
     if figures.national_scope or not names:
         return _("the whole country")
-    separator = "، " if translation.get_language() == "ar" else ", "
-    return separator.join(names)
+    return list_comma().join(names)
 
 
 def headline(figures: Figures) -> str:
@@ -77,7 +77,7 @@ def map_svg(figures: Figures, **size) -> str:
     places = []
     outlines = geometries("governorate")
     for gov in Governorate.objects.only(
-        "pcode", "name_en", "name_ar", "centroid_lat", "centroid_lon"
+        "pcode", "name_en", "name_ar", "name_ckb", "centroid_lat", "centroid_lon"
     ):
         places.append(
             {
@@ -93,9 +93,10 @@ def map_svg(figures: Figures, **size) -> str:
 
 
 def render_html(figures: Figures, narrative: Narrative, language: str, *, for_pdf: bool) -> str:
-    """The flash report in ``language`` (``ar`` or ``en``) as a complete HTML document."""
+    """The flash report in ``language`` (``ar``, ``en`` or ``ckb``) as a complete HTML
+    document; Arabic and Kurdish run right to left."""
     with translation.override(language):
-        rtl = language == "ar"
+        rtl = translation.get_language_bidi()
         quotes = []
         for line_text in narrative.quotes.splitlines():
             if line_text.strip():

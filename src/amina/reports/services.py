@@ -24,7 +24,7 @@ from amina.geo.models import Governorate
 from amina.reports import figures as figures_module
 from amina.reports import rendering
 from amina.reports.figures import Figures, NoData
-from amina.reports.models import Publication, Report, Schedule
+from amina.reports.models import Language, Publication, Report, Schedule
 
 NARRATIVE_FIELDS = ("title", "story", "quotes", "contacts")
 
@@ -85,8 +85,8 @@ def create_report(
     contacts: str = "",
 ) -> Report:
     """A draft flash report; the round must exist and the governorates be in the user's scope."""
-    if language not in ("ar", "en"):
-        raise ValidationError(_("language must be ar or en"))
+    if language not in Language.values:
+        raise ValidationError(_("language must be ar, en or ckb"))
     check_selection(user, governorates)
     figs = compute_figures(round_code, governorates)
     report = Report.objects.create(
@@ -115,8 +115,8 @@ def update_report(user, report: Report, **changes) -> Report:
         if name not in (*NARRATIVE_FIELDS, "language"):
             raise ValidationError(_("%(field)s cannot be changed") % {"field": name})
         setattr(report, name, value)
-    if report.language not in ("ar", "en"):
-        raise ValidationError(_("language must be ar or en"))
+    if report.language not in Language.values:
+        raise ValidationError(_("language must be ar, en or ckb"))
     report.full_clean(exclude=["author"])
     report.save()
     after = snapshot(report)

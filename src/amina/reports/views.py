@@ -26,7 +26,7 @@ from amina.reports import disclosure, queries, rendering, services
 from amina.reports import figures as figures_module
 from amina.reports.figures import NoData
 from amina.reports.forms import LibraryFilter, NarrativeForm, NewReportForm, ScheduleForm
-from amina.reports.models import Publication
+from amina.reports.models import Language, Publication
 
 
 def dashboard(request):
@@ -63,7 +63,9 @@ def report_create(request):
         rounds=rounds,
         governorates=governorates,
         initial={
-            "language": request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("ar", "en") else "ar"
+            "language": request.LANGUAGE_CODE
+            if request.LANGUAGE_CODE in Language.values
+            else Language.ARABIC
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -172,7 +174,10 @@ def library(request):
         kinds=Publication.Kind.choices,
     )
     qs = queries.publications_for(user).prefetch_related(
-        Prefetch("governorates", queryset=Governorate.objects.only("pcode", "name_en", "name_ar")),
+        Prefetch(
+            "governorates",
+            queryset=Governorate.objects.only("pcode", "name_en", "name_ar", "name_ckb"),
+        ),
         "sectors",
     )
     if form.is_valid():

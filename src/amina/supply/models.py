@@ -37,6 +37,9 @@ class Item(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_ar = models.CharField(_("name (Arabic)"), max_length=120)
+    name_ckb = models.CharField(
+        _("name (Kurdish)"), max_length=120, blank=True, help_text=_("Central Kurdish (Sorani).")
+    )
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.PIECE)
     weight_kg = models.DecimalField(_("weight (kg)"), max_digits=9, decimal_places=3)
     volume_m3 = models.DecimalField(_("volume (m³)"), max_digits=9, decimal_places=4)
@@ -62,7 +65,7 @@ class Item(models.Model):
 
     @property
     def name(self) -> str:
-        return localised(self.name_en, self.name_ar)
+        return localised(self.name_en, self.name_ar, self.name_ckb)
 
 
 class KitComponent(models.Model):
@@ -104,6 +107,9 @@ class Warehouse(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=160)
     name_ar = models.CharField(_("name (Arabic)"), max_length=160)
+    name_ckb = models.CharField(
+        _("name (Kurdish)"), max_length=160, blank=True, help_text=_("Central Kurdish (Sorani).")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     governorate = models.ForeignKey(
         "geo.Governorate", models.PROTECT, related_name="warehouses", verbose_name=_("governorate")
@@ -139,7 +145,7 @@ class Warehouse(models.Model):
 
     @property
     def name(self) -> str:
-        return localised(self.name_en, self.name_ar)
+        return localised(self.name_en, self.name_ar, self.name_ckb)
 
 
 class Waybill(models.Model):

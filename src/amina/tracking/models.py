@@ -20,6 +20,9 @@ class ShelterType(models.Model):
     group = models.CharField(_("group"), max_length=10, choices=Group.choices)
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_ar = models.CharField(_("name (Arabic)"), max_length=120)
+    name_ckb = models.CharField(
+        _("name (Kurdish)"), max_length=120, blank=True, help_text=_("Central Kurdish (Sorani).")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -32,7 +35,7 @@ class ShelterType(models.Model):
 
     @property
     def name(self) -> str:
-        return localised(self.name_en, self.name_ar)
+        return localised(self.name_en, self.name_ar, self.name_ckb)
 
 
 class DisplacementPeriod(models.Model):
@@ -43,6 +46,9 @@ class DisplacementPeriod(models.Model):
     starts = models.DateField(_("starts"))
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_ar = models.CharField(_("name (Arabic)"), max_length=120)
+    name_ckb = models.CharField(
+        _("name (Kurdish)"), max_length=120, blank=True, help_text=_("Central Kurdish (Sorani).")
+    )
 
     class Meta:
         ordering = ["starts"]
@@ -54,7 +60,7 @@ class DisplacementPeriod(models.Model):
 
     @property
     def name(self) -> str:
-        return localised(self.name_en, self.name_ar)
+        return localised(self.name_en, self.name_ar, self.name_ckb)
 
 
 class Round(models.Model):

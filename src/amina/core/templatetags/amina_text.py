@@ -56,5 +56,6 @@ def moment(value) -> str:
 
 @register.simple_tag
 def list_comma() -> str:
-    """The separator between items of a list written out in a loop: "، " in Arabic."""
-    return "، " if i18n.in_arabic() else ", "
+    """The separator between items of a list written out in a loop: "، " in Arabic and
+    Kurdish."""
+    return i18n.list_comma()

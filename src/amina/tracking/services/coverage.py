@@ -37,10 +37,11 @@ class GovernorateChange:
     name_ar: str
     before: int
     now: int
+    name_ckb: str = ""
 
     @property
     def name(self) -> str:
-        return localised(self.name_en, self.name_ar)
+        return localised(self.name_en, self.name_ar, self.name_ckb)
 
     @property
     def drop(self) -> float:
@@ -173,7 +174,7 @@ def check_coverage(
         if not was:
             continue
         gov = govs[gid]
-        change = GovernorateChange(gov.pcode, gov.name_en, gov.name_ar, was, now)
+        change = GovernorateChange(gov.pcode, gov.name_en, gov.name_ar, was, now, gov.name_ckb)
         if not now:
             coverage.missing.append(change)
         elif change.drop > threshold:

@@ -58,7 +58,7 @@ def preview(request, pk):
     for change in (record.report.get("coverage") or {}).get("missing", []) + (
         record.report.get("coverage") or {}
     ).get("drops", []):
-        change["name"] = localised(change["name_en"], change["name_ar"])
+        change["name"] = localised(change["name_en"], change["name_ar"], change.get("name_ckb", ""))
     return render(
         request,
         "tracking/import_preview.html",

@@ -1,4 +1,4 @@
-"""``amina report flash --round CODE [--governorate PCODE …] [--lang ar|en] -o FILE``."""
+"""``amina report flash --round CODE [--governorate PCODE …] [--lang ar|en|ckb] -o FILE``."""
 
 from pathlib import Path
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             help="a p-code or any name the gazetteer knows (Najaf, النجف, IQ-NA); "
             "repeat for several; none means the whole country",
         )
-        flash.add_argument("--lang", choices=("ar", "en"), default="ar")
+        flash.add_argument("--lang", choices=("ar", "en", "ckb"), default="ar")
         flash.add_argument("--title", default="")
         flash.add_argument("-o", "--output", type=Path, required=True, help="FILE.pdf or FILE.html")
 
