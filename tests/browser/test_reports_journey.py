@@ -26,7 +26,12 @@ def test_an_officer_publishes_an_arabic_flash_report_and_a_partner_finds_it(
     assert page.locator("[data-testid=kpi-idp-families]").inner_text() == "215"
     page.goto(f"{live_server.url}/reports/dashboard/")
     page.wait_for_function("Chart.getChart(document.getElementById('chart-trend')) !== undefined")
-    page.wait_for_selector("#map[data-loaded='1']")
+    # The officer's map: each located location of the governorate, none elsewhere.
+    from amina.geo.models import Location
+
+    page.wait_for_selector("#map[data-loaded]")
+    located = Location.objects.filter(governorate=gov_a, centroid_lat__isnull=False).count()
+    assert page.locator("#map path.amina-place").count() == located
     assert page.locator("[data-testid=kpi-idp-individuals]").inner_text() == "1,260"
     page.screenshot(path=str(ARTIFACTS / "reports-dashboard-ar.png"), full_page=True)
 
