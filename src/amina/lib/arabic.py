@@ -69,9 +69,9 @@ _ARABIC_BLOCK = "\u0600-\u06ff"
 # Older Kurdish typing writes ە as heh followed by a zero-width non-joiner.
 _HEH_ZWNJ = re.compile("[هھ]\u200c")
 _FINAL_AE = re.compile(f"ە(?![{_ARABIC_BLOCK}])")
-# Kurdish opens a word that starts with a vowel with ئ, where Arabic writes an alef
-# ("ئازاد" = "آزاد", "ئیمان" = "إيمان").
-_INITIAL_HAMZA = re.compile(f"(?<![{_ARABIC_BLOCK}])ئ")
+# Kurdish opens a word that starts with a vowel with ئ (ئا for a long a), where Arabic
+# writes an alef ("ئازاد" = "آزاد", "ئیمان" = "إيمان").
+_INITIAL_HAMZA = re.compile(f"(?<![{_ARABIC_BLOCK}])ئا?")
 # Kurdish writes a long u as وو ("کەرکووک", "مەحموود"), Arabic as و.
 _WAW_RUN = re.compile("وو+")
 

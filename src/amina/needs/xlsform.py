@@ -1,6 +1,7 @@
 """The needs-assessment form as an XLSForm for KoboToolbox and ODK Collect.
 
-The same questions as the web form, with English and Arabic labels, the governorates and
+The same questions as the web form, with English, Arabic and Central Kurdish labels (a
+team in the Kurdistan Region switches the phone to Kurdish), the governorates and
 MCOF sectors as choice lists, one severity question per sector (no repeat group, so
 KoboToolbox exports stay one row per submission) and three ranked priority needs that
 must name different sectors. The form records when, on which device and by whom it was
@@ -32,7 +33,7 @@ from amina.needs.models import Phase, Sector
 from amina.needs.severity import SCALE
 
 FORM_ID = "amina_needs"
-EN, AR = "English (en)", "Arabic (ar)"
+EN, AR, CKB = "English (en)", "Arabic (ar)", "Kurdish (ckb)"
 #: The attachment with the locations; its name is part of the form (``jr://file-csv/…``).
 LOCATIONS_FILE = "locations.csv"
 #: The metadata every submission records (no label: the phone fills them in).
@@ -82,21 +83,74 @@ SURVEY_HEADER = [
     "name",
     f"label::{EN}",
     f"label::{AR}",
+    f"label::{CKB}",
     f"hint::{EN}",
     f"hint::{AR}",
+    f"hint::{CKB}",
     "required",
     "constraint",
     f"constraint_message::{EN}",
     f"constraint_message::{AR}",
+    f"constraint_message::{CKB}",
     "relevant",
     "choice_filter",
     "appearance",
 ]
-CHOICES_HEADER = ["list_name", "name", f"label::{EN}", f"label::{AR}"]
+CHOICES_HEADER = ["list_name", "name", f"label::{EN}", f"label::{AR}", f"label::{CKB}"]
+
+#: The form's own words in Central Kurdish, by their English (names of sectors, phases,
+#: places and severity levels come from the records' Kurdish names); the terms follow
+#: ``docs/glossary.md``.
+KURDISH = {
+    "Assessment": "هەڵسەنگاندن",
+    "Governorate": "پارێزگا",
+    "Location": "شوێن",
+    "Date of assessment": "بەرواری هەڵسەنگاندن",
+    "The date cannot be in the future.": "بەروار ناتوانێت لە داهاتوودا بێت.",
+    "Team": "تیم",
+    "Number of key informants": "ژمارەی سەرچاوە سەرەکییەکانی زانیاری",
+    "Between 0 and 200.": "لە نێوان 0 و 200دا.",
+    "Key informants (roles only)": "سەرچاوە سەرەکییەکانی زانیاری (تەنها پێگەکانیان)",
+    "For example: mukhtar, school director. Do not write names.": (
+        "بۆ نموونە: موختار، بەڕێوەبەری قوتابخانە. ناو مەنووسە."
+    ),
+    "Population covered (individuals)": "دانیشتووانی گیراوەتەوە (تاک)",
+    "Leave empty to use the latest displacement tracking figure.": (
+        "بە بەتاڵی جێی بهێڵە بۆ بەکارهێنانی دوایین ژمارەی بەدواداچوونی ئاوارەبوون."
+    ),
+    "Cannot be negative.": "ناتوانێت نەرێنی بێت.",
+    "MCOF phase": "قۆناغی MCOF",
+    "Severity of need per sector": "توندیی پێداویستی بەپێی کەرت",
+    "Priority needs, in order": "پێداویستییە لەپێشینەکان، بە ڕیز",
+    "Choose a sector not already ranked.": "کەرتێک هەڵبژێرە کە پێشتر ڕیز نەکرابێت.",
+    "First priority need": "یەکەم پێداویستیی لەپێشینە",
+    "Second priority need": "دووەم پێداویستیی لەپێشینە",
+    "Third priority need": "سێیەم پێداویستیی لەپێشینە",
+    "What exactly?": "بە وردی چییە؟",
+    "Access and notes": "دەستڕاگەیشتن و تێبینییەکان",
+    "Access constraints": "ڕێگرییەکانی دەستڕاگەیشتن",
+    "Notes": "تێبینییەکان",
+}
 
 
-def _q(type_, name, en="", ar="", **extra) -> dict:
-    return {"type": type_, "name": name, f"label::{EN}": en, f"label::{AR}": ar, **extra}
+def _q(type_, name, en="", ar="", ckb="", **extra) -> dict:
+    return {
+        "type": type_,
+        "name": name,
+        f"label::{EN}": en,
+        f"label::{AR}": ar,
+        f"label::{CKB}": ckb or KURDISH.get(en, ar) if en else "",
+        **extra,
+    }
+
+
+def _with_kurdish(row: dict) -> dict:
+    """A hint or a constraint message in Kurdish beside its English and Arabic."""
+    for column in ("hint", "constraint_message"):
+        english = row.get(f"{column}::{EN}")
+        if english and f"{column}::{CKB}" not in row:
+            row[f"{column}::{CKB}"] = KURDISH.get(english) or row.get(f"{column}::{AR}", "")
+    return row
 
 
 def survey_rows(sectors: list[Sector]) -> list[dict]:
@@ -174,6 +228,8 @@ def survey_rows(sectors: list[Sector]) -> list[dict]:
                 "Leave a sector empty if it was not assessed.",
                 f"hint::{AR}": "1 لا توجد أو طفيفة · 2 ضغط · 3 شديدة · 4 حادة جداً · 5 كارثية. "
                 "اترك القطاع فارغاً إن لم يُقيَّم.",
+                f"hint::{CKB}": " · ".join(f"{lv.value} {lv.label_ckb}" for lv in SCALE)
+                + ". ئەگەر کەرتێک هەڵنەسەنگێنرا، بە بەتاڵی جێی بهێڵە.",
             },
         ),
     ]
@@ -184,6 +240,7 @@ def survey_rows(sectors: list[Sector]) -> list[dict]:
                 severity_field(sector.code),
                 f"{sector.code}. {sector.name_en}",
                 f"{sector.code}. {sector.name_ar}",
+                f"{sector.code}. {sector.name_ckb or sector.name_ar}",
             )
         )
     rows.append(_q("end_group", ""))
@@ -240,7 +297,7 @@ def survey_rows(sectors: list[Sector]) -> list[dict]:
     )
     rows.append(_q("text", "notes", "Notes", "ملاحظات", appearance="multiline"))
     rows.append(_q("end_group", ""))
-    return rows
+    return [_with_kurdish(row) for row in rows]
 
 
 def choice_rows(
@@ -254,6 +311,7 @@ def choice_rows(
                 "name": str(level.value),
                 f"label::{EN}": f"{level.value} – {level.label_en}: {level.meaning_en}",
                 f"label::{AR}": f"{level.value} – {level.label_ar}: {level.meaning_ar}",
+                f"label::{CKB}": f"{level.value} – {level.label_ckb}: {level.meaning_ckb}",
             }
         )
     for sector in sectors:
@@ -263,6 +321,7 @@ def choice_rows(
                 "name": str(sector.code),
                 f"label::{EN}": f"{sector.code}. {sector.name_en}",
                 f"label::{AR}": f"{sector.code}. {sector.name_ar}",
+                f"label::{CKB}": f"{sector.code}. {sector.name_ckb or sector.name_ar}",
             }
         )
     for phase in phases:
@@ -272,6 +331,7 @@ def choice_rows(
                 "name": phase.code,
                 f"label::{EN}": phase.name_en,
                 f"label::{AR}": phase.name_ar,
+                f"label::{CKB}": phase.name_ckb or phase.name_ar,
             }
         )
     for gov in governorates:
@@ -281,16 +341,24 @@ def choice_rows(
                 "name": gov.pcode,
                 f"label::{EN}": gov.name_en,
                 f"label::{AR}": gov.name_ar or gov.name_en,
+                f"label::{CKB}": gov.name_ckb or gov.name_ar or gov.name_en,
             }
         )
     return rows
 
 
-LOCATION_HEADER = ["name", "label", f"label::{EN}", f"label::{AR}", "governorate"]
+LOCATION_HEADER = [
+    "name",
+    "label",
+    f"label::{EN}",
+    f"label::{AR}",
+    f"label::{CKB}",
+    "governorate",
+]
 
 
 def location_rows(locations: list[Location]) -> list[dict]:
-    """The attached choice list: stable code, labels in both languages (with the district,
+    """The attached choice list: stable code, labels in every language (with the district,
     as several villages share a name) and the governorate that filters it."""
     from amina.lib.exports import neutralise
 
@@ -301,6 +369,9 @@ def location_rows(locations: list[Location]) -> list[dict]:
         label_en = f"{loc.name_en} ({district_en})" if district_en else loc.name_en
         name_ar = loc.name_ar or loc.name_en
         label_ar = f"{name_ar} ({district_ar})" if district_ar else name_ar
+        district_ckb = (loc.district.name_ckb or district_ar) if loc.district_id else ""
+        name_ckb = loc.name_ckb or name_ar
+        label_ckb = f"{name_ckb} ({district_ckb})" if district_ckb else name_ckb
         rows.append(
             {
                 "name": loc.code,
@@ -308,6 +379,7 @@ def location_rows(locations: list[Location]) -> list[dict]:
                 "label": neutralise(label_en),
                 f"label::{EN}": neutralise(label_en),
                 f"label::{AR}": neutralise(label_ar),
+                f"label::{CKB}": neutralise(label_ckb),
                 "governorate": loc.governorate.pcode,
             }
         )
@@ -403,7 +475,8 @@ def _workbook(governorates: list[Governorate]) -> bytes:
             ["form_title", "form_id", "version", "default_language", "instance_name"],
             [
                 {
-                    "form_title": "Amina needs assessment · تقييم الاحتياجات",
+                    "form_title": "Amina needs assessment · تقييم الاحتياجات"
+                    " · هەڵسەنگاندنی پێداویستییەکان",
                     "form_id": FORM_ID,
                     "version": timezone.now().strftime("%Y%m%d%H%M"),
                     "default_language": EN,
