@@ -76,7 +76,8 @@ _PCODE = re.compile(r"^(IQ[A-Z0-9]*|[A-Z]{1,4}\d*)$")  # IQG04, IQD0401, HH, WB,
 _TOKEN = re.compile(r"[A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?")
 
 
-_PATH = re.compile(r"(?<![\w])/[\w./-]*")  # /api/v1/auth/token/: an address, not a word
+# An address on this site (/api/v1/auth/token/) or a file's name (locations.csv): data.
+_PATH = re.compile(r"(?<![\w])/[\w./-]*|\b[\w-]+\.(?:csv|xlsx|json|geojson|zip|pdf|xml)\b", re.I)
 
 
 def latin_words(texts: list[str]) -> list[str]:
