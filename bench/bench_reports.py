@@ -11,8 +11,10 @@ Measured in the same run:
   dashboard is a panel among the other capabilities' panels) as a national user and as a
   governorate officer: server time p50/p95 with the figures recomputed on every request
   (cache cleared), and with the per-scope cache warm; the dashboard's figures alone;
-- the floor: the same figures' raw SQL (totals per governorate for the round and the
-  previous one, the six-round trend, shelter), run alone with a cursor, p50/p95;
+- the floor: the same figures' raw SQL, one hand-written query per figure family (the
+  rounds, every round's totals per governorate, the governorates' names, shelter,
+  needs, 4W, trainings, arrivals, stock, alerts: ``raw_figures``), run alone with a
+  cursor, p50/p95;
 - the page weight: HTML and every same-origin script and stylesheet it loads, raw and
   gzip-compressed (what a slow link carries);
 - the time to produce a flash report PDF (figures + HTML + WeasyPrint).
@@ -131,38 +133,120 @@ def _time(func, repeat: int) -> tuple[float, float]:
 
 
 def raw_figures(gov_ids: list[int] | None) -> None:
-    """The dashboard's figures as plain SQL: the floor the page is compared with."""
+    """The dashboard's figures as plain SQL, one hand-written query per figure family:
+    the floor the page is compared with. The same figures the dashboard shows: the rounds;
+    totals per governorate for the round (every governorate: the country's total, the
+    share and the map), the previous round and the trend rounds (in the scope); the
+    governorates' names; shelter; priority needs and people in need of each location's
+    latest needs assessment; people reached per sector (4W) and the sectors' names;
+    trainings; arrivals since the round; stock and deliveries; alerts of the last 30 days."""
     from django.db import connection
 
-    where = "" if gov_ids is None else f" AND l.governorate_id IN ({','.join(map(str, gov_ids))})"
+    scoped = "" if gov_ids is None else f"IN ({','.join(map(str, gov_ids))})"
+
+    def where(column: str, glue: str = "AND") -> str:
+        return f" {glue} {column} {scoped}" if scoped else ""
+
+    latest_needs = (
+        "SELECT DISTINCT ON (n.location_id) n.id, n.location_id, n.population_individuals "
+        "FROM needs_needsassessment n JOIN geo_location l ON l.id = n.location_id"
+        f"{where('l.governorate_id', 'WHERE')} "
+        "ORDER BY n.location_id, n.assessed_on DESC, n.id DESC"
+    )
     with connection.cursor() as c:
         c.execute(
-            "SELECT id, code, date FROM tracking_round WHERE kind = 'idps' "
-            "ORDER BY date DESC, id DESC LIMIT 6"
+            "SELECT id, code, date, partial FROM tracking_round WHERE kind = 'idps' "
+            "ORDER BY date, id"
         )
         rounds = c.fetchall()
-        latest, previous = rounds[0][0], rounds[1][0] if len(rounds) > 1 else rounds[0][0]
-        c.execute(  # totals per governorate, this round and the previous one
+        complete = [r for r in rounds if not r[3]]
+        latest = complete[-1]
+        trend = [r[0] for r in complete[-6:]]
+        previous = complete[-2][0] if len(complete) > 1 else latest[0]
+        wanted = ",".join(map(str, {*trend, previous, latest[0]}))
+        c.execute(  # every round's totals per governorate: the round everywhere
             "SELECT a.round_id, l.governorate_id, SUM(a.families), SUM(a.individuals), "
             "SUM(a.returnee_families), SUM(a.returnee_individuals), COUNT(*) "
             "FROM tracking_locationassessment a JOIN geo_location l ON l.id = a.location_id "
-            f"WHERE a.round_id IN (%s, %s){where} GROUP BY a.round_id, l.governorate_id",
-            [latest, previous],
+            f"WHERE a.round_id IN ({wanted})"
+            + (f" AND (l.governorate_id {scoped} OR a.round_id = %s)" if scoped else "")
+            + " GROUP BY a.round_id, l.governorate_id",
+            [latest[0]] if scoped else [],
+        )
+        govs = {row[1] for row in c.fetchall()}
+        c.execute(
+            "SELECT id, pcode, name_en, name_ar FROM geo_governorate WHERE id = ANY(%s)",
+            [list(govs)],
         )
         c.fetchall()
-        c.execute(  # the trend over the last six rounds
-            "SELECT a.round_id, SUM(a.individuals) FROM tracking_locationassessment a "
-            "JOIN geo_location l ON l.id = a.location_id "
-            f"WHERE a.round_id IN ({','.join(str(r[0]) for r in rounds)})"
-            f"{where} GROUP BY a.round_id"
-        )
-        c.fetchall()
-        c.execute(  # shelter
-            "SELECT s.shelter_type_id, SUM(s.families) FROM tracking_assessmentshelter s "
+        c.execute(  # shelter, with the types' names
+            "SELECT t.code, t.name_en, t.name_ar, SUM(s.families) "
+            "FROM tracking_assessmentshelter s "
+            "JOIN tracking_sheltertype t ON t.id = s.shelter_type_id "
             "JOIN tracking_locationassessment a ON a.id = s.assessment_id "
-            f"JOIN geo_location l ON l.id = a.location_id WHERE a.round_id = %s{where} "
-            "GROUP BY s.shelter_type_id",
-            [latest],
+            "JOIN geo_location l ON l.id = a.location_id "
+            f"WHERE a.round_id = %s{where('l.governorate_id')} "
+            'GROUP BY t.code, t.name_en, t.name_ar, t."order" ORDER BY t."order", t.code',
+            [latest[0]],
+        )
+        c.fetchall()
+        c.execute(  # priority needs of the latest assessments, with the sectors
+            "SELECT p.sector_id, p.rank, s.code, s.name_en, s.name_ar FROM needs_priorityneed p "
+            f"JOIN ({latest_needs}) n ON n.id = p.assessment_id "
+            "JOIN needs_sector s ON s.id = p.sector_id"
+        )
+        c.fetchall()
+        c.execute(  # severities for people in need
+            "SELECT n.location_id, n.population_individuals, s.code, v.severity "
+            f"FROM needs_sectorseverity v JOIN ({latest_needs}) n ON n.id = v.assessment_id "
+            "JOIN needs_sector s ON s.id = v.sector_id"
+        )
+        c.fetchall()
+        c.execute(  # people reached per sector (4W)
+            "SELECT s.code, SUM(a.people_reached) FROM coordination_activity a "
+            "JOIN needs_sector s ON s.id = a.sector_id"
+            f"{where('a.governorate_id', 'WHERE')} GROUP BY s.code"
+        )
+        c.fetchall()
+        c.execute("SELECT code, name_en, name_ar FROM needs_sector")
+        c.fetchall()
+        c.execute(  # trainings: participants by sex, trainings, then institution kinds
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE sex = 'f'), "
+            "COUNT(*) FILTER (WHERE sex = 'm'), COUNT(DISTINCT training_id) "
+            f"FROM coordination_participant p{where('p.governorate_id', 'WHERE')}"
+        )
+        c.fetchall()
+        c.execute(
+            "SELECT o.kind, COUNT(*) FROM coordination_participant p "
+            "JOIN accounts_organisation o ON o.id = p.organisation_id"
+            f"{where('p.governorate_id', 'WHERE')} GROUP BY o.kind"
+        )
+        c.fetchall()
+        c.execute(  # arrivals since the round
+            "SELECT SUM(m.families) FROM tracking_movementevent m "
+            "JOIN geo_location l ON l.id = m.location_id "
+            f"WHERE m.direction = 'arrival' AND m.date > %s AND m.date <= CURRENT_DATE"
+            f"{where('l.governorate_id')}",
+            [latest[2]],
+        )
+        c.fetchall()
+        c.execute(  # stock on hand and deliveries per item
+            "SELECT b.item_id, i.name_en, i.name_ar, SUM(b.quantity) FROM supply_stockbalance b "
+            "JOIN supply_item i ON i.id = b.item_id "
+            "JOIN supply_warehouse w ON w.id = b.warehouse_id"
+            f"{where('w.governorate_id', 'WHERE')} GROUP BY b.item_id, i.name_en, i.name_ar"
+        )
+        c.fetchall()
+        c.execute(
+            "SELECT d.item_id, i.name_en, i.name_ar, SUM(d.quantity) FROM supply_distribution d "
+            "JOIN supply_item i ON i.id = d.item_id "
+            "JOIN supply_warehouse w ON w.id = d.site_id"
+            f"{where('w.governorate_id', 'WHERE')} GROUP BY d.item_id, i.name_en, i.name_ar"
+        )
+        c.fetchall()
+        c.execute(  # alerts of the last 30 days
+            "SELECT COUNT(*) FROM tracking_alert WHERE fired_at >= now() - interval '30 days'"
+            f"{where('governorate_id')}"
         )
         c.fetchall()
 
@@ -210,7 +294,8 @@ def main(argv: list[str]) -> int:
         "dashboard figures alone p50 / p95",
         "raw SQL p50 / p95",
         "ratio figures / raw SQL (p50)",
-        "queries",
+        "queries (page)",
+        "queries (figures alone)",
         "page weight KB (gzip)",
     ]
     print("\n| " + " | ".join(header) + " |\n|" + "---|" * len(header))
@@ -223,6 +308,9 @@ def main(argv: list[str]) -> int:
         )
         alone = _time(lambda user=user: dashboard_figures(user, use_cache=False), args.repeat)
         raw = _time(lambda gov_ids=gov_ids: raw_figures(gov_ids), args.repeat)
+        connection.queries_log.clear()  # a full log (9,000 entries) would count nothing
+        with CaptureQueriesContext(connection) as figure_queries:
+            dashboard_figures(user, use_cache=False)
         for url in ("/reports/dashboard/", "/"):
 
             def cold(client=client, url=url):
@@ -232,6 +320,7 @@ def main(argv: list[str]) -> int:
             page = _time(cold, args.repeat)
             warm = _time(lambda client=client, url=url: client.get(url), args.repeat)
             cache.clear()
+            connection.queries_log.clear()
             with CaptureQueriesContext(connection) as queries:
                 html = client.get(url).content.decode()
             size, zipped = page_weight(client, html)
@@ -244,6 +333,7 @@ def main(argv: list[str]) -> int:
                 f"{raw[0]:.1f} / {raw[1]:.1f}",
                 f"{alone[0] / raw[0]:.1f}",
                 str(len(queries)),
+                str(len(figure_queries)),
                 f"{size / 1024:.0f} ({zipped / 1024:.0f})",
             ]
             print("| " + " | ".join(cells) + " |", flush=True)

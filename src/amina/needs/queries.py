@@ -82,16 +82,18 @@ def top_priority_needs(
 
     Ties are broken by how often the sector was named first, then by sector number.
     """
+    # One query: the sectors come with their mentions (no second read of the sectors).
     rows = PriorityNeed.objects.filter(
         assessment__in=latest_assessments(governorate_ids).values("pk")
-    ).values_list("sector_id", "rank")
+    ).select_related("sector")
     mentions: Counter[int] = Counter()
     firsts: Counter[int] = Counter()
-    for sector_id, rank in rows:
-        mentions[sector_id] += 1
-        if rank == 1:
-            firsts[sector_id] += 1
-    sectors = Sector.objects.in_bulk(list(mentions))
+    sectors: dict[int, Sector] = {}
+    for need in rows:
+        sectors.setdefault(need.sector_id, need.sector)
+        mentions[need.sector_id] += 1
+        if need.rank == 1:
+            firsts[need.sector_id] += 1
     ranked = sorted(mentions, key=lambda s: (-mentions[s], -firsts[s], sectors[s].code))
     return [(sectors[s], mentions[s]) for s in ranked[:limit]]
 
@@ -116,14 +118,24 @@ def population_by_location(assessments: Iterable[NeedsAssessment]) -> dict[int, 
 
 def people_in_need(governorate_ids: Iterable[int] | None = None) -> dict[int, int]:
     """People in need per sector code (rule in ``amina.needs.severity``)."""
-    latest = list(
-        latest_assessments(governorate_ids).only("pk", "location_id", "population_individuals")
+    # One query for the severities and the population each assessment covered; tracking's
+    # figures are read (once) only for locations whose team recorded no population.
+    rows = list(
+        SectorSeverity.objects.filter(
+            assessment__in=latest_assessments(governorate_ids).values("pk")
+        ).values_list(
+            "assessment__location_id",
+            "assessment__population_individuals",
+            "sector__code",
+            "severity",
+        )
     )
-    population = population_by_location(latest)
-    location_of = {a.pk: a.location_id for a in latest}
+    population = {loc: value for loc, value, _code, _severity in rows}
+    missing = [loc for loc, value in population.items() if value is None]
+    if missing:
+        for loc, figure in latest_figures(missing).items():
+            population[loc] = figure.idp_individuals
     totals: dict[int, int] = defaultdict(int)
-    for assessment_id, code, severity in SectorSeverity.objects.filter(
-        assessment_id__in=list(location_of)
-    ).values_list("assessment_id", "sector__code", "severity"):
-        totals[code] += in_need(severity, population[location_of[assessment_id]])
+    for loc, _value, code, severity in rows:
+        totals[code] += in_need(severity, population[loc] or 0)
     return dict(totals)

@@ -3,7 +3,8 @@
 It is a panel of the core home page (``home_panel``), so the first page after logging in
 is the dashboard, and the governorate map under it (the core's Leaflet map, drawing the
 ``idp_individuals`` metric) serves as its choropleth. Figures come from a handful of
-grouped queries (one per round in the trend, plus one per optional part) and are cached
+grouped queries, the same number for the country and for one governorate (the rounds,
+one for every round's totals, one or two per optional part), and are cached
 per scope and language for ``CACHE_SECONDS``: a governor's office refreshing the page on
 a slow link costs the server nothing.
 """
@@ -42,8 +43,9 @@ def dashboard_figures(user, *, use_cache: bool = True) -> Figures | None:
         found = cache.get(key)
         if found is not None:
             return found or None
+    idp_rounds = figures_module.ordered_rounds("idps")
     try:
-        rnd = figures_module.find_round(None)
+        rnd = figures_module.find_round(None, idp_rounds)
     except NoData:
         rnd = None
     if rnd is None:
@@ -52,7 +54,9 @@ def dashboard_figures(user, *, use_cache: bool = True) -> Figures | None:
         governorates = (
             None if access.has_national_scope(user) else list(access.governorates_in_scope(user))
         )
-        result = figures_module.compute(rnd, governorates, trend_rounds=TREND_ROUNDS)
+        result = figures_module.compute(
+            rnd, governorates, trend_rounds=TREND_ROUNDS, kind_rounds=idp_rounds
+        )
     if use_cache:
         cache.set(key, result or False, CACHE_SECONDS)
     return result

@@ -161,8 +161,9 @@ class Figures:
         return not self.pcodes
 
 
-def find_round(code: str | None):
-    """The round with ``code``, or the latest IDP round when ``code`` is empty."""
+def find_round(code: str | None, kind_rounds: list | None = None):
+    """The round with ``code``, or the latest IDP round when ``code`` is empty
+    (``kind_rounds``: the IDP rounds oldest first, when the caller has read them)."""
     if code:
         rnd = tracking_queries.resolve_round(code)
         if rnd is None:
@@ -173,8 +174,9 @@ def find_round(code: str | None):
             )
         return rnd
     # The latest complete round: a newer partial one would show a false collapse.
-    complete = [r for r in ordered_rounds("idps") if not r.partial]
-    rnd = complete[-1:] or ordered_rounds("idps")[-1:] or ordered_rounds(None)[-1:]
+    idps = ordered_rounds("idps") if kind_rounds is None else kind_rounds
+    complete = [r for r in idps if not r.partial]
+    rnd = complete[-1:] or idps[-1:] or ordered_rounds(None)[-1:]
     if not rnd:
         raise NoData("no assessment round has been recorded yet")
     return rnd[0]
@@ -188,34 +190,60 @@ def ordered_rounds(kind: str | None) -> list:
     return sorted(found, key=lambda r: (r.date or date.min, r.pk))
 
 
+def _previous(rnd, kind_rounds: list):
+    """The complete round of the same kind just before ``rnd``: the rule of
+    ``tracking.queries.previous_round``, applied to rounds already read."""
+    before = [
+        r
+        for r in kind_rounds
+        if r.kind == rnd.kind
+        and not r.partial
+        and (r.date < rnd.date or (r.date == rnd.date and r.pk < rnd.pk))
+    ]
+    return max(before, key=lambda r: (r.date, r.pk), default=None)
+
+
 def compute(
     rnd,
     governorates: list[Governorate] | None,
     *,
     trend_rounds: int = TREND_ROUNDS,
     optional: bool = True,
+    kind_rounds: list | None = None,
 ) -> Figures:
     """Figures for round ``rnd`` over ``governorates`` (``None``: the whole country).
 
-    ``governorates`` must already be reduced to what the reader may see.
+    ``governorates`` must already be reduced to what the reader may see. The same few
+    queries whatever the scope: the rounds, one grouped query for every round's totals
+    (the round, the previous one, the trend, and the country for the share and the map),
+    the governorates' names, then one or two per optional part (``_optional_parts``).
+    ``kind_rounds``: the rounds of ``rnd``'s kind, oldest first, when already read.
     """
     q = tracking_queries
     gov_ids = None if governorates is None else [g.pk for g in governorates]
-    previous = q.previous_round(rnd)
-    now_by_gov = q.governorate_totals(round=rnd, governorate_ids=gov_ids)
-    before_by_gov = (
-        q.governorate_totals(round=previous, governorate_ids=gov_ids)
-        if previous is not None
-        else None
-    )
-    # Every governorate's total, once: the national figure and the map's context.
-    everywhere = now_by_gov if gov_ids is None else q.governorate_totals(round=rnd)
+    kind = getattr(rnd, "kind", "idps") or "idps"
+    if kind_rounds is None or all(r.pk != rnd.pk for r in kind_rounds):
+        kind_rounds = ordered_rounds(kind)
+    previous = _previous(rnd, kind_rounds)
+    trend = _trend_rounds(rnd, kind_rounds, trend_rounds)
+    wanted = {r.pk: r for r in [rnd, *trend, *([previous] if previous else [])]}
+    cells = q.totals_by_round(wanted.values(), gov_ids, everywhere=[rnd.pk])
+    in_scope = None if gov_ids is None else set(gov_ids)
+
+    def by_gov(round_id: int, scoped: bool = True) -> dict:
+        return {
+            g: t
+            for (r, g), t in cells.items()
+            if r == round_id and (not scoped or in_scope is None or g in in_scope)
+        }
+
+    now_by_gov = by_gov(rnd.pk)
+    before_by_gov = by_gov(previous.pk) if previous is not None else None
+    # Every governorate's total: the national figure and the map's context.
+    everywhere = by_gov(rnd.pk, scoped=False)
     national = sum((Totals.of(t) for t in everywhere.values()), Totals())
-    places = (
-        list(governorates)
-        if governorates is not None
-        else list(Governorate.objects.filter(pk__in=list(now_by_gov)))
-    )
+    known_govs = {g.pk: g for g in Governorate.objects.filter(pk__in=list(everywhere))}
+    places = list(governorates) if governorates is not None else list(known_govs.values())
     rows = []
     for gov in sorted(places, key=lambda g: g.pcode):
         now = Totals.of(now_by_gov.get(gov.pk))
@@ -243,13 +271,12 @@ def compute(
         governorates=rows,
         pcodes=[] if governorates is None else sorted(g.pcode for g in governorates),
     )
-    pcodes = dict(Governorate.objects.filter(pk__in=list(everywhere)).values_list("pk", "pcode"))
-    figures.map_values = {pcodes[pk]: Totals.of(t).idp_individuals for pk, t in everywhere.items()}
-    known = {rnd.pk: scope.idp_individuals}
-    if previous is not None and scope_before is not None:
-        known[previous.pk] = scope_before.idp_individuals
-    kind_rounds = ordered_rounds(getattr(rnd, "kind", "idps") or "idps")
-    figures.trend = _trend(q, rnd, gov_ids, trend_rounds, known, kind_rounds)
+    figures.map_values = {
+        known_govs[pk].pcode: Totals.of(t).idp_individuals for pk, t in everywhere.items()
+    }
+    figures.trend = [
+        (r.code, sum(Totals.of(t).idp_individuals for t in by_gov(r.pk).values())) for r in trend
+    ]
     _partial_notes(figures, rnd, kind_rounds)
     if optional:
         _optional_parts(figures, rnd, gov_ids)
@@ -286,34 +313,19 @@ def _partial_notes(figures: Figures, rnd, kind_rounds: list) -> None:
             figures.later_partial.append(r.code)
 
 
-def _trend(q, rnd, gov_ids, limit: int, known: dict, kind_rounds: list) -> list[tuple[str, int]]:
-    """IDP individuals in the selection at the last ``limit`` complete rounds of the same
-    kind (``known``: values already computed, by round id). Partial rounds are left out:
-    a round covering two governorates is not a fall of the other sixteen to zero."""
+def _trend_rounds(rnd, kind_rounds: list, limit: int) -> list:
+    """The last ``limit`` complete rounds of the same kind up to ``rnd``, oldest first.
+    Partial rounds are left out: a round covering two governorates is not a fall of the
+    other sixteen to zero."""
     rounds = [
         r for r in kind_rounds if (r.date or date.min) <= (rnd.date or date.min) and not r.partial
     ]
-    out = []
-    for r in rounds[-limit:]:
-        if r.pk in known:
-            value = known[r.pk]
-        elif gov_ids is None:
-            value = Totals.of(q.national_total(round=r)).idp_individuals
-        else:
-            value = sum(
-                Totals.of(t).idp_individuals
-                for t in q.governorate_totals(round=r, governorate_ids=gov_ids).values()
-            )
-        out.append((r.code, value))
-    return out
+    return rounds[-limit:]
 
 
 def _optional_parts(figures: Figures, rnd, gov_ids) -> None:
-    shelter = tracking_queries.shelter_breakdown(rnd, governorate_ids=gov_ids)
     figures.shelter = [
-        (kind.name, int(shelter[kind.code]))
-        for kind in tracking_queries.shelter_types()
-        if shelter.get(kind.code)
+        (name, n) for _code, name, n in tracking_queries.shelter_totals(rnd, gov_ids)
     ]
     figures.needs = [
         (sector.name, n) for sector, n in needs_queries.top_priority_needs(gov_ids, limit=5)
@@ -363,9 +375,7 @@ def arrivals_since(rnd, gov_ids) -> int | None:
     since, until = rnd.date + timedelta(days=1), timezone.localdate()
     if since > until:
         return 0
-    if gov_ids is None:
-        return arrivals(since, until)
-    return sum(arrivals(since, until, governorate_id=g) for g in gov_ids)
+    return arrivals(since, until, governorate_ids=gov_ids)
 
 
 def supply_figures(gov_ids) -> list[tuple[str, int, int]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 
+from amina.lib.i18n import localised
 from amina.tracking.models import (
     Alert,
     AssessmentOrigin,
@@ -84,6 +85,15 @@ def latest_round(kind: str = "idps", *, include_partial: bool = False) -> Round 
     return qs.order_by("partial", "-date", "-pk").first()  # complete ones first: one query
 
 
+def _latest_by_kind() -> dict[str, Round]:
+    """The rule of ``latest_round`` for every kind at once, from one query: a latest
+    estimate needs the latest IDP round and the latest returnees round."""
+    latest: dict[str, Round] = {}
+    for r in Round.objects.order_by("partial", "-date", "-pk"):
+        latest.setdefault(r.kind, r)
+    return latest
+
+
 def previous_round(round: Round, *, include_partial: bool = False) -> Round | None:  # noqa: A002
     """The complete round of the same kind just before ``round`` (what a change is
     measured against: comparing with a partial round would show a false rise)."""
@@ -144,7 +154,8 @@ def _location_rows(
     """location id → (governorate id, district id, figures), in a few queries."""
     chosen = resolve_round(round)
     estimate = chosen is None
-    idp_round = latest_round("idps") if estimate else chosen
+    latest = _latest_by_kind() if estimate else {}
+    idp_round = latest.get(Round.Kind.IDPS) if estimate else chosen
     rows: dict[int, tuple[int, int | None, LocationFigures]] = {}
     parents = ("location__governorate_id", "location__district_id")
     if idp_round is not None:
@@ -166,7 +177,7 @@ def _location_rows(
             rows[loc] = (gov, dist, LocationFigures(fam, ind, rfam, rind, idp_round.date))
     returnee_round = None
     if estimate:
-        returnee_round = latest_round("returnees")
+        returnee_round = latest.get(Round.Kind.RETURNEES)
     elif chosen.kind == Round.Kind.RETURNEES:
         returnee_round = chosen
     if returnee_round is not None and returnee_round != idp_round:
@@ -221,11 +232,37 @@ def governorate_totals(
         for gov, _, f in _location_rows(None, None, governorate_ids).values():
             totals.setdefault(gov, GovernorateFigures()).add(f, locations=1)
         return totals
-    qs = LocationAssessment.objects.filter(round=chosen)
+    return {
+        gov: figures
+        for (_round, gov), figures in totals_by_round([chosen], governorate_ids).items()
+    }
+
+
+def totals_by_round(
+    rounds,
+    governorate_ids=None,
+    *,
+    everywhere=(),
+) -> dict[tuple[int, int], GovernorateFigures]:
+    """Per (round id, governorate id): the totals of several rounds in one grouped query.
+
+    A dashboard's trend, its comparison with the previous round and the national figure
+    its share is measured against are one figure family: one query, not one per round.
+    ``rounds`` are Round instances; ``everywhere`` are the ids of rounds wanted in every
+    governorate whatever ``governorate_ids`` says (the country's total of the round).
+    """
+    dates = {r.pk: r.date for r in rounds}
+    if not dates:
+        return {}
+    qs = LocationAssessment.objects.filter(round_id__in=list(dates))
     if governorate_ids is not None:
-        qs = qs.filter(location__governorate_id__in=list(governorate_ids))
+        wanted = Q(location__governorate_id__in=list(governorate_ids))
+        if everywhere:
+            wanted |= Q(round_id__in=list(everywhere))
+        qs = qs.filter(wanted)
+    totals: dict[tuple[int, int], GovernorateFigures] = {}
     for row in (
-        qs.values("location__governorate_id")
+        qs.values("round_id", "location__governorate_id")
         .annotate(
             fam=Sum("families"),
             ind=Sum("individuals"),
@@ -235,12 +272,12 @@ def governorate_totals(
         )
         .order_by()
     ):
-        totals[row["location__governorate_id"]] = GovernorateFigures(
+        totals[(row["round_id"], row["location__governorate_id"])] = GovernorateFigures(
             row["fam"] or 0,
             row["ind"] or 0,
             row["rfam"] or 0,
             row["rind"] or 0,
-            chosen.date,
+            dates[row["round_id"]],
             row["n"],
         )
     return totals
@@ -309,6 +346,42 @@ def shelter_breakdown(round=None, governorate_ids=None) -> dict[str, int]:  # no
     return _families_by(AssessmentShelter, "shelter_type__code", round, governorate_ids)
 
 
+def shelter_totals(round=None, governorate_ids=None) -> list[tuple[str, str, int]]:  # noqa: A002
+    """(code, name in the active language, families) per shelter type holding families in
+    ``round`` (None: the latest IDP round), in the types' reading order: one query, the
+    labels joined in rather than read apart."""
+    chosen = _round_or_latest(round)
+    if chosen is None:
+        return []
+    qs = AssessmentShelter.objects.filter(assessment__round=chosen)
+    if governorate_ids is not None:
+        qs = qs.filter(assessment__location__governorate_id__in=list(governorate_ids))
+    rows = (
+        qs.values(
+            "shelter_type__order",
+            "shelter_type__code",
+            "shelter_type__name_en",
+            "shelter_type__name_ar",
+            "shelter_type__name_ckb",
+        )
+        .annotate(n=Sum("families"))
+        .order_by("shelter_type__order", "shelter_type__code")
+    )
+    return [
+        (
+            row["shelter_type__code"],
+            localised(
+                row["shelter_type__name_en"],
+                row["shelter_type__name_ar"],
+                row["shelter_type__name_ckb"],
+            ),
+            int(row["n"]),
+        )
+        for row in rows
+        if row["n"]
+    ]
+
+
 def origin_breakdown(round=None, governorate_ids=None) -> dict[int, int]:  # noqa: A002
     """Families per governorate of origin (id) in ``round``."""
     return _families_by(AssessmentOrigin, "governorate_id", round, governorate_ids)
@@ -320,9 +393,15 @@ def period_breakdown(round=None, governorate_ids=None) -> dict[str, int]:  # noq
 
 
 def arrivals(
-    since: datetime.date, until: datetime.date, *, governorate_id=None, location_id=None
+    since: datetime.date,
+    until: datetime.date,
+    *,
+    governorate_id=None,
+    location_id=None,
+    governorate_ids=None,
 ) -> int:
-    """Families arriving in a governorate or location between two dates (inclusive)."""
+    """Families arriving in a governorate, a set of them (``governorate_ids``, one query
+    however many) or a location between two dates (inclusive)."""
     qs = MovementEvent.objects.filter(
         direction=MovementEvent.Direction.ARRIVAL, date__gte=since, date__lte=until
     )
@@ -330,6 +409,8 @@ def arrivals(
         qs = qs.filter(location_id=location_id)
     if governorate_id is not None:
         qs = qs.filter(location__governorate_id=governorate_id)
+    if governorate_ids is not None:
+        qs = qs.filter(location__governorate_id__in=list(governorate_ids))
     return qs.aggregate(n=Sum("families"))["n"] or 0
 
 

@@ -36,8 +36,15 @@ def _chosen_round(request):
 
 
 def _breakdowns(round_, gov_ids):
-    """Shelter (with the critical share), origin and period breakdowns, labelled."""
-    shelters = queries.shelter_breakdown(round_, gov_ids)
+    """Shelter (with the critical share), origin and period breakdowns, labelled.
+    ``round_``: the round itself (the latest IDP round for the latest estimate), already
+    found, so the three breakdowns do not each look it up again."""
+    if round_ is None:  # nothing recorded yet: no breakdown to read
+        shelters, origins, periods = {}, {}, {}
+    else:
+        shelters = queries.shelter_breakdown(round_, gov_ids)
+        origins = queries.origin_breakdown(round_, gov_ids)
+        periods = queries.period_breakdown(round_, gov_ids)
     types = list(ShelterType.objects.all())
     shelter_total = sum(shelters.values())
     shelter_rows = [
@@ -55,13 +62,11 @@ def _breakdowns(round_, gov_ids):
             t.code, 0
         )
     critical = sum(shelters.get(t.code, 0) for t in types if t.group == ShelterType.Group.CRITICAL)
-    origins = queries.origin_breakdown(round_, gov_ids)
     govs = {g.pk: g for g in Governorate.objects.all()}
     origin_rows = sorted(
         ({"label": govs[g].name, "families": n} for g, n in origins.items() if g in govs),
         key=lambda r: -r["families"],
     )
-    periods = queries.period_breakdown(round_, gov_ids)
     period_rows = [
         {"label": p.name, "families": periods.get(p.code, 0)}
         for p in DisplacementPeriod.objects.all()
@@ -103,15 +108,24 @@ def _breakdowns(round_, gov_ids):
     }
 
 
+def _scope_and_country(round_, reference, scope_ids):
+    """The scope's totals per governorate and the country's total, from one reading of
+    every governorate's totals (the country's figure is what the scope's share needs)."""
+    everywhere = queries.governorate_totals(round_)
+    national = queries.sum_figures(everywhere, list(everywhere))
+    if national.as_of is None and reference is not None:
+        national.as_of = reference.date
+    return {g: t for g, t in everywhere.items() if g in set(scope_ids)}, national
+
+
 def figures(request):
     """Country and governorate figures for a round (or the latest estimate)."""
     user = request.user
     round_ = _chosen_round(request)
     in_scope = list(access.governorates_in_scope(user))
     scope_ids = [g.pk for g in in_scope]
-    totals = queries.governorate_totals(round_, scope_ids)
-    national = queries.national_total(round_)
     reference = round_ or queries.latest_round("idps")
+    totals, national = _scope_and_country(round_, reference, scope_ids)
     previous = queries.previous_round(reference) if reference else None
     before = queries.governorate_totals(previous, scope_ids) if previous else {}
     rows = []
@@ -157,7 +171,7 @@ def figures(request):
         },
         "formats": FORMATS,
         "export_kinds": KINDS,
-        **_breakdowns(round_, access.governorate_filter(user)),
+        **_breakdowns(reference, access.governorate_filter(user)),
     }
     context["scope_map"] = scope_map(request.user, "idp_individuals")
     return render(request, "tracking/figures.html", context)
@@ -168,9 +182,9 @@ def governorate(request, pcode):
     user = request.user
     gov = get_object_or_404(access.governorates_in_scope(user), pcode=pcode)
     round_ = _chosen_round(request)
-    totals = queries.governorate_totals(round_, [gov.pk]).get(gov.pk, queries.GovernorateFigures())
-    national = queries.national_total(round_)
     reference = round_ or queries.latest_round("idps")
+    in_gov, national = _scope_and_country(round_, reference, [gov.pk])
+    totals = in_gov.get(gov.pk, queries.GovernorateFigures())
     previous = queries.previous_round(reference) if reference else None
     before = queries.governorate_totals(previous, [gov.pk]).get(gov.pk) if previous else None
     detail = access.sees_detail(user)
@@ -187,7 +201,7 @@ def governorate(request, pcode):
         else 0,
         "detail": detail,
         "formats": FORMATS,
-        **_breakdowns(round_, [gov.pk]),
+        **_breakdowns(reference, [gov.pk]),
     }
     if detail:
         access.check_governorate(user, gov)
