@@ -14,6 +14,15 @@ class ChangeLog(models.Model):
         UPDATE = "update", _("changed")
         DELETE = "delete", _("deleted")
         IMPORT = "import", _("imported")
+        # The life of a record beyond create and change: each says what happened to it.
+        APPROVE = "approve", _("approved")
+        CANCEL = "cancel", _("cancelled")
+        CLOSE = "close", _("closed")
+        DISPATCH = "dispatch", _("dispatched")
+        OPTIMISE = "optimise", _("optimised")
+        OVERRIDE = "override", _("overridden")
+        PUBLISH = "publish", _("published")
+        RECEIVE = "receive", _("received")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor_id = models.BigIntegerField(_("actor id"), null=True, blank=True)

@@ -88,6 +88,6 @@ def needs_assessments(ctx: DemoContext) -> dict:
     SectorSeverity.objects.bulk_create(severities, batch_size=2000)
     PriorityNeed.objects.bulk_create(priorities, batch_size=2000)
     record_bulk(
-        None, NeedsAssessment, "demo", {"created": len(assessments)}, "demo needs assessments"
+        None, NeedsAssessment, "import", {"created": len(assessments)}, "demo needs assessments"
     )
     return {"assessments": len(assessments), "severities": len(severities)}
