@@ -70,8 +70,12 @@ def test_the_form_offers_a_partner_only_its_own_organisation(client, nrc_partner
 
 
 def test_an_uploaded_sheet_with_problems_shows_them_and_imports_nothing(
-    client, officer_a, location_a, orgs
+    client, officer_a, location_a, orgs, settings, tmp_path
 ):
+    from amina.jobs.models import Job
+    from amina.jobs.services import execute
+
+    settings.MEDIA_ROOT = tmp_path
     sheet = (
         "Organisation,Sector,Activity,Governorate,Start date,Women\n"
         "NRC,2,Kits,Najaf,2015-06-01,12\n"
@@ -82,18 +86,20 @@ def test_an_uploaded_sheet_with_problems_shows_them_and_imports_nothing(
         "/coordination/4w/import/",
         {"file": SimpleUploadedFile("4w.csv", sheet.encode(), "text/csv")},
     )
-
-    page = response.content.decode()
-    assert response.status_code == 200 and 'data-testid="import-problems"' in page
-    assert "<td>3</td><td>Start date</td>" in page and "is not a date" in page
+    job = execute(Job.objects.get())
+    assert response.status_code == 302 and response.url == f"/jobs/{job.pk}/"
+    page = client.get(response.url).content.decode()
+    assert job.status == "failed" and 'data-testid="job-failure"' in page
+    assert "row 3, column &#x27;Start date&#x27;" in page and "is not a date" in page
     assert not Activity.objects.exists()
 
     good = sheet.splitlines()[0] + "\n" + sheet.splitlines()[1] + "\n"
-    response = client.post(
+    client.post(
         "/coordination/4w/import/",
         {"file": SimpleUploadedFile("4w.csv", good.encode(), "text/csv")},
     )
-    assert response.status_code == 302 and Activity.objects.get().women == 12
+    job = execute(Job.objects.latest("pk"))
+    assert job.status == "succeeded" and Activity.objects.get().women == 12
 
 
 def test_the_database_refuses_a_total_that_is_not_the_sum(make_activity, location_a):
