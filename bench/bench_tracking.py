@@ -3,9 +3,12 @@
 Generates a national master list of 4,000 locations for 40 rounds (160,000 rows; one CSV
 per round, in DTM's published column layout with breakdowns by origin, shelter and
 period), then in the same run:
-- the floor: reading and parsing the same files with the csv module alone (every cell
-  turned into a number), against ``import_dtm_file`` for each round (gazetteer matching,
-  validation, writing with COPY on PostgreSQL or executemany/bulk_create on SQLite);
+- two floors: reading and parsing the same files with the csv module alone (every cell
+  turned into a number), and on PostgreSQL the load floor (``common.load_floor``: the
+  rows the import wrote, already normalised — assessments and the three breakdowns —
+  ``COPY``-ed into the same tables, plus building the same indexes and foreign keys),
+  against ``import_dtm_file`` for each round (gazetteer matching, validation, writing
+  with COPY on PostgreSQL or executemany on SQLite), with the time of each phase;
 - the national summary's query time at that size (``queries.national_total`` and
   ``queries.governorate_totals`` of the latest estimate), p50 and p95.
 
@@ -132,6 +135,50 @@ def floor(paths: list[Path]) -> float:
     return time.perf_counter() - start
 
 
+class _Phases:
+    """Seconds spent in each phase of the imports, summed over the rounds: reading the
+    table and building the gazetteer (timed around those two calls), then the spans
+    between the import's own progress labels."""
+
+    def __init__(self) -> None:
+        from collections import defaultdict
+
+        self.totals: dict[str, float] = defaultdict(float)
+        self.label: str | None = None
+        self.since = 0.0
+
+    def progress(self, _done, _total, label) -> None:
+        if label != self.label:
+            self.end()
+            self.label, self.since = str(label), time.perf_counter()
+
+    def end(self) -> None:
+        if self.label is not None:
+            self.totals[self.label] += time.perf_counter() - self.since
+        self.label = None
+
+    def wrap(self, name: str, func):
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                self.totals[name] += time.perf_counter() - started
+                self.since += time.perf_counter() - started  # not also in the open phase
+
+        return timed
+
+
+def _time_phases() -> _Phases:
+    """Time the table reader and the gazetteer where the DTM import calls them."""
+    from amina.tracking.services import dtm
+
+    phases = _Phases()
+    dtm.Gazetteer = phases.wrap("gazetteer (built per file)", dtm.Gazetteer)
+    dtm.tabular.read_table = phases.wrap("reading the table", dtm.tabular.read_table)
+    return phases
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -152,6 +199,7 @@ def main(argv: list[str]) -> int:
     from amina.tracking.services.bulk import use_copy
     from amina.tracking.services.dtm import import_dtm_file
 
+    phases = _time_phases()
     results = {}
     with tempfile.TemporaryDirectory(prefix="amina-bench-dtm-") as tmp:
         try:
@@ -170,9 +218,24 @@ def main(argv: list[str]) -> int:
                         path,
                         round_code=f"B{i + 1}",
                         round_date=first + datetime.timedelta(days=14 * i),
+                        progress=phases.progress,
                     )
+                    phases.end()
                     per_round.append(time.perf_counter() - t)
                 imported = time.perf_counter() - start
+                load = None
+                if connection.vendor == "postgresql":
+                    from bench.common import load_floor
+
+                    load = load_floor(
+                        [
+                            "tracking_locationassessment",
+                            "tracking_assessmentorigin",
+                            "tracking_assessmentshelter",
+                            "tracking_assessmentperiod",
+                        ],
+                        tmp,
+                    )
                 check = queries.national_total()
                 latest_families = sum(
                     int(r["Families"]) for r in csv.DictReader(open(paths[-1], encoding="utf-8"))
@@ -198,9 +261,20 @@ def main(argv: list[str]) -> int:
                     "rows": rows,
                     "files": len(paths),
                     "csv_mb": round(size_mb, 1),
-                    "floor_s": round(base, 2),
+                    "csv parse alone (s)": round(base, 2),
                     "import_s": round(imported, 1),
-                    "ratio": round(imported / base, 1),
+                    "import / csv parse": round(imported / base, 1),
+                    **(
+                        {
+                            "load floor (s)": f"{load['total']:.2f} (COPY {load['copy']:.2f}"
+                            f" + indexes and keys {load['indexes']:.2f})",
+                            "import / load floor": round(imported / load["total"], 1),
+                        }
+                        if load
+                        else {}
+                    ),
+                    **{f"phase: {k} (s)": round(v, 1) for k, v in phases.totals.items()},
+                    "phase: the rest (s)": round(imported - sum(phases.totals.values()), 1),
                     "per_round_s_median": round(statistics.median(per_round), 2),
                     **{
                         f"{k} p50/p95 ms": f"{1000 * percentile(v, 0.5):.1f} / "

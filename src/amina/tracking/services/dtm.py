@@ -422,31 +422,15 @@ def parse_dtm(
                 _("a mean family size of %(size)s is unusual")
                 % {"size": f"{individuals / families:.1f}"},
             )
-        for sentence, values in (
-            (
-                _(
-                    "the breakdown by governorate of origin adds up to %(sum)s, "
-                    "not the %(families)s families"
-                ),
-                origins,
-            ),
-            (
-                _(
-                    "the breakdown by shelter type adds up to %(sum)s, "
-                    "not the %(families)s families"
-                ),
-                shelters,
-            ),
-            (
-                _("the breakdown by period adds up to %(sum)s, not the %(families)s families"),
-                periods,
-            ),
-        ):
+        # The sentences are made only for a breakdown that does not add up: making three
+        # messages per row cost more than checking the row.
+        for which, values in (("origin", origins), ("shelter", shelters), ("period", periods)):
             if values and sum(values.values()) != families:
                 report.error(
                     row.number,
                     header("families"),
-                    sentence % {"sum": sum(values.values()), "families": families},
+                    _breakdown_sentence(which)
+                    % {"sum": sum(values.values()), "families": families},
                 )
         if len(report.errors) > errors_before:
             continue
@@ -479,6 +463,18 @@ def parse_dtm(
             progress(index, total, gettext_noop("checking rows"))
     progress(total, total, gettext_noop("checked"))
     return result
+
+
+def _breakdown_sentence(which: str):
+    """Why a row's breakdown is refused: it does not add up to the row's families."""
+    if which == "origin":
+        return _(
+            "the breakdown by governorate of origin adds up to %(sum)s, "
+            "not the %(families)s families"
+        )
+    if which == "shelter":
+        return _("the breakdown by shelter type adds up to %(sum)s, not the %(families)s families")
+    return _("the breakdown by period adds up to %(sum)s, not the %(families)s families")
 
 
 def _title_date(source, table: tabular.Table, filename) -> datetime.date | None:
@@ -645,12 +641,11 @@ def commit_dtm(
                     for pk, r in zip(ids, chunk, strict=True)
                 ],
             )
-        assessments = [LocationAssessment(pk=pk) for pk in ids]
         origins, shelters, periods = [], [], []
-        for r, a in zip(chunk, assessments, strict=True):
-            origins += [(a.pk, g, n) for g, n in r.origins.items()]
-            shelters += [(a.pk, t, n) for t, n in r.shelters.items()]
-            periods += [(a.pk, p, n) for p, n in r.periods.items()]
+        for r, pk in zip(chunk, ids, strict=True):
+            origins += [(pk, g, n) for g, n in r.origins.items()]
+            shelters += [(pk, t, n) for t, n in r.shelters.items()]
+            periods += [(pk, p, n) for p, n in r.periods.items()]
         insert_rows(AssessmentOrigin, ["assessment", "governorate", "families"], origins)
         insert_rows(AssessmentShelter, ["assessment", "shelter_type", "families"], shelters)
         insert_rows(AssessmentPeriod, ["assessment", "period", "families"], periods)
