@@ -1,5 +1,8 @@
 """The home dashboard: the key figures of the user's scope and their change."""
 
+import json
+import re
+
 import pytest
 from django.core.cache import cache
 from django.urls import reverse
@@ -106,6 +109,9 @@ def test_the_dashboard_page_has_the_figures_charts_and_choropleth(client, office
     client.force_login(officer_a)
     html = client.get(reverse("reports:dashboard")).content.decode()
     assert 'data-testid="kpi-idp-individuals"' in html and "1,260" in html
-    assert "geojson?metric=idp_individuals" in html.replace("governorates.geojson", "geojson")
+    # The officer's map is of their own locations, sized by IDP individuals (issue 16).
+    scope = json.loads(re.search(r'id="scope-map"[^>]*>(.*?)</script>', html, re.S).group(1))
+    assert scope["level"] == "location" and scope["metric"] == "idp_individuals"
+    assert scope["places"] and {p["governorate"] for p in scope["places"]} == {"Al-Najaf"}
     assert "vendor/chartjs/chart.umd.min.js" in html and "vendor/leaflet/leaflet.js" in html
     assert 'id="dashboard-data"' in html  # the charts' figures, as JSON in the page
