@@ -539,7 +539,9 @@ def run(importer: str, directory: Path) -> dict:
         try:
             run_one(path)
         except JobError as exc:
-            outcome[case] = str(exc)
+            # The summary names the first problem; the refusal the case is about may be a
+            # later one of the same row (an unknown place is checked before a number).
+            outcome[case] = "; ".join([str(exc), *(p["message"] for p in exc.problems)])
         except ImportFailed as exc:
             outcome[case] = "; ".join(str(p) for p in exc.report.errors)
         except TableError as exc:
