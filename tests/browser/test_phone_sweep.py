@@ -113,13 +113,29 @@ def demo_world(reference_geography):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_page_of_every_role_reads_whole_in_arabic_on_a_phone(
-    _browser, live_server, demo_world
+@pytest.mark.parametrize(
+    "language",
+    [
+        "ar",
+        # Central Kurdish (issue 19) runs the same walk; its longer words still widen the
+        # dashboard's governorate table and the coordination date ranges past 390 px
+        # (home, /reports/dashboard/, /needs/, /coordination/): a known gap to fix.
+        pytest.param(
+            "ckb",
+            marks=pytest.mark.xfail(reason="Kurdish tables wider than a phone", strict=False),
+        ),
+    ],
+)
+def test_every_page_of_every_role_reads_whole_right_to_left_on_a_phone(
+    _browser, live_server, demo_world, language
 ):
     faults: dict[str, list[str]] = {}
     for username in ROLES:
-        context, page, errors = _session(_browser, live_server, username, phone=True, language="ar")
-        assert page.locator("html").get_attribute("lang") == "ar"
+        context, page, errors = _session(
+            _browser, live_server, username, phone=True, language=language
+        )
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.locator("html").get_attribute("dir") == "rtl"
         pages = _menu(page) + ["/accounts/profile/"]
         pages += [p for p in BELOW_MENU if p not in pages]
         for path in pages:
@@ -135,12 +151,12 @@ def test_every_page_of_every_role_reads_whole_in_arabic_on_a_phone(
                 ARTIFACTS.mkdir(exist_ok=True)
                 page.screenshot(
                     path=str(
-                        ARTIFACTS
-                        / f"phone-{username}-{path.strip('/').replace('/', '_') or 'home'}.png"
+                        ARTIFACTS / f"phone-{language}-{username}-"
+                        f"{path.strip('/').replace('/', '_') or 'home'}.png"
                     ),
                     full_page=True,
                 )
-            if username == "najaf" and path in PHONE_SHOTS:
+            if username == "najaf" and path in PHONE_SHOTS and language == "ar":
                 _shoot(page, PHONE_SHOTS[path])
         context.close()
     context, page, errors = _session(_browser, live_server, "national", phone=False, language="en")
@@ -149,7 +165,7 @@ def test_every_page_of_every_role_reads_whole_in_arabic_on_a_phone(
         _shoot(page, name)
     context.close()
     report = "\n".join(f"{where}:\n  " + "\n  ".join(found) for where, found in faults.items())
-    assert not faults, f"pages that fail on a phone in Arabic:\n{report}"
+    assert not faults, f"pages that fail on a phone in {language}:\n{report}"
 
 
 @pytest.mark.django_db(transaction=True)
