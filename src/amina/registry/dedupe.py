@@ -8,8 +8,8 @@ turns its scores into proposals.
 1. **Records.** One row per open, unmerged household: its head's comparison keys (from
    ``amina.registry.names``, so an alef or hamza variant never counts as a difference)
    and features of its members, built in DuckDB: the children as "first-name key|year"
-   (``kids``; with the father's-name key too, ``kids_block``, for blocking), the
-   spouse's first-name key and year. A birth date of 1 January or 1 July, or none,
+   (``kids``; the two eldest, ``kids_sig``, for blocking; with the father's-name key
+   too, ``kids_block``, for the other-head pass), the spouse's first-name key and year. A birth date of 1 January or 1 July, or none,
    counts as "only the year is known".
 2. **Same head.** Splink scores pairs sharing a blocking key; u from random pairs
    (``max_pairs``), m by expectation maximisation on pairs sharing a document, then a
@@ -199,6 +199,8 @@ def records_sql() -> str:
         WITH kids AS (
             SELECT household_id,
                 list_sort(list_distinct(list(first || '|' || birth_year))) AS kids,
+                -- "year|name" sorts by year (four digits), then name.
+                list_sort(list_distinct(list(birth_year || '|' || first))) AS eldest,
                 list_distinct(
                     list(first || '|' || birth_year || '|' || father)
                     FILTER (WHERE father IS NOT NULL)
@@ -220,6 +222,8 @@ def records_sql() -> str:
             CASE WHEN h.document IS NOT NULL AND h.document_type IN ({identity})
                 THEN h.document_type END AS doc_type,
             h.sex, k.kids,
+            CASE WHEN len(k.eldest) >= 2 THEN k.eldest[1] || ',' || k.eldest[2] END
+                AS kids_sig,
             CASE WHEN len(k.kids_block) > 0 THEN k.kids_block END AS kids_block,
             s.spouse, s.spouse_year
         FROM heads h

@@ -16,7 +16,8 @@ household, built in DuckDB by ``dedupe.records``):
   that differ are two people;
 - ``phone``; ``document`` with ``doc_type`` (identity documents only);
 - ``kids``: the household's children as "first-name key|birth year", distinct and
-  sorted; ``spouse`` and ``spouse_year``: the spouse's first-name key and year of birth.
+  sorted; ``kids_sig``: its two eldest, for blocking; ``spouse`` and ``spouse_year``:
+  the spouse's first-name key and year of birth.
 
 Two documents of the same kind, both present and more than one edit apart, mean two
 people. That is a **hard rule after prediction** (``HARD_RULES``), not only a weight: an
@@ -65,10 +66,11 @@ FIELDS = {
 
 #: Pairs compared at all: those sharing one of these keys. The loose name keys only within
 #: a governorate: across the country they made 95% of the comparisons (10 million at
-#: 1,000,000 heads, against 0.6 million within governorates). Across governorates, a
-#: phone, a document, four of the five name-and-year keys, first + father's name + year
-#: (a heavy re-registration: tribe for family name, grandfather dropped, new SIM), or a
-#: child in common (first name, year and father's name; the array is exploded).
+#: 1,000,000 heads, against 0.6 million within governorates). Within a governorate also
+#: first + father's name + year (a heavy re-registration: tribe for family name,
+#: grandfather dropped, new SIM). Across governorates, a phone, a document, four of the
+#: five name-and-year keys, or the same two eldest children (``kids_sig``: first name
+#: and year of each; a baby born since does not change it).
 PREDICTION_RULES = (
     ("governorate_id", "first", "family", "birth_year"),
     ("governorate_id", "first", "father", "family"),
@@ -80,11 +82,14 @@ PREDICTION_RULES = (
     ("first", "father", "family", "birth_year"),
     ("first", "father", "grandfather", "birth_year"),
     ("first", "father", "grandfather", "family"),
-    ("first", "father", "birth_year"),
-    ("first", "kids_block"),
+    ("governorate_id", "first", "father", "birth_year"),
+    ("kids_sig",),
 )
-#: Rules whose named column is an array exploded before the join.
-EXPLODED = {"kids_block": ["kids_block"]}
+#: Rules whose named column is an array exploded before the join (none today: a rule on
+#: one child in common, exploded, made 20 million pairs at 1,000,000 households, most of
+#: them the children of different men of one common name; ``kids_sig``, the two eldest
+#: children, finds the same families and few others).
+EXPLODED: dict[str, list[str]] = {}
 #: Expectation maximisation: pairs sharing these keys teach the m probabilities of the
 #: other fields. A shared document or phone: almost only true pairs, so the differences
 #: EM sees are those of re-registrations. A session blocked on names would be full of

@@ -257,7 +257,7 @@ def test_the_model_compares_documents_birth_dates_and_members_both_ways():
         assert label in labels(name)
     rules = [" ".join(rule) for rule in dedupe_model.PREDICTION_RULES]
     assert "document" in rules and "phone" in rules
-    assert any("kids_block" in rule for rule in rules)
+    assert "kids_sig" in rules  # the same children, across governorates
     assert dedupe_model.THRESHOLD < dedupe_model.LINK_THRESHOLD < 1
     assert dedupe_model.settings() is not None
 
