@@ -9,8 +9,8 @@ turns its scores into proposals.
    ``amina.registry.names``, so an alef or hamza variant never counts as a difference)
    and features of its members, built in DuckDB: the children as "first-name key|year"
    (``kids``; the two eldest, ``kids_sig``, for blocking; with the father's-name key
-   too, ``kids_block``, for the other-head pass), the spouse's first-name key and year. A birth date of 1 January or 1 July, or none,
-   counts as "only the year is known".
+   too, ``kids_block``, for the other-head pass), the spouse's first-name key and year.
+   A birth date of 1 January or 1 July, or none, counts as "only the year is known".
 2. **Same head.** Splink scores pairs sharing a blocking key; u from random pairs
    (``max_pairs``), m by expectation maximisation on pairs sharing a document, then a
    phone; DuckDB's memory is capped. Pairs above ``THRESHOLD`` are kept, except those a
