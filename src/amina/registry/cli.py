@@ -27,7 +27,12 @@ def _import_run(options, stdout) -> str:
         "members_path": str(options["members"]) if options.get("members") else "",
         "dry_run": bool(options.get("check")),
     }
-    job = run_inline("registry-import", params, label=f"Import {options['file'].name}")
+    from django.utils.translation import gettext_noop
+
+    from amina.lib.i18n import Message
+
+    label = Message(gettext_noop("Import %(name)s"), name=options["file"].name)
+    job = run_inline("registry-import", params, label=label)
     if job.status != Job.Status.SUCCEEDED:
         raise CommandError(job.error)
     result = job.result
@@ -73,12 +78,12 @@ EXPORTS = {
         "(no place, so no GeoJSON; the references carry no HXL hashtag)",
         _no_args,
         _duplicates,
+        formats=("csv", "xlsx", "hxl"),
     ),
     "households": SubCommand(
         "households with their head (personal data: --purpose required, logged; HXL tags "
         "only the place and status columns; GeoJSON: counts per location, no person)",
         _no_args,
         _households,
-        formats=("csv", "xlsx", "hxl"),
     ),
 }

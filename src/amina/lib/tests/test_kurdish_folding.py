@@ -8,7 +8,7 @@ from django.db import connection
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from amina.lib.arabic import LETTERS, Folded, fold_sql, normalise_arabic, normalise_name
+from amina.lib.arabic import LETTERS, fold_sql, normalise_arabic, normalise_name
 
 #: The same place written in Kurdish and in Arabic (or as Arabic keyboards type it).
 PLACE_PAIRS = [
@@ -103,18 +103,3 @@ def test_the_sql_twin_agrees_with_python_on_any_text(text):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {fold_sql('%s')}", [text])  # noqa: S608 - our own expression
         assert cursor.fetchone()[0] == normalise_arabic(text)
-
-
-@pytest.mark.django_db
-def test_a_query_filtered_on_folded_names_matches_both_spellings(reference_geography):
-    from amina.geo.models import Governorate
-
-    def found(text):
-        return set(
-            Governorate.objects.alias(folded=Folded("name_ckb"))
-            .filter(folded=normalise_arabic(text))
-            .values_list("pcode", flat=True)
-        )
-
-    assert found("دهوك") == found("دهۆک") == {"IQG09"}
-    assert found("كركوك") == {"IQG13"}
