@@ -169,9 +169,6 @@ class Location(Place):
         verbose_name_plural = _("locations")
         indexes = [models.Index(fields=["governorate", "district"])]
 
-    def get_absolute_url(self) -> str:
-        return reverse("geo:location-detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         # ``geo.services`` gives codes to what it creates; this catches every other save
         # of a new row (fixtures, the shell), so no location is ever without its code.
@@ -180,6 +177,9 @@ class Location(Place):
 
             assign_codes([self])
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("geo:location-detail", args=[self.pk])
 
 
 class LocationCodeSequence(models.Model):

@@ -72,7 +72,7 @@ def test_a_kurdish_reader_sees_kurdish_names_right_to_left(client, national_user
 def test_the_location_search_finds_an_arabic_name_from_its_kurdish_spelling(
     client, national_user, gov_b
 ):
-    place = Location.objects.create(
+    Location.objects.create(
         name_en="Kabarto camp",
         name_ar="مخيم كبرتو",
         governorate=gov_b,
