@@ -1,6 +1,5 @@
 """Browsing the geography: every list passes through the access policy."""
 
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator

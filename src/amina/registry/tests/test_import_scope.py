@@ -73,9 +73,7 @@ def test_a_national_user_and_the_command_line_import_anywhere(national_user):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the staged import is PostgreSQL's")
-def test_the_staged_import_refuses_a_row_outside_the_importers_governorates(
-    officer_a, monkeypatch
-):
+def test_the_staged_import_refuses_a_row_outside_the_importers_governorates(officer_a, monkeypatch):
     staged = []
     real = staging._run
 
