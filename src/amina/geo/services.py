@@ -62,14 +62,15 @@ def _read_geojson(path: Path) -> dict:
         ) from None
 
 
-@transaction.atomic
 def import_boundaries(actor, path: str | Path, progress=None) -> dict:
     """Load admin boundaries from an OCHA COD GeoJSON file (admin 1 or admin 2).
 
     Each feature is matched to a governorate or district by its p-code; its geometry is
     checked (numbers, nesting, ranges) and simplified (``geo.boundaries.simplify``). A
     feature that matches nothing, has no p-code or no valid polygon is an error naming
-    the feature, and nothing is written (the transaction rolls back).
+    the feature, and nothing is written. The file is read and every feature checked and
+    simplified before the one short write transaction opens, so a large or hostile file
+    never holds the embedded database's write lock (issue 12).
     """
     from amina.geo.boundaries import BadGeometry, simplify, vertex_count
 
@@ -121,8 +122,12 @@ def import_boundaries(actor, path: str | Path, progress=None) -> dict:
         if more > 0:
             errors = [*errors[:MAX_PROBLEMS], _("and %(count)s more problems") % {"count": more}]
         raise ValidationError(errors)
+    return _write_boundaries(actor, updates, Path(path).name[:200], vertex_count)
+
+
+@transaction.atomic
+def _write_boundaries(actor, updates: list, source: str, vertex_count) -> dict:
     counts = {"governorate": 0, "district": 0}
-    source = Path(path).name[:200]
     for name, place, geometry in updates:
         Boundary.objects.update_or_create(
             **{name: place},

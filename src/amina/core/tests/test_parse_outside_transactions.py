@@ -74,3 +74,36 @@ def test_the_4w_import_reads_outside_any_transaction(spy, tmp_path):
 
     _attempt(lambda: import_activities(None, _file(tmp_path, "4w")))
     assert spy and not any(spy)
+
+
+def test_the_boundary_import_reads_and_simplifies_outside_any_transaction(
+    monkeypatch, tmp_path, reference_geography
+):
+    import json
+
+    from amina.geo import boundaries, services
+    from amina.geo.models import Boundary
+
+    calls: list[bool] = []
+    real_read, real_simplify = services._read_geojson, boundaries.simplify
+
+    def read(path):
+        calls.append(connection.in_atomic_block)
+        return real_read(path)
+
+    def simplify(geometry):
+        calls.append(connection.in_atomic_block)
+        return real_simplify(geometry)
+
+    monkeypatch.setattr(services, "_read_geojson", read)
+    monkeypatch.setattr(boundaries, "simplify", simplify)
+    ring = [[44.0, 32.0], [44.5, 32.0], [44.5, 32.5], [44.0, 32.5], [44.0, 32.0]]
+    feature = {
+        "type": "Feature",
+        "properties": {"ADM1_PCODE": "IQG04"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    path = tmp_path / "adm1.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    assert services.import_boundaries(None, path)["governorate"] == 1
+    assert calls == [False, False] and Boundary.objects.count() == 1
