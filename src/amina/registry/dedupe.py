@@ -173,6 +173,11 @@ def _copy(values, names: list[str], types: list):
         with cursor.cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)", params) as copy:
             for chunk in copy:
                 buffer.write(chunk)
+    if not buffer.tell():
+        # No rows (a registry with no members besides heads): pyarrow refuses empty CSV.
+        import pyarrow as pa
+
+        return pa.table({n: pa.array([], type=t) for n, t in zip(names, types, strict=True)})
     buffer.seek(0)
     return csv.read_csv(
         buffer,
