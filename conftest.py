@@ -9,10 +9,9 @@ import pytest
 PASSWORD = "correct-horse-battery-9"  # noqa: S105 (test personas only)
 
 
-@pytest.fixture
-def reference_geography(db):
+def load_reference_data() -> None:
     """All reference data (the 18 governorates, 101 districts, DTM shelter types and periods,
-    MCOF sectors and phases), also after a transactional test flushed the database."""
+    MCOF sectors and phases), loading only what is missing."""
     from amina.geo.models import District, Governorate, PlaceAlias
     from amina.geo.reference import load_reference_geography
     from amina.needs.models import Phase, Sector
@@ -26,6 +25,12 @@ def reference_geography(db):
         load_tracking_reference(ShelterType, DisplacementPeriod)
     if not Sector.objects.exists():
         load_mcof_reference(Sector, Phase)
+
+
+@pytest.fixture
+def reference_geography(db):
+    """The reference data, also after a transactional test flushed the database."""
+    load_reference_data()
 
 
 @pytest.fixture

@@ -143,6 +143,29 @@ def _place(governorate, name_en, name_ar, lat, lon, dtm_place_id):
     )
 
 
+def build_world():
+    """The reference data, the personas of ``conftest.py`` and one location in each of
+    governorates A and B: (users, gov_a, gov_b, location_a, location_b)."""
+    from amina.geo.models import Governorate
+    from conftest import load_reference_data, make_user
+
+    load_reference_data()
+    gov_a = Governorate.objects.get(pcode="IQG04")
+    gov_b = Governorate.objects.get(pcode="IQG09")
+    users = {
+        "admin": make_user("admin1", "admin"),
+        "national": make_user("national1", "national", personal_data=True),
+        "officer_a": make_user("officer_a", "governorate", [gov_a], personal_data=True),
+        "officer_b": make_user("officer_b", "governorate", [gov_b], personal_data=True),
+        "field_a": make_user("field_a", "field", [gov_a]),
+        "logistics_a": make_user("logistics_a", "logistics", [gov_a]),
+        "partner": make_user("partner1", "partner", national=True),
+    }
+    location_a = _place(gov_a, "Hay Al-Nour 1", "حي النور 1", 32.0, 44.3, "900001")
+    location_b = _place(gov_b, "Hay Al-Salam 2", "حي السلام 2", 36.9, 43.0, "900002")
+    return users, gov_a, gov_b, location_a, location_b
+
+
 @pytest.fixture(scope="module")
 def shared_world(django_db_setup, django_db_blocker):
     """The personas and places of ``conftest.py``, built once for the module.
@@ -154,35 +177,9 @@ def shared_world(django_db_setup, django_db_blocker):
     from django.db import transaction
     from django.test import override_settings
 
-    from amina.geo.models import District, Governorate, PlaceAlias
-    from amina.geo.reference import load_reference_geography
-    from amina.needs.models import Phase, Sector
-    from amina.needs.reference import load_mcof_reference
-    from amina.tracking.models import DisplacementPeriod, ShelterType
-    from amina.tracking.reference import load_tracking_reference
-    from conftest import make_user
-
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast, transaction.atomic():
-        if Governorate.objects.count() < 18:
-            load_reference_geography(Governorate, District, PlaceAlias)
-        if not ShelterType.objects.exists():
-            load_tracking_reference(ShelterType, DisplacementPeriod)
-        if not Sector.objects.exists():
-            load_mcof_reference(Sector, Phase)
-        gov_a = Governorate.objects.get(pcode="IQG04")
-        gov_b = Governorate.objects.get(pcode="IQG09")
-        users = {
-            "admin": make_user("admin1", "admin"),
-            "national": make_user("national1", "national", personal_data=True),
-            "officer_a": make_user("officer_a", "governorate", [gov_a], personal_data=True),
-            "officer_b": make_user("officer_b", "governorate", [gov_b], personal_data=True),
-            "field_a": make_user("field_a", "field", [gov_a]),
-            "logistics_a": make_user("logistics_a", "logistics", [gov_a]),
-            "partner": make_user("partner1", "partner", national=True),
-        }
-        location_a = _place(gov_a, "Hay Al-Nour 1", "حي النور 1", 32.0, 44.3, "900001")
-        location_b = _place(gov_b, "Hay Al-Salam 2", "حي السلام 2", 36.9, 43.0, "900002")
+        users, gov_a, gov_b, location_a, location_b = build_world()
         yield users, gov_a, gov_b, location_a, location_b
         transaction.set_rollback(True)
 

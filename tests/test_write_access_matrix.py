@@ -40,9 +40,9 @@ from tests.test_access_matrix import (
     SAMPLES,
     _admin_kwargs,
     _is_login_redirect,
-    _place,
     _reverse,
     _walk,
+    build_world,
     enumerate_routes,
 )
 
@@ -255,33 +255,11 @@ def worlds(django_db_setup, django_db_blocker):
     held by governorate B's users, so that a sample builds its record in B."""
     from django.test import override_settings
 
-    from amina.geo.models import District, Governorate, PlaceAlias
-    from amina.geo.reference import load_reference_geography
-    from amina.needs.models import Phase, Sector
-    from amina.needs.reference import load_mcof_reference
-    from amina.tracking.models import DisplacementPeriod, ShelterType
-    from amina.tracking.reference import load_tracking_reference
     from conftest import make_user
 
     fast = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
     with django_db_blocker.unblock(), fast, transaction.atomic():
-        if Governorate.objects.count() < 18:
-            load_reference_geography(Governorate, District, PlaceAlias)
-        if not ShelterType.objects.exists():
-            load_tracking_reference(ShelterType, DisplacementPeriod)
-        if not Sector.objects.exists():
-            load_mcof_reference(Sector, Phase)
-        gov_a = Governorate.objects.get(pcode="IQG04")
-        gov_b = Governorate.objects.get(pcode="IQG09")
-        users = {
-            "admin": make_user("admin1", "admin"),
-            "national": make_user("national1", "national", personal_data=True),
-            "officer_a": make_user("officer_a", "governorate", [gov_a], personal_data=True),
-            "officer_b": make_user("officer_b", "governorate", [gov_b], personal_data=True),
-            "field_a": make_user("field_a", "field", [gov_a]),
-            "logistics_a": make_user("logistics_a", "logistics", [gov_a]),
-            "partner": make_user("partner1", "partner", national=True),
-        }
+        users, gov_a, gov_b, location_a, location_b = build_world()
         mirror = {
             **users,
             "officer_a": users["officer_b"],
@@ -289,8 +267,6 @@ def worlds(django_db_setup, django_db_blocker):
             "field_a": make_user("field_b", "field", [gov_b]),
             "logistics_a": make_user("logistics_b", "logistics", [gov_b]),
         }
-        location_a = _place(gov_a, "Hay Al-Nour 1", "حي النور 1", 32.0, 44.3, "900001")
-        location_b = _place(gov_b, "Hay Al-Salam 2", "حي السلام 2", 36.9, 43.0, "900002")
         yield {
             "A": (users, gov_a, gov_b, location_a, location_b),
             "B": (mirror, gov_b, gov_a, location_b, location_a),
