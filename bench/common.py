@@ -58,6 +58,8 @@ def load_floor(tables: list[str], directory) -> dict[str, float]:
 
     from django.db import connection, transaction
 
+    from amina.registry.bulk import indexes_rebuilt
+
     files = {table: Path(directory) / f"floor-{table}.copy" for table in tables}
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor
@@ -65,37 +67,17 @@ def load_floor(tables: list[str], directory) -> dict[str, float]:
             with raw.copy(f"COPY {table} TO STDOUT") as copy, open(path, "wb") as out:
                 for data in copy:
                     out.write(data)
-        cursor.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
-            "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
-            [tables],
-        )
-        definitions = cursor.fetchall()
-        cursor.execute(
-            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
-            "FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = ANY("
-            "SELECT oid FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r')",
-            [tables],
-        )
-        keys = cursor.fetchall()
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # nothing pending before TRUNCATE
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
-        for table, name, _definition in keys:
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        for name, _definition in definitions:
-            cursor.execute(f'DROP INDEX "{name}"')
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")  # as the import sets it
-        started = time.perf_counter()
-        for table, path in files.items():
-            with raw.copy(f"COPY {table} FROM STDIN") as copy, open(path, "rb") as handle:
-                while chunk := handle.read(1 << 20):
-                    copy.write(chunk)
-        copied = time.perf_counter()
-        for _name, definition in definitions:
-            cursor.execute(definition)
-        for table, name, definition in keys:
-            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+        # The import's own drop-and-rebuild of secondary indexes and foreign keys, so the
+        # floor builds exactly what a large import builds.
+        with indexes_rebuilt(tables, incoming=float("inf")):
+            started = time.perf_counter()
+            for table, path in files.items():
+                with raw.copy(f"COPY {table} FROM STDIN") as copy, open(path, "rb") as handle:
+                    while chunk := handle.read(1 << 20):
+                        copy.write(chunk)
+            copied = time.perf_counter()
         done = time.perf_counter()
     for path in files.values():
         path.unlink(missing_ok=True)
