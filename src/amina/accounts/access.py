@@ -39,6 +39,10 @@ ADMIN_ROLES = frozenset({Role.ADMIN})
 DETAIL_ROLES = frozenset({Role.ADMIN, Role.NATIONAL, Role.GOVERNORATE, Role.FIELD, Role.LOGISTICS})
 
 
+#: Why a user without the personal-data permission is refused.
+PERSONAL_DATA_REFUSED = gettext_noop("Your account may not see personal data.")
+
+
 def is_active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
@@ -108,6 +112,12 @@ def require_detail(user) -> None:
     """Raise PermissionDenied unless the user reads location-level records (a page of detail)."""
     if not sees_detail(user):
         raise PermissionDenied(refusal(user))
+
+
+def require_personal_data(user) -> None:
+    """Raise PermissionDenied, saying why, unless the user may see personal data."""
+    if not can_view_personal_data(user):
+        raise PermissionDenied(Message(PERSONAL_DATA_REFUSED))
 
 
 def scope_path(model: type[Model]) -> str:
@@ -272,7 +282,7 @@ def refusal(user, action: str | None = None, governorate=ANY, *, organisation=AN
             role=role,
         )
     if rule is not None and rule.personal_data and not can_view_personal_data(user):
-        return Message(gettext_noop("Your account may not see personal data."))
+        return Message(PERSONAL_DATA_REFUSED)
     if rule is not None and rule.scope == Scope.NATIONAL and not has_national_scope(user):
         return Message(gettext_noop("Only users with national scope can do this."))
     if governorate is not ANY and not in_scope(user, governorate):
@@ -400,6 +410,7 @@ __all__ = [
     "is_admin",
     "refusal",
     "require_detail",
+    "require_personal_data",
     "requires",
     "scope_paths",
     "scoped",

@@ -8,7 +8,6 @@ permission) and ``registry/duplicates``. Personal values go through the same
 from __future__ import annotations
 
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 
 from amina.accounts import access
 from amina.accounts.api_base import ScopedReadOnlyViewSet
@@ -117,8 +116,7 @@ class HouseholdFilter(FilterSet):
         if not q:
             return qs
         user = self.request.user
-        if not access.can_view_personal_data(user):
-            raise PermissionDenied("searching personal data needs the permission")
+        access.require_personal_data(user)
         return (
             queries.search(user, q)
             .filter(pk__in=qs.values("pk"))

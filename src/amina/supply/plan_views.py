@@ -230,8 +230,7 @@ def distribution_print(request, pk):
     user = request.user
     plan = _plan(request, pk)
     access.check(user, "distribution.record", plan.site.governorate_id)
-    if not access.can_view_personal_data(user):
-        raise PermissionDenied
+    access.require_personal_data(user)
     form = forms.PurposeForm(request.POST or None)
     fmt = request.POST.get("format", "html")
     if request.method == "POST" and form.is_valid():

@@ -1,7 +1,7 @@
 """Capacity building: trainings, participants, attendance and scores, certificates, statistics."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -169,8 +169,7 @@ def certificate(request, pk):
         ),
         pk=pk,
     )
-    if not access.can_view_personal_data(request.user):
-        raise PermissionDenied
+    access.require_personal_data(request.user)
     if not may_have_certificate(participant):
         messages.error(
             request,

@@ -10,7 +10,7 @@ the same moment.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -142,8 +142,7 @@ def distribution_list(
     """The list to tick off at the site: names and documents, so the permission and the
     purpose are required and the read is logged."""
     access.check(user, "distribution.record", plan.site.governorate_id)
-    if not access.can_view_personal_data(user):
-        raise PermissionDenied
+    access.require_personal_data(user)
     if not purpose.strip():
         raise ValidationError({"purpose": _("Say why you need the list with names.")})
     entitlements = list(
