@@ -13,6 +13,7 @@ from amina.accounts import access
 from amina.geo.models import Governorate, Location
 from amina.lib import forms as base
 from amina.lib.arabic import to_western_digits
+from amina.registry import names
 from amina.registry.models import Criterion, Household, Member
 from amina.tracking.queries import shelter_types
 
@@ -39,13 +40,7 @@ def iraqi_mobile(text: str) -> str:
         raise forms.ValidationError(
             _("A phone number has digits only (spaces, dashes and a leading + are fine).")
         )
-    digits = re.sub(r"[^0-9]", "", raw)
-    for country in ("00964", "964"):
-        if digits.startswith(country):
-            digits = digits[len(country) :]
-            break
-    if len(digits) == 10 and digits.startswith("7"):
-        digits = "0" + digits
+    digits = names.phone_key(raw)  # the duplicate check's key: the same number, one way
     if not re.fullmatch(r"07\d{9}", digits):
         raise forms.ValidationError(
             _("Enter an Iraqi mobile number: 07XX XXX XXXX (11 digits) or +964 7XX XXX XXXX.")
