@@ -195,8 +195,8 @@ def main(argv: list[str]) -> int:
     _setup()
     from django.db import connection, transaction
 
+    from amina.lib.bulk import use_copy
     from amina.tracking import queries
-    from amina.tracking.services.bulk import use_copy
     from amina.tracking.services.dtm import import_dtm_file
 
     phases = _time_phases()

@@ -58,7 +58,7 @@ def load_floor(tables: list[str], directory) -> dict[str, float]:
 
     from django.db import connection, transaction
 
-    from amina.registry.bulk import indexes_rebuilt
+    from amina.lib.bulk import indexes_rebuilt
 
     files = {table: Path(directory) / f"floor-{table}.copy" for table in tables}
     with transaction.atomic(), connection.cursor() as cursor:

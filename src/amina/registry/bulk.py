@@ -10,19 +10,15 @@ database checks every constraint and members find their household by
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from django.db import connection
 from django.utils import timezone
 
+from amina.lib.bulk import copy_rows, indexes_rebuilt
 from amina.registry.models import Household, Member
 
 BATCH = 5000
-#: Rebuild the secondary indexes, rather than update them row by row, when an import
-#: adds at least this share of the rows a table already has (measured on PostgreSQL 15:
-#: a row costs about 4× more to index one at a time than in a rebuild).
-REBUILD_SHARE = 1 / 3
 
 
 def _columns(model, skip=("id",)) -> list[str]:
@@ -51,63 +47,6 @@ def write(
     return _write_orm(households, members, progress)
 
 
-@contextmanager
-def indexes_rebuilt(tables: list[str], incoming: int) -> Iterator[bool]:
-    """Around a large load on PostgreSQL: drop the tables' secondary indexes, and build
-    them again at the end, inside the caller's transaction.
-
-    Indexes that back a constraint (primary keys, ``household_ref``) stay, so every
-    invariant is still checked on the way in; a unique index rebuilt at the end refuses
-    a violation then, and the whole import rolls back. The price is an exclusive lock
-    on the tables until the transaction ends: reads of the registry wait for a large
-    import (a first national load, or one that grows the registry by a third or more).
-    Yields whether the indexes were dropped.
-    """
-    if connection.vendor != "postgresql":
-        yield False
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT coalesce(sum(greatest(reltuples, 0)), 0) FROM pg_class "
-            "WHERE relname = ANY(%s) AND relkind = 'r'",
-            [tables],
-        )
-        existing = cursor.fetchone()[0]
-        if incoming < existing * REBUILD_SHARE:
-            yield False
-            return
-        cursor.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
-            "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
-            [tables],
-        )
-        definitions = cursor.fetchall()
-        # Foreign keys too: re-adding one checks every row in one join, where a row
-        # inserted under the key fires a check of its own.
-        cursor.execute(
-            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
-            "FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = ANY("
-            "SELECT oid FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r')",
-            [tables],
-        )
-        keys = cursor.fetchall()
-        # Nothing may be pending on the tables when their indexes are dropped or built.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        for table, name, _definition in keys:
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        for name, _definition in definitions:
-            cursor.execute(f'DROP INDEX "{name}"')
-    yield True
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-        for _name, definition in definitions:
-            cursor.execute(definition)
-        for table, name, definition in keys:
-            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-
-
 def _write_copy(households, members, progress) -> tuple[int, int]:
     h_cols = _columns(Household)
     m_cols = _columns(Member)
@@ -125,20 +64,20 @@ def _write_copy(households, members, progress) -> tuple[int, int]:
             + " FROM registry_member m JOIN registry_household h ON h.id = m.household_id "
             "WITH NO DATA"
         )
-        raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-        done = 0
-        with raw.copy(f"COPY stage_household ({', '.join(h_cols)}) FROM STDIN") as copy:
-            for row in households:
-                copy.write_row([_value(row.get(c)) for c in h_cols])
-                done += 1
-                if done % 50_000 == 0:
-                    progress(done, total, "copying households")
-        with raw.copy(f"COPY stage_member ({', '.join(m_stage_cols)}) FROM STDIN") as copy:
-            for row in members:
-                copy.write_row([_value(row.get(c)) for c in m_stage_cols])
-                done += 1
-                if done % 50_000 == 0:
-                    progress(done, total, "copying members")
+        done = copy_rows(
+            cursor,
+            "stage_household",
+            h_cols,
+            ([_value(row.get(c)) for c in h_cols] for row in households),
+            progress=lambda n: progress(n, total, "copying households"),
+        )
+        done += copy_rows(
+            cursor,
+            "stage_member",
+            m_stage_cols,
+            ([_value(row.get(c)) for c in m_stage_cols] for row in members),
+            progress=lambda n: progress(done + n, total, "copying members"),
+        )
         progress(done, total, "inserting")
         with indexes_rebuilt(["registry_household", "registry_member"], total):
             cursor.execute(

@@ -35,9 +35,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from amina.lib import tabular
+from amina.lib.bulk import copy_chunks, copy_rows, indexes_rebuilt
 from amina.lib.i18n import Message, json_default
 from amina.lib.tabular import ImportFailed, Problem, Report, Row
-from amina.registry import bulk, names, vulnerability
+from amina.registry import names, vulnerability
 from amina.registry.bulk import _columns
 from amina.registry.importing import (
     ALREADY_REGISTERED,
@@ -179,14 +180,15 @@ class _Csv:
             f"CREATE TEMP TABLE {table} (n bigint GENERATED ALWAYS AS IDENTITY, {cols}) "
             "ON COMMIT DROP"
         )
-        names_ = ", ".join(f"c{i}" for i in range(self.width))
+        names_ = [f"c{i}" for i in range(self.width)]
         delimiter = {"\t": "E'\\t'"}.get(self.delimiter, f"'{self.delimiter}'")
-        with cursor.cursor.copy(
-            f"COPY {table} ({names_}) FROM STDIN "
-            f"(FORMAT csv, DELIMITER {delimiter}, ENCODING '{self.encoding}')"
-        ) as copy:
-            for chunk in self.chunks():
-                copy.write(chunk)
+        copy_chunks(
+            cursor,
+            table,
+            names_,
+            self.chunks(),
+            f"FORMAT csv, DELIMITER {delimiter}, ENCODING '{self.encoding}'",
+        )
         # Rows with nothing in any cell are skipped, as the reader does.
         empty = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(self.width))
         cursor.execute(f"DELETE FROM {table} WHERE {empty}")  # noqa: S608 (own names)
@@ -207,6 +209,10 @@ def _verdict(column: str, raw: str, judge: Callable) -> tuple[object, list]:
     return value, [[p.column, p.message] for p in report.errors]
 
 
+def _problems_json(errors: list) -> str | None:
+    return json.dumps(errors, ensure_ascii=False, default=json_default) if errors else None
+
+
 class _Verdicts:
     """One table of verdicts per staging run: (kind, raw) → value(s) and problems."""
 
@@ -223,15 +229,16 @@ class _Verdicts:
 
     def add(self, kind: str, rows: list[tuple]) -> None:
         """rows: (raw, i, d, b, s, errors)."""
-        with self.cursor.cursor.copy(
-            "COPY verdict (kind, raw, i, d, b, s, t, errors) FROM STDIN"
-        ) as copy:
-            for raw, i, d, b, s, errors in rows:
-                problems = (
-                    json.dumps(errors, ensure_ascii=False, default=json_default) if errors else None
-                )
-                # t: the value as written, stripped (what is stored for names).
-                copy.write_row((kind, raw, i, d, b, s, raw.strip(), problems))
+        # t: the value as written, stripped (what is stored for names).
+        copy_rows(
+            self.cursor,
+            "verdict",
+            ["kind", "raw", "i", "d", "b", "s", "t", "errors"],
+            (
+                (kind, raw, i, d, b, s, raw.strip(), _problems_json(errors))
+                for raw, i, d, b, s, errors in rows
+            ),
+        )
 
     def judge(self, table: str, plan: list[tuple[str, str, str, Callable, str]]) -> None:
         """Judge every distinct value of each planned column of ``table``: one scan of
@@ -380,7 +387,7 @@ def _run(user, households: _Csv, members: _Csv | None, progress, dry_run, audit)
             return outcome
         progress(total // 2, total, gettext_noop("writing"))
         created = _create(cursor, user, new_locations)
-        with bulk.indexes_rebuilt(
+        with indexes_rebuilt(
             ["registry_household", "registry_member"], outcome["households"] + outcome["members"]
         ):
             outcome["households"], outcome["members"] = _write(cursor, user, bool(members))
@@ -849,14 +856,24 @@ def _create(cursor, user, new_locations) -> int:
         cursor.execute(
             "CREATE TEMP TABLE new_location (key text PRIMARY KEY, id integer) ON COMMIT DROP"
         )
-        with cursor.cursor.copy("COPY new_location (key, id) FROM STDIN") as copy:
-            for key, pk in created.items():
-                copy.write_row((json.dumps(list(key)), pk))
+        copy_rows(
+            cursor,
+            "new_location",
+            ["key", "id"],
+            ((json.dumps(list(key)), pk) for key, pk in created.items()),
+        )
         cursor.execute(
             "UPDATE h_checked h SET location_id = n.id FROM new_location n "
             "WHERE h.new_location = n.key"
         )
     return len(created)
+
+
+def _scored(flags: list[str], values: list, size: int, weights) -> tuple:
+    """One distinct set of criteria with its score, as ``vulnerability`` computes it."""
+    derived = vulnerability.derive_flags(dict(zip(flags, values, strict=True)), size)
+    score, reasons = vulnerability.score(derived, weights)
+    return (*values, size, bool(derived.get("large_household")), score, json.dumps(reasons))
 
 
 def _write(cursor, user, with_members: bool) -> tuple[int, int]:
@@ -873,16 +890,12 @@ def _write(cursor, user, with_members: bool) -> tuple[int, int]:
         "large_household boolean, vulnerability_score integer, vulnerability_reasons jsonb) "
         "ON COMMIT DROP"
     )
-    with cursor.cursor.copy(
-        f"COPY score ({', '.join(flags)}, size, large_household, vulnerability_score, "
-        "vulnerability_reasons) FROM STDIN"
-    ) as copy:
-        for *values, size in combos:
-            derived = vulnerability.derive_flags(dict(zip(flags, values, strict=True)), size)
-            score, reasons = vulnerability.score(derived, current)
-            copy.write_row(
-                (*values, size, bool(derived.get("large_household")), score, json.dumps(reasons))
-            )
+    copy_rows(
+        cursor,
+        "score",
+        [*flags, "size", "large_household", "vulnerability_score", "vulnerability_reasons"],
+        (_scored(flags, values, size, current) for *values, size in combos),
+    )
     now = timezone.now()
     columns = {
         "household_ref": "h.ref",

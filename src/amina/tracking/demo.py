@@ -13,10 +13,12 @@ in November 2014. Sized by the scale's number of rounds and the locations made.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 
 from amina.geo.models import Governorate, Location
+from amina.lib.bulk import bulk_insert, insert_rows
 from amina.lib.demo import GOVERNORATE_SHARES, STORY_START, DemoContext, step
 from amina.tracking.models import (
     AssessmentOrigin,
@@ -27,7 +29,6 @@ from amina.tracking.models import (
     Round,
     ShelterType,
 )
-from amina.tracking.services.bulk import bulk_insert, insert_rows
 
 NATIONAL_FAMILIES = 514_562
 LAST_ROUND = datetime.date(2015, 6, 25)
@@ -77,12 +78,23 @@ def _split(rng, total: int, weights: list[float]) -> list[int]:
     return parts
 
 
-@step(30, "displacement")
-@transaction.atomic
-def displacement(ctx: DemoContext) -> dict:
-    if Round.objects.exists():
-        return {"rounds": Round.objects.count()}
-    rng = ctx.rng
+@dataclass
+class _Mix:
+    """What every round is drawn from: the locations by governorate, each location's
+    weight within its governorate (stable across rounds) and the breakdowns' shares."""
+
+    locations: dict[int, list[Location]]
+    govs: dict[str, int]
+    weight: dict[int, float]
+    shelters: list[ShelterType]
+    shelter_weights: list[float]
+    periods: list[DisplacementPeriod]
+    origin_ids: list[int]
+    origin_weights: list[float]
+
+
+def _mix(rng) -> _Mix:
+    """The demo's fixed inputs; draws only the locations' weights from ``rng``."""
     locations: dict[int, list[Location]] = {}
     for loc in Location.objects.only("pk", "governorate_id", "kind"):
         locations.setdefault(loc.governorate_id, []).append(loc)
@@ -92,11 +104,75 @@ def displacement(ctx: DemoContext) -> dict:
     for s in shelters:
         in_group = sum(1 for t in shelters if t.group == s.group)
         shelter_weights.append(SHELTER_GROUP_SHARES.get(s.group, 0) / in_group)
-    periods = list(DisplacementPeriod.objects.all())[: len(PERIOD_SHARES)]
-    origin_ids = [govs[p] for p in ORIGIN_SHARES if p in govs]
-    origin_weights = [ORIGIN_SHARES[p] for p in ORIGIN_SHARES if p in govs]
-    # Each location's weight within its governorate stays stable across rounds.
-    weight = {loc.pk: rng.paretovariate(1.5) for locs in locations.values() for loc in locs}
+    return _Mix(
+        locations=locations,
+        govs=govs,
+        weight={loc.pk: rng.paretovariate(1.5) for locs in locations.values() for loc in locs},
+        shelters=shelters,
+        shelter_weights=shelter_weights,
+        periods=list(DisplacementPeriod.objects.all())[: len(PERIOD_SHARES)],
+        origin_ids=[govs[p] for p in ORIGIN_SHARES if p in govs],
+        origin_weights=[ORIGIN_SHARES[p] for p in ORIGIN_SHARES if p in govs],
+    )
+
+
+def _assessments(rng, mix: _Mix, round_: Round, growth: float) -> list[LocationAssessment]:
+    """One round's assessments: each governorate's families (its real share, ``growth``
+    of the last round's) and returnees spread over its locations by their weights."""
+    back = returnee_share(round_.date)
+    assessments = []
+    for pcode, share in GOVERNORATE_SHARES.items():
+        locs = mix.locations.get(mix.govs.get(pcode), [])
+        if not locs:
+            continue
+        families = int(NATIONAL_FAMILIES * share * growth * rng.uniform(0.97, 1.03))
+        returned = int(RETURNEE_FAMILIES * RETURN_SHARES.get(pcode, 0) * back)
+        total_weight = sum(mix.weight[loc.pk] for loc in locs)
+        for loc in locs:
+            fam = max(1, int(families * mix.weight[loc.pk] / total_weight))
+            ret = int(returned * mix.weight[loc.pk] / total_weight)
+            assessments.append(
+                LocationAssessment(
+                    round=round_,
+                    location_id=loc.pk,
+                    date=round_.date,
+                    families=fam,
+                    individuals=fam * 6,
+                    returnee_families=ret,
+                    returnee_individuals=ret * 6,
+                    source=LocationAssessment.Source.DEMO,
+                )
+            )
+    return assessments
+
+
+def _write_breakdowns(rng, mix: _Mix, assessments: list[LocationAssessment]) -> None:
+    """Each saved assessment's families split by origin, shelter and period."""
+    origins, shelter_rows, period_rows = [], [], []
+    for a in assessments:
+        fam = a.families
+        for gid, n in zip(mix.origin_ids, _split(rng, fam, mix.origin_weights), strict=True):
+            if n:
+                origins.append((a.pk, gid, n))
+        for s, n in zip(mix.shelters, _split(rng, fam, mix.shelter_weights), strict=True):
+            if n:
+                shelter_rows.append((a.pk, s.pk, n))
+        for p, n in zip(mix.periods, _split(rng, fam, PERIOD_SHARES), strict=True):
+            if n:
+                period_rows.append((a.pk, p.pk, n))
+    insert_rows(AssessmentOrigin, ["assessment", "governorate", "families"], origins)
+    insert_rows(AssessmentShelter, ["assessment", "shelter_type", "families"], shelter_rows)
+    insert_rows(AssessmentPeriod, ["assessment", "period", "families"], period_rows)
+
+
+@step(30, "displacement")
+@transaction.atomic
+def displacement(ctx: DemoContext) -> dict:
+    """The rounds, once: none made if any round exists."""
+    if Round.objects.exists():
+        return {"rounds": Round.objects.count()}
+    rng = ctx.rng
+    mix = _mix(rng)
     n_rounds = ctx.size["rounds"]
     made = 0
     for index, day in enumerate(round_dates(n_rounds)):
@@ -104,46 +180,9 @@ def displacement(ctx: DemoContext) -> dict:
             code=f"D{index + 1}", date=day, kind=Round.Kind.IDPS, multiplier=6
         )
         growth = max(0.2, 1 - 0.02 * (n_rounds - 1 - index))
-        back = returnee_share(day)
-        assessments, rows = [], []
-        for pcode, share in GOVERNORATE_SHARES.items():
-            locs = locations.get(govs.get(pcode), [])
-            if not locs:
-                continue
-            families = int(NATIONAL_FAMILIES * share * growth * rng.uniform(0.97, 1.03))
-            returned = int(RETURNEE_FAMILIES * RETURN_SHARES.get(pcode, 0) * back)
-            total_weight = sum(weight[loc.pk] for loc in locs)
-            for loc in locs:
-                fam = max(1, int(families * weight[loc.pk] / total_weight))
-                ret = int(returned * weight[loc.pk] / total_weight)
-                assessments.append(
-                    LocationAssessment(
-                        round=round_,
-                        location_id=loc.pk,
-                        date=round_.date,
-                        families=fam,
-                        individuals=fam * 6,
-                        returnee_families=ret,
-                        returnee_individuals=ret * 6,
-                        source=LocationAssessment.Source.DEMO,
-                    )
-                )
-                rows.append(fam)
+        assessments = _assessments(rng, mix, round_, growth)
         bulk_insert(LocationAssessment, assessments, need_ids=True)
-        origins, shelter_rows, period_rows = [], [], []
-        for a, fam in zip(assessments, rows, strict=True):
-            for gid, n in zip(origin_ids, _split(rng, fam, origin_weights), strict=True):
-                if n:
-                    origins.append((a.pk, gid, n))
-            for s, n in zip(shelters, _split(rng, fam, shelter_weights), strict=True):
-                if n:
-                    shelter_rows.append((a.pk, s.pk, n))
-            for p, n in zip(periods, _split(rng, fam, PERIOD_SHARES), strict=True):
-                if n:
-                    period_rows.append((a.pk, p.pk, n))
-        insert_rows(AssessmentOrigin, ["assessment", "governorate", "families"], origins)
-        insert_rows(AssessmentShelter, ["assessment", "shelter_type", "families"], shelter_rows)
-        insert_rows(AssessmentPeriod, ["assessment", "period", "families"], period_rows)
+        _write_breakdowns(rng, mix, assessments)
         made += len(assessments)
         ctx.progress(index + 1, n_rounds, "displacement rounds")
     return {"rounds": n_rounds, "assessments": made}

@@ -33,6 +33,7 @@ from amina.geo.names import code_key
 from amina.geo.services import NewLocation, create_locations
 from amina.lib import tabular
 from amina.lib.arabic import to_western_digits
+from amina.lib.bulk import allocate_ids, bulk_insert, insert_rows
 from amina.lib.i18n import Name
 from amina.lib.i18n import gettext_deferred as _
 from amina.tracking.models import (
@@ -44,7 +45,6 @@ from amina.tracking.models import (
     Round,
     ShelterType,
 )
-from amina.tracking.services.bulk import allocate_ids, bulk_insert, insert_rows
 
 SHEETS = ("DTM DATASET", "Master List", "Dataset")
 #: A master list has a row per location: thousands, never hundreds of thousands.
