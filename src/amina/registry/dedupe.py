@@ -270,62 +270,26 @@ def find(
 
 
 def _link(heads, members, threshold, memory_limit, max_pairs, progress, seed, outcome):
-    import duckdb
-    from splink import DuckDBAPI, Linker, block_on
+    """Same-head pairs from Splink and other-head pairs, in a DuckDB file of its own
+    (removed afterwards), with the time of each step in ``outcome.timings``."""
+    from splink import DuckDBAPI, Linker
 
     logging.getLogger("splink").setLevel(logging.WARNING)
     # Its one warning says that a small rule was not sampled, which is what we want.
     logging.getLogger("splink.internals.em_sampling").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory(prefix="amina-dedupe-") as tmp:
-        con = duckdb.connect(os.path.join(tmp, "dedupe.duckdb"))
-        limit = memory_limit or os.environ.get("AMINA_DEDUPE_MEMORY", "3GB")
-        con.execute(f"SET memory_limit = '{limit}'")
-        con.execute(f"SET temp_directory = '{tmp}'")
-        con.execute("SET preserve_insertion_order = false")
+        con = _duckdb(tmp, memory_limit)
         count = heads.num_rows
-        con.register("heads_arrow", heads)
-        con.register("members_arrow", members)
-        con.execute("CREATE TABLE heads AS SELECT * FROM heads_arrow")
-        con.execute("CREATE TABLE members AS SELECT * FROM members_arrow")
-        con.unregister("heads_arrow")
-        con.unregister("members_arrow")
-        con.execute(records_sql())
-        con.execute("DROP TABLE heads")
-        con.execute("DROP TABLE members")
-        db_api = DuckDBAPI(connection=con)
-        table = db_api.register("records")
+        _load_records(con, heads, members)
+        table = DuckDBAPI(connection=con).register("records")
         linker = Linker(table, model.settings(), log_level=None)
         progress(1, 5, "training the model")
         timer = time.monotonic()
-        linker.training.estimate_probability_two_random_records_match(
-            [block_on(*rule) for rule in model.PRIOR_RULES], recall=model.PRIOR_RECALL
-        )
-        # u needs many random pairs, but never more than the data has.
-        available = count * (count - 1) / 2
-        linker.training.estimate_u_using_random_sampling(
-            max_pairs=min(max_pairs, max(1e4, available / 4)), seed=seed
-        )
-        for rule in model.TRAINING_RULES:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                block_on(*rule),
-                estimate_without_term_frequencies=True,
-                max_pairs=model.EM_MAX_PAIRS,
-            )
+        _train(linker, count, max_pairs, seed)
         outcome.timings["train"] = time.monotonic() - timer
         timer = _lap(timer, "trained on %s records", count)
         progress(2, 5, "comparing records")
-        predictions = linker.inference.predict(
-            threshold_match_probability=threshold, warning_mode="never"
-        )
-        forbidden = " OR ".join(
-            f"gamma_{name} = {_gamma(linker, name, label)}" for name, label in model.HARD_RULES
-        )
-        weights = ", ".join(f"mw_{name}" for name in FIELDS)
-        gammas = ", ".join(f"gamma_{name}" for name in FIELDS)
-        rows = con.execute(
-            f"SELECT unique_id_l, unique_id_r, match_probability, {weights}, {gammas} "  # noqa: S608
-            f"FROM {predictions.physical_name} WHERE NOT ({forbidden})"
-        ).fetchall()
+        rows = _predict(con, linker, threshold)
         outcome.timings["compare"] = time.monotonic() - timer
         timer = _lap(timer, "compared")
         progress(3, 5, "families under another head")
@@ -334,30 +298,94 @@ def _link(heads, members, threshold, memory_limit, max_pairs, progress, seed, ou
         outcome.timings["other_head"] = time.monotonic() - timer
         _lap(timer, "families under another head: %s pairs", len(other))
         con.close()
-    pairs = []
-    width = len(FIELDS)
-    for left, right, probability, *rest in rows:
-        agreeing, disagreeing, missing = [], [], []
-        # A field's match weight is positive when it speaks for a match, negative when
-        # against; gamma -1 when a value is missing on either side.
-        for name, weight, gamma in zip(FIELDS, rest[:width], rest[width:], strict=True):
-            if gamma == -1:
-                missing.append(name)
-            elif weight:
-                (agreeing if weight > 0 else disagreeing).append(name)
-        a, b = sorted((int(left), int(right)))
-        pairs.append(
-            {
-                "a": a,
-                "b": b,
-                "kind": SAME_HEAD,
-                "probability": float(probability),
-                "agreeing": agreeing,
-                "disagreeing": disagreeing,
-                "missing": missing,
-            }
+    return [_same_head_pair(row) for row in rows] + other
+
+
+def _duckdb(tmp: str, memory_limit: str | None):
+    """A DuckDB database in ``tmp``, its memory capped (it spills to ``tmp`` beyond)."""
+    import duckdb
+
+    con = duckdb.connect(os.path.join(tmp, "dedupe.duckdb"))
+    limit = memory_limit or os.environ.get("AMINA_DEDUPE_MEMORY", "3GB")
+    con.execute(f"SET memory_limit = '{limit}'")
+    con.execute(f"SET temp_directory = '{tmp}'")
+    con.execute("SET preserve_insertion_order = false")
+    return con
+
+
+def _load_records(con, heads, members) -> None:
+    """The ``records`` table from the heads and members (the inputs dropped after, to
+    free their memory)."""
+    con.register("heads_arrow", heads)
+    con.register("members_arrow", members)
+    con.execute("CREATE TABLE heads AS SELECT * FROM heads_arrow")
+    con.execute("CREATE TABLE members AS SELECT * FROM members_arrow")
+    con.unregister("heads_arrow")
+    con.unregister("members_arrow")
+    con.execute(records_sql())
+    con.execute("DROP TABLE heads")
+    con.execute("DROP TABLE members")
+
+
+def _train(linker, count: int, max_pairs: float, seed: int) -> None:
+    """The prior, u from random pairs, then m by expectation maximisation."""
+    from splink import block_on
+
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on(*rule) for rule in model.PRIOR_RULES], recall=model.PRIOR_RECALL
+    )
+    # u needs many random pairs, but never more than the data has.
+    available = count * (count - 1) / 2
+    linker.training.estimate_u_using_random_sampling(
+        max_pairs=min(max_pairs, max(1e4, available / 4)), seed=seed
+    )
+    for rule in model.TRAINING_RULES:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on(*rule),
+            estimate_without_term_frequencies=True,
+            max_pairs=model.EM_MAX_PAIRS,
         )
-    return pairs + other
+
+
+def _predict(con, linker, threshold: float) -> list[tuple]:
+    """Pairs at or above ``threshold`` that no hard rule forbids: both ids, the
+    probability, then each field's match weight and each field's gamma."""
+    predictions = linker.inference.predict(
+        threshold_match_probability=threshold, warning_mode="never"
+    )
+    forbidden = " OR ".join(
+        f"gamma_{name} = {_gamma(linker, name, label)}" for name, label in model.HARD_RULES
+    )
+    weights = ", ".join(f"mw_{name}" for name in FIELDS)
+    gammas = ", ".join(f"gamma_{name}" for name in FIELDS)
+    return con.execute(
+        f"SELECT unique_id_l, unique_id_r, match_probability, {weights}, {gammas} "  # noqa: S608
+        f"FROM {predictions.physical_name} WHERE NOT ({forbidden})"
+    ).fetchall()
+
+
+def _same_head_pair(row: tuple) -> dict:
+    """A predicted row as a proposal, with the fields that agree, disagree or are missing."""
+    left, right, probability, *rest = row
+    width = len(FIELDS)
+    agreeing, disagreeing, missing = [], [], []
+    # A field's match weight is positive when it speaks for a match, negative when
+    # against; gamma -1 when a value is missing on either side.
+    for name, weight, gamma in zip(FIELDS, rest[:width], rest[width:], strict=True):
+        if gamma == -1:
+            missing.append(name)
+        elif weight:
+            (agreeing if weight > 0 else disagreeing).append(name)
+    a, b = sorted((int(left), int(right)))
+    return {
+        "a": a,
+        "b": b,
+        "kind": SAME_HEAD,
+        "probability": float(probability),
+        "agreeing": agreeing,
+        "disagreeing": disagreeing,
+        "missing": missing,
+    }
 
 
 def _gamma(linker, comparison: str, label: str) -> int:

@@ -145,117 +145,173 @@ def _name_part(col: str, tf: bool = True):
 
 def comparisons() -> list:
     """The comparisons, in the order of ``FIELDS``."""
-    import splink.comparison_level_library as cll
-    import splink.comparison_library as cl
-
-    def level(sql: str, label: str, m: float | None = None):
-        custom = cll.CustomLevel(sql, label, base_dialect_str="duckdb")
-        return custom.configure(m_probability=m, fix_m_probability=True) if m else custom
-
-    shared = "len(list_intersect(kids_l, kids_r))"
-    union = f"(len(kids_l) + len(kids_r) - {shared})"
     return [
         _name_part("first"),
         _name_part("father"),
         _name_part("grandfather", tf=False),
         _name_part("family"),
-        cl.CustomComparison(
-            output_column_name="birth",
-            comparison_levels=[
-                cll.NullLevel("birth_year"),
-                level("birth_full_l = birth_full_r", "same date of birth"),
-                level(
-                    "birth_year_l = birth_year_r "
-                    "AND (birth_full_l IS NULL OR birth_full_r IS NULL)",
-                    "same year, a date known only by its year",
-                ),
-                level(
-                    "abs(birth_year_l - birth_year_r) = 1 "
-                    "AND (birth_full_l IS NULL OR birth_full_r IS NULL)",
-                    "a year apart, a date known only by its year",
-                ),
-                level(
-                    "birth_year_l = birth_year_r",
-                    "full dates of birth that differ within a year",
-                    m=FIXED_M[("birth", "full dates differ")],
-                ),
-                cll.ElseLevel(),
-            ],
-        ),
-        cl.CustomComparison(
-            output_column_name="phone",
-            comparison_levels=[
-                cll.NullLevel("phone"),
-                cll.ExactMatchLevel("phone"),
-                cll.DamerauLevenshteinLevel("phone", 1),
-                cll.ElseLevel(),
-            ],
-        ),
-        cl.CustomComparison(
-            output_column_name="document",
-            comparison_levels=[
-                cll.NullLevel("document"),
-                cll.ExactMatchLevel("document"),
-                cll.DamerauLevenshteinLevel("document", 1).configure(
-                    m_probability=FIXED_M[("document", "one typo apart")], fix_m_probability=True
-                ),
-                level(
-                    "doc_type_l IS NULL OR doc_type_r IS NULL OR doc_type_l <> doc_type_r",
-                    "documents of different kinds",
-                    m=FIXED_M[("document", "different kinds")],
-                ),
-                level(
-                    "1 = 1",
-                    HARD_RULES[0][1],
-                    m=FIXED_M[("document", "same kind, different numbers")],
-                ),
-            ],
-        ),
-        cl.CustomComparison(
-            output_column_name="children",
-            comparison_levels=[
-                level("kids_l IS NULL OR kids_r IS NULL", "children not listed").configure(
-                    is_null_level=True
-                ),
-                level(
-                    f"{shared} >= 2 AND {shared} * 2 >= {union}",
-                    "the same children",
-                ),
-                level(f"{shared} >= 1", "some children in common"),
-                level("1 = 1", "other children", m=FIXED_M[("children", "other children")]),
-            ],
-        ),
-        cl.CustomComparison(
-            output_column_name="spouse",
-            comparison_levels=[
-                cll.NullLevel("spouse"),
-                level(
-                    "spouse_l = spouse_r AND (spouse_year_l IS NULL OR spouse_year_r IS NULL "
-                    "OR abs(spouse_year_l - spouse_year_r) <= 1)",
-                    "the same spouse",
-                ),
-                level("1 = 1", "another spouse", m=FIXED_M[("spouse", "another spouse")]),
-            ],
-        ),
-        cl.CustomComparison(
-            output_column_name="sex",
-            comparison_levels=[
-                cll.NullLevel("sex"),
-                cll.ExactMatchLevel("sex"),
-                cll.ElseLevel().configure(
-                    m_probability=FIXED_M[("sex", "else")], fix_m_probability=True
-                ),
-            ],
-        ),
-        cl.CustomComparison(
-            output_column_name="governorate",
-            comparison_levels=[
-                cll.NullLevel("governorate_id"),
-                cll.ExactMatchLevel("governorate_id"),
-                cll.ElseLevel(),
-            ],
-        ),
+        _birth(),
+        _phone(),
+        _document(),
+        _children(),
+        _spouse(),
+        _sex(),
+        _governorate(),
     ]
+
+
+def _level(sql: str, label: str, m: float | None = None):
+    """A level written in DuckDB SQL; with ``m``, its m probability is fixed, not learned."""
+    import splink.comparison_level_library as cll
+
+    custom = cll.CustomLevel(sql, label, base_dialect_str="duckdb")
+    return custom.configure(m_probability=m, fix_m_probability=True) if m else custom
+
+
+def _birth():
+    """Birth dates: a date known only by its year is compatible with a full one of that
+    year; two full dates that differ are nearly always two people."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="birth",
+        comparison_levels=[
+            cll.NullLevel("birth_year"),
+            _level("birth_full_l = birth_full_r", "same date of birth"),
+            _level(
+                "birth_year_l = birth_year_r AND (birth_full_l IS NULL OR birth_full_r IS NULL)",
+                "same year, a date known only by its year",
+            ),
+            _level(
+                "abs(birth_year_l - birth_year_r) = 1 "
+                "AND (birth_full_l IS NULL OR birth_full_r IS NULL)",
+                "a year apart, a date known only by its year",
+            ),
+            _level(
+                "birth_year_l = birth_year_r",
+                "full dates of birth that differ within a year",
+                m=FIXED_M[("birth", "full dates differ")],
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _phone():
+    """Phones: the same number, or one typo apart."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="phone",
+        comparison_levels=[
+            cll.NullLevel("phone"),
+            cll.ExactMatchLevel("phone"),
+            cll.DamerauLevenshteinLevel("phone", 1),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _document():
+    """Documents: the last level (same kind, other number) is the hard rule's level."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="document",
+        comparison_levels=[
+            cll.NullLevel("document"),
+            cll.ExactMatchLevel("document"),
+            cll.DamerauLevenshteinLevel("document", 1).configure(
+                m_probability=FIXED_M[("document", "one typo apart")], fix_m_probability=True
+            ),
+            _level(
+                "doc_type_l IS NULL OR doc_type_r IS NULL OR doc_type_l <> doc_type_r",
+                "documents of different kinds",
+                m=FIXED_M[("document", "different kinds")],
+            ),
+            _level(
+                "1 = 1",
+                HARD_RULES[0][1],
+                m=FIXED_M[("document", "same kind, different numbers")],
+            ),
+        ],
+    )
+
+
+def _children():
+    """Children ("first-name key|birth year" lists): most of them shared, some, or none."""
+    import splink.comparison_library as cl
+
+    shared = "len(list_intersect(kids_l, kids_r))"
+    union = f"(len(kids_l) + len(kids_r) - {shared})"
+    return cl.CustomComparison(
+        output_column_name="children",
+        comparison_levels=[
+            _level("kids_l IS NULL OR kids_r IS NULL", "children not listed").configure(
+                is_null_level=True
+            ),
+            _level(
+                f"{shared} >= 2 AND {shared} * 2 >= {union}",
+                "the same children",
+            ),
+            _level(f"{shared} >= 1", "some children in common"),
+            _level("1 = 1", "other children", m=FIXED_M[("children", "other children")]),
+        ],
+    )
+
+
+def _spouse():
+    """The spouse: same first-name key, and years of birth at most one apart if known."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="spouse",
+        comparison_levels=[
+            cll.NullLevel("spouse"),
+            _level(
+                "spouse_l = spouse_r AND (spouse_year_l IS NULL OR spouse_year_r IS NULL "
+                "OR abs(spouse_year_l - spouse_year_r) <= 1)",
+                "the same spouse",
+            ),
+            _level("1 = 1", "another spouse", m=FIXED_M[("spouse", "another spouse")]),
+        ],
+    )
+
+
+def _sex():
+    """Sex: a disagreement is rare among true pairs (written wrong), so its m is fixed."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="sex",
+        comparison_levels=[
+            cll.NullLevel("sex"),
+            cll.ExactMatchLevel("sex"),
+            cll.ElseLevel().configure(
+                m_probability=FIXED_M[("sex", "else")], fix_m_probability=True
+            ),
+        ],
+    )
+
+
+def _governorate():
+    """The governorate: the same one, or another."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="governorate",
+        comparison_levels=[
+            cll.NullLevel("governorate_id"),
+            cll.ExactMatchLevel("governorate_id"),
+            cll.ElseLevel(),
+        ],
+    )
 
 
 def blocking_rules() -> list:
