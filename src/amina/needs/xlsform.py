@@ -154,8 +154,21 @@ def _with_kurdish(row: dict) -> dict:
 
 
 def survey_rows(sectors: list[Sector]) -> list[dict]:
+    """The survey sheet: the metadata, then one group per part of the form, in the order a
+    team fills it in; every hint and constraint message in Kurdish too."""
     rows = [
         *(_q(name, name) for name in METADATA),
+        *_general_rows(),
+        *_severity_rows(sectors),
+        *_priority_rows(),
+        *_closing_rows(),
+    ]
+    return [_with_kurdish(row) for row in rows]
+
+
+def _general_rows() -> list[dict]:
+    """Where, when, by whom and with how many key informants the assessment was made."""
+    return [
         _q("begin_group", GENERAL, "Assessment", "التقييم"),
         _q("select_one governorate", "governorate", "Governorate", "المحافظة", required="yes"),
         _q(
@@ -180,6 +193,15 @@ def survey_rows(sectors: list[Sector]) -> list[dict]:
             },
         ),
         _q("text", "team", "Team", "الفريق", required="yes"),
+        *_informant_rows(),
+        _q("select_one phase", "phase", "MCOF phase", "مرحلة إطار عمليات الأزمات المتعلقة بالهجرة"),
+        _q("end_group", ""),
+    ]
+
+
+def _informant_rows() -> list[dict]:
+    """The key informants (how many, their roles: never their names) and the population."""
+    return [
         _q(
             "integer",
             "ki_count",
@@ -215,56 +237,53 @@ def survey_rows(sectors: list[Sector]) -> list[dict]:
                 f"constraint_message::{AR}": "لا يمكن أن يكون سالباً.",
             },
         ),
-        _q("select_one phase", "phase", "MCOF phase", "مرحلة إطار عمليات الأزمات المتعلقة بالهجرة"),
-        _q("end_group", ""),
-        _q(
-            "begin_group",
-            SEVERITY,
-            "Severity of need per sector",
-            "شدة الاحتياج حسب القطاع",
-            **{
-                f"hint::{EN}": "1 none or minimal · 2 stressed · 3 severe · 4 extreme · "
-                "5 catastrophic. "
-                "Leave a sector empty if it was not assessed.",
-                f"hint::{AR}": "1 لا توجد أو طفيفة · 2 ضغط · 3 شديدة · 4 حادة جداً · 5 كارثية. "
-                "اترك القطاع فارغاً إن لم يُقيَّم.",
-                f"hint::{CKB}": " · ".join(f"{lv.value} {lv.label_ckb}" for lv in SCALE)
-                + ". ئەگەر کەرتێک هەڵنەسەنگێنرا، بە بەتاڵی جێی بهێڵە.",
-            },
-        ),
     ]
-    for sector in sectors:
-        rows.append(
-            _q(
-                "select_one severity",
-                severity_field(sector.code),
-                f"{sector.code}. {sector.name_en}",
-                f"{sector.code}. {sector.name_ar}",
-                f"{sector.code}. {sector.name_ckb or sector.name_ar}",
-            )
+
+
+def _severity_rows(sectors: list[Sector]) -> list[dict]:
+    """One severity question per sector, in a group whose hint recalls the scale: no
+    repeat group, so an export stays one row per submission."""
+    group = _q(
+        "begin_group",
+        SEVERITY,
+        "Severity of need per sector",
+        "شدة الاحتياج حسب القطاع",
+        **{
+            f"hint::{EN}": "1 none or minimal · 2 stressed · 3 severe · 4 extreme · "
+            "5 catastrophic. "
+            "Leave a sector empty if it was not assessed.",
+            f"hint::{AR}": "1 لا توجد أو طفيفة · 2 ضغط · 3 شديدة · 4 حادة جداً · 5 كارثية. "
+            "اترك القطاع فارغاً إن لم يُقيَّم.",
+            f"hint::{CKB}": " · ".join(f"{lv.value} {lv.label_ckb}" for lv in SCALE)
+            + ". ئەگەر کەرتێک هەڵنەسەنگێنرا، بە بەتاڵی جێی بهێڵە.",
+        },
+    )
+    questions = [
+        _q(
+            "select_one severity",
+            severity_field(sector.code),
+            f"{sector.code}. {sector.name_en}",
+            f"{sector.code}. {sector.name_ar}",
+            f"{sector.code}. {sector.name_ckb or sector.name_ar}",
         )
-    rows.append(_q("end_group", ""))
-    rows.append(
+        for sector in sectors
+    ]
+    return [group, *questions, _q("end_group", "")]
+
+
+def _priority_rows() -> list[dict]:
+    """Three ranked priority needs, each a sector not ranked before, each asked only once
+    the one before it is answered, each with what exactly is needed."""
+    rows = [
         _q(
             "begin_group",
             PRIORITIES,
             "Priority needs, in order",
             "الاحتياجات ذات الأولوية بالترتيب",
         )
-    )
+    ]
     ordinals = [("First", "الأولى"), ("Second", "الثانية"), ("Third", "الثالثة")]
     for rank, (en, ar) in enumerate(ordinals, start=1):
-        previous = [f"${{priority_{r}}}" for r in range(1, rank)]
-        constraint = " and ".join(f". != {p}" for p in previous)
-        extra = {}
-        if constraint:
-            extra = {
-                "constraint": constraint,
-                f"constraint_message::{EN}": "Choose a sector not already ranked.",
-                f"constraint_message::{AR}": "اختر قطاعاً لم يُرتَّب من قبل.",
-            }
-        if rank > 1:
-            extra["relevant"] = f"${{priority_{rank - 1}}} != ''"
         rows.append(
             _q(
                 "select_one sector",
@@ -272,7 +291,7 @@ def survey_rows(sectors: list[Sector]) -> list[dict]:
                 f"{en} priority need",
                 f"الحاجة ذات الأولوية {ar}",
                 required="yes" if rank == 1 else "",
-                **extra,
+                **_priority_rules(rank),
             )
         )
         rows.append(
@@ -285,19 +304,40 @@ def survey_rows(sectors: list[Sector]) -> list[dict]:
             )
         )
     rows.append(_q("end_group", ""))
-    rows.append(_q("begin_group", CLOSING, "Access and notes", "الوصول والملاحظات"))
-    rows.append(
+    return rows
+
+
+def _priority_rules(rank: int) -> dict:
+    """The constraint (a sector not ranked before) and relevance (the previous rank is
+    answered) of the priority need of ``rank``."""
+    previous = [f"${{priority_{r}}}" for r in range(1, rank)]
+    constraint = " and ".join(f". != {p}" for p in previous)
+    extra = {}
+    if constraint:
+        extra = {
+            "constraint": constraint,
+            f"constraint_message::{EN}": "Choose a sector not already ranked.",
+            f"constraint_message::{AR}": "اختر قطاعاً لم يُرتَّب من قبل.",
+        }
+    if rank > 1:
+        extra["relevant"] = f"${{priority_{rank - 1}}} != ''"
+    return extra
+
+
+def _closing_rows() -> list[dict]:
+    """Access constraints and free notes."""
+    return [
+        _q("begin_group", CLOSING, "Access and notes", "الوصول والملاحظات"),
         _q(
             "text",
             "access_constraints",
             "Access constraints",
             "معوقات الوصول",
             appearance="multiline",
-        )
-    )
-    rows.append(_q("text", "notes", "Notes", "ملاحظات", appearance="multiline"))
-    rows.append(_q("end_group", ""))
-    return [_with_kurdish(row) for row in rows]
+        ),
+        _q("text", "notes", "Notes", "ملاحظات", appearance="multiline"),
+        _q("end_group", ""),
+    ]
 
 
 def choice_rows(
