@@ -66,6 +66,69 @@ def create_round(
     return round_
 
 
+def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _check_individuals(
+    errors: dict[str, list[str]],
+    families: int,
+    individuals: int,
+    returnee_families: int,
+    returnee_individuals: int,
+) -> None:
+    """Individuals against families: never fewer, and a plausible mean family size."""
+    if individuals < families:
+        _add(
+            errors,
+            "individuals",
+            _("Individuals (%(ind)s) cannot be fewer than families (%(fam)s).")
+            % {"ind": individuals, "fam": families},
+        )
+    elif families >= FAMILY_SIZE_FROM:
+        size = individuals / families
+        low, high = FAMILY_SIZE_RANGE
+        if not low <= size <= high:
+            _add(
+                errors,
+                "individuals",
+                _(
+                    "A mean family size of %(size).1f is not plausible "
+                    "(expected %(low)s to %(high)s)."
+                )
+                % {"size": size, "low": low, "high": high},
+            )
+    if returnee_individuals < returnee_families:
+        _add(
+            errors,
+            "returnee_individuals",
+            _("Returnee individuals cannot be fewer than returnee families."),
+        )
+
+
+def _breakdown_problem(label, values: dict | None, total: int, partial: bool) -> str | None:
+    """Why one breakdown is impossible (negative, or not adding up to ``total`` families;
+    only more than ``total`` when ``partial``), or None; an empty breakdown is fine."""
+    values = {k: v for k, v in (values or {}).items() if v}
+    if any(v < 0 for v in values.values()):
+        return _("Numbers cannot be negative.")
+    given = sum(values.values())
+    if not values:
+        return None
+    if partial and given > total:
+        return _("The breakdown by %(what)s (%(given)s) is more than the %(total)s families.") % {
+            "what": label,
+            "given": given,
+            "total": total,
+        }
+    if not partial and given != total:
+        return _(
+            "The breakdown by %(what)s adds up to %(given)s, not the %(total)s "
+            "families; correct it or mark the breakdowns as partial."
+        ) % {"what": label, "given": given, "total": total}
+    return None
+
+
 def validate_figures(
     *,
     families: int,
@@ -80,62 +143,65 @@ def validate_figures(
 ) -> dict:
     """Field → list of reasons why these figures are impossible (empty when fine)."""
     errors: dict[str, list[str]] = {}
-
-    def add(field, message):
-        errors.setdefault(field, []).append(message)
-
-    if individuals < families:
-        add(
-            "individuals",
-            _("Individuals (%(ind)s) cannot be fewer than families (%(fam)s).")
-            % {"ind": individuals, "fam": families},
-        )
-    elif families >= FAMILY_SIZE_FROM:
-        size = individuals / families
-        low, high = FAMILY_SIZE_RANGE
-        if not low <= size <= high:
-            add(
-                "individuals",
-                _(
-                    "A mean family size of %(size).1f is not plausible "
-                    "(expected %(low)s to %(high)s)."
-                )
-                % {"size": size, "low": low, "high": high},
-            )
-    if returnee_individuals < returnee_families:
-        add(
-            "returnee_individuals",
-            _("Returnee individuals cannot be fewer than returnee families."),
-        )
+    _check_individuals(errors, families, individuals, returnee_families, returnee_individuals)
     total = families if total_field == "families" else returnee_families
     for name, label, values in (
         ("origins", _("governorate of origin"), origins),
         ("shelters", _("shelter type"), shelters),
         ("periods", _("displacement period"), periods),
     ):
-        values = {k: v for k, v in (values or {}).items() if v}
-        if any(v < 0 for v in values.values()):
-            add(name, _("Numbers cannot be negative."))
-            continue
-        given = sum(values.values())
-        if not values:
-            continue
-        if partial and given > total:
-            add(
-                name,
-                _("The breakdown by %(what)s (%(given)s) is more than the %(total)s families.")
-                % {"what": label, "given": given, "total": total},
-            )
-        elif not partial and given != total:
-            add(
-                name,
-                _(
-                    "The breakdown by %(what)s adds up to %(given)s, not the %(total)s "
-                    "families; correct it or mark the breakdowns as partial."
-                )
-                % {"what": label, "given": given, "total": total},
-            )
+        problem = _breakdown_problem(label, values, total, partial)
+        if problem is not None:
+            _add(errors, name, problem)
     return errors
+
+
+def _check_entry(
+    errors: dict[str, list[str]], round: Round, location: Location, date: datetime.date
+) -> None:
+    """The date near the round's and not in the future; the location not yet assessed
+    in this round."""
+    if date < round.date - datetime.timedelta(
+        days=60
+    ) or date > timezone.localdate() + datetime.timedelta(days=1):
+        _add(
+            errors,
+            "date",
+            _("The date must be near the round's date (%(date)s) and not in the future.")
+            % {"date": round.date.isoformat()},
+        )
+    if LocationAssessment.objects.filter(round=round, location=location).exists():
+        _add(
+            errors,
+            "location",
+            _("%(location)s was already assessed in round %(round)s.")
+            % {"location": location.name, "round": round.code},
+        )
+
+
+def _create_assessment(user, **fields) -> LocationAssessment:
+    """The row itself; a concurrent entry of the same location and round (caught by the
+    unique constraint) is refused like the one checked before."""
+    try:
+        with transaction.atomic():
+            return LocationAssessment.objects.create(
+                source=LocationAssessment.Source.FORM,
+                created_by=user if user and user.pk else None,
+                **fields,
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"location": [_("This location was already assessed in this round.")]}
+        ) from None
+
+
+def _estimated_individuals(
+    round: Round, location: Location, families: int, shelters: dict[str, int]
+) -> int:
+    """Individuals from the round's multiplier: camp families (all of a camp's, else
+    those the shelter breakdown puts in camps) take the camp multiplier."""
+    in_camps = families if location.kind == Location.Kind.CAMP else shelters.get("camp", 0)
+    return round.individuals_for(families, in_camps)
 
 
 @transaction.atomic
@@ -163,12 +229,9 @@ def record_assessment(
     check(user, "assessment.record", location.governorate_id)
     shelters = {k: v for k, v in (shelters or {}).items() if v}
     if individuals is None:
-        individuals = round.individuals_for(
-            families, shelters.get("camp", 0) if location.kind != Location.Kind.CAMP else families
-        )
+        individuals = _estimated_individuals(round, location, families, shelters)
     if returnee_individuals is None:
         returnee_individuals = round.individuals_for(returnee_families)
-    total_field = "returnee_families" if round.kind == Round.Kind.RETURNEES else "families"
     errors = validate_figures(
         families=families,
         individuals=individuals,
@@ -178,41 +241,23 @@ def record_assessment(
         origins=origins,
         shelters=shelters,
         periods=periods,
-        total_field=total_field,
+        total_field="returnee_families" if round.kind == Round.Kind.RETURNEES else "families",
     )
-    if date < round.date - datetime.timedelta(
-        days=60
-    ) or date > timezone.localdate() + datetime.timedelta(days=1):
-        errors.setdefault("date", []).append(
-            _("The date must be near the round's date (%(date)s) and not in the future.")
-            % {"date": round.date.isoformat()}
-        )
-    if LocationAssessment.objects.filter(round=round, location=location).exists():
-        errors.setdefault("location", []).append(
-            _("%(location)s was already assessed in round %(round)s.")
-            % {"location": location.name, "round": round.code}
-        )
+    _check_entry(errors, round, location, date)
     if errors:
         raise ValidationError(errors)
-    try:
-        with transaction.atomic():
-            assessment = LocationAssessment.objects.create(
-                round=round,
-                location=location,
-                date=date,
-                families=families,
-                individuals=individuals,
-                returnee_families=returnee_families,
-                returnee_individuals=returnee_individuals,
-                key_informant=key_informant.strip(),
-                partial=partial,
-                source=LocationAssessment.Source.FORM,
-                created_by=user if user and user.pk else None,
-            )
-    except IntegrityError:  # a concurrent entry of the same location and round
-        raise ValidationError(
-            {"location": [_("This location was already assessed in this round.")]}
-        ) from None
+    assessment = _create_assessment(
+        user,
+        round=round,
+        location=location,
+        date=date,
+        families=families,
+        individuals=individuals,
+        returnee_families=returnee_families,
+        returnee_individuals=returnee_individuals,
+        key_informant=key_informant.strip(),
+        partial=partial,
+    )
     _write_breakdowns(assessment, origins or {}, shelters, periods or {})
     record_change(
         user, assessment, "create", {k: [None, v] for k, v in snapshot(assessment).items()}

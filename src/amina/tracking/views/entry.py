@@ -38,6 +38,52 @@ def _apply_errors(form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
+@transaction.atomic
+def _save_assessment(user, form):
+    """The assessment of the form's location, or of the new location it describes (made
+    in the same transaction); returns it with the new location's placement (or None)."""
+    d = form.cleaned_data
+    origins, shelters, periods = form.breakdowns()
+    placement = None
+    location = d["location"]
+    if location is None:
+        location, placement = services.create_location(
+            user,
+            name_en=d["new_name_en"],
+            name_ar=d["new_name_ar"],
+            lat=d["latitude"],
+            lon=d["longitude"],
+            kind=d["new_kind"] or "village",
+        )
+    assessment = services.record_assessment(
+        user,
+        round=d["round"],
+        location=location,
+        date=d["date"],
+        families=d["families"],
+        individuals=d["individuals"],
+        returnee_families=d["returnee_families"] or 0,
+        returnee_individuals=d["returnee_individuals"],
+        key_informant=d["key_informant"],
+        partial=d["partial"],
+        origins=origins,
+        shelters=shelters,
+        periods=periods,
+    )
+    return assessment, placement
+
+
+def _placed_message(placement) -> str:
+    """Where a new location was placed, and how, so a wrong district is noticed."""
+    return _("The new location was placed in %(district)s, %(governorate)s, by its %(method)s.") % {
+        "district": placement.district.name,
+        "governorate": placement.governorate.name,
+        "method": _("district boundary")
+        if placement.method == "boundary"
+        else _("nearest district centre"),
+    }
+
+
 @access.requires("assessment.record")
 def assessment_new(request):
     """The field form (phone-first): pick or create the location, then the figures."""
@@ -47,56 +93,15 @@ def assessment_new(request):
         request.POST or None, locations=locations, initial={"date": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        origins, shelters, periods = form.breakdowns()
         try:
-            with transaction.atomic():
-                placement = None
-                location = d["location"]
-                if location is None:
-                    location, placement = services.create_location(
-                        user,
-                        name_en=d["new_name_en"],
-                        name_ar=d["new_name_ar"],
-                        lat=d["latitude"],
-                        lon=d["longitude"],
-                        kind=d["new_kind"] or "village",
-                    )
-                assessment = services.record_assessment(
-                    user,
-                    round=d["round"],
-                    location=location,
-                    date=d["date"],
-                    families=d["families"],
-                    individuals=d["individuals"],
-                    returnee_families=d["returnee_families"] or 0,
-                    returnee_individuals=d["returnee_individuals"],
-                    key_informant=d["key_informant"],
-                    partial=d["partial"],
-                    origins=origins,
-                    shelters=shelters,
-                    periods=periods,
-                )
+            assessment, placement = _save_assessment(user, form)
         except ValidationError as exc:
             _apply_errors(form, exc)
         except PermissionDenied:
             form.add_error("location", _("This location is outside your governorates."))
         else:
             if placement is not None:
-                messages.info(
-                    request,
-                    _(
-                        "The new location was placed in %(district)s, %(governorate)s, by its "
-                        "%(method)s."
-                    )
-                    % {
-                        "district": placement.district.name,
-                        "governorate": placement.governorate.name,
-                        "method": _("district boundary")
-                        if placement.method == "boundary"
-                        else _("nearest district centre"),
-                    },
-                )
+                messages.info(request, _placed_message(placement))
             messages.success(
                 request,
                 _("Assessment saved: %(families)s families, %(individuals)s individuals.")

@@ -35,16 +35,17 @@ def _chosen_round(request):
     return round_
 
 
-def _breakdowns(round_, gov_ids):
-    """Shelter (with the critical share), origin and period breakdowns, labelled.
-    ``round_``: the round itself (the latest IDP round for the latest estimate), already
-    found, so the three breakdowns do not each look it up again."""
-    if round_ is None:  # nothing recorded yet: no breakdown to read
-        shelters, origins, periods = {}, {}, {}
-    else:
-        shelters = queries.shelter_breakdown(round_, gov_ids)
-        origins = queries.origin_breakdown(round_, gov_ids)
-        periods = queries.period_breakdown(round_, gov_ids)
+def _chart(rows, colours=None) -> dict:
+    """A one-series chart of families from labelled rows (``colours`` per bar, if given)."""
+    dataset = {"label": str(_("Families")), "data": [r["families"] for r in rows]}
+    if colours is not None:
+        dataset["colors"] = colours
+    return {"labels": [r["label"] for r in rows], "datasets": [dataset]}
+
+
+def _shelter_figures(shelters: dict) -> dict:
+    """Families per shelter type (with each one's share), per shelter group, and the
+    critical shelter's share, with the shelter chart coloured by group."""
     types = list(ShelterType.objects.all())
     shelter_total = sum(shelters.values())
     shelter_rows = [
@@ -62,6 +63,30 @@ def _breakdowns(round_, gov_ids):
             t.code, 0
         )
     critical = sum(shelters.get(t.code, 0) for t in types if t.group == ShelterType.Group.CRITICAL)
+    colours = [
+        CRITICAL_COLOUR if r["group"] == "critical" else GROUP_COLOURS.get(r["group"], "#adb5bd")
+        for r in shelter_rows
+    ]
+    return {
+        "shelter_chart": _chart(shelter_rows, colours),
+        "shelters": shelter_rows,
+        "shelter_groups": groups,
+        "critical_share": 100 * critical / shelter_total if shelter_total else None,
+        "critical_families": critical,
+    }
+
+
+def _breakdowns(round_, gov_ids):
+    """Shelter (with the critical share), origin and period breakdowns, labelled.
+    ``round_``: the round itself (the latest IDP round for the latest estimate), already
+    found, so the three breakdowns do not each look it up again."""
+    if round_ is None:  # nothing recorded yet: no breakdown to read
+        shelters, origins, periods = {}, {}, {}
+    else:
+        shelters = queries.shelter_breakdown(round_, gov_ids)
+        origins = queries.origin_breakdown(round_, gov_ids)
+        periods = queries.period_breakdown(round_, gov_ids)
+    shelter_figures = _shelter_figures(shelters)
     govs = {g.pk: g for g in Governorate.objects.all()}
     origin_rows = sorted(
         ({"label": govs[g].name, "families": n} for g, n in origins.items() if g in govs),
@@ -72,37 +97,9 @@ def _breakdowns(round_, gov_ids):
         for p in DisplacementPeriod.objects.all()
     ]
     return {
-        "shelter_chart": {
-            "labels": [r["label"] for r in shelter_rows],
-            "datasets": [
-                {
-                    "label": str(_("Families")),
-                    "data": [r["families"] for r in shelter_rows],
-                    "colors": [
-                        CRITICAL_COLOUR
-                        if r["group"] == "critical"
-                        else GROUP_COLOURS.get(r["group"], "#adb5bd")
-                        for r in shelter_rows
-                    ],
-                }
-            ],
-        },
-        "origin_chart": {
-            "labels": [r["label"] for r in origin_rows],
-            "datasets": [
-                {"label": str(_("Families")), "data": [r["families"] for r in origin_rows]}
-            ],
-        },
-        "period_chart": {
-            "labels": [r["label"] for r in period_rows],
-            "datasets": [
-                {"label": str(_("Families")), "data": [r["families"] for r in period_rows]}
-            ],
-        },
-        "shelters": shelter_rows,
-        "shelter_groups": groups,
-        "critical_share": 100 * critical / shelter_total if shelter_total else None,
-        "critical_families": critical,
+        **shelter_figures,
+        "origin_chart": _chart(origin_rows),
+        "period_chart": _chart(period_rows),
         "origins": origin_rows,
         "periods": period_rows,
     }
