@@ -11,9 +11,10 @@ does not double the figures.
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from pathlib import Path
 
 from django.db import transaction
@@ -24,6 +25,7 @@ from amina.accounts.models import Organisation
 from amina.audit.services import record_bulk
 from amina.coordination.models import Activity
 from amina.geo.gazetteer import Gazetteer
+from amina.geo.models import District, Governorate, Location
 from amina.lib import tabular
 from amina.lib.arabic import normalise_name, to_western_digits
 from amina.lib.i18n import Name
@@ -340,151 +342,495 @@ def _cell_text(row: tabular.Row, name: str) -> str:
     return str(value).strip() if value is not None else ""
 
 
-def parse_rows(
-    user, rows: list[tabular.Row], labels: dict[str, str], report: tabular.Report
-) -> list[Activity]:
-    """Turn rows into unsaved activities, recording every problem in ``report``."""
-    look = _Lookups()
-    label = lambda name: labels.get(name, name)  # noqa: E731
-    activities = []
+def _missing_columns(labels: dict[str, str], report: tabular.Report) -> None:
+    """The columns every sheet needs, each reported once rather than on every row."""
     for name in ("organisation", "sector", "activity", "start"):
         if name not in labels:
             report.error(None, name, _("this column is missing"))
     if "governorate" not in labels and "governorate_code" not in labels:
         report.error(None, "governorate", _("this column is missing (name or p-code)"))
-    if not report.ok:
-        return []
-    for row in rows:
-        before = len(report.errors)
-        org_text = _cell_text(row, "organisation")
-        org = look.organisation(org_text) if org_text else None
-        if not org_text:
-            report.error(row.number, label("organisation"), _("is required"))
+
+
+class _RowParser:
+    """Reads one row's cells into an activity's values, reporting each problem under
+    the header its column was found by, in the order of the sheet's columns."""
+
+    def __init__(self, user, labels: dict[str, str], report: tabular.Report) -> None:
+        self.user = user
+        self.labels = labels
+        self.report = report
+        self.look = _Lookups()
+
+    def label(self, name: str) -> str:
+        return self.labels.get(name, name)
+
+    def error(self, row: tabular.Row, name: str, message) -> None:
+        self.report.error(row.number, self.label(name), message)
+
+    def organisation(self, row: tabular.Row):
+        text = _cell_text(row, "organisation")
+        org = self.look.organisation(text) if text else None
+        if not text:
+            self.error(row, "organisation", _("is required"))
         elif org is None:
-            report.error(
-                row.number,
-                label("organisation"),
+            self.error(
+                row,
+                "organisation",
                 _("unknown organisation %(value)r (ask an administrator to add it)")
-                % {"value": org_text},
+                % {"value": text},
             )
-        sector_text = _cell_text(row, "sector")
-        sector = look.sector(row.values.get("sector", "")) if sector_text else None
-        if not sector_text:
-            report.error(row.number, label("sector"), _("is required"))
+        return org
+
+    def sector(self, row: tabular.Row):
+        text = _cell_text(row, "sector")
+        sector = self.look.sector(row.values.get("sector", "")) if text else None
+        if not text:
+            self.error(row, "sector", _("is required"))
         elif sector is None:
-            report.error(
-                row.number,
-                label("sector"),
-                _("unknown MCOF sector %(value)r (give its number 1–15 or name)")
-                % {"value": sector_text},
+            self.error(
+                row,
+                "sector",
+                _("unknown MCOF sector %(value)r (give its number 1–15 or name)") % {"value": text},
             )
-        activity_type = _cell_text(row, "activity")
-        if not activity_type:
-            report.error(row.number, label("activity"), _("is required"))
-        gov = district = location = None
-        gov_name = "governorate_code" if _cell_text(row, "governorate_code") else "governorate"
-        res = look.gazetteer.governorate(_cell_text(row, gov_name))
+        return sector
+
+    def activity_type(self, row: tabular.Row) -> str:
+        text = _cell_text(row, "activity")
+        if not text:
+            self.error(row, "activity", _("is required"))
+        return text
+
+    def _place(self, row: tabular.Row, kind: str, find):
+        """The place of ``kind`` by its p-code column if filled, else by its name column
+        (None when both are empty or it is not found: the latter reported)."""
+        name = f"{kind}_code" if _cell_text(row, f"{kind}_code") else kind
+        if not _cell_text(row, name):
+            return None
+        res = find(_cell_text(row, name))
         if res.ok:
-            gov = res.place
-        else:
-            report.error(row.number, label(gov_name), res.reason("governorate"))
-        if gov is not None:
-            d_name = "district_code" if _cell_text(row, "district_code") else "district"
-            if _cell_text(row, d_name):
-                res = look.gazetteer.district(_cell_text(row, d_name), gov)
-                if res.ok:
-                    district = res.place
-                else:
-                    report.error(row.number, label(d_name), res.reason("district"))
-            l_name = "location_code" if _cell_text(row, "location_code") else "location"
-            if _cell_text(row, l_name):
-                res = look.gazetteer.location(_cell_text(row, l_name), gov, district)
-                if res.ok:
-                    location = res.place
-                else:
-                    report.error(row.number, label(l_name), res.reason("location"))
-        start = tabular.cell_date(report, row, "start", required=True, header=label("start"))
-        end = tabular.cell_date(report, row, "end", header=label("end"))
+            return res.place
+        self.error(row, name, res.reason(kind))
+        return None
+
+    def places(self, row: tabular.Row) -> tuple:
+        """Governorate (required), then district and location within it (optional)."""
+        gazetteer = self.look.gazetteer
+        gov_name = "governorate_code" if _cell_text(row, "governorate_code") else "governorate"
+        res = gazetteer.governorate(_cell_text(row, gov_name))
+        if not res.ok:
+            self.error(row, gov_name, res.reason("governorate"))
+            return None, None, None
+        gov = res.place
+        district = self._place(row, "district", lambda text: gazetteer.district(text, gov))
+        location = self._place(
+            row, "location", lambda text: gazetteer.location(text, gov, district)
+        )
+        return gov, district, location
+
+    def dates(self, row: tabular.Row) -> tuple:
+        """Start (required) and end, the end not before the start."""
+        start = tabular.cell_date(
+            self.report, row, "start", required=True, header=self.label("start")
+        )
+        end = tabular.cell_date(self.report, row, "end", header=self.label("end"))
         if start and end and end < start:
-            report.error(
-                row.number,
-                label("end"),
+            self.error(
+                row,
+                "end",
                 _("%(end)s is before the start date %(start)s")
                 % {"end": end.isoformat(), "start": start.isoformat()},
             )
-        status_text = _cell_text(row, "status")
-        status = look.status.get(normalise_name(status_text)) if status_text else None
-        if status_text and status is None:
-            report.error(
-                row.number,
-                label("status"),
-                _("%(value)r is not a status (planned, ongoing or completed)")
-                % {"value": status_text},
+        return start, end
+
+    def status(self, row: tabular.Row) -> str | None:
+        text = _cell_text(row, "status")
+        status = self.look.status.get(normalise_name(text)) if text else None
+        if text and status is None:
+            self.error(
+                row,
+                "status",
+                _("%(value)r is not a status (planned, ongoing or completed)") % {"value": text},
             )
-        counts = {}
-        for name in (*AGE_GROUPS["f"], *AGE_GROUPS["m"], "female", "male", "total"):
-            counts[name] = tabular.cell_int(report, row, name, header=label(name))
+        return status
+
+    def _int(self, row: tabular.Row, name: str) -> int | None:
+        return tabular.cell_int(self.report, row, name, header=self.label(name))
+
+    def people(self, row: tabular.Row) -> dict[str, int]:
+        """People reached by sex and age group; a sex's total or the grand total given
+        beside its breakdown must agree with it, and what no breakdown covers is kept as
+        "other" (of that sex) or "not disaggregated"."""
+        counts = {
+            name: self._int(row, name)
+            for name in (*AGE_GROUPS["f"], *AGE_GROUPS["m"], "female", "male", "total")
+        }
         fields = {k: counts[k] or 0 for k in (*AGE_GROUPS["f"], *AGE_GROUPS["m"])}
         for name in ("female_other", "male_other"):
-            fields[name] = tabular.cell_int(report, row, name, header=label(name)) or 0
+            fields[name] = self._int(row, name) or 0
         fields["reached_other"] = 0
         for sex, name, other in (("f", "female", "female_other"), ("m", "male", "male_other")):
             known = sum(fields[k] for k in AGE_GROUPS[sex]) + fields[other]
             given = any(counts[k] is not None for k in AGE_GROUPS[sex]) or fields[other]
             if counts[name] is not None:
                 if given and counts[name] != known:
-                    report.error(
-                        row.number,
-                        label(name),
+                    self.error(
+                        row,
+                        name,
                         _("%(value)s differs from the sum by age group (%(sum)s)")
                         % {"value": counts[name], "sum": known},
                     )
                 elif not given:
                     fields[other] = counts[name]
+        self._not_disaggregated(row, counts["total"], fields)
+        return fields
+
+    def _not_disaggregated(self, row: tabular.Row, total: int | None, fields: dict) -> None:
+        """The total beyond the sum by sex and age; refused when it is less than that sum."""
         by_sex = sum(fields.values())
-        if counts["total"] is not None:
-            if by_sex and counts["total"] < by_sex:
-                report.error(
-                    row.number,
-                    label("total"),
-                    _("%(value)s is less than the sum by sex and age (%(sum)s)")
-                    % {"value": counts["total"], "sum": by_sex},
-                )
-            else:
-                # People the report did not break down are kept as "not disaggregated".
-                fields["reached_other"] = counts["total"] - by_sex
+        if total is None:
+            return
+        if by_sex and total < by_sex:
+            self.error(
+                row,
+                "total",
+                _("%(value)s is less than the sum by sex and age (%(sum)s)")
+                % {"value": total, "sum": by_sex},
+            )
+        else:
+            # People the report did not break down are kept as "not disaggregated".
+            fields["reached_other"] = total - by_sex
+
+    def check_permission(self, row: tabular.Row, org, gov) -> None:
+        """The importer may report this organisation's activities in this governorate."""
         if (
             org is not None
             and gov is not None
-            and not access.allowed(user, "activity.import", gov, organisation=org)
+            and not access.allowed(self.user, "activity.import", gov, organisation=org)
         ):
-            report.error(
-                row.number,
-                label("organisation"),
+            self.error(
+                row,
+                "organisation",
                 _("you may not report activities of %(organisation)s in %(governorate)s")
                 % {"organisation": Name.of(org), "governorate": Name.of(gov)},
             )
-        if len(report.errors) > before:
-            continue
-        activities.append(
-            Activity(
-                organisation=org,
-                sector=sector,
-                activity_type=activity_type[:200],
-                governorate=gov,
-                district_id=district.pk
-                if district
-                else (location.district_id if location else None),
-                location=location,
-                start_date=start,
-                end_date=end,
-                status=status or default_status(start, end),
-                distribution_ref=_cell_text(row, "distribution_ref")[:60],
-                description=_cell_text(row, "description"),
-                reported_by=user if getattr(user, "pk", None) else None,
-                **fields,
-            )
+
+    def activity(self, row: tabular.Row) -> Activity | None:
+        """The row's unsaved activity, or None when it has any problem (all reported)."""
+        before = len(self.report.errors)
+        org = self.organisation(row)
+        sector = self.sector(row)
+        activity_type = self.activity_type(row)
+        gov, district, location = self.places(row)
+        start, end = self.dates(row)
+        status = self.status(row)
+        fields = self.people(row)
+        self.check_permission(row, org, gov)
+        if len(self.report.errors) > before:
+            return None
+        return Activity(
+            organisation=org,
+            sector=sector,
+            activity_type=activity_type[:200],
+            governorate=gov,
+            district_id=district.pk if district else (location.district_id if location else None),
+            location=location,
+            start_date=start,
+            end_date=end,
+            status=status or default_status(start, end),
+            distribution_ref=_cell_text(row, "distribution_ref")[:60],
+            description=_cell_text(row, "description"),
+            reported_by=self.user if getattr(self.user, "pk", None) else None,
+            **fields,
         )
+
+
+@dataclass
+class Reached:
+    """People reached on one row by sex and age: the activity's breakdown fields, so a
+    misspelt figure is an attribute error rather than a silently ignored key."""
+
+    girls: int = 0
+    women: int = 0
+    elderly_women: int = 0
+    boys: int = 0
+    men: int = 0
+    elderly_men: int = 0
+    female_other: int = 0
+    male_other: int = 0
+    reached_other: int = 0
+
+    def by_age(self, sex: str) -> int:
+        return sum(getattr(self, name) for name in AGE_GROUPS[sex])
+
+    def total(self) -> int:
+        return sum(astuple(self))
+
+
+@dataclass
+class ParsedRow:
+    """One checked row of a 4W sheet: what its activity is made of."""
+
+    organisation: Organisation
+    sector: Sector
+    activity_type: str
+    governorate: Governorate
+    district: District | None
+    location: Location | None
+    start: datetime.date
+    end: datetime.date | None
+    status: str | None
+    reached: Reached
+    distribution_ref: str
+    description: str
+
+    def activity(self, user) -> Activity:
+        """The unsaved activity (a sheet without a status is judged from its dates)."""
+        district = self.district
+        return Activity(
+            organisation=self.organisation,
+            sector=self.sector,
+            activity_type=self.activity_type[:200],
+            governorate=self.governorate,
+            district_id=district.pk
+            if district
+            else (self.location.district_id if self.location else None),
+            location=self.location,
+            start_date=self.start,
+            end_date=self.end,
+            status=self.status or default_status(self.start, self.end),
+            distribution_ref=self.distribution_ref[:60],
+            description=self.description,
+            reported_by=user if getattr(user, "pk", None) else None,
+            **asdict(self.reached),
+        )
+
+
+@dataclass
+class _Sheet:
+    """What every row's checks share: the lookups, the headers and the report."""
+
+    look: _Lookups
+    labels: dict[str, str]
+    report: tabular.Report
+
+    def label(self, name: str) -> str:
+        """The header the user wrote for a column (its name when the sheet lacks it)."""
+        return self.labels.get(name, name)
+
+    def error(self, row: tabular.Row, name: str, message) -> None:
+        self.report.error(row.number, self.label(name), message)
+
+
+def _missing_columns(labels: dict[str, str], report: tabular.Report) -> bool:
+    """Report the required columns the sheet lacks; True when any is missing."""
+    for name in ("organisation", "sector", "activity", "start"):
+        if name not in labels:
+            report.error(None, name, _("this column is missing"))
+    if "governorate" not in labels and "governorate_code" not in labels:
+        report.error(None, "governorate", _("this column is missing (name or p-code)"))
+    return not report.ok
+
+
+def _organisation(sheet: _Sheet, row: tabular.Row) -> Organisation | None:
+    text = _cell_text(row, "organisation")
+    org = sheet.look.organisation(text) if text else None
+    if not text:
+        sheet.error(row, "organisation", _("is required"))
+    elif org is None:
+        sheet.error(
+            row,
+            "organisation",
+            _("unknown organisation %(value)r (ask an administrator to add it)") % {"value": text},
+        )
+    return org
+
+
+def _sector(sheet: _Sheet, row: tabular.Row) -> Sector | None:
+    text = _cell_text(row, "sector")
+    sector = sheet.look.sector(row.values.get("sector", "")) if text else None
+    if not text:
+        sheet.error(row, "sector", _("is required"))
+    elif sector is None:
+        sheet.error(
+            row,
+            "sector",
+            _("unknown MCOF sector %(value)r (give its number 1–15 or name)") % {"value": text},
+        )
+    return sector
+
+
+def _activity_type(sheet: _Sheet, row: tabular.Row) -> str:
+    text = _cell_text(row, "activity")
+    if not text:
+        sheet.error(row, "activity", _("is required"))
+    return text
+
+
+def _code_or_name(row: tabular.Row, name: str) -> str:
+    """The p-code column when the row fills it, else the name column."""
+    return f"{name}_code" if _cell_text(row, f"{name}_code") else name
+
+
+def _place(sheet: _Sheet, row: tabular.Row):
+    """Governorate, district and location, each by p-code or name through the gazetteer;
+    the district and location are looked for only inside a governorate found."""
+    gazetteer = sheet.look.gazetteer
+    gov = district = location = None
+    gov_name = _code_or_name(row, "governorate")
+    res = gazetteer.governorate(_cell_text(row, gov_name))
+    if res.ok:
+        gov = res.place
+    else:
+        sheet.error(row, gov_name, res.reason("governorate"))
+    if gov is None:
+        return gov, district, location
+    d_name = _code_or_name(row, "district")
+    if _cell_text(row, d_name):
+        res = gazetteer.district(_cell_text(row, d_name), gov)
+        if res.ok:
+            district = res.place
+        else:
+            sheet.error(row, d_name, res.reason("district"))
+    l_name = _code_or_name(row, "location")
+    if _cell_text(row, l_name):
+        res = gazetteer.location(_cell_text(row, l_name), gov, district)
+        if res.ok:
+            location = res.place
+        else:
+            sheet.error(row, l_name, res.reason("location"))
+    return gov, district, location
+
+
+def _dates(sheet: _Sheet, row: tabular.Row):
+    """The start (required) and end dates; an end before the start is refused."""
+    report, label = sheet.report, sheet.label
+    start = tabular.cell_date(report, row, "start", required=True, header=label("start"))
+    end = tabular.cell_date(report, row, "end", header=label("end"))
+    if start and end and end < start:
+        sheet.error(
+            row,
+            "end",
+            _("%(end)s is before the start date %(start)s")
+            % {"end": end.isoformat(), "start": start.isoformat()},
+        )
+    return start, end
+
+
+def _status(sheet: _Sheet, row: tabular.Row) -> str | None:
+    text = _cell_text(row, "status")
+    status = sheet.look.status.get(normalise_name(text)) if text else None
+    if text and status is None:
+        sheet.error(
+            row,
+            "status",
+            _("%(value)r is not a status (planned, ongoing or completed)") % {"value": text},
+        )
+    return status
+
+
+def _cell_count(sheet: _Sheet, row: tabular.Row, name: str) -> int | None:
+    return tabular.cell_int(sheet.report, row, name, header=sheet.label(name))
+
+
+def _reached(sheet: _Sheet, row: tabular.Row) -> Reached:
+    """The people reached by sex and age. A total per sex must match its age groups when
+    they are given, else it is the sex's "age not given"; what the grand total adds to
+    the breakdown is "not disaggregated"."""
+    counts = {
+        name: _cell_count(sheet, row, name)
+        for name in (*AGE_GROUPS["f"], *AGE_GROUPS["m"], "female", "male", "total")
+    }
+    reached = Reached(**{k: counts[k] or 0 for k in (*AGE_GROUPS["f"], *AGE_GROUPS["m"])})
+    reached.female_other = _cell_count(sheet, row, "female_other") or 0
+    reached.male_other = _cell_count(sheet, row, "male_other") or 0
+    for sex, name, other in (("f", "female", "female_other"), ("m", "male", "male_other")):
+        known = reached.by_age(sex) + getattr(reached, other)
+        given = any(counts[k] is not None for k in AGE_GROUPS[sex]) or getattr(reached, other)
+        if counts[name] is None:
+            continue
+        if given and counts[name] != known:
+            sheet.error(
+                row,
+                name,
+                _("%(value)s differs from the sum by age group (%(sum)s)")
+                % {"value": counts[name], "sum": known},
+            )
+        elif not given:
+            setattr(reached, other, counts[name])
+    _rest_of_total(sheet, row, reached, counts["total"])
+    return reached
+
+
+def _rest_of_total(sheet: _Sheet, row: tabular.Row, reached: Reached, total: int | None) -> None:
+    """People the report did not break down are kept as "not disaggregated"."""
+    by_sex = reached.total()
+    if total is None:
+        return
+    if by_sex and total < by_sex:
+        sheet.error(
+            row,
+            "total",
+            _("%(value)s is less than the sum by sex and age (%(sum)s)")
+            % {"value": total, "sum": by_sex},
+        )
+    else:
+        reached.reached_other = total - by_sex
+
+
+def _check_access(sheet: _Sheet, row: tabular.Row, user, org, gov) -> None:
+    """The user may report this organisation's activities in this governorate."""
+    if org is None or gov is None:
+        return
+    if not access.allowed(user, "activity.import", gov, organisation=org):
+        sheet.error(
+            row,
+            "organisation",
+            _("you may not report activities of %(organisation)s in %(governorate)s")
+            % {"organisation": Name.of(org), "governorate": Name.of(gov)},
+        )
+
+
+def _parse_row(sheet: _Sheet, row: tabular.Row, user) -> ParsedRow | None:
+    """One row checked cell by cell (problems in column order); None when any failed."""
+    before = len(sheet.report.errors)
+    org = _organisation(sheet, row)
+    sector = _sector(sheet, row)
+    activity_type = _activity_type(sheet, row)
+    gov, district, location = _place(sheet, row)
+    start, end = _dates(sheet, row)
+    status = _status(sheet, row)
+    reached = _reached(sheet, row)
+    _check_access(sheet, row, user, org, gov)
+    if len(sheet.report.errors) > before:
+        return None
+    return ParsedRow(
+        organisation=org,
+        sector=sector,
+        activity_type=activity_type,
+        governorate=gov,
+        district=district,
+        location=location,
+        start=start,
+        end=end,
+        status=status,
+        reached=reached,
+        distribution_ref=_cell_text(row, "distribution_ref"),
+        description=_cell_text(row, "description"),
+    )
+
+
+def parse_rows(
+    user, rows: list[tabular.Row], labels: dict[str, str], report: tabular.Report
+) -> list[Activity]:
+    """Turn rows into unsaved activities, recording every problem in ``report``."""
+    if _missing_columns(labels, report):
+        return []
+    sheet = _Sheet(_Lookups(), labels, report)
+    activities = []
+    for row in rows:
+        parsed = _parse_row(sheet, row, user)
+        if parsed is not None:
+            activities.append(parsed.activity(user))
     return activities
 
 
