@@ -482,6 +482,52 @@ def _plan_gap(blocks: list[_Block]) -> tuple[float, float, float]:
 Progress = Callable[[int, int | None, str], None]
 
 
+def _split(p: Problem) -> tuple[list[_Block], list[Constraint]]:
+    """The independent blocks (one per site, or sites sharing a household) and every
+    constraint row of the plan."""
+    all_rows: list[Constraint] = []
+    blocks = []
+    for members in _blocks(p):
+        rows = build_constraints(p, members)
+        blocks.append(_block(p, members, rows))
+        all_rows.extend(rows)
+    return blocks, all_rows
+
+
+def _solve_blocks(
+    p: Problem, blocks: list[_Block], method: str, block_seconds: float, report: Progress
+) -> int:
+    """Each block by the greedy incumbent and its rounded relaxation (fast), or by branch
+    and bound (exact); the number of blocks stopped by their time budget."""
+    stopped = 0
+    for done, b in enumerate(blocks):
+        if method == "exact":
+            stopped += int(_solve_exact(p, b, block_seconds))
+        else:
+            _solve_fast(p, b, min(block_seconds, 1.0))
+        report(done + 1, len(blocks), "optimising")
+    return stopped
+
+
+def _close_gaps(
+    p: Problem, blocks: list[_Block], block_seconds: float, gap_target: float, exact_seconds: float
+) -> int:
+    """While the plan is further from its bound than ``gap_target``, solve the blocks
+    with the largest gaps exactly, within ``exact_seconds`` in all; the number of blocks
+    stopped by their time budget."""
+    stopped = 0
+    deadline = time.perf_counter() + exact_seconds
+    gap = _plan_gap(blocks)[2]
+    # Close the largest gaps first, while the plan is further from its bound than asked.
+    for b in sorted(blocks, key=lambda b: b.value - b.bound):
+        if gap <= gap_target or b.exact or time.perf_counter() >= deadline:
+            break
+        budget = min(block_seconds, max(deadline - time.perf_counter(), 0.1))
+        stopped += int(_solve_exact(p, b, budget))
+        gap = _plan_gap(blocks)[2]
+    return stopped
+
+
 def solve(
     p: Problem,
     block_seconds: float = BLOCK_SECONDS,
@@ -501,13 +547,8 @@ def solve(
         raise ValueError(f"unknown method {method!r}")
     started = time.perf_counter()
     report = progress or (lambda done, total, message: None)
-    all_rows: list[Constraint] = []
     selected = np.zeros(len(p), bool)
-    blocks = []
-    for members in _blocks(p):
-        rows = build_constraints(p, members)
-        blocks.append(_block(p, members, rows))
-        all_rows.extend(rows)
+    blocks, all_rows = _split(p)
     infeasible = check_feasible(p, all_rows)
     if infeasible is not None:
         return Solution(
@@ -519,27 +560,12 @@ def solve(
             seconds=time.perf_counter() - started,
             method=method,
         )
-    total = len(blocks)
-    stopped = 0
-    for done, b in enumerate(blocks):
-        if method == "exact":
-            stopped += int(_solve_exact(p, b, block_seconds))
-        else:
-            _solve_fast(p, b, min(block_seconds, 1.0))
-        report(done + 1, total, "optimising")
+    stopped = _solve_blocks(p, blocks, method, block_seconds, report)
     if method == "fast":
-        deadline = time.perf_counter() + exact_seconds
-        value, bound, gap = _plan_gap(blocks)
-        # Close the largest gaps first, while the plan is further from its bound than asked.
-        for b in sorted(blocks, key=lambda b: b.value - b.bound):
-            if gap <= gap_target or b.exact or time.perf_counter() >= deadline:
-                break
-            budget = min(block_seconds, max(deadline - time.perf_counter(), 0.1))
-            stopped += int(_solve_exact(p, b, budget))
-            value, bound, gap = _plan_gap(blocks)
+        stopped += _close_gaps(p, blocks, block_seconds, gap_target, exact_seconds)
     for b in blocks:
         selected[b.members] = b.chosen
-    value, bound, gap = _plan_gap(blocks)
+    _value, bound, gap = _plan_gap(blocks)
     solution = Solution(
         "optimal",
         selected,
@@ -550,7 +576,7 @@ def solve(
         blocks_at_time_limit=stopped,
         method=method,
     )
-    report(total, total, "explaining")
+    report(len(blocks), len(blocks), "explaining")
     explain_solution(p, solution)
     solution.seconds = time.perf_counter() - started
     return solution

@@ -159,37 +159,25 @@ def plan_action(request, pk, action):
     return redirect("supply:plan-detail", plan.pk)
 
 
-@access.requires("distribution.record")
-def distribute(request, pk):
-    """Scan or type a registration number, or tick a household on the list."""
-    user = request.user
-    plan = _plan(request, pk)
-    access.check(user, "distribution.record", plan.site.governorate_id)
-    form = forms.ScanForm()
-    if request.method == "POST":
-        try:
-            if household_id := request.POST.get("household"):
-                entitlement = plan.entitlements.filter(household_id=household_id).first()
-                if entitlement is None:
-                    raise ValidationError(_("This household is not on the list of this plan."))
-                dist_service.record_distribution(user, plan, entitlement.household)
-            else:
-                form = forms.ScanForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError(_("Type or scan the registration number."))
-                dist_service.record_by_reference(user, plan, form.cleaned_data["reference"])
-                form = forms.ScanForm()
-        except ValidationError as exc:
-            messages.error(request, one_line(exc))
-        else:
-            messages.success(
-                request, _("Recorded: %(item)s handed over.") % {"item": plan.item.name}
-            )
-            return redirect("supply:plan-distribute", plan.pk)
-    entitlements = plan.entitlements.select_related("household").order_by(
-        "household__household_ref"
-    )
-    page = Paginator(entitlements, 100).get_page(request.GET.get("page"))
+def _record_posted(
+    user, plan: DistributionPlan, household_id: str | None, form: forms.ScanForm
+) -> None:
+    """Record the household ticked on the list, else the registration number scanned or
+    typed in ``form``; raises ``ValidationError`` with what to fix."""
+    if household_id:
+        entitlement = plan.entitlements.filter(household_id=household_id).first()
+        if entitlement is None:
+            raise ValidationError(_("This household is not on the list of this plan."))
+        dist_service.record_distribution(user, plan, entitlement.household)
+        return
+    if not form.is_valid():
+        raise ValidationError(_("Type or scan the registration number."))
+    dist_service.record_by_reference(user, plan, form.cleaned_data["reference"])
+
+
+def _list_rows(user, plan: DistributionPlan, page) -> tuple[list[dict], bool]:
+    """The page's entitlements with who was served when, and the head of household's
+    name for users with the personal-data permission (each showing logged)."""
     ids = [e.household_id for e in page]
     served = dict(
         Distribution.objects.filter(plan=plan, household_id__in=ids).values_list(
@@ -209,6 +197,34 @@ def distribute(request, pk):
         {"e": e, "head": heads.get(e.household_id), "served": served.get(e.household_id)}
         for e in page
     ]
+    return rows, personal
+
+
+@access.requires("distribution.record")
+def distribute(request, pk):
+    """Scan or type a registration number, or tick a household on the list."""
+    user = request.user
+    plan = _plan(request, pk)
+    access.check(user, "distribution.record", plan.site.governorate_id)
+    form = forms.ScanForm()
+    if request.method == "POST":
+        household_id = request.POST.get("household")
+        if not household_id:
+            form = forms.ScanForm(request.POST)
+        try:
+            _record_posted(user, plan, household_id, form)
+        except ValidationError as exc:
+            messages.error(request, one_line(exc))
+        else:
+            messages.success(
+                request, _("Recorded: %(item)s handed over.") % {"item": plan.item.name}
+            )
+            return redirect("supply:plan-distribute", plan.pk)
+    entitlements = plan.entitlements.select_related("household").order_by(
+        "household__household_ref"
+    )
+    page = Paginator(entitlements, 100).get_page(request.GET.get("page"))
+    rows, personal = _list_rows(user, plan, page)
     return render(
         request,
         "supply/distribute.html",

@@ -70,6 +70,87 @@ class GovernorateLine:
     items: list[ItemLine] = field(default_factory=list)
 
 
+@dataclass
+class _Lines:
+    """The item lines of the governorates and items asked for, made on first use."""
+
+    governorates: dict[int, Governorate]
+    items: dict[int, Item]
+    totals: dict
+    lines: dict[tuple[int, int], ItemLine] = field(default_factory=dict)
+
+    def get(self, gov_id: int, item_id: int) -> ItemLine | None:
+        if gov_id not in self.governorates or item_id not in self.items:
+            return None
+        key = (gov_id, item_id)
+        if key not in self.lines:
+            figures = self.totals.get(gov_id)
+            self.lines[key] = ItemLine(
+                self.items[item_id], families=figures.idp_families if figures else 0
+            )
+        return self.lines[key]
+
+
+def _add_on_hand(book: _Lines) -> None:
+    for row in (
+        StockBalance.objects.filter(warehouse__governorate__in=book.governorates)
+        .values("warehouse__governorate", "item")
+        .annotate(q=Sum("quantity"))
+        .order_by()
+    ):
+        if (it := book.get(row["warehouse__governorate"], row["item"])) is not None:
+            it.on_hand = row["q"] or 0
+
+
+def _add_in_transit(book: _Lines) -> None:
+    """Dispatched waybills count for the governorate they are heading to."""
+    for row in (
+        WaybillLine.objects.filter(
+            waybill__status=Waybill.Status.DISPATCHED,
+            waybill__destination__governorate__in=book.governorates,
+        )
+        .values("waybill__destination__governorate", "item")
+        .annotate(q=Sum("quantity"))
+        .order_by()
+    ):
+        if (it := book.get(row["waybill__destination__governorate"], row["item"])) is not None:
+            it.in_transit = row["q"] or 0
+
+
+def _add_consumed(book: _Lines) -> None:
+    """Distributions and losses of the last ``CONSUMPTION_DAYS`` days."""
+    since = timezone.now() - datetime.timedelta(days=CONSUMPTION_DAYS)
+    for row in (
+        StockMovement.objects.filter(
+            warehouse__governorate__in=book.governorates,
+            created_at__gte=since,
+            kind__in=[StockMovement.Kind.DISTRIBUTION, StockMovement.Kind.LOSS],
+        )
+        .values("warehouse__governorate", "item")
+        .annotate(q=Sum("quantity"))
+        .order_by()
+    ):
+        if (it := book.get(row["warehouse__governorate"], row["item"])) is not None:
+            it.consumed = -(row["q"] or 0)
+
+
+def _by_governorate(book: _Lines) -> list[GovernorateLine]:
+    """Governorates by p-code, with stock or displacement figures; items by code."""
+    result = []
+    for gov_id, gov in sorted(book.governorates.items(), key=lambda kv: kv[1].pcode):
+        gov_lines = [book.lines[(gov_id, i)] for i in book.items if (gov_id, i) in book.lines]
+        figures = book.totals.get(gov_id)
+        if gov_lines or figures:
+            result.append(
+                GovernorateLine(
+                    gov,
+                    figures.idp_families if figures else 0,
+                    sorted(gov_lines, key=lambda x: x.item.code),
+                )
+            )
+    return result
+
+
 def pipeline(user, item_ids=None) -> list[GovernorateLine]:
     """Per governorate in the user's scope: each item's on hand, in transit, cover, coverage."""
     from amina.tracking.queries import governorate_totals
@@ -81,62 +162,11 @@ def pipeline(user, item_ids=None) -> list[GovernorateLine]:
     if item_ids:
         items = {k: v for k, v in items.items() if k in set(item_ids)}
     totals = governorate_totals(governorate_ids=list(governorates))
-    lines: dict[tuple[int, int], ItemLine] = {}
-
-    def line(gov_id: int, item_id: int) -> ItemLine | None:
-        if gov_id not in governorates or item_id not in items:
-            return None
-        key = (gov_id, item_id)
-        if key not in lines:
-            figures = totals.get(gov_id)
-            lines[key] = ItemLine(items[item_id], families=figures.idp_families if figures else 0)
-        return lines[key]
-
-    for row in (
-        StockBalance.objects.filter(warehouse__governorate__in=governorates)
-        .values("warehouse__governorate", "item")
-        .annotate(q=Sum("quantity"))
-        .order_by()
-    ):
-        if (it := line(row["warehouse__governorate"], row["item"])) is not None:
-            it.on_hand = row["q"] or 0
-    for row in (
-        WaybillLine.objects.filter(
-            waybill__status=Waybill.Status.DISPATCHED,
-            waybill__destination__governorate__in=governorates,
-        )
-        .values("waybill__destination__governorate", "item")
-        .annotate(q=Sum("quantity"))
-        .order_by()
-    ):
-        if (it := line(row["waybill__destination__governorate"], row["item"])) is not None:
-            it.in_transit = row["q"] or 0
-    since = timezone.now() - datetime.timedelta(days=CONSUMPTION_DAYS)
-    for row in (
-        StockMovement.objects.filter(
-            warehouse__governorate__in=governorates,
-            created_at__gte=since,
-            kind__in=[StockMovement.Kind.DISTRIBUTION, StockMovement.Kind.LOSS],
-        )
-        .values("warehouse__governorate", "item")
-        .annotate(q=Sum("quantity"))
-        .order_by()
-    ):
-        if (it := line(row["warehouse__governorate"], row["item"])) is not None:
-            it.consumed = -(row["q"] or 0)
-    result = []
-    for gov_id, gov in sorted(governorates.items(), key=lambda kv: kv[1].pcode):
-        gov_lines = [lines[(gov_id, i)] for i in items if (gov_id, i) in lines]
-        figures = totals.get(gov_id)
-        if gov_lines or figures:
-            result.append(
-                GovernorateLine(
-                    gov,
-                    figures.idp_families if figures else 0,
-                    sorted(gov_lines, key=lambda x: x.item.code),
-                )
-            )
-    return result
+    book = _Lines(governorates, items, totals)
+    _add_on_hand(book)
+    _add_in_transit(book)
+    _add_consumed(book)
+    return _by_governorate(book)
 
 
 def lead_times(user) -> dict:

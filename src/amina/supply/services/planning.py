@@ -160,18 +160,8 @@ def start_optimise(user, plan: DistributionPlan):
     )
 
 
-@transaction.atomic
-def optimise_plan(
-    user, plan: DistributionPlan, progress: Progress | None = None
-) -> DistributionPlan:
-    """Run the optimiser over the eligible households and store who is in and why.
-
-    Overrides made earlier are kept and applied again. An impossible combination (the
-    households that must be served do not fit) marks the plan infeasible with the
-    binding constraint in words; nobody is selected then. ``progress(done, total,
-    message)`` follows the steps (a background job's progress bar).
-    """
-    report = progress or (lambda done, total, message: None)
+def _plan_to_optimise(user, plan: DistributionPlan) -> DistributionPlan:
+    """The plan, locked for the optimisation, once the user may change it."""
     plan = (
         DistributionPlan.objects.select_for_update().select_related("site", "item").get(pk=plan.pk)
     )
@@ -180,16 +170,20 @@ def optimise_plan(
         raise ValidationError(
             _("An approved or closed plan cannot be changed."), code="not_editable"
         )
+    return plan
+
+
+def _candidate_rows(plan: DistributionPlan) -> tuple[list[PlanHousehold], list[PlanHousehold]]:
+    """Every eligible household's row (overrides made earlier carried over), and those of
+    them the optimiser chooses among: not excluded by history or the minimum score."""
     overrides = {
         row["household_id"]: row
         for row in plan.candidates.exclude(override="").values(
             "household_id", "override", "override_reason", "overridden_by_id"
         )
     }
-    report(0, 4, _("reading the eligible households"))
     households = list(eligible_households(plan).values_list("pk", "vulnerability_score"))
-    ids = [pk for pk, _score in households]
-    history = _already(plan, ids)
+    history = _already(plan, [pk for pk, _score in households])
     rows: list[PlanHousehold] = []
     candidates: list[PlanHousehold] = []
     for pk, score in households:
@@ -206,23 +200,23 @@ def optimise_plan(
         else:
             candidates.append(row)
         rows.append(row)
-    stock = balance_of(plan.site, plan.item)
+    return rows, candidates
+
+
+def _build_problem(plan: DistributionPlan, candidates: list[PlanHousehold], stock: int) -> Problem:
+    """The plan as the optimiser's problem: one site, one item; put in by a planner or at
+    the priority floor is forced, taken out by a planner is excluded."""
     item = plan.item
     n = len(candidates)
+    floor = plan.priority_floor
     forced = np.asarray(
         [
-            r.override == "in"
-            or (
-                plan.priority_floor is not None
-                and r.score >= plan.priority_floor
-                and r.override != "out"
-            )
+            r.override == "in" or (floor is not None and r.score >= floor and r.override != "out")
             for r in candidates
         ],
         dtype=bool,
     )
-    excluded = np.asarray([r.override == "out" for r in candidates], dtype=bool)
-    problem = Problem(
+    return Problem(
         household=np.asarray([r.household_id for r in candidates], dtype=np.int64),
         site=np.zeros(n, dtype=np.int64),
         item=np.zeros(n, dtype=np.int64),
@@ -233,58 +227,76 @@ def optimise_plan(
         cap_kg={0: float(plan.capacity_kg)} if plan.capacity_kg is not None else {},
         cap_m3={0: float(plan.capacity_m3)} if plan.capacity_m3 is not None else {},
         forced=forced,
-        excluded=excluded,
+        excluded=np.asarray([r.override == "out" for r in candidates], dtype=bool),
         site_labels=[plan.site.code],
         item_labels=[item.code],
     )
-    report(1, 4, _("optimising"))
-    solution = solve(problem)
-    report(2, 4, _("recording who is in and why"))
+
+
+def _record_infeasible(plan: DistributionPlan, candidates: list[PlanHousehold], solution) -> None:
+    """Nobody is selected; the plan names the binding constraint in words."""
+    plan.status = Status.INFEASIBLE
+    plan.binding = solution.infeasible.constraint.kind
+    plan.infeasible_reason = infeasible_sentence(plan, solution.infeasible)
+    plan.selected_count, plan.objective = 0, None
+    for row in candidates:
+        row.selected, row.reason = False, Reason.PENDING
+
+
+def _left_out_reason(solution, k: int) -> Reason:
+    """The first named constraint that adding candidate ``k`` would break."""
+    blocking = [c.kind for c in solution.blocking.get(k, [])]
+    return next(
+        (Reason(kind) for kind in ("stock", "weight", "volume") if kind in blocking),
+        Reason.STOCK,
+    )
+
+
+def _record_selection(
+    plan: DistributionPlan, candidates: list[PlanHousehold], forced: np.ndarray, solution
+) -> None:
+    """Who is in and why (override, priority floor, score), who is out and what blocked
+    them; the plan keeps the figures its explanations quote."""
+    plan.status = Status.OPTIMISED
+    kinds = set()
+    for k, row in enumerate(candidates):
+        row.selected = bool(solution.selected[k])
+        if row.selected:
+            row.reason = (
+                Reason.OVERRIDE_IN
+                if row.override == "in"
+                else Reason.PRIORITY
+                if forced[k]
+                else Reason.SELECTED
+            )
+        elif row.override == "out":
+            row.reason = Reason.OVERRIDE_OUT
+        else:
+            row.reason = _left_out_reason(solution, k)
+            kinds.add(row.reason)
+    plan.selected_count = solution.count
+    plan.objective = solution.objective
+    plan.gap = solution.gap
+    plan.cutoff_score = solution.cutoff.get((0, 0))
+    plan.binding = next((k for k in ("stock", "weight", "volume") if k in kinds), "")
+
+
+def _record_solution(plan: DistributionPlan, candidates, problem: Problem, solution, stock: int):
+    """The plan's figures reset, then filled from the solution."""
     plan.stock_available = stock
-    plan.eligible_count = n
+    plan.eligible_count = len(candidates)
     plan.optimised_at = timezone.now()
     plan.cutoff_score = None
     plan.gap = None
     plan.binding = ""
     plan.infeasible_reason = ""
     if solution.status == "infeasible":
-        plan.status = Status.INFEASIBLE
-        plan.binding = solution.infeasible.constraint.kind
-        plan.infeasible_reason = infeasible_sentence(plan, solution.infeasible)
-        plan.selected_count, plan.objective = 0, None
-        for row in candidates:
-            row.selected, row.reason = False, Reason.PENDING
+        _record_infeasible(plan, candidates, solution)
     else:
-        plan.status = Status.OPTIMISED
-        kinds = set()
-        for k, row in enumerate(candidates):
-            row.selected = bool(solution.selected[k])
-            if row.selected:
-                row.reason = (
-                    Reason.OVERRIDE_IN
-                    if row.override == "in"
-                    else Reason.PRIORITY
-                    if forced[k]
-                    else Reason.SELECTED
-                )
-            elif row.override == "out":
-                row.reason = Reason.OVERRIDE_OUT
-            else:
-                blocking = [c.kind for c in solution.blocking.get(k, [])]
-                row.reason = next(
-                    (Reason(kind) for kind in ("stock", "weight", "volume") if kind in blocking),
-                    Reason.STOCK,
-                )
-                kinds.add(row.reason)
-        plan.selected_count = solution.count
-        plan.objective = solution.objective
-        plan.gap = solution.gap
-        plan.cutoff_score = solution.cutoff.get((0, 0))
-        plan.binding = next((k for k in ("stock", "weight", "volume") if k in kinds), "")
-    plan.candidates.all().delete()
-    PlanHousehold.objects.bulk_create(rows, batch_size=2000)
-    plan.save()
-    report(3, 4, _("recording who is in and why"))
+        _record_selection(plan, candidates, problem.forced, solution)
+
+
+def _audit_optimise(user, plan: DistributionPlan, stock: int) -> None:
     record_change(
         user,
         plan,
@@ -298,6 +310,34 @@ def optimise_plan(
             "gap": [None, plan.gap],
         },
     )
+
+
+@transaction.atomic
+def optimise_plan(
+    user, plan: DistributionPlan, progress: Progress | None = None
+) -> DistributionPlan:
+    """Run the optimiser over the eligible households and store who is in and why.
+
+    Overrides made earlier are kept and applied again. An impossible combination (the
+    households that must be served do not fit) marks the plan infeasible with the
+    binding constraint in words; nobody is selected then. ``progress(done, total,
+    message)`` follows the steps (a background job's progress bar).
+    """
+    report = progress or (lambda done, total, message: None)
+    plan = _plan_to_optimise(user, plan)
+    report(0, 4, _("reading the eligible households"))
+    rows, candidates = _candidate_rows(plan)
+    stock = balance_of(plan.site, plan.item)
+    problem = _build_problem(plan, candidates, stock)
+    report(1, 4, _("optimising"))
+    solution = solve(problem)
+    report(2, 4, _("recording who is in and why"))
+    _record_solution(plan, candidates, problem, solution, stock)
+    plan.candidates.all().delete()
+    PlanHousehold.objects.bulk_create(rows, batch_size=2000)
+    plan.save()
+    report(3, 4, _("recording who is in and why"))
+    _audit_optimise(user, plan, stock)
     report(4, 4, "")
     return plan
 

@@ -134,23 +134,8 @@ def dispatch_waybill(user, waybill: Waybill) -> Waybill:
     return waybill
 
 
-@transaction.atomic
-def receive_waybill(
-    user,
-    waybill: Waybill,
-    received: Mapping[int, tuple[int, int]] | None = None,
-    *,
-    remarks: Mapping[int, str] | None = None,
-) -> Waybill:
-    """The destination counts what arrived: ``received`` maps line id → (good, damaged).
-
-    A line left out arrived in full. What neither arrived good nor damaged is the
-    shortfall (lost on the road); only the good quantity enters the destination's stock.
-    """
-    access.check(user, "waybill.receive", waybill.destination.governorate_id)
-    received = dict(received or {})
-    remarks = dict(remarks or {})
-    lines = list(waybill.lines.select_related("item"))
+def _check_received(lines: list[WaybillLine], received: dict[int, tuple[int, int]]) -> None:
+    """Refuse counts for lines not on the waybill, and counts over what was dispatched."""
     known = {line.pk for line in lines}
     errors = []
     for line_id in received:
@@ -168,26 +153,53 @@ def receive_waybill(
             )
     if errors:
         raise ValidationError(errors)
+
+
+def _receive_line(
+    user, waybill: Waybill, line: WaybillLine, good: int, damaged: int, remark: str
+) -> None:
+    """Store the line's count; only the good quantity enters the destination's stock."""
+    line.quantity_received, line.quantity_damaged = good, damaged
+    line.remark = remark[:200]
+    line.save(update_fields=["quantity_received", "quantity_damaged", "remark"])
+    if good:
+        post(
+            user,
+            warehouse=waybill.destination,
+            item=line.item,
+            kind=StockMovement.Kind.DISPATCH_RECEIPT,
+            quantity=good,
+            waybill=waybill,
+            reference=waybill.number,
+            audit=False,
+        )
+
+
+@transaction.atomic
+def receive_waybill(
+    user,
+    waybill: Waybill,
+    received: Mapping[int, tuple[int, int]] | None = None,
+    *,
+    remarks: Mapping[int, str] | None = None,
+) -> Waybill:
+    """The destination counts what arrived: ``received`` maps line id → (good, damaged).
+
+    A line left out arrived in full. What neither arrived good nor damaged is the
+    shortfall (lost on the road); only the good quantity enters the destination's stock.
+    """
+    access.check(user, "waybill.receive", waybill.destination.governorate_id)
+    received = dict(received or {})
+    remarks = dict(remarks or {})
+    lines = list(waybill.lines.select_related("item"))
+    _check_received(lines, received)
     waybill = _claim(
         waybill, Status.DISPATCHED, Status.RECEIVED, received_at=timezone.now(), received_by=user
     )
     summary = {}
     for line in lines:
         good, damaged = received.get(line.pk, (line.quantity, 0))
-        line.quantity_received, line.quantity_damaged = good, damaged
-        line.remark = (remarks.get(line.pk) or "")[:200]
-        line.save(update_fields=["quantity_received", "quantity_damaged", "remark"])
-        if good:
-            post(
-                user,
-                warehouse=waybill.destination,
-                item=line.item,
-                kind=StockMovement.Kind.DISPATCH_RECEIPT,
-                quantity=good,
-                waybill=waybill,
-                reference=waybill.number,
-                audit=False,
-            )
+        _receive_line(user, waybill, line, good, damaged, remarks.get(line.pk) or "")
         if line.shortfall or damaged:
             summary[line.item.code] = {"shortfall": line.shortfall, "damaged": damaged}
     record_change(
