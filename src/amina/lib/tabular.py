@@ -844,6 +844,16 @@ def match_header(
             % {"n": str(len(raw)), "cols": expected}
         )
     headers = [str(h).strip() if h not in (None, "") else "" for h in raw[header_index]]
+    row = numbers[header_index] if numbers else header_index + 1
+    mapping = _positions(columns, headers, row)
+    _require(columns, headers, mapping)
+    return header_index, headers, mapping
+
+
+def _positions(columns: list[Column], headers: list[str], row: int) -> dict[str, int]:
+    """Column name → the position of its first header not taken by an earlier column;
+    a ``RowError`` of the header ``row`` when that header appears again further right
+    (which of the two is meant cannot be told)."""
     header_keys = [header_key(h) for h in headers]
     mapping: dict[str, int] = {}
     for column in columns:
@@ -855,7 +865,6 @@ def match_header(
                     None,
                 )
                 if twin is not None:
-                    row = numbers[header_index] if numbers else header_index + 1
                     raise RowError(
                         row,
                         None,
@@ -868,6 +877,11 @@ def match_header(
                     )
                 mapping[column.name] = position
                 break
+    return mapping
+
+
+def _require(columns: list[Column], headers: list[str], mapping: dict[str, int]) -> None:
+    """``TableError`` naming the required columns the header lacks, and what it has."""
     missing = [c.name for c in columns if c.required and c.name not in mapping]
     if missing:
         found = [h for h in headers if h]
@@ -883,7 +897,6 @@ def match_header(
                 "found": found or _("none"),
             }
         )
-    return header_index, headers, mapping
 
 
 def split_head(
@@ -986,27 +999,48 @@ def cell_int(
     header: str | None = None,
 ) -> int | None:
     """A whole number from a cell ("1,234", "١٢٣", 12.0); records a problem and returns None."""
-    raw = row.values.get(column, "")
-    label = header or column
+    return int_value(
+        report,
+        row.number,
+        row.values.get(column, ""),
+        header or column,
+        required=required,
+        minimum=minimum,
+        maximum=maximum,
+    )
+
+
+def int_value(
+    report: Report,
+    number: int | None,
+    raw: Any,
+    label: str,
+    *,
+    required: bool = False,
+    minimum: int | None = 0,
+    maximum: int | None = MAX_COUNT,
+) -> int | None:
+    """``cell_int`` of a value already taken from its row (an importer that reads its rows
+    into typed fields first): the same parsing, bounds and messages, under ``label``."""
     try:
         value = parse_number(raw)
     except (ValueError, OverflowError):
-        report.error(row.number, label, _("%(value)r is not a whole number") % {"value": raw})
+        report.error(number, label, _("%(value)r is not a whole number") % {"value": raw})
         return None
     if value is None:
         if required:
-            report.error(row.number, label, _("is required"))
+            report.error(number, label, _("is required"))
         return None
     if minimum is not None and value < minimum:
         report.error(
-            row.number,
+            number,
             label,
             _("%(value)s is below %(minimum)s") % {"value": str(value), "minimum": str(minimum)},
         )
         return None
     if maximum is not None and value > maximum:
         report.error(
-            row.number,
+            number,
             label,
             _("%(value)s is above the limit of %(limit)s")
             % {"value": _short(raw), "limit": f"{maximum:,}"},

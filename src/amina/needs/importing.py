@@ -21,8 +21,10 @@ ways, so it is refused with its row and column rather than guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -38,8 +40,9 @@ from amina.lib.tabular import (
     ImportFailed,
     Report,
     Row,
+    Table,
     TableError,
-    cell_int,
+    int_value,
     limits,
     problem_of,
     read_table,
@@ -147,15 +150,14 @@ def _labels_export(source, filename) -> str | None:
 ISO_DATE = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
 
 
-def _iso_date(report: Report, row: Row, header: str | None):
+def _iso_date(report: Report, number: int, raw: Any, header: str | None):
     """The assessment date: a date cell or ISO text. Any other text (``21/11/2015``,
     ``11/06/2015``) is refused: day and month cannot be told apart in general, and a
     field-tool export never writes them so."""
     import datetime
 
-    raw = row.values.get("assessed_on")
     if raw in ("", None):
-        report.error(row.number, header, _("is required"))
+        report.error(number, header, _("is required"))
         return None
     if isinstance(raw, datetime.datetime):
         return raw.date()
@@ -168,7 +170,7 @@ def _iso_date(report: Report, row: Row, header: str | None):
         except ValueError:
             pass
     report.error(
-        row.number,
+        number,
         header,
         _("%(value)r is not a date as YYYY-MM-DD: day and month could be read either way")
         % {"value": str(raw)},
@@ -219,6 +221,65 @@ class _Resolver:
         return found
 
 
+#: The header a problem is reported under: a column's header in the file, by its name
+#: (``Table.mapping.get``; a second argument is the fallback).
+Header = Callable[..., str | None]
+
+
+@dataclass
+class FormRow:
+    """One export row read once into the form's questions: typed fields instead of a
+    dict of thirty-odd cells keyed by field name. Text answers are as the checks compare
+    them; cells still to parse (the date, numbers, choices) stay as the file has them, so
+    a refusal quotes them unchanged."""
+
+    number: int
+    location: str
+    governorate: str
+    assessed_on: Any
+    team: str
+    ki_count: Any
+    population: Any
+    phase: str
+    #: Sector code → its severity cell, for the sectors rated (in sector order).
+    severities: dict[int, Any]
+    #: The sector cells of priorities 1, 2 and 3 ("" when empty) and what exactly each is.
+    priorities: list[Any]
+    priority_texts: list[str]
+    ki_description: str
+    access_constraints: str
+    notes: str
+
+    @classmethod
+    def of(cls, row: Row, sector_codes: list[int]) -> FormRow:
+        cells = row.values
+
+        def text(name: str) -> str:
+            return str(cells.get(name) or "")
+
+        ranks = (1, 2, 3)
+        return cls(
+            number=row.number,
+            location=text("location").strip(),
+            governorate=text("governorate").strip(),
+            assessed_on=cells.get("assessed_on"),
+            team=text("team").strip(),
+            ki_count=cells.get("ki_count", ""),
+            population=cells.get("population", ""),
+            phase=text("phase").strip(),
+            severities={
+                code: raw
+                for code in sector_codes
+                if (raw := cells.get(severity_field(code), "")) not in ("", None)
+            },
+            priorities=[cells.get(f"priority_{rank}", "") for rank in ranks],
+            priority_texts=[text(f"priority_{rank}_text") for rank in ranks],
+            ki_description=text("ki_description"),
+            access_constraints=text("access_constraints"),
+            notes=text("notes"),
+        )
+
+
 def _parse_row(
     row: Row,
     report: Report,
@@ -227,16 +288,62 @@ def _parse_row(
     sector_codes: list[int],
     mapping: dict[str, str],
 ) -> AssessmentData | None:
+    """The assessment one export row holds, or None with every problem of the row in
+    ``report`` (by row number and the column's header in the file)."""
     errors_before = len(report.errors)
-    header = mapping.get
+    cells = FormRow.of(row, sector_codes)
+    header: Header = mapping.get
+    location = _location(cells, report, resolver, places, header)
+    assessed_on = _assessed_on(cells, report, header)
+    if not cells.team:
+        report.error(cells.number, header("team"), _("is required"))
+    ki_count = int_value(
+        report, cells.number, cells.ki_count, header("ki_count") or "ki_count", required=True
+    )
+    population = int_value(
+        report, cells.number, cells.population, header("population") or "population"
+    )
+    phase = _phase(cells, report, resolver, header)
+    severities = _severities(cells, report, resolver, header)
+    if not severities and len(report.errors) == errors_before:
+        report.error(cells.number, None, _("no sector has a severity: rate at least one"))
+    priorities = _priorities(cells, report, resolver, header)
+    if len(report.errors) > errors_before or location is None:
+        return None
+    data = AssessmentData(
+        location=location,
+        assessed_on=assessed_on,
+        team=cells.team[:120],
+        key_informants_count=ki_count,
+        severities=severities,
+        priorities=priorities,
+        key_informants_description=cells.ki_description[:300],
+        population_individuals=population,
+        access_constraints=cells.access_constraints,
+        notes=cells.notes,
+        phase=phase,
+    )
+    for field_name, message in validate(data):  # the checks every channel shares
+        report.error(cells.number, header(field_name, field_name), message)
+    return data
 
-    code = str(row.values.get("location") or "").strip()
+
+def _location(
+    cells: FormRow,
+    report: Report,
+    resolver: _Resolver,
+    places: dict[str, Location],
+    header: Header,
+) -> Location | None:
+    """The row's location by its choice name (``_Resolver.locations``), which must be in
+    the importer's scope and in the governorate the row names; None when unknown."""
+    code = cells.location
     location = places.get(code)
     if not code:
-        report.error(row.number, header("location"), _("is required"))
+        report.error(cells.number, header("location"), _("is required"))
     elif location is None and re.fullmatch(r"[Ll]\d+", code):
         report.error(
-            row.number,
+            cells.number,
             header("location"),
             _(
                 "%(code)r is a database key from a form made before location codes: "
@@ -246,114 +353,105 @@ def _parse_row(
         )
     elif location is None:
         report.error(
-            row.number, header("location"), _("unknown location %(text)r") % {"text": code}
+            cells.number, header("location"), _("unknown location %(text)r") % {"text": code}
         )
     elif not resolver.in_scope(location):
         report.error(
-            row.number,
+            cells.number,
             header("location"),
             _("location %(code)r is outside your governorates") % {"code": code},
         )
-    gov = str(row.values.get("governorate") or "").strip()
+    gov = cells.governorate
     if location is not None and gov and gov != location.governorate.pcode:
         report.error(
-            row.number,
+            cells.number,
             header("governorate"),
             _("%(governorate)r is not the governorate of location %(code)r")
             % {"governorate": gov, "code": code},
         )
+    return location
 
-    assessed_on = _iso_date(report, row, header("assessed_on"))
+
+def _assessed_on(cells: FormRow, report: Report, header: Header):
+    """The date of the assessment (``_iso_date``), which cannot be in the future."""
+    assessed_on = _iso_date(report, cells.number, cells.assessed_on, header("assessed_on"))
     if assessed_on and assessed_on > timezone.localdate():
         report.error(
-            row.number,
+            cells.number,
             header("assessed_on"),
             _("%(date)s is in the future") % {"date": assessed_on.isoformat()},
         )
-    team = str(row.values.get("team") or "").strip()
-    if not team:
-        report.error(row.number, header("team"), _("is required"))
-    ki_count = cell_int(report, row, "ki_count", required=True, header=header("ki_count"))
-    population = cell_int(report, row, "population", header=header("population"))
+    return assessed_on
 
-    phase = None
-    phase_raw = str(row.values.get("phase") or "").strip()
-    if phase_raw:
-        phase = resolver.phases.get(phase_raw.casefold())
-        if phase is None:
-            report.error(
-                row.number,
-                header("phase"),
-                _("unknown MCOF phase %(value)r") % {"value": phase_raw},
-            )
 
+def _phase(cells: FormRow, report: Report, resolver: _Resolver, header: Header) -> Phase | None:
+    """The MCOF phase by its code or either name; None when not given (or unknown)."""
+    if not cells.phase:
+        return None
+    phase = resolver.phases.get(cells.phase.casefold())
+    if phase is None:
+        report.error(
+            cells.number,
+            header("phase"),
+            _("unknown MCOF phase %(value)r") % {"value": cells.phase},
+        )
+    return phase
+
+
+def _severities(
+    cells: FormRow, report: Report, resolver: _Resolver, header: Header
+) -> dict[Sector, int]:
+    """Each rated sector's severity, 1 to 5 (the choice name or its label)."""
     severities: dict[Sector, int] = {}
-    for code_ in sector_codes:
-        name = severity_field(code_)
-        raw = row.values.get(name, "")
-        if raw in ("", None):
-            continue
+    for code, raw in cells.severities.items():
         value = _leading_int(raw)
         if value is None or not 1 <= value <= 5:
             report.error(
-                row.number,
-                header(name),
+                cells.number,
+                header(severity_field(code)),
                 _("%(value)r is not a severity from 1 to 5") % {"value": raw},
             )
             continue
-        severities[resolver.sectors[code_]] = value
-    if not severities and len(report.errors) == errors_before:
-        report.error(row.number, None, _("no sector has a severity: rate at least one"))
+        severities[resolver.sectors[code]] = value
+    return severities
 
+
+def _priorities(
+    cells: FormRow, report: Report, resolver: _Resolver, header: Header
+) -> list[Priority]:
+    """The ranked priority needs: the first is required, none follows an empty rank, and
+    each names a sector not ranked before."""
     priorities: list[Priority] = []
-    if row.values.get("priority_1") in ("", None):
-        report.error(row.number, header("priority_1"), _("is required"))
+    if cells.priorities[0] in ("", None):
+        report.error(cells.number, header("priority_1"), _("is required"))
     gap_at = None
-    for rank in (1, 2, 3):
+    ranked = zip(cells.priorities, cells.priority_texts, strict=True)
+    for rank, (raw, text) in enumerate(ranked, start=1):
         name = f"priority_{rank}"
-        raw = row.values.get(name, "")
         if raw in ("", None):
             gap_at = gap_at or rank
             continue
         sector = resolver.sectors.get(_leading_int(raw))
         if sector is None:
             report.error(
-                row.number, header(name), _("%(value)r is not an MCOF sector") % {"value": raw}
+                cells.number, header(name), _("%(value)r is not an MCOF sector") % {"value": raw}
             )
             continue
         if gap_at and gap_at > 1:
             report.error(
-                row.number,
+                cells.number,
                 header(name),
                 _("priority %(rank)s is given but priority %(gap)s is empty")
                 % {"rank": rank, "gap": gap_at},
             )
         if any(p.sector == sector for p in priorities):
             report.error(
-                row.number,
+                cells.number,
                 header(name),
                 _("sector %(code)s is already an earlier priority need") % {"code": sector.code},
             )
-        priorities.append(Priority(sector, str(row.values.get(f"{name}_text") or "")[:200]))
-
-    if len(report.errors) > errors_before or location is None:
-        return None
-    data = AssessmentData(
-        location=location,
-        assessed_on=assessed_on,
-        team=team[:120],
-        key_informants_count=ki_count,
-        severities=severities,
-        priorities=priorities,
-        key_informants_description=str(row.values.get("ki_description") or "")[:300],
-        population_individuals=population,
-        access_constraints=str(row.values.get("access_constraints") or ""),
-        notes=str(row.values.get("notes") or ""),
-        phase=phase,
-    )
-    for field_name, message in validate(data):  # the checks every channel shares
-        report.error(row.number, header(field_name, field_name), message)
-    return data
+        priorities.append(Priority(sector, text[:200]))
+    return priorities
 
 
 def import_needs_file(
@@ -367,7 +465,21 @@ def import_needs_file(
         access.check(user, "needs.import")
     sector_codes = list(Sector.objects.order_by("code").values_list("code", flat=True))
     name = filename or (Path(source).name if not isinstance(source, bytes) else "upload")
-    report = Report()
+    result = ImportResult()
+    table = _read(source, filename, sector_codes, result.report)
+    plan = _plan(user, table, sector_codes, result)
+    if not result.report.ok:
+        raise ImportFailed(result.report)
+    _write(user, plan, name, result)
+    return result
+
+
+def _read(
+    source: str | Path | bytes, filename: str | None, sector_codes: list[int], report: Report
+) -> Table:
+    """The export's rows by the form's field names; ``ImportFailed`` for a file that is
+    no such export (a "labels" export is told how to export right), has no rows, or no
+    column of instance IDs."""
     try:
         table = read_table(
             source, columns(sector_codes), filename=filename, limit=limits(max_rows=MAX_ROWS)
@@ -398,10 +510,16 @@ def import_needs_file(
             _("missing: export the submissions with their meta/instanceID or _uuid column"),
         )
         raise ImportFailed(report)
+    return table
+
+
+def _plan(user, table: Table, sector_codes: list[int], result: ImportResult) -> _Versions:
+    """Which row becomes which submission, each row to take parsed and checked: the
+    problems go to ``result.report``; rows already imported or superseded are counted."""
+    report = result.report
     resolver = _Resolver(user)
     places = resolver.locations({str(r.values.get("location") or "").strip() for r in table.rows})
     plan = _Versions(table.rows)
-    result = ImportResult(report=report)
     id_header = table.mapping.get(INSTANCE) or table.mapping.get(UUID) or table.mapping.get(KEY)
     for row in table.rows:
         version = _instance_id(row)
@@ -423,8 +541,12 @@ def import_needs_file(
         data = _parse_row(row, report, resolver, places, sector_codes, table.mapping)
         if data is not None:
             plan.accept(row, version, data)
-    if not report.ok:
-        raise ImportFailed(report)
+    return plan
+
+
+def _write(user, plan: _Versions, name: str, result: ImportResult) -> None:
+    """The new submissions recorded and the edited ones replaced, with one audit row of
+    the whole file, in one transaction."""
     with transaction.atomic():
         new = [(root, state.data) for root, state in plan.new.items()]
         versions = {
@@ -449,7 +571,6 @@ def import_needs_file(
             },
             f"needs import {name}",
         )
-    return result
 
 
 @dataclass
