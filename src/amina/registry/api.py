@@ -167,6 +167,16 @@ class HouseholdViewSet(ScopedReadOnlyViewSet):
 class DuplicateSerializer(serializers.ModelSerializer):
     household_a = serializers.SlugRelatedField(read_only=True, slug_field="household_ref")
     household_b = serializers.SlugRelatedField(read_only=True, slug_field="household_ref")
+    kind = serializers.ChoiceField(
+        choices=DuplicateCandidate.Kind.choices,
+        read_only=True,
+        help_text="What the pair is. same_head: the two registrations' heads of household "
+        "are one person, and probability is the model's match probability. other_head: the "
+        "same family (at least two children in common by first name, year of birth and "
+        "father's name) registered under another head, e.g. the wife while the husband is "
+        "missing; probability is then the share of children in common, not a model "
+        "probability.",
+    )
 
     class Meta:
         model = DuplicateCandidate
@@ -174,6 +184,7 @@ class DuplicateSerializer(serializers.ModelSerializer):
             "id",
             "household_a",
             "household_b",
+            "kind",
             "cluster",
             "probability",
             "agreeing",

@@ -43,12 +43,7 @@ def duplicate_clusters(
     pairs = DuplicateCandidate.objects.all()
     if decision:
         pairs = pairs.filter(decision=decision)
-    visible = access.scoped(user, pairs) if user is not None else pairs
-    if governorates:
-        visible = visible.filter(
-            household_a__governorate__pcode__in=governorates,
-            household_b__governorate__pcode__in=governorates,
-        )
+    visible = _visible_pairs(user, pairs, governorates)
     shown = set(visible.values_list("pk", flat=True))
     # Every pair of the clusters touched, seen or not, to know whether a cluster is whole.
     rows = pairs.filter(cluster__in=visible.values("cluster")).values_list(
@@ -60,26 +55,7 @@ def duplicate_clusters(
         "household_b__household_ref",
         "probability",
     )
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    rows = list(rows)
-    for _pk, _cluster, a, b, *_rest in rows:
-        parent[root(a)] = root(b)
-    clusters: dict[tuple[int, int], dict] = defaultdict(
-        lambda: {"refs": set(), "p": [], "whole": True}
-    )
-    for pk, cluster, a, _b, ref_a, ref_b, p in rows:
-        c = clusters[(cluster, root(a))]
-        c["refs"] |= {ref_a, ref_b}
-        c["p"].append(p)
-        c["whole"] = c["whole"] and pk in shown
+    clusters = _connected(list(rows), shown)
     return [
         {
             "cluster": number,
@@ -93,6 +69,43 @@ def duplicate_clusters(
         )
         if c["whole"]
     ]
+
+
+def _visible_pairs(user, pairs, governorates: list[str]):
+    """The pairs ``user`` may see (all from the command line), both households inside
+    ``governorates`` when given."""
+    visible = access.scoped(user, pairs) if user is not None else pairs
+    if governorates:
+        visible = visible.filter(
+            household_a__governorate__pcode__in=governorates,
+            household_b__governorate__pcode__in=governorates,
+        )
+    return visible
+
+
+def _connected(rows: list[tuple], shown: set[int]) -> dict[tuple[int, int], dict]:
+    """Pairs grouped by cluster number and connected component (union-find): each
+    group's references, probabilities, and whether every pair of it is in ``shown``."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for _pk, _cluster, a, b, *_rest in rows:
+        parent[root(a)] = root(b)
+    clusters: dict[tuple[int, int], dict] = defaultdict(
+        lambda: {"refs": set(), "p": [], "whole": True}
+    )
+    for pk, cluster, a, _b, ref_a, ref_b, p in rows:
+        c = clusters[(cluster, root(a))]
+        c["refs"] |= {ref_a, ref_b}
+        c["p"].append(p)
+        c["whole"] = c["whole"] and pk in shown
+    return clusters
 
 
 #: The household references are personal data: no hashtag (HXL tools drop the column).
@@ -204,41 +217,43 @@ def export_households(
         list(governorates),
     )
     heads = {m.household_id: m for m in Member.objects.filter(is_head=True, household__in=qs)}
-    rows = []
-    for household in qs.iterator(chunk_size=5000):
-        head = heads.get(household.pk)
-
-        def value(text, kind="name", head=head):
-            text = getattr(head, text, "") if head else ""
-            return text if personal else masked(text, kind)
-
-        rows.append(
-            {
-                "household_ref": household.household_ref,
-                "governorate": household.governorate.pcode,
-                "location": household.location.name_en,
-                "location_code": household.location.code,
-                "head_name_ar": value("full_name_ar"),
-                "head_name_latin": value("name_latin"),
-                "sex": head.sex if head else "",
-                "birth_year": head.birth_year if head else "",
-                "document_number": value("document_number", "document"),
-                "phone": value("phone", "phone"),
-                "size": household.size,
-                "vulnerability_score": household.vulnerability_score,
-                "status": household.status,
-                "close_reason": household.close_reason,
-                "merged_into": household.merged_into.household_ref
-                if household.merged_into_id
-                else "",
-                "origin_governorate": household.origin_governorate.pcode
-                if household.origin_governorate_id
-                else "",
-                "_id": household.pk,
-            }
-        )
+    rows = [
+        _household_row(household, heads.get(household.pk), personal)
+        for household in qs.iterator(chunk_size=5000)
+    ]
     if personal and rows:
         log_access(
             user, Household, [r["_id"] for r in rows], "export", purpose=purpose, channel=channel
         )
     return write_table(rows, HOUSEHOLD_COLUMNS, fmt, title="households")
+
+
+def _household_row(household: Household, head: Member | None, personal: bool) -> dict:
+    """One household of the export; the head's personal values masked unless
+    ``personal``."""
+
+    def value(text, kind="name"):
+        text = getattr(head, text, "") if head else ""
+        return text if personal else masked(text, kind)
+
+    return {
+        "household_ref": household.household_ref,
+        "governorate": household.governorate.pcode,
+        "location": household.location.name_en,
+        "location_code": household.location.code,
+        "head_name_ar": value("full_name_ar"),
+        "head_name_latin": value("name_latin"),
+        "sex": head.sex if head else "",
+        "birth_year": head.birth_year if head else "",
+        "document_number": value("document_number", "document"),
+        "phone": value("phone", "phone"),
+        "size": household.size,
+        "vulnerability_score": household.vulnerability_score,
+        "status": household.status,
+        "close_reason": household.close_reason,
+        "merged_into": household.merged_into.household_ref if household.merged_into_id else "",
+        "origin_governorate": household.origin_governorate.pcode
+        if household.origin_governorate_id
+        else "",
+        "_id": household.pk,
+    }

@@ -279,37 +279,62 @@ def likely_duplicates(
     user's scope) with the reasons they match, best first.
     """
     keys = names.member_keys(first, father, grandfather, family, latin, phone, document)
+    tests = _duplicate_tests(keys, birth_year)
+    if not tests:
+        return []
+    found, by_head = _members_matching(user, tests)
+    if not found:
+        return []
+    visible = households(user).filter(pk__in=list(found), status=Household.Status.OPEN)
+    by_id = {h.pk: h for h in visible.select_related("location")}
+    # Most reasons first; among equals, households whose head matched.
+    ranked = sorted(
+        ((pk, r) for pk, r in found.items() if pk in by_id),
+        key=lambda kv: (-len(kv[1]), kv[0] not in by_head, kv[0]),
+    )[:limit]
+    return [{"household": by_id[pk], "reasons": reasons} for pk, reasons in ranked]
+
+
+def _duplicate_tests(keys: dict[str, str], birth_year) -> list[tuple[str, Q]]:
+    """The tests worth running, each a reason and a condition on ``Member`` that one
+    index answers: a document or phone long enough to mean something, the name with the
+    year of birth give or take one, the three names."""
     tests: list[tuple[str, Q]] = []
     if keys["key_document"] and len(keys["key_document"]) >= 5:
         tests.append(("document", Q(key_document=keys["key_document"])))
     if keys["key_phone"] and len(keys["key_phone"]) >= 8:
         tests.append(("phone", Q(key_phone=keys["key_phone"])))
-    if keys["key_first"] and keys["key_family"]:
-        if birth_year:
-            tests.append(
-                (
-                    "name and year of birth",
-                    Q(
-                        key_first=keys["key_first"],
-                        key_family=keys["key_family"],
-                        birth_year__gte=int(birth_year) - 1,
-                        birth_year__lte=int(birth_year) + 1,
-                    ),
-                )
+    if not (keys["key_first"] and keys["key_family"]):
+        return tests
+    if birth_year:
+        tests.append(
+            (
+                "name and year of birth",
+                Q(
+                    key_first=keys["key_first"],
+                    key_family=keys["key_family"],
+                    birth_year__gte=int(birth_year) - 1,
+                    birth_year__lte=int(birth_year) + 1,
+                ),
             )
-        if keys["key_father"]:
-            tests.append(
-                (
-                    "three names",
-                    Q(
-                        key_first=keys["key_first"],
-                        key_father=keys["key_father"],
-                        key_family=keys["key_family"],
-                    ),
-                )
+        )
+    if keys["key_father"]:
+        tests.append(
+            (
+                "three names",
+                Q(
+                    key_first=keys["key_first"],
+                    key_father=keys["key_father"],
+                    key_family=keys["key_family"],
+                ),
             )
-    if not tests:
-        return []
+        )
+    return tests
+
+
+def _members_matching(user, tests: list[tuple[str, Q]]) -> tuple[dict[int, list[str]], set[int]]:
+    """Households with a member matching each test (reasons in the tests' order), and
+    those whose head matched one."""
     # Each test reads one index only; scope and status are checked once, on the few
     # households found, so the answer does not depend on the size of the registry.
     found: dict[int, list[str]] = defaultdict(list)
@@ -330,16 +355,7 @@ def likely_duplicates(
                 found[household_id].append(reason)
             if is_head:
                 by_head.add(household_id)
-    if not found:
-        return []
-    visible = households(user).filter(pk__in=list(found), status=Household.Status.OPEN)
-    by_id = {h.pk: h for h in visible.select_related("location")}
-    # Most reasons first; among equals, households whose head matched.
-    ranked = sorted(
-        ((pk, r) for pk, r in found.items() if pk in by_id),
-        key=lambda kv: (-len(kv[1]), kv[0] not in by_head, kv[0]),
-    )[:limit]
-    return [{"household": by_id[pk], "reasons": reasons} for pk, reasons in ranked]
+    return found, by_head
 
 
 #: How many colleagues the duplicate warning names to a user without the permission.

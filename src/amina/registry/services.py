@@ -188,8 +188,38 @@ def save_candidates(
     a pair an earlier model proposed (namesakes, a weak chain) must not wait in the queue
     for someone to merge it.
     """
-    existing = {}
     keys = [ordered(p["a"], p["b"]) for p in pairs]
+    existing = _existing_candidates(keys)
+    new, updated, kept = _new_and_updated(pairs, keys, existing, governorates)
+    withdrawn = _withdraw_stale(set(keys), withdraw_in) if withdraw_in else 0
+    DuplicateCandidate.objects.bulk_create(new, batch_size=2000)
+    DuplicateCandidate.objects.bulk_update(updated, _CANDIDATE_FIELDS, batch_size=2000)
+    if withdrawn:
+        record_bulk(
+            user,
+            DuplicateCandidate,
+            "delete",
+            {"withdrawn": withdrawn},
+            f"{withdrawn} pending duplicate pairs no longer found",
+        )
+    return {
+        "new": len(new),
+        "updated": len(updated),
+        "already_decided": kept,
+        "withdrawn": withdrawn,
+    }
+
+
+#: What a new run sets on a pending pair it finds again.
+_CANDIDATE_FIELDS = ["probability", "cluster", "agreeing", "disagreeing", "kind"]
+
+
+def _existing_candidates(
+    keys: list[tuple[int, int]],
+) -> dict[tuple[int, int], DuplicateCandidate]:
+    """Stored pairs among ``keys`` by (a, b), read 5,000 lower ids at a time so that no
+    query carries more parameters than a database accepts."""
+    existing = {}
     lows = sorted({a for a, _b in keys})
     for chunk_start in range(0, len(lows), 5000):
         chunk = lows[chunk_start : chunk_start + 5000]
@@ -197,8 +227,18 @@ def save_candidates(
             "pk", "household_a_id", "household_b_id", "decision"
         ):
             existing[(cand.household_a_id, cand.household_b_id)] = cand
+    return existing
+
+
+def _new_and_updated(
+    pairs: list[dict],
+    keys: list[tuple[int, int]],
+    existing: dict[tuple[int, int], DuplicateCandidate],
+    governorates: dict[int, int],
+) -> tuple[list[DuplicateCandidate], list[DuplicateCandidate], int]:
+    """The pairs to create, the pending pairs to update, and how many were already
+    decided (left as they are, so a rejected pair never comes back)."""
     new, updated, kept = [], [], 0
-    fields = ["probability", "cluster", "agreeing", "disagreeing", "kind"]
     for pair, (a, b) in zip(pairs, keys, strict=True):
         values = {
             "probability": pair["probability"],
@@ -221,41 +261,29 @@ def save_candidates(
                 household_a_id=a, household_b_id=b, governorate_id=governorates[a], **values
             )
         )
-    withdrawn = 0
-    if withdraw_in:
-        pending = DuplicateCandidate.objects.filter(decision=DuplicateCandidate.Decision.PENDING)
-        if withdraw_in != "all":
-            pending = pending.filter(
-                household_a__governorate__in=withdraw_in, household_b__governorate__in=withdraw_in
-            )
-        found_now = set(keys)
-        stale = [
-            pk
-            for pk, a, b in pending.values_list("pk", "household_a_id", "household_b_id").iterator(
-                chunk_size=20_000
-            )
-            if (a, b) not in found_now
-        ]
-        for start in range(0, len(stale), 5000):
-            withdrawn += DuplicateCandidate.objects.filter(
-                pk__in=stale[start : start + 5000]
-            ).delete()[0]
-    DuplicateCandidate.objects.bulk_create(new, batch_size=2000)
-    DuplicateCandidate.objects.bulk_update(updated, fields, batch_size=2000)
-    if withdrawn:
-        record_bulk(
-            user,
-            DuplicateCandidate,
-            "delete",
-            {"withdrawn": withdrawn},
-            f"{withdrawn} pending duplicate pairs no longer found",
+    return new, updated, kept
+
+
+def _withdraw_stale(found_now: set[tuple[int, int]], withdraw_in: list[int] | str) -> int:
+    """Delete the pending pairs inside ``withdraw_in`` (governorate ids, or ``"all"``)
+    that this run did not find; returns how many."""
+    pending = DuplicateCandidate.objects.filter(decision=DuplicateCandidate.Decision.PENDING)
+    if withdraw_in != "all":
+        pending = pending.filter(
+            household_a__governorate__in=withdraw_in, household_b__governorate__in=withdraw_in
         )
-    return {
-        "new": len(new),
-        "updated": len(updated),
-        "already_decided": kept,
-        "withdrawn": withdrawn,
-    }
+    stale = [
+        pk
+        for pk, a, b in pending.values_list("pk", "household_a_id", "household_b_id").iterator(
+            chunk_size=20_000
+        )
+        if (a, b) not in found_now
+    ]
+    withdrawn = 0
+    for start in range(0, len(stale), 5000):
+        batch = DuplicateCandidate.objects.filter(pk__in=stale[start : start + 5000])
+        withdrawn += batch.delete()[0]
+    return withdrawn
 
 
 def _check_candidate(user, candidate: DuplicateCandidate) -> None:

@@ -272,14 +272,7 @@ def duplicates(request):
         )
     )
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    rows = [
-        (
-            c,
-            [FIELD_LABELS.get(f, f) for f in c.agreeing],
-            [FIELD_LABELS.get(f, f) for f in c.disagreeing],
-        )
-        for c in page
-    ]
+    rows = [(c, field_labels(c.agreeing), field_labels(c.disagreeing)) for c in page]
     return render(
         request,
         "registry/duplicates.html",
@@ -318,22 +311,31 @@ def duplicate(request, pk: int):
     for household in (candidate.household_a, candidate.household_b):
         access.check(user, "registry.review_duplicates", household.governorate_id)
     if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "confirm":
-                sides = {"a": candidate.household_a, "b": candidate.household_b}
-                keep = sides.get(request.POST.get("keep", ""))
-                survivor = services.confirm_candidate(user, candidate, keep=keep)
-                messages.success(
-                    request, _("Merged into %(ref)s.") % {"ref": survivor.household_ref}
-                )
-            elif action == "reject":
-                services.reject_candidate(user, candidate)
-                messages.success(request, _("Marked as different families."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+        _decide(request, candidate)
         return redirect("registry:duplicates")
-    # Both registrations with all their members, shown (and logged) or masked once.
+    return render(request, "registry/duplicate.html", _side_by_side(user, candidate))
+
+
+def _decide(request, candidate: DuplicateCandidate) -> None:
+    """Confirm (merge, keeping the side chosen) or reject the pair; the outcome, or why
+    it was refused, as a message."""
+    action = request.POST.get("action")
+    try:
+        if action == "confirm":
+            sides = {"a": candidate.household_a, "b": candidate.household_b}
+            keep = sides.get(request.POST.get("keep", ""))
+            survivor = services.confirm_candidate(request.user, candidate, keep=keep)
+            messages.success(request, _("Merged into %(ref)s.") % {"ref": survivor.household_ref})
+        elif action == "reject":
+            services.reject_candidate(request.user, candidate)
+            messages.success(request, _("Marked as different families."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+
+
+def _side_by_side(user, candidate: DuplicateCandidate) -> dict:
+    """The review page's context: both registrations with all their members, shown (and
+    logged) or masked once, the heads field by field and the members aligned."""
     households = (candidate.household_a, candidate.household_b)
     members = [list(h.members.order_by("member_no")) for h in households]
     shown = {r["member"].pk: r for r in people(user, members[0] + members[1], "duplicate review")}
@@ -356,22 +358,19 @@ def duplicate(request, pk: int):
         }
         for a, b, state in review.align(*members)
     ]
-    labels = FIELD_LABELS
-    return render(
-        request,
-        "registry/duplicate.html",
-        {
-            "candidate": candidate,
-            "households": households,
-            "fields": fields,
-            "members": aligned,
-            "other_head": candidate.kind == DuplicateCandidate.Kind.OTHER_HEAD,
-            "agreeing": [labels.get(f, f) for f in candidate.agreeing],
-            "disagreeing": [labels.get(f, f) for f in candidate.disagreeing],
-        },
-    )
+    return {
+        "candidate": candidate,
+        "households": households,
+        "fields": fields,
+        "members": aligned,
+        "other_head": candidate.kind == DuplicateCandidate.Kind.OTHER_HEAD,
+        "agreeing": field_labels(candidate.agreeing),
+        "disagreeing": field_labels(candidate.disagreeing),
+    }
 
 
+#: What a reviewer reads for each field code a pair stores (``dedupe_model.FIELDS`` and
+#: the other-head pass's codes).
 FIELD_LABELS = {
     "first": gettext_lazy("first name"),
     "father": gettext_lazy("father's name"),
@@ -386,7 +385,36 @@ FIELD_LABELS = {
     "spouse": gettext_lazy("spouse"),
     "children_father": gettext_lazy("the children's father is the other head"),
     "head": gettext_lazy("another head of household"),
+    "name": gettext_lazy("name"),
 }
+#: Codes that pairs stored by earlier versions, other tools or hand-made rows carry,
+#: read as the code of the same field today.
+FIELD_ALIASES = {
+    "first_name": "first",
+    "father_name": "father",
+    "grandfather_name": "grandfather",
+    "family_name": "family",
+    "dob": "birth",
+    "birth_date": "birth",
+    "birth_year": "birth",
+    "document_number": "document",
+    "phone_number": "phone",
+    "gender": "sex",
+}
+#: What a code nobody knows reads as: never the code itself, which means nothing to a
+#: reviewer and is not in their language.
+OTHER_FIELD = gettext_lazy("another field")
+
+
+def field_labels(codes: list[str]) -> list[str]:
+    """The translated labels of the fields a pair agrees (or disagrees) on, in order,
+    each once."""
+    labels: list[str] = []
+    for code in codes or []:
+        label = str(FIELD_LABELS.get(FIELD_ALIASES.get(code, code), OTHER_FIELD))
+        if label not in labels:
+            labels.append(label)
+    return labels
 
 
 @access.requires("reference.manage")
