@@ -130,12 +130,15 @@ def _training(ctx, title, title_ar, start, end, place, gov, sectors, topics, gro
     return training
 
 
-@step(70, "coordination")
-@transaction.atomic
-def coordination(ctx: DemoContext) -> dict:
-    if Training.objects.exists():
-        return {"trainings": Training.objects.count()}
-    govs = {g.pcode: g for g in Governorate.objects.all()}
+def _authorities(govs: dict) -> tuple[dict, dict]:
+    """The governor's office and the provincial council of each governorate, by p-code."""
+    gov_office = {p: _org(name=f"Governor's Office of {govs[p].name_en}") for p in govs}
+    council = {p: _org(name=f"Provincial Council of {govs[p].name_en}") for p in govs}
+    return gov_office, council
+
+
+def _central_trainings(ctx, govs: dict, gov_office: dict, council: dict) -> None:
+    """75 officials of the central and Kurdistan Region governments before June 2015."""
     krg_rights, _ = Organisation.objects.get_or_create(
         name_en="Independent Human Rights Commission (Kurdistan Region)",
         defaults={
@@ -144,12 +147,7 @@ def coordination(ctx: DemoContext) -> dict:
             "kind": "krg_body",
         },
     )
-    gov_office = {p: _org(name=f"Governor's Office of {govs[p].name_en}") for p in govs}
-    council = {p: _org(name=f"Provincial Council of {govs[p].name_en}") for p in govs}
-    erbil, dahuk, sulay = govs["IQG11"], govs["IQG09"], govs["IQG06"]
-    baghdad = govs["IQG08"]
-
-    # 75 officials of the central and Kurdistan Region governments before June 2015.
+    erbil, dahuk, sulay, baghdad = govs["IQG11"], govs["IQG09"], govs["IQG06"], govs["IQG08"]
     _training(
         ctx,
         "The MCOF for central government officials",
@@ -198,10 +196,12 @@ def coordination(ctx: DemoContext) -> dict:
             (council["IQG06"], sulay, 5),
         ],
     )
-    # Then the six southern governorates' provincial authorities, 8–11 June 2015, in Erbil.
-    south = ["IQG07", "IQG08", "IQG12", "IQG14", "IQG04", "IQG05"]
+
+
+def _southern_training(ctx, govs: dict, gov_office: dict, council: dict) -> None:
+    """Then the six southern governorates' provincial authorities, 8–11 June 2015, in Erbil."""
     groups = []
-    for p in south:
+    for p in ("IQG07", "IQG08", "IQG12", "IQG14", "IQG04", "IQG05"):
         groups += [(gov_office[p], govs[p], 4), (council[p], govs[p], 2)]
     _training(
         ctx,
@@ -210,7 +210,7 @@ def coordination(ctx: DemoContext) -> dict:
         D(2015, 6, 8),
         D(2015, 6, 11),
         "Erbil",
-        erbil,
+        govs["IQG11"],
         [1, 2, 3, 4, 8, 15],
         [
             "The MCOF: phases and sectors",
@@ -221,58 +221,114 @@ def coordination(ctx: DemoContext) -> dict:
         groups,
     )
 
-    # 4W activities, weighted towards where the displaced are.
-    orgs = [
-        o for o in Organisation.objects.filter(kind__in=["iom", "un_agency", "ngo", "ministry"])
-    ]
+
+#: Where the demo's 4W activities are, weighted towards where the displaced are.
+FOCUS = ["IQG04", "IQG09", "IQG11", "IQG08", "IQG01", "IQG13", "IQG05", "IQG07"]
+
+
+def _activity(ctx, pcode: str, loc, orgs: list, sectors: dict, govs: dict) -> Activity:
+    """One 4W activity whose status matches its dates: nobody reached before it starts."""
+    code = ctx.rng.choice([2, 2, 2, 4, 4, 1, 5, 3])
+    today = STORY_DAY
+    start = today - datetime.timedelta(days=ctx.rng.randint(-30, 200))
+    end = min(STORY_END, start + datetime.timedelta(days=ctx.rng.randint(14, 180)))
+    status = "planned" if start > today else "completed" if end < today else "ongoing"
+    people = [ctx.rng.randint(0, 200) for _ in range(6)]
+    if status == "planned":
+        people = [0] * 6  # not started yet: nobody reached
+    girls, boys, women, men = people[:4]
+    elderly_women, elderly_men = people[4] // 4, people[5] // 4
+    return Activity(
+        organisation=ctx.rng.choice(orgs),
+        sector=sectors[code],
+        activity_type=ctx.rng.choice(ACTIVITIES[code]),
+        governorate=govs[pcode],
+        district=loc.district if loc else None,
+        location=loc,
+        start_date=start,
+        end_date=end,
+        status=status,
+        girls=girls,
+        boys=boys,
+        women=women,
+        men=men,
+        elderly_women=elderly_women,
+        elderly_men=elderly_men,
+        people_reached=girls + boys + women + men + elderly_women + elderly_men,
+    )
+
+
+def _activities(ctx, govs: dict) -> None:
+    orgs = list(Organisation.objects.filter(kind__in=["iom", "un_agency", "ngo", "ministry"]))
     n = {"small": 60, "medium": 400, "large": 1500}[ctx.scale]
-    focus = ["IQG04", "IQG09", "IQG11", "IQG08", "IQG01", "IQG13", "IQG05", "IQG07"]
-    locations = {p: list(Location.objects.filter(governorate__pcode=p)[:60]) for p in focus}
+    locations = {p: list(Location.objects.filter(governorate__pcode=p)[:60]) for p in FOCUS}
     sectors = {s.code: s for s in Sector.objects.filter(code__in=ACTIVITIES)}
     rows = []
-    today = STORY_DAY
     for _ in range(n):
-        pcode = ctx.rng.choice(focus)
+        pcode = ctx.rng.choice(FOCUS)
         # Every demo activity names its location, so the demo's 4W joins the displacement
         # figures on #loc+code (a governorate-wide activity would join on #adm1+code only).
         loc = ctx.rng.choice(locations[pcode]) if locations[pcode] else None
-        code = ctx.rng.choice([2, 2, 2, 4, 4, 1, 5, 3])
-        start = today - datetime.timedelta(days=ctx.rng.randint(-30, 200))
-        end = min(STORY_END, start + datetime.timedelta(days=ctx.rng.randint(14, 180)))
-        status = "planned" if start > today else "completed" if end < today else "ongoing"
-        people = [ctx.rng.randint(0, 200) for _ in range(6)]
-        if status == "planned":
-            people = [0] * 6  # not started yet: nobody reached
-        rows.append(
-            Activity(
-                organisation=ctx.rng.choice(orgs),
-                sector=sectors[code],
-                activity_type=ctx.rng.choice(ACTIVITIES[code]),
-                governorate=govs[pcode],
-                district=loc.district if loc else None,
-                location=loc,
-                start_date=start,
-                end_date=end,
-                status=status,
-                girls=people[0],
-                boys=people[1],
-                women=people[2],
-                men=people[3],
-                elderly_women=people[4] // 4,
-                elderly_men=people[5] // 4,
-                people_reached=people[0]
-                + people[1]
-                + people[2]
-                + people[3]
-                + people[4] // 4
-                + people[5] // 4,
-            )
-        )
+        rows.append(_activity(ctx, pcode, loc, orgs, sectors, govs))
     Activity.objects.bulk_create(rows, batch_size=500)
 
-    # A national plan and the Najaf plan, organised by MCOF phase and sector.
+
+#: A response plan's objectives: MCOF phase, sector, text.
+OBJECTIVES = [
+    ("before", 8, "Contingency stocks and early warning"),
+    ("during", 2, "Shelter and NFIs for every newly displaced family"),
+    ("during", 4, "Primary health care within reach of every site"),
+    ("after", 6, "Return and reintegration support"),
+]
+
+
+def _objectives(plan: ResponsePlan, targets: list, govs: dict, sectors: dict) -> None:
+    """The plan's objectives by MCOF phase and sector, each with its targets
+    (governorate, sector, quantity) of that sector."""
     phases = {p.code: p for p in Phase.objects.all()}
-    all_sectors = {s.code: s for s in Sector.objects.all()}
+    for phase, code, text in OBJECTIVES:
+        objective = Objective.objects.create(
+            plan=plan, phase=phases[phase], sector=sectors[code], text=text
+        )
+        for pcode, t_code, quantity in targets:
+            if t_code == code:
+                target = Target.objects.create(
+                    plan=plan,
+                    objective=objective,
+                    sector=sectors[code],
+                    governorate=govs[pcode],
+                    quantity=quantity,
+                    deadline=D(2015, 12, 31),
+                    lead=_org("IOM") if code == 2 else _org("MoH"),
+                )
+                target.partners.set(Organisation.objects.filter(acronym__in=["NRC", "DRC"]))
+
+
+def _other_targets(plan: ResponsePlan, targets: list, govs: dict, sectors: dict) -> None:
+    """Targets outside the objectives: officials trained, and psychosocial support."""
+    Target.objects.create(
+        plan=plan,
+        sector=sectors[1],
+        governorate=govs["IQG04"],
+        measure="officials_trained",
+        quantity=30,
+        deadline=D(2015, 12, 31),
+        lead=_org("IOM"),
+    )
+    for pcode, code, quantity in targets:
+        if code == 5:
+            Target.objects.create(
+                plan=plan,
+                sector=sectors[5],
+                governorate=govs[pcode],
+                quantity=quantity,
+                deadline=D(2015, 9, 30),
+            )
+
+
+def _plans(govs: dict) -> None:
+    """A national plan and the Najaf plan, organised by MCOF phase and sector."""
+    sectors = {s.code: s for s in Sector.objects.all()}
     national = ResponsePlan.objects.create(
         title="National IDP response plan 2015", start_date=D(2015, 1, 1), end_date=D(2015, 12, 31)
     )
@@ -289,47 +345,12 @@ def coordination(ctx: DemoContext) -> dict:
         ),
         (najaf_plan, [("IQG04", 2, 6000), ("IQG04", 4, 3000), ("IQG04", 5, 1500)]),
     ):
-        for phase, code, text in (
-            ("before", 8, "Contingency stocks and early warning"),
-            ("during", 2, "Shelter and NFIs for every newly displaced family"),
-            ("during", 4, "Primary health care within reach of every site"),
-            ("after", 6, "Return and reintegration support"),
-        ):
-            objective = Objective.objects.create(
-                plan=plan, phase=phases[phase], sector=all_sectors[code], text=text
-            )
-            for pcode, t_code, quantity in targets:
-                if t_code == code:
-                    target = Target.objects.create(
-                        plan=plan,
-                        objective=objective,
-                        sector=all_sectors[code],
-                        governorate=govs[pcode],
-                        quantity=quantity,
-                        deadline=D(2015, 12, 31),
-                        lead=_org("IOM") if code == 2 else _org("MoH"),
-                    )
-                    target.partners.set(Organisation.objects.filter(acronym__in=["NRC", "DRC"]))
-        Target.objects.create(
-            plan=plan,
-            sector=all_sectors[1],
-            governorate=govs["IQG04"],
-            measure="officials_trained",
-            quantity=30,
-            deadline=D(2015, 12, 31),
-            lead=_org("IOM"),
-        )
-        for pcode, code, quantity in targets:
-            if code == 5:
-                Target.objects.create(
-                    plan=plan,
-                    sector=all_sectors[5],
-                    governorate=govs[pcode],
-                    quantity=quantity,
-                    deadline=D(2015, 9, 30),
-                )
+        _objectives(plan, targets, govs, sectors)
+        _other_targets(plan, targets, govs, sectors)
 
-    # Meetings of Najaf's coordination with action points for the demo users.
+
+def _meetings(govs: dict) -> None:
+    """Meetings of Najaf's coordination with action points for the demo users."""
     najaf_user = User.objects.filter(username="najaf").first()
     field_user = User.objects.filter(username="field").first()
     meeting = Meeting.objects.create(
@@ -365,6 +386,9 @@ def coordination(ctx: DemoContext) -> dict:
         agenda="Review of governorate plans",
     )
 
+
+def _contacts(ctx, govs: dict) -> None:
+    """Focal points of the main agencies in Najaf and Duhok."""
     for org in Organisation.objects.filter(acronym__in=["IOM", "NRC", "DRC", "MoMD", "UNHCR"]):
         for pcode in ("IQG04", "IQG09"):
             name, _ar, _sex = _person(ctx, ctx.rng.randint(0, 50))
@@ -379,6 +403,21 @@ def coordination(ctx: DemoContext) -> dict:
                 f"{(org.acronym or 'org').lower()}.example",
             )
             contact.sectors.set(Sector.objects.filter(code__in=[1, 2]))
+
+
+@step(70, "coordination")
+@transaction.atomic
+def coordination(ctx: DemoContext) -> dict:
+    if Training.objects.exists():
+        return {"trainings": Training.objects.count()}
+    govs = {g.pcode: g for g in Governorate.objects.all()}
+    gov_office, council = _authorities(govs)
+    _central_trainings(ctx, govs, gov_office, council)
+    _southern_training(ctx, govs, gov_office, council)
+    _activities(ctx, govs)
+    _plans(govs)
+    _meetings(govs)
+    _contacts(ctx, govs)
     return {
         "trainings": Training.objects.count(),
         "participants": Participant.objects.count(),

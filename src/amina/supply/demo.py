@@ -9,7 +9,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from amina.accounts.models import User
+from amina.geo.models import Governorate, Location
 from amina.lib.demo import DemoContext, step
+from amina.supply import services
+from amina.supply.models import Distribution, Item, Warehouse, Waybill
+from amina.supply.services import planning
+from amina.supply.services.distributions import record_distribution
 
 # code, English, Arabic, unit, kg, m³, low-stock level, kit components
 ITEMS = [
@@ -47,22 +53,8 @@ DONORS = ["ECHO", "OFDA", "DFID", "KSrelief", "CERF", "Government of Japan"]
 HUBS = {"IQG09": ("Duhok", "دهوك"), "IQG04": ("Najaf", "النجف")}
 
 
-@step(60, "supply")
-def supply(ctx: DemoContext) -> dict | None:
-    from amina.accounts.models import User
-    from amina.geo.models import Governorate, Location
-    from amina.supply import services
-    from amina.supply.models import Item, Warehouse, Waybill
-    from amina.supply.services import planning
-    from amina.supply.services.distributions import record_distribution
-
-    if Warehouse.objects.exists():
-        return {"warehouses": Warehouse.objects.count()}
-    officer = User.objects.filter(username="logistics").first()
-    if officer is None:
-        return None
-    rng = ctx.rng
-
+def _items(officer) -> dict[str, Item]:
+    """The catalogue: single items first, then the kits' components."""
     items = {}
     for code, en, ar, unit, kg, m3, low, _parts in ITEMS:
         items[code] = services.save_item(
@@ -81,8 +73,33 @@ def supply(ctx: DemoContext) -> dict | None:
     for code, *_rest, parts in ITEMS:
         if parts:
             services.save_item(officer, items[code], [(items[c], q) for c, q in parts])
+    return items
 
-    erbil = Governorate.objects.get(pcode="IQG11")
+
+def _sites(officer, gov: Governorate, en: str, ar: str) -> list[Warehouse]:
+    """Two distribution sites of a hub's governorate, at its camps or sites if any."""
+    places = list(Location.objects.filter(governorate=gov, kind__in=["camp", "site"])[:2]) or list(
+        Location.objects.filter(governorate=gov)[:2]
+    )
+    return [
+        services.save_warehouse(
+            officer,
+            Warehouse(
+                code=f"site-{en.lower()}-{n}",
+                name_en=f"{en} distribution site {n}",
+                name_ar=f"موقع توزيع {ar} {n}",
+                kind="site",
+                governorate=gov,
+                location=place,
+            ),
+            [officer],
+        )
+        for n, place in enumerate(places, start=1)
+    ]
+
+
+def _warehouses(officer) -> tuple[Warehouse, list[Warehouse], list[Warehouse]]:
+    """The main warehouse in Erbil, a hub per ``HUBS`` governorate and its sites."""
     main = services.save_warehouse(
         officer,
         Warehouse(
@@ -90,7 +107,7 @@ def supply(ctx: DemoContext) -> dict | None:
             name_en="IOM Erbil main warehouse",
             name_ar="مستودع المنظمة الدولية للهجرة الرئيسي في أربيل",
             kind="main",
-            governorate=erbil,
+            governorate=Governorate.objects.get(pcode="IQG11"),
         ),
         [officer],
     )
@@ -110,78 +127,73 @@ def supply(ctx: DemoContext) -> dict | None:
                 [officer],
             )
         )
-        places = list(
-            Location.objects.filter(governorate=gov, kind__in=["camp", "site"])[:2]
-        ) or list(Location.objects.filter(governorate=gov)[:2])
-        for n, place in enumerate(places, start=1):
-            sites.append(
-                services.save_warehouse(
-                    officer,
-                    Warehouse(
-                        code=f"site-{en.lower()}-{n}",
-                        name_en=f"{en} distribution site {n}",
-                        name_ar=f"موقع توزيع {ar} {n}",
-                        kind="site",
-                        governorate=gov,
-                        location=place,
-                    ),
-                    [officer],
-                )
-            )
-    ctx.progress(1, 4, "warehouses")
+        sites += _sites(officer, gov, en, ar)
+    return main, hubs, sites
 
-    now = timezone.now()  # the story's day (``amina.lib.demo.STORY_DAY``)
-    # The donors' pipeline arrived in May; the ledger is stamped then (it cannot be
-    # re-dated afterwards: it is append-only).
-    with ctx.at(now - datetime.timedelta(days=45)):
-        for code in items:
-            if code in ("soap", "towel"):
-                continue
-            for _ in range(2):
-                services.record_receipt(
-                    officer,
-                    main,
-                    items[code],
-                    rng.randint(1500, 3000),
-                    donor=rng.choice(DONORS),
-                    reference=f"GRN-2015-{rng.randint(100, 999)}",
-                )
-    # Hubs are supplied in early June; the ledger entries of the waybills say so.
-    with ctx.at(now - datetime.timedelta(days=25)):
-        waybills = []
-        for hub in hubs:
-            lines = [
-                (items[c], rng.randint(150, 400))
-                for c in ("hygiene-kit", "winter-kit", "blanket", "kerosene-heater")
-            ]
-            for stage in ("closed", "received", "dispatched", "planned"):
-                wb = services.plan_waybill(
-                    officer,
-                    main,
-                    hub,
-                    lines,
-                    transporter="Zagros Transport",
-                    vehicle=f"{rng.randint(10000, 99999)} Erbil",
-                    driver="Karwan",
-                )
-                if stage != "planned":
-                    services.dispatch_waybill(officer, wb)
-                if stage in ("received", "closed"):
-                    first = wb.lines.first()
-                    # One line arrives short with a few damaged: the shortfall is followed up.
-                    services.receive_waybill(officer, wb, {first.pk: (first.quantity - 7, 3)})
-                if stage == "closed":
-                    services.close_waybill(officer, wb)
-                waybills.append(wb)
-        for hub in hubs:
-            for site in [s for s in sites if s.governorate_id == hub.governorate_id]:
-                wb = services.plan_waybill(
-                    officer, hub, site, [(items["hygiene-kit"], 120), (items["winter-kit"], 80)]
-                )
-                services.dispatch_waybill(officer, wb)
-                services.receive_waybill(officer, wb)
-                waybills.append(wb)
-    # Realistic lead times: the road from Erbil takes days, not seconds.
+
+def _donor_receipts(officer, rng, main: Warehouse, items: dict[str, Item]) -> None:
+    """Two donor receipts of each item but soap and towels (they come in kits)."""
+    for code in items:
+        if code in ("soap", "towel"):
+            continue
+        for _ in range(2):
+            services.record_receipt(
+                officer,
+                main,
+                items[code],
+                rng.randint(1500, 3000),
+                donor=rng.choice(DONORS),
+                reference=f"GRN-2015-{rng.randint(100, 999)}",
+            )
+
+
+def _hub_waybills(officer, rng, main: Warehouse, hub: Warehouse, items) -> list[Waybill]:
+    """Main warehouse → hub, one waybill at each stage; received ones arrive short."""
+    waybills = []
+    lines = [
+        (items[c], rng.randint(150, 400))
+        for c in ("hygiene-kit", "winter-kit", "blanket", "kerosene-heater")
+    ]
+    for stage in ("closed", "received", "dispatched", "planned"):
+        wb = services.plan_waybill(
+            officer,
+            main,
+            hub,
+            lines,
+            transporter="Zagros Transport",
+            vehicle=f"{rng.randint(10000, 99999)} Erbil",
+            driver="Karwan",
+        )
+        if stage != "planned":
+            services.dispatch_waybill(officer, wb)
+        if stage in ("received", "closed"):
+            first = wb.lines.first()
+            # One line arrives short with a few damaged: the shortfall is followed up.
+            services.receive_waybill(officer, wb, {first.pk: (first.quantity - 7, 3)})
+        if stage == "closed":
+            services.close_waybill(officer, wb)
+        waybills.append(wb)
+    return waybills
+
+
+def _waybills(officer, rng, main, hubs, sites, items) -> list[Waybill]:
+    """Every hub supplied from the main warehouse, then each site from its hub."""
+    waybills = []
+    for hub in hubs:
+        waybills += _hub_waybills(officer, rng, main, hub, items)
+    for hub in hubs:
+        for site in [s for s in sites if s.governorate_id == hub.governorate_id]:
+            wb = services.plan_waybill(
+                officer, hub, site, [(items["hygiene-kit"], 120), (items["winter-kit"], 80)]
+            )
+            services.dispatch_waybill(officer, wb)
+            services.receive_waybill(officer, wb)
+            waybills.append(wb)
+    return waybills
+
+
+def _redate_waybills(rng, now: datetime.datetime) -> None:
+    """Realistic lead times: the road from Erbil takes days, not seconds."""
     for n, wb in enumerate(Waybill.objects.exclude(status="planned").order_by("pk")):
         planned = now - datetime.timedelta(days=30 - n % 10, hours=rng.randint(0, 12))
         dispatched = planned + datetime.timedelta(days=rng.randint(1, 3))
@@ -192,41 +204,76 @@ def supply(ctx: DemoContext) -> dict | None:
             received_at=received if wb.status in ("received", "closed") else None,
             closed_at=received + datetime.timedelta(days=2) if wb.status == "closed" else None,
         )
-    ctx.progress(2, 4, "waybills")
 
+
+def _site_plan(officer, site: Warehouse, kit: Item, now: datetime.datetime) -> int | None:
+    """The site's optimised and approved plan, 60 % of it distributed (the most vulnerable
+    first); how many distributions, or None when the optimiser selected nobody."""
+    plan = planning.create_plan(
+        officer,
+        name=f"Winter hygiene kits, {site.name_en}",
+        site=site,
+        item=kit,
+        period="2015-winter",
+        need_identified_on=(now - datetime.timedelta(days=35)).date(),
+        capacity_kg=1200,
+    )
+    plan = planning.optimise_plan(officer, plan)
+    if plan.status != "optimised" or not plan.selected_count:
+        return None
+    plan = planning.approve_plan(officer, plan)
+    entitled = list(
+        plan.entitlements.select_related("household").order_by("-household__vulnerability_score")
+    )
+    served = entitled[: int(len(entitled) * 0.6)]
+    for entitlement in served:
+        record_distribution(officer, plan, entitlement.household)
+    return len(served)
+
+
+def _plans(officer, sites: list[Warehouse], kit: Item, now) -> tuple[int, int]:
+    """A plan per site. Households of the site's governorate: the first site's plan
+    entitles the most vulnerable, the second site serves the next ones (same period: no
+    one twice). The distributions are dated over the last ten days."""
     plans = distributions = 0
     for site in sites:
-        # Households of the site's governorate; the first site's plan entitles the most
-        # vulnerable, the second site serves the next ones (same period: no one twice).
-        plan = planning.create_plan(
-            officer,
-            name=f"Winter hygiene kits, {site.name_en}",
-            site=site,
-            item=items["hygiene-kit"],
-            period="2015-winter",
-            need_identified_on=(now - datetime.timedelta(days=35)).date(),
-            capacity_kg=1200,
-        )
-        plan = planning.optimise_plan(officer, plan)
-        if plan.status != "optimised" or not plan.selected_count:
-            continue
-        plan = planning.approve_plan(officer, plan)
-        plans += 1
-        entitled = list(
-            plan.entitlements.select_related("household").order_by(
-                "-household__vulnerability_score"
-            )
-        )
-        for entitlement in entitled[: int(len(entitled) * 0.6)]:
-            record_distribution(officer, plan, entitlement.household)
-            distributions += 1
-    ctx.progress(3, 4, "distributions")
-    from amina.supply.models import Distribution
+        served = _site_plan(officer, site, kit, now)
+        if served is not None:
+            plans += 1
+            distributions += served
+    return plans, distributions
 
+
+def _redate_distributions(now: datetime.datetime) -> None:
     for n, d in enumerate(Distribution.objects.order_by("pk")):
         Distribution.objects.filter(pk=d.pk).update(
             distributed_at=now - datetime.timedelta(days=10 - n % 10, hours=n % 7)
         )
+
+
+@step(60, "supply")
+def supply(ctx: DemoContext) -> dict | None:
+    if Warehouse.objects.exists():
+        return {"warehouses": Warehouse.objects.count()}
+    officer = User.objects.filter(username="logistics").first()
+    if officer is None:
+        return None
+    items = _items(officer)
+    main, hubs, sites = _warehouses(officer)
+    ctx.progress(1, 4, "warehouses")
+    now = timezone.now()  # the story's day (``amina.lib.demo.STORY_DAY``)
+    # The donors' pipeline arrived in May; the ledger is stamped then (it cannot be
+    # re-dated afterwards: it is append-only).
+    with ctx.at(now - datetime.timedelta(days=45)):
+        _donor_receipts(officer, ctx.rng, main, items)
+    # Hubs are supplied in early June; the ledger entries of the waybills say so.
+    with ctx.at(now - datetime.timedelta(days=25)):
+        waybills = _waybills(officer, ctx.rng, main, hubs, sites, items)
+    _redate_waybills(ctx.rng, now)
+    ctx.progress(2, 4, "waybills")
+    plans, distributions = _plans(officer, sites, items["hygiene-kit"], now)
+    ctx.progress(3, 4, "distributions")
+    _redate_distributions(now)
     ctx.progress(4, 4, "supply")
     return {
         "items": len(items),
