@@ -170,11 +170,13 @@ class _Phases:
 
 
 def _time_phases() -> _Phases:
-    """Time the table reader and the gazetteer where the DTM import calls them."""
+    """Time the table reader, finding the places (the gazetteer of governorates and
+    districts, the index of location codes) and the coverage check where the DTM import
+    calls them."""
     from amina.tracking.services import dtm
 
     phases = _Phases()
-    dtm.Gazetteer = phases.wrap("gazetteer (built per file)", dtm.Gazetteer)
+    dtm.DtmPlaces = phases.wrap("places (gazetteer, location codes)", dtm.DtmPlaces)
     dtm.tabular.read_table = phases.wrap("reading the table", dtm.tabular.read_table)
     return phases
 

@@ -136,9 +136,11 @@ class Gazetteer:
     """An in-memory index of the hierarchy, built once per import (a few thousand rows).
 
     Build a fresh one after changing places or aliases; it reads the database once.
+    ``locations=False`` leaves the locations out (governorates and districts only), for
+    an importer that finds its locations by code itself: their names cost the most.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, locations: bool = True) -> None:
         self.governorates = _Index()
         self.districts = _Index()
         self.locations = _Index()
@@ -173,7 +175,7 @@ class Gazetteer:
                 names=(dist.name_en, dist.name_ar, dist.name_ckb, *aliases[("d", dist.pk)]),
             )
         self._location_parent: dict[int, tuple[int, int | None]] = {}
-        for loc in Location.objects.only(
+        for loc in (Location.objects.none() if not locations else Location.objects).only(
             "pk",
             "code",
             "pcode",
