@@ -4,7 +4,7 @@ It is a panel of the core home page (``home_panel``), so the first page after lo
 is the dashboard, and the governorate map under it (the core's Leaflet map, drawing the
 ``idp_individuals`` metric) serves as its choropleth. Figures come from a handful of
 grouped queries, the same number for the country and for one governorate (the rounds,
-one for every round's totals, one or two per optional part), and are cached
+one for every displacement figure, one or two per other part), and are cached
 per scope and language for ``CACHE_SECONDS``: a governor's office refreshing the page on
 a slow link costs the server nothing.
 """
@@ -51,11 +51,12 @@ def dashboard_figures(user, *, use_cache: bool = True) -> Figures | None:
     if rnd is None:
         result = None
     else:
-        governorates = (
-            None if access.has_national_scope(user) else list(access.governorates_in_scope(user))
-        )
+        # The scope's ids (read once per request with the user): no query for the scope.
         result = figures_module.compute(
-            rnd, governorates, trend_rounds=TREND_ROUNDS, kind_rounds=idp_rounds
+            rnd,
+            access.governorate_filter(user),
+            trend_rounds=TREND_ROUNDS,
+            kind_rounds=idp_rounds,
         )
     if use_cache:
         cache.set(key, result or False, CACHE_SECONDS)

@@ -8,9 +8,11 @@ reports never query their tables.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from amina.coordination import queries as coordination_queries
@@ -205,7 +207,7 @@ def _previous(rnd, kind_rounds: list):
 
 def compute(
     rnd,
-    governorates: list[Governorate] | None,
+    governorates: Iterable[Governorate | int] | None,
     *,
     trend_rounds: int = TREND_ROUNDS,
     optional: bool = True,
@@ -213,74 +215,111 @@ def compute(
 ) -> Figures:
     """Figures for round ``rnd`` over ``governorates`` (``None``: the whole country).
 
-    ``governorates`` must already be reduced to what the reader may see. The same few
-    queries whatever the scope: the rounds, one grouped query for every round's totals
-    (the round, the previous one, the trend, and the country for the share and the map),
-    the governorates' names, then one or two per optional part (``_optional_parts``).
-    ``kind_rounds``: the rounds of ``rnd``'s kind, oldest first, when already read.
+    ``governorates`` (instances or ids) must already be reduced to what the reader may
+    see. The same few queries whatever the scope: the rounds, **one** for displacement
+    (``tracking.queries.dashboard_reads``: every round's totals — the round, the previous
+    one, the trend, and the country for the share and the map —, the governorates'
+    names, shelter, arrivals and alerts), then one or two per other part
+    (``_other_parts``). ``kind_rounds``: the rounds of ``rnd``'s kind, oldest first,
+    when already read.
     """
-    q = tracking_queries
-    gov_ids = None if governorates is None else [g.pk for g in governorates]
+    gov_ids = None if governorates is None else [getattr(g, "pk", g) for g in governorates]
     kind = getattr(rnd, "kind", "idps") or "idps"
     if kind_rounds is None or all(r.pk != rnd.pk for r in kind_rounds):
         kind_rounds = ordered_rounds(kind)
     previous = _previous(rnd, kind_rounds)
     trend = _trend_rounds(rnd, kind_rounds, trend_rounds)
+    reads = _displacement_reads(rnd, previous, trend, gov_ids, optional)
+    figures = _displacement(rnd, previous, trend, gov_ids, reads)
+    _partial_notes(figures, rnd, kind_rounds)
+    if optional:
+        figures.shelter = [(name, n) for _code, name, n in reads.shelter]
+        figures.arrivals = None if rnd.date is None else reads.arrivals
+        figures.alerts = reads.alerts
+        _other_parts(figures, gov_ids)
+    return figures
+
+
+def _displacement_reads(rnd, previous, trend: list, gov_ids, optional: bool):
+    """Everything the figures read of displacement, in one query; shelter, arrivals since
+    the round (up to today) and alerts of the last 30 days only for the optional parts."""
     wanted = {r.pk: r for r in [rnd, *trend, *([previous] if previous else [])]}
-    cells = q.totals_by_round(wanted.values(), gov_ids, everywhere=[rnd.pk])
+    parts = {}
+    if optional:
+        parts = {"shelter_round": rnd, "alerts_since": timezone.now() - timedelta(days=30)}
+        window = _arrivals_window(rnd)
+        if window is not None and window[0] <= window[1]:
+            parts["arrivals_between"] = window
+    return tracking_queries.dashboard_reads(wanted.values(), gov_ids, everywhere=[rnd.pk], **parts)
+
+
+def _arrivals_window(rnd) -> tuple[date, date] | None:
+    """The days after the round up to today (None when the round has no date)."""
+    if rnd.date is None:
+        return None
+    return rnd.date + timedelta(days=1), timezone.localdate()
+
+
+def _displacement(rnd, previous, trend: list, gov_ids, reads) -> Figures:
+    """The displacement figures: the scope's and the country's totals, the rows per
+    governorate (small cells withheld), the trend and the map."""
     in_scope = None if gov_ids is None else set(gov_ids)
 
     def by_gov(round_id: int, scoped: bool = True) -> dict:
         return {
             g: t
-            for (r, g), t in cells.items()
+            for (r, g), t in reads.totals.items()
             if r == round_id and (not scoped or in_scope is None or g in in_scope)
         }
 
-    now_by_gov = by_gov(rnd.pk)
     before_by_gov = by_gov(previous.pk) if previous is not None else None
     # Every governorate's total: the national figure and the map's context.
     everywhere = by_gov(rnd.pk, scoped=False)
     national = sum((Totals.of(t) for t in everywhere.values()), Totals())
-    known_govs = {g.pk: g for g in Governorate.objects.filter(pk__in=list(everywhere))}
-    places = list(governorates) if governorates is not None else list(known_govs.values())
-    rows = []
-    for gov in sorted(places, key=lambda g: g.pcode):
-        now = Totals.of(now_by_gov.get(gov.pk))
-        before = Totals.of(before_by_gov.get(gov.pk)) if before_by_gov is not None else None
-        rows.append(
-            GovernorateRow(gov.pcode, gov.name_en, gov.name_ar, now, before, name_ckb=gov.name_ckb)
-        )
-    scope = sum((r.now for r in rows), Totals()) if governorates is not None else national
-    if governorates is None:
-        scope_before = (
-            sum((Totals.of(t) for t in before_by_gov.values()), Totals())
-            if before_by_gov is not None
-            else None
-        )
-    else:
-        scope_before = sum((r.before for r in rows), Totals()) if previous is not None else None
-    _withhold_small(rows)
-    rows.sort(key=lambda r: -r.now.idp_individuals)
+    places = list(everywhere) if gov_ids is None else gov_ids
+    names = {pk: reads.governorates[pk] for pk in places if pk in reads.governorates}
+    rows = _governorate_rows(names, by_gov(rnd.pk), before_by_gov)
     figures = Figures(
         round=RoundInfo.of(rnd),
         previous=RoundInfo.of(previous),
         national=national,
-        scope=scope,
-        scope_before=scope_before,
+        scope=national if gov_ids is None else sum((r.now for r in rows), Totals()),
+        scope_before=_scope_before(rows, before_by_gov, gov_ids),
         governorates=rows,
-        pcodes=[] if governorates is None else sorted(g.pcode for g in governorates),
+        pcodes=[] if gov_ids is None else sorted(n.pcode for n in names.values()),
     )
+    _withhold_small(rows)
+    rows.sort(key=lambda r: -r.now.idp_individuals)
     figures.map_values = {
-        known_govs[pk].pcode: Totals.of(t).idp_individuals for pk, t in everywhere.items()
+        reads.governorates[pk].pcode: Totals.of(t).idp_individuals for pk, t in everywhere.items()
     }
     figures.trend = [
         (r.code, sum(Totals.of(t).idp_individuals for t in by_gov(r.pk).values())) for r in trend
     ]
-    _partial_notes(figures, rnd, kind_rounds)
-    if optional:
-        _optional_parts(figures, rnd, gov_ids)
     return figures
+
+
+def _governorate_rows(names: dict, now_by_gov: dict, before_by_gov: dict | None) -> list:
+    """A row per governorate of the selection, in p-code order (before sorting by size)."""
+    rows = []
+    for pk, name in sorted(names.items(), key=lambda item: item[1].pcode):
+        now = Totals.of(now_by_gov.get(pk))
+        before = Totals.of(before_by_gov.get(pk)) if before_by_gov is not None else None
+        rows.append(
+            GovernorateRow(
+                name.pcode, name.name_en, name.name_ar, now, before, name_ckb=name.name_ckb
+            )
+        )
+    return rows
+
+
+def _scope_before(rows: list, before_by_gov: dict | None, gov_ids) -> Totals | None:
+    """The selection's totals at the previous round (None without one)."""
+    if before_by_gov is None:
+        return None
+    if gov_ids is None:
+        return sum((Totals.of(t) for t in before_by_gov.values()), Totals())
+    return sum((r.before for r in rows), Totals())
 
 
 def _withhold_small(rows: list[GovernorateRow]) -> None:
@@ -323,10 +362,9 @@ def _trend_rounds(rnd, kind_rounds: list, limit: int) -> list:
     return rounds[-limit:]
 
 
-def _optional_parts(figures: Figures, rnd, gov_ids) -> None:
-    figures.shelter = [
-        (name, n) for _code, name, n in tracking_queries.shelter_totals(rnd, gov_ids)
-    ]
+def _other_parts(figures: Figures, gov_ids) -> None:
+    """The parts read from the other capabilities: needs, people in need, people reached
+    (4W), trainings, stock and deliveries."""
     figures.needs = [
         (sector.name, n) for sector, n in needs_queries.top_priority_needs(gov_ids, limit=5)
     ]
@@ -335,9 +373,7 @@ def _optional_parts(figures: Figures, rnd, gov_ids) -> None:
     figures.people_in_need = max(needs_queries.people_in_need(gov_ids).values(), default=0)
     figures.assistance = _by_sector(coordination_queries.people_reached(gov_ids))
     figures.trainings = training_figures(coordination_queries.training_summary(gov_ids))
-    figures.arrivals = arrivals_since(rnd, gov_ids)
     figures.stock = supply_figures(gov_ids)
-    figures.alerts = alert_count(gov_ids)
 
 
 GOVERNMENT_KINDS = ("ministry", "governorate_office", "provincial_council", "krg_body")
@@ -364,18 +400,14 @@ def _by_sector(values: dict[int, int]) -> list[tuple[str, int]]:
 
 
 def arrivals_since(rnd, gov_ids) -> int | None:
-    """Families that arrived (emergency tracking) after the round's date, up to today."""
-    if rnd.date is None:
+    """Families that arrived (emergency tracking) after the round's date, up to today
+    (``compute`` reads them with the other displacement figures, in the same window)."""
+    window = _arrivals_window(rnd)
+    if window is None:
         return None
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    arrivals = tracking_queries.arrivals
-    since, until = rnd.date + timedelta(days=1), timezone.localdate()
-    if since > until:
+    if window[0] > window[1]:
         return 0
-    return arrivals(since, until, governorate_ids=gov_ids)
+    return tracking_queries.arrivals(*window, governorate_ids=gov_ids)
 
 
 def supply_figures(gov_ids) -> list[tuple[str, int, int]]:
@@ -389,8 +421,4 @@ def supply_figures(gov_ids) -> list[tuple[str, int, int]]:
 
 def alert_count(gov_ids) -> int:
     """Influx alerts fired in the last 30 days in the selection (already scoped ids)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
     return tracking_queries.alerts_fired(timezone.now() - timedelta(days=30), gov_ids)
