@@ -245,6 +245,11 @@ def main(argv: list[str]) -> int:
         "reuse a registry that an earlier --keep run wrote with the same size and seed "
         "(re-run de-duplication without writing 1,000,000 heads again)",
     )
+    parser.add_argument(
+        "--import-only",
+        action="store_true",
+        help="measure the import against its floors and stop (no de-duplication, no warning)",
+    )
     args = parser.parse_args(argv)
     _setup()
     from django.db import connection
@@ -265,6 +270,9 @@ def main(argv: list[str]) -> int:
         _forget_truth()
         _empty_registry()
         truth = write_heads(n, args.seed) if args.dedupe_only else compare_import(n, args.seed)
+        if args.import_only:
+            _empty_registry()
+            return 0
         if args.keep:
             _keep_truth(truth, n, args.seed)
     truth_pairs = true_pairs(truth)

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amina.geo.models import Location
-from amina.lib.tabular import ImportFailed
+from amina.lib.tabular import ImportFailed, TableError
 from amina.registry import names, staging
 from amina.registry.importing import import_households
 from amina.registry.models import Household, Member
@@ -270,3 +270,57 @@ def test_a_line_copy_would_read_as_the_end_of_its_input_goes_the_row_by_row_way(
     marked = b"\n".join([*lines[:3], b"\\.", *lines[3:]])
     outcome = checked_staged(marked)
     assert outcome is None
+
+
+def test_a_clean_file_is_checked_and_written_in_one_pass(reference_geography, monkeypatch):
+    """No member row is materialised for a clean file: the members are judged and
+    written by one INSERT … SELECT from the staged file."""
+    long_way = []
+    real = staging.staging_checks.check_members
+    monkeypatch.setattr(
+        staging.staging_checks, "check_members", lambda *a: long_way.append(1) or real(*a)
+    )
+    result = import_households(None, HOUSEHOLDS.encode(), MEMBERS.encode(), filename="h.csv")
+    assert result.households == 63 and Member.objects.count() == result.members
+    assert not long_way
+
+
+def over_the_limits():
+    """(settings, households, members): files each just over one reader limit."""
+    households, members = table(HOUSEHOLDS), table(MEMBERS)
+    long_name = [row[:] for row in households]
+    long_name[5][households[0].index("head_family_name_ar")] = "ع" * 61
+    long_member = [row[:] for row in members]
+    long_member[9][members[0].index("first_name_ar")] = "x" * 61
+    return [
+        ({"AMINA_UPLOAD_MAX_ROWS": 40}, households, None),
+        ({"AMINA_UPLOAD_MAX_ROWS": 40}, households[:30], members),
+        ({"AMINA_UPLOAD_MAX_COLUMNS": 20}, households, None),
+        ({"AMINA_UPLOAD_MAX_CELL_CHARS": 60}, long_name, None),
+        ({"AMINA_UPLOAD_MAX_CELL_CHARS": 60}, households, long_member),
+        ({"AMINA_UPLOAD_MAX_BYTES": 2000}, households, None),
+    ]
+
+
+@pytest.mark.parametrize("case", range(6))
+def test_a_file_over_the_readers_limits_is_refused_with_the_row_paths_message(
+    reference_geography, settings, monkeypatch, case
+):
+    lowered, households, members = over_the_limits()[case]
+    for name, value in lowered.items():
+        setattr(settings, name, value)
+    files = (to_csv(households), to_csv(members) if members else None)
+    staged = staging.import_staged(
+        None, *files, filename="h.csv", members_filename="m.csv", progress=lambda *a: None,
+        dry_run=False, audit=lambda *a: None,
+    )  # fmt: skip
+    assert staged is None, "the staged path must not take a file over the limits"
+    messages = []
+    for way in ("staged", "rows"):
+        if way == "rows":
+            monkeypatch.setattr(staging, "import_staged", lambda *a, **k: None)
+        with pytest.raises(TableError) as refused:
+            import_households(None, *files, filename="h.csv", members_filename="m.csv")
+        messages.append(str(refused.value))
+    assert messages[0] == messages[1] and ("limit" in messages[0] or "longer" in messages[0])
+    assert not Household.objects.exists()
