@@ -51,33 +51,49 @@ def scope_map(user, metric: str | None = None) -> dict:
     URLs of official boundaries to draw when they exist.
     """
     name = metric if metric in METRICS else default_metric()
-    label, func = METRICS[name]
     governorates = list(access.governorates_in_scope(user).order_by("pcode"))
     national = access.has_national_scope(user) or not access.sees_detail(user)
     if national or not governorates:
-        values = func(user, governorates)
-        outline = boundaries_url("governorate", [g.pk for g in governorates])
-        places = [
-            {
-                "pcode": g.pcode,
-                "name": g.name,
-                "value": values.get(g.pk, 0),
-                "lat": g.centroid_lat,
-                "lon": g.centroid_lon,
-                "url": g.get_absolute_url(),
-            }
-            for g in governorates
-            if g.centroid_lat is not None and g.centroid_lon is not None
-        ]
-        return {
-            "level": "governorate",
-            "metric": name,
-            "places": places,
-            "unplaced": len(governorates) - len(places),
-            "areas": [],
-            "outlines": [outline] if outline else [],
-            "texts": _texts(str(label)),
+        return _governorate_map(user, name, governorates)
+    return _location_map(user, name, governorates)
+
+
+def _located(place) -> bool:
+    return place.centroid_lat is not None and place.centroid_lon is not None
+
+
+def _governorate_map(user, name: str, governorates: list) -> dict:
+    """The governorates as points sized by the metric (what a national user compares)."""
+    label, func = METRICS[name]
+    values = func(user, governorates)
+    outline = boundaries_url("governorate", [g.pk for g in governorates])
+    places = [
+        {
+            "pcode": g.pcode,
+            "name": g.name,
+            "value": values.get(g.pk, 0),
+            "lat": g.centroid_lat,
+            "lon": g.centroid_lon,
+            "url": g.get_absolute_url(),
         }
+        for g in governorates
+        if _located(g)
+    ]
+    return {
+        "level": "governorate",
+        "metric": name,
+        "places": places,
+        "unplaced": len(governorates) - len(places),
+        "areas": [],
+        "outlines": [outline] if outline else [],
+        "texts": _texts(str(label)),
+    }
+
+
+def _location_map(user, name: str, governorates: list) -> dict:
+    """A few governorates' located locations, sized by the metric when it has a figure
+    per location, with their districts named and outlined."""
+    label, _func = METRICS[name]
     ids = {g.pk for g in governorates}
     by_location = LOCATION_METRICS.get(name)
     values = by_location(ids) if by_location else {}
@@ -98,20 +114,9 @@ def scope_map(user, metric: str | None = None) -> dict:
             "url": loc.get_absolute_url(),
         }
         for loc in locations
-        if loc.centroid_lat is not None and loc.centroid_lon is not None
+        if _located(loc)
     ]
     districts = list(District.objects.filter(governorate_id__in=ids).order_by("pcode"))
-    areas = [
-        {
-            "pcode": d.pcode,
-            "name": d.name,
-            "lat": d.centroid_lat,
-            "lon": d.centroid_lon,
-            "url": d.get_absolute_url(),
-        }
-        for d in districts
-        if d.centroid_lat is not None and d.centroid_lon is not None
-    ]
     single = governorates[0].pcode if len(governorates) == 1 else ""
     outlines = [
         boundaries_url("governorate", sorted(ids)),
@@ -122,7 +127,22 @@ def scope_map(user, metric: str | None = None) -> dict:
         "metric": name,
         "places": places,
         "unplaced": len(locations) - len(places),
-        "areas": areas,
+        "areas": _areas(districts),
         "outlines": [u for u in outlines if u],
         "texts": _texts(str(label) if by_location else _("Locations")),
     }
+
+
+def _areas(districts: list[District]) -> list[dict]:
+    """The located districts, named on a location map."""
+    return [
+        {
+            "pcode": d.pcode,
+            "name": d.name,
+            "lat": d.centroid_lat,
+            "lon": d.centroid_lon,
+            "url": d.get_absolute_url(),
+        }
+        for d in districts
+        if _located(d)
+    ]

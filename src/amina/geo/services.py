@@ -72,7 +72,7 @@ def import_boundaries(actor, path: str | Path, progress=None) -> dict:
     simplified before the one short write transaction opens, so a large or hostile file
     never holds the embedded database's write lock (issue 12).
     """
-    from amina.geo.boundaries import BadGeometry, simplify, vertex_count
+    from amina.geo.boundaries import vertex_count
 
     data = _read_geojson(Path(path))
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
@@ -88,41 +88,43 @@ def import_boundaries(actor, path: str | Path, progress=None) -> dict:
     for number, feature in enumerate(features, start=1):
         if progress is not None and number % 10 == 1:
             progress(number - 1, len(features), gettext_noop("checking features"))
-        if not isinstance(feature, dict):
-            errors.append(_("feature %(number)s: not a GeoJSON Feature") % {"number": number})
-            continue
-        props = feature.get("properties")
-        props = props if isinstance(props, dict) else {}
-        level = next(((key, name) for key, _model, name in LEVELS if props.get(key)), None)
-        if level is None:
-            errors.append(
-                _("feature %(number)s: no ADM1_PCODE or ADM2_PCODE property") % {"number": number}
-            )
-            continue
-        key, name = level
-        pcode = str(props[key]).strip()[:40]
-        place = places[name].get(pcode)
-        if place is None:
-            errors.append(
-                _("feature %(number)s: %(key)s '%(pcode)s' is not a known %(level)s; add it first")
-                % {"number": number, "key": key, "pcode": pcode, "level": _(name)}
-            )
-            continue
-        try:
-            geometry = simplify(feature.get("geometry"))
-        except BadGeometry as exc:
-            errors.append(
-                _("feature %(number)s (%(pcode)s): %(reason)s")
-                % {"number": number, "pcode": pcode, "reason": exc.args[0] if exc.args else ""}
-            )
-            continue
-        updates.append((name, place, geometry))
+        checked = _check_feature(number, feature, places)
+        (errors if isinstance(checked, Message) else updates).append(checked)
     if errors:
         more = len(errors) - MAX_PROBLEMS
         if more > 0:
             errors = [*errors[:MAX_PROBLEMS], _("and %(count)s more problems") % {"count": more}]
         raise ValidationError(errors)
     return _write_boundaries(actor, updates, Path(path).name[:200], vertex_count)
+
+
+def _check_feature(number: int, feature, places: dict[str, dict]) -> tuple | Message:
+    """(level, place, simplified geometry) of one feature, or the problem naming it."""
+    from amina.geo.boundaries import BadGeometry, simplify
+
+    if not isinstance(feature, dict):
+        return _("feature %(number)s: not a GeoJSON Feature") % {"number": number}
+    props = feature.get("properties")
+    props = props if isinstance(props, dict) else {}
+    level = next(((key, name) for key, _model, name in LEVELS if props.get(key)), None)
+    if level is None:
+        return _("feature %(number)s: no ADM1_PCODE or ADM2_PCODE property") % {"number": number}
+    key, name = level
+    pcode = str(props[key]).strip()[:40]
+    place = places[name].get(pcode)
+    if place is None:
+        return _(
+            "feature %(number)s: %(key)s '%(pcode)s' is not a known %(level)s; add it first"
+        ) % {"number": number, "key": key, "pcode": pcode, "level": _(name)}
+    try:
+        geometry = simplify(feature.get("geometry"))
+    except BadGeometry as exc:
+        return _("feature %(number)s (%(pcode)s): %(reason)s") % {
+            "number": number,
+            "pcode": pcode,
+            "reason": exc.args[0] if exc.args else "",
+        }
+    return (name, place, geometry)
 
 
 @transaction.atomic
@@ -287,47 +289,61 @@ def create_locations(actor, places: Sequence[NewLocation], *, source: str) -> li
     )
     allowed = access.governorate_filter(actor) if actor is not None else None
     names = dict(Governorate.objects.values_list("pk", "name_en"))
-    rows = []
-    for place in places:
-        # A master list may give only a place id: the id is then the name people search.
-        name_en = (place.name_en or place.name_ar or place.dtm_place_id or "").strip()[:120]
-        name_ar = (place.name_ar or (name_en if has_arabic(name_en) else "")).strip()[:120]
-        if not name_en:
-            raise ValidationError(_("A new location needs a name."))
-        if place.governorate_id not in names:
-            raise ValidationError(_("%(name)s: no such governorate.") % {"name": name_en})
-        if allowed is not None and place.governorate_id not in allowed:
-            raise ValidationError(
-                _("%(name)s: %(governorate)s is outside your governorates")
-                % {"name": name_en, "governorate": names[place.governorate_id]}
-            )
-        if place.district_id and districts.get(place.district_id) != place.governorate_id:
-            raise ValidationError(
-                _("%(name)s: the district is not in the location's governorate.")
-                % {"name": name_en}
-            )
-        lat = _coordinate(place.lat, -90, 90, name_en, _("latitude"))
-        lon = _coordinate(place.lon, -180, 180, name_en, _("longitude"))
-        if (lat is None) != (lon is None):
-            lat = lon = None  # half a point places nothing
-        located = lat is not None or bool(place.dtm_place_id)
-        rows.append(
-            Location(
-                name_en=name_en,
-                name_ar=name_ar,
-                kind=location_kind(place.kind, name_ar, name_en),
-                governorate_id=place.governorate_id,
-                district_id=place.district_id,
-                sub_district_id=place.sub_district_id,
-                centroid_lat=lat,
-                centroid_lon=lon,
-                dtm_place_id=place.dtm_place_id or None,
-                needs_review=place.district_id is None or not located,
-            )
-        )
+    rows = [_new_location(place, names, allowed, districts) for place in places]
     # Codes before the rows exist: bulk_create skips ``Location.save``.
     assign_codes(rows)
     created = Location.objects.bulk_create(rows, batch_size=1000)
+    _record_created(actor, created, source)
+    return created
+
+
+def _new_location(
+    place: NewLocation,
+    names: dict[int, str],
+    allowed: set[int] | None,
+    districts: dict[int, int],
+) -> Location:
+    """The unsaved location of ``place`` under ``create_locations``' rules; a
+    ValidationError naming it when it breaks one. ``names`` are the governorates' English
+    names by id, ``allowed`` the actor's governorates (None: all), ``districts`` the
+    governorate of each district the places name."""
+    # A master list may give only a place id: the id is then the name people search.
+    name_en = (place.name_en or place.name_ar or place.dtm_place_id or "").strip()[:120]
+    name_ar = (place.name_ar or (name_en if has_arabic(name_en) else "")).strip()[:120]
+    if not name_en:
+        raise ValidationError(_("A new location needs a name."))
+    if place.governorate_id not in names:
+        raise ValidationError(_("%(name)s: no such governorate.") % {"name": name_en})
+    if allowed is not None and place.governorate_id not in allowed:
+        raise ValidationError(
+            _("%(name)s: %(governorate)s is outside your governorates")
+            % {"name": name_en, "governorate": names[place.governorate_id]}
+        )
+    if place.district_id and districts.get(place.district_id) != place.governorate_id:
+        raise ValidationError(
+            _("%(name)s: the district is not in the location's governorate.") % {"name": name_en}
+        )
+    lat = _coordinate(place.lat, -90, 90, name_en, _("latitude"))
+    lon = _coordinate(place.lon, -180, 180, name_en, _("longitude"))
+    if (lat is None) != (lon is None):
+        lat = lon = None  # half a point places nothing
+    located = lat is not None or bool(place.dtm_place_id)
+    return Location(
+        name_en=name_en,
+        name_ar=name_ar,
+        kind=location_kind(place.kind, name_ar, name_en),
+        governorate_id=place.governorate_id,
+        district_id=place.district_id,
+        sub_district_id=place.sub_district_id,
+        centroid_lat=lat,
+        centroid_lon=lon,
+        dtm_place_id=place.dtm_place_id or None,
+        needs_review=place.district_id is None or not located,
+    )
+
+
+def _record_created(actor, created: list[Location], source: str) -> None:
+    """One audit row: the location's values when one was created, else the count."""
     if len(created) == 1:
         location = created[0]
         record_change(
@@ -344,7 +360,6 @@ def create_locations(actor, places: Sequence[NewLocation], *, source: str) -> li
             {"source": source, "locations": len(created)},
             f"{len(created)} locations from {source}",
         )
-    return created
 
 
 def create_location(actor, place: NewLocation, *, source: str) -> Location:

@@ -89,21 +89,11 @@ def overview(request):
     )
 
 
-def governorate(request, pcode):
-    """Locations × sectors heat table of one governorate, with a map per sector."""
-    user = request.user
-    access.require_detail(user)
-    gov = get_object_or_404(access.governorates_in_scope(user), pcode=pcode)
-    access.check_governorate(user, gov)
-    sectors = list(Sector.objects.order_by("code"))
-    latest = list(
-        queries.latest_assessments([gov.pk])
-        .select_related("location__district")
-        .order_by("location__name_en", "location_id")
-    )
-    by_location: dict[int, dict[int, int]] = defaultdict(dict)
-    for row in queries.latest_severity([gov.pk]):
-        by_location[row.location_id][row.sector_code] = row.severity
+def _heat_rows(
+    latest: list[NeedsAssessment], by_location: dict[int, dict[int, int]], sectors: list[Sector]
+) -> tuple[list[dict], list[dict]]:
+    """The heat table's rows (a cell per sector, stale when old) and the map's points
+    (the located locations, with their severities by sector code)."""
     today = timezone.localdate()
     rows, points = [], []
     for a in latest:
@@ -129,6 +119,25 @@ def governorate(request, pcode):
                     "sev": {str(k): v for k, v in values.items()},
                 }
             )
+    return rows, points
+
+
+def governorate(request, pcode):
+    """Locations × sectors heat table of one governorate, with a map per sector."""
+    user = request.user
+    access.require_detail(user)
+    gov = get_object_or_404(access.governorates_in_scope(user), pcode=pcode)
+    access.check_governorate(user, gov)
+    sectors = list(Sector.objects.order_by("code"))
+    latest = list(
+        queries.latest_assessments([gov.pk])
+        .select_related("location__district")
+        .order_by("location__name_en", "location_id")
+    )
+    by_location: dict[int, dict[int, int]] = defaultdict(dict)
+    for row in queries.latest_severity([gov.pk]):
+        by_location[row.location_id][row.sector_code] = row.severity
+    rows, points = _heat_rows(latest, by_location, sectors)
     pin = queries.people_in_need([gov.pk])
     sector_param = request.GET.get("sector")
     chosen = next(
