@@ -128,6 +128,8 @@ def _location_figures(governorate_ids) -> dict[int, tuple[Totals, date | None]]:
 
 
 def displacement_rows(level: str, governorate_ids) -> list[dict]:
+    """The rows of one displacement dataset (``level``: governorates, districts or
+    locations), every level protected together."""
     figures = _location_figures(governorate_ids)
     locations = {
         loc.pk: loc
@@ -135,10 +137,47 @@ def displacement_rows(level: str, governorate_ids) -> list[dict]:
             "governorate", "district"
         )
     }
-    # The hierarchy of every published figure, keyed by (level, id).
-    values: dict[tuple, Totals] = defaultdict(Totals)
-    dates: dict[tuple, date] = {}
-    children: dict[tuple, set] = defaultdict(set)
+    tree = _figure_tree(figures, locations)
+    lines = disclosure.tree_lines({k: sorted(v, key=str) for k, v in tree.children.items()})
+    masks = {
+        families: disclosure.protect(
+            {k: getattr(v, families) for k, v in tree.values.items()}, lines
+        )
+        for families, _individuals in ATTRIBUTES
+    }
+    places = _Places(
+        locations,
+        {g.pk: g for g in Governorate.objects.all()},
+        {loc.district_id: loc.district for loc in locations.values() if loc.district_id},
+    )
+    out = [
+        _dataset_row(key, totals, tree.dates.get(key), places, masks)
+        for key, totals in tree.values.items()
+        if key[0] == level.rstrip("s")
+    ]
+    out.sort(key=lambda r: (r["adm1_code"], r.get("adm2_code") or "", str(r.get("loc_code", ""))))
+    return out
+
+
+@dataclass
+class _FigureTree:
+    """Every published figure keyed by (level, id), its date, and each key's children."""
+
+    values: dict[tuple, Totals] = field(default_factory=lambda: defaultdict(Totals))
+    dates: dict[tuple, date] = field(default_factory=dict)
+    children: dict[tuple, set] = field(default_factory=lambda: defaultdict(set))
+
+
+@dataclass
+class _Places:
+    locations: dict
+    governorates: dict
+    districts: dict
+
+
+def _figure_tree(figures: dict, locations: dict) -> _FigureTree:
+    """Sum each location's figures into its district, governorate and the country."""
+    tree = _FigureTree()
     national = ("national", 0)
     for pk, (totals, when) in figures.items():
         loc = locations.get(pk)
@@ -148,53 +187,45 @@ def displacement_rows(level: str, governorate_ids) -> list[dict]:
         parent = ("district", loc.district_id) if loc.district_id else gov
         chain = [("location", pk), parent] + ([gov] if parent != gov else []) + [national]
         for lower, upper in zip(chain, chain[1:], strict=False):
-            children[upper].add(lower)
+            tree.children[upper].add(lower)
         for key in chain:
-            values[key] = values[key] + totals
-            if when and (key not in dates or when > dates[key]):
-                dates[key] = when
-    masks = {}
-    lines = disclosure.tree_lines({k: sorted(v, key=str) for k, v in children.items()})
-    for families, _individuals in ATTRIBUTES:
-        masks[families] = disclosure.protect(
-            {k: getattr(v, families) for k, v in values.items()}, lines
-        )
-    govs = {g.pk: g for g in Governorate.objects.all()}
-    districts = {loc.district_id: loc.district for loc in locations.values() if loc.district_id}
-    out = []
-    for key, totals in values.items():
-        if key[0] != level.rstrip("s"):
-            continue
-        row = {"date": dates.get(key)}
-        if key[0] == "location":
-            loc = locations[key[1]]
-            gov, district = loc.governorate, loc.district
-            row.update(
-                loc_name=loc.name_en,
-                loc_name_ar=loc.name_ar,
-                loc_code=loc.code,
-                lat=loc.centroid_lat,
-                lon=loc.centroid_lon,
-            )
-        elif key[0] == "district":
-            district = districts[key[1]]
-            gov = govs[district.governorate_id]
-        else:
-            gov, district = govs[key[1]], None
+            tree.values[key] = tree.values[key] + totals
+            if when and (key not in tree.dates or when > tree.dates[key]):
+                tree.dates[key] = when
+    return tree
+
+
+def _dataset_row(key: tuple, totals: Totals, when, places: _Places, masks: dict) -> dict:
+    """One published row: the place's names and codes, then its figures (withheld ones
+    empty)."""
+    row = {"date": when}
+    if key[0] == "location":
+        loc = places.locations[key[1]]
+        gov, district = loc.governorate, loc.district
         row.update(
-            adm1_name=gov.name_en,
-            adm1_name_ar=gov.name_ar,
-            adm1_code=gov.pcode,
-            adm2_name=district.name_en if district else "",
-            adm2_code=district.pcode if district else "",
+            loc_name=loc.name_en,
+            loc_name_ar=loc.name_ar,
+            loc_code=loc.code,
+            lat=loc.centroid_lat,
+            lon=loc.centroid_lon,
         )
-        for families, individuals in ATTRIBUTES:
-            hidden = key in masks[families]
-            row[families] = None if hidden else getattr(totals, families)
-            row[individuals] = None if hidden else getattr(totals, individuals)
-        out.append(row)
-    out.sort(key=lambda r: (r["adm1_code"], r.get("adm2_code") or "", str(r.get("loc_code", ""))))
-    return out
+    elif key[0] == "district":
+        district = places.districts[key[1]]
+        gov = places.governorates[district.governorate_id]
+    else:
+        gov, district = places.governorates[key[1]], None
+    row.update(
+        adm1_name=gov.name_en,
+        adm1_name_ar=gov.name_ar,
+        adm1_code=gov.pcode,
+        adm2_name=district.name_en if district else "",
+        adm2_code=district.pcode if district else "",
+    )
+    for families, individuals in ATTRIBUTES:
+        hidden = key in masks[families]
+        row[families] = None if hidden else getattr(totals, families)
+        row[individuals] = None if hidden else getattr(totals, individuals)
+    return row
 
 
 def needs_rows(governorate_ids) -> list[dict]:
