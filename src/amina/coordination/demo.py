@@ -68,13 +68,33 @@ TITLES = [
     "Engineer",
     "Legal adviser",
 ]
+#: 4W activities by MCOF sector, in English and in Arabic: a ministry reports its activities
+#: in Arabic, the UN agencies and international NGOs in English.
 ACTIVITIES = {
-    1: ["Camp coordination", "Site monitoring", "Displacement tracking round"],
-    2: ["NFI kit distribution", "Tent distribution", "Winterisation kits", "Shelter upgrades"],
-    4: ["Mobile medical team", "Vaccination campaign", "Primary health care"],
-    5: ["Psychosocial sessions", "Community centre activities"],
-    3: ["Transport to camps"],
+    1: [
+        ("Camp coordination", "تنسيق المخيمات"),
+        ("Site monitoring", "متابعة المواقع"),
+        ("Displacement tracking round", "جولة تتبع النزوح"),
+    ],
+    2: [
+        ("NFI kit distribution", "توزيع حقائب المواد غير الغذائية"),
+        ("Tent distribution", "توزيع الخيام"),
+        ("Winterisation kits", "حقائب الشتاء"),
+        ("Shelter upgrades", "تحسين المأوى"),
+    ],
+    4: [
+        ("Mobile medical team", "فريق طبي متنقل"),
+        ("Vaccination campaign", "حملة تلقيح"),
+        ("Primary health care", "الرعاية الصحية الأولية"),
+    ],
+    5: [
+        ("Psychosocial sessions", "جلسات الدعم النفسي والاجتماعي"),
+        ("Community centre activities", "أنشطة المركز المجتمعي"),
+    ],
+    3: [("Transport to camps", "النقل إلى المخيمات")],
 }
+#: Organisations that write their 4W in Arabic.
+WRITES_ARABIC = ("ministry",)
 
 
 def _person(ctx, i):
@@ -238,10 +258,12 @@ def _activity(ctx, pcode: str, loc, orgs: list, sectors: dict, govs: dict) -> Ac
         people = [0] * 6  # not started yet: nobody reached
     girls, boys, women, men = people[:4]
     elderly_women, elderly_men = people[4] // 4, people[5] // 4
+    organisation = ctx.rng.choice(orgs)
+    english, arabic = ctx.rng.choice(ACTIVITIES[code])
     return Activity(
-        organisation=ctx.rng.choice(orgs),
+        organisation=organisation,
         sector=sectors[code],
-        activity_type=ctx.rng.choice(ACTIVITIES[code]),
+        activity_type=arabic if organisation.kind in WRITES_ARABIC else english,
         governorate=govs[pcode],
         district=loc.district if loc else None,
         location=loc,
@@ -273,12 +295,23 @@ def _activities(ctx, govs: dict) -> None:
     Activity.objects.bulk_create(rows, batch_size=500)
 
 
-#: A response plan's objectives: MCOF phase, sector, text.
+#: A response plan's objectives: MCOF phase, sector, text in English and in Arabic (a
+#: governorate writes its plan in Arabic).
 OBJECTIVES = [
-    ("before", 8, "Contingency stocks and early warning"),
-    ("during", 2, "Shelter and NFIs for every newly displaced family"),
-    ("during", 4, "Primary health care within reach of every site"),
-    ("after", 6, "Return and reintegration support"),
+    ("before", 8, "Contingency stocks and early warning", "مخزون الطوارئ والإنذار المبكر"),
+    (
+        "during",
+        2,
+        "Shelter and NFIs for every newly displaced family",
+        "المأوى والمواد غير الغذائية لكل أسرة نازحة حديثاً",
+    ),
+    (
+        "during",
+        4,
+        "Primary health care within reach of every site",
+        "الرعاية الصحية الأولية في متناول كل موقع",
+    ),
+    ("after", 6, "Return and reintegration support", "دعم العودة وإعادة الاندماج"),
 ]
 
 
@@ -286,7 +319,8 @@ def _objectives(plan: ResponsePlan, targets: list, govs: dict, sectors: dict) ->
     """The plan's objectives by MCOF phase and sector, each with its targets
     (governorate, sector, quantity) of that sector."""
     phases = {p.code: p for p in Phase.objects.all()}
-    for phase, code, text in OBJECTIVES:
+    for phase, code, english, arabic in OBJECTIVES:
+        text = arabic if plan.governorate_id else english
         objective = Objective.objects.create(
             plan=plan, phase=phases[phase], sector=sectors[code], text=text
         )
@@ -330,10 +364,12 @@ def _plans(govs: dict) -> None:
     """A national plan and the Najaf plan, organised by MCOF phase and sector."""
     sectors = {s.code: s for s in Sector.objects.all()}
     national = ResponsePlan.objects.create(
-        title="National IDP response plan 2015", start_date=D(2015, 1, 1), end_date=D(2015, 12, 31)
+        title="National IDP response plan 2015 — الخطة الوطنية للاستجابة للنازحين 2015",
+        start_date=D(2015, 1, 1),
+        end_date=D(2015, 12, 31),
     )
     najaf_plan = ResponsePlan.objects.create(
-        title="Al-Najaf response plan 2015",
+        title="Al-Najaf response plan 2015 — خطة الاستجابة في محافظة النجف 2015",
         governorate=govs["IQG04"],
         start_date=D(2015, 1, 1),
         end_date=D(2015, 12, 31),
@@ -350,32 +386,34 @@ def _plans(govs: dict) -> None:
 
 
 def _meetings(govs: dict) -> None:
-    """Meetings of Najaf's coordination with action points for the demo users."""
+    """Meetings of Najaf's coordination with action points for the demo users; the
+    governor's office keeps its minutes in Arabic."""
     najaf_user = User.objects.filter(username="najaf").first()
     field_user = User.objects.filter(username="field").first()
     meeting = Meeting.objects.create(
-        title="Al-Najaf humanitarian coordination meeting",
+        title="Al-Najaf humanitarian coordination meeting — اجتماع التنسيق الإنساني في النجف",
         date=D(2015, 6, 14),
         governorate=govs["IQG04"],
-        place="Governor's Office, Al-Najaf",
-        chair="Deputy Governor",
-        agenda="1. DTM round XXII figures\n2. NFI pipeline\n3. Health",
-        decisions="Prioritise NFI kits for the 12 locations rated severe.\n"
-        "Ask the Directorate of Health for a second mobile team.",
-        other_attendees="Representative of the Directorate of Health\nIOM field coordinator",
+        place="ديوان محافظة النجف",
+        chair="نائب المحافظ",
+        agenda="1. أرقام الجولة الثانية والعشرين لمصفوفة تتبع النزوح (DTM)\n"
+        "2. خط إمداد المواد غير الغذائية\n3. الصحة",
+        decisions="إعطاء الأولوية لحقائب المواد غير الغذائية في المواقع الاثني عشر المصنفة "
+        "شديدة الحاجة.\nمطالبة دائرة صحة النجف بفريق طبي متنقل ثانٍ.",
+        other_attendees="ممثل دائرة صحة النجف\nمنسق ميداني من المنظمة الدولية للهجرة",
     )
     meeting.organisations.set(Organisation.objects.filter(acronym__in=["IOM", "MoMD", "NRC"]))
     if najaf_user and field_user:
         meeting.attendees.set([najaf_user, field_user])
         ActionPoint.objects.create(
             meeting=meeting,
-            text="Share the list of severe locations",
+            text="مشاركة قائمة المواقع شديدة الحاجة",
             owner=field_user,
             due_date=D(2015, 6, 18),
         )
         ActionPoint.objects.create(
             meeting=meeting,
-            text="Request the second mobile medical team",
+            text="طلب الفريق الطبي المتنقل الثاني",
             owner=najaf_user,
             due_date=D(2015, 7, 1),
         )

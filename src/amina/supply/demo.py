@@ -211,7 +211,7 @@ def _site_plan(officer, site: Warehouse, kit: Item, now: datetime.datetime) -> i
     first); how many distributions, or None when the optimiser selected nobody."""
     plan = planning.create_plan(
         officer,
-        name=f"Winter hygiene kits, {site.name_en}",
+        name=f"Winter hygiene kits, {site.name_en} — حقائب النظافة الشتوية، {site.name_ar}",
         site=site,
         item=kit,
         period="2015-winter",
