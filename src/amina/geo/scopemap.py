@@ -59,6 +59,7 @@ def scope_map(user, metric: str | None = None) -> dict:
 
 
 def _located(place) -> bool:
+    """Whether a place has both coordinates: only then is it a point on the map."""
     return place.centroid_lat is not None and place.centroid_lon is not None
 
 

@@ -252,6 +252,7 @@ class FormRow:
 
     @classmethod
     def of(cls, row: Row, sector_codes: list[int]) -> FormRow:
+        """The row's answers to the form's questions (``sector_codes``: the sectors it rates)."""
         cells = row.values
 
         def text(name: str) -> str:
