@@ -5,14 +5,16 @@
 - ``{{ items|join_list }}``: items joined with the list comma of the language ("، "), and
   ``{% list_comma %}`` between the items of a loop;
 - ``{{ day|day }}``: a date in the one format of the language ("4 حزيران 2015");
-- ``{{ moment|moment }}``: a date and time the same way, with the local time.
+- ``{{ moment|moment }}``: a date and time the same way, with the local time;
+- ``{{ change|signed }}``: a change with its sign before its digits in every language
+  ("+1,234", "-606"; ``amina.lib.numbers``), where ``intcomma`` shows "606-" in Arabic.
 """
 
 from django import template
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 
-from amina.lib import i18n
+from amina.lib import i18n, numbers
 
 register = template.Library()
 
@@ -52,6 +54,11 @@ def moment(value) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return date_filter(value, "DATETIME_FORMAT")
+
+
+@register.filter
+def signed(value) -> str:
+    return numbers.signed(value)
 
 
 @register.simple_tag

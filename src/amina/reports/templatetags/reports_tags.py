@@ -1,27 +1,18 @@
 """Figures as the reports print them: digits grouped by thousands in every language
-(Django's Arabic format groups nothing, and "6663048" is hard to read)."""
+(Django's Arabic format groups nothing, and "6663048" is hard to read), a minus before the
+digits in Arabic and Kurdish too (``amina.lib.numbers``). Changes with their sign are
+``amina_text``'s ``signed``, shared with the displacement pages."""
 
 from django import template
+
+from amina.lib import numbers
 
 register = template.Library()
 
 
 @register.filter
 def num(value) -> str:
-    if value is None or value == "":
-        return "—"
-    try:
-        return f"{round(float(value)):,}"
-    except (TypeError, ValueError):
-        return str(value)
-
-
-@register.filter
-def signed(value) -> str:
-    """A change with its sign; the left-to-right mark keeps "+" before the digits in Arabic."""
-    if value is None:
-        return "—"
-    return "\u200e" + (f"+{value:,}" if value > 0 else f"{value:,}")
+    return numbers.grouped(value)
 
 
 @register.filter

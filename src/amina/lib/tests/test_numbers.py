@@ -1,0 +1,35 @@
+"""Figures grouped by thousands, with a sign that stays before the digits in Arabic and
+Kurdish (``amina.lib.numbers``); how a browser lays them out is checked by the phone sweep
+(``tests/browser/test_phone_sweep.py``)."""
+
+from django.template import Context, Template
+
+from amina.lib import numbers
+
+LRM = "\u200e"
+
+
+def test_a_negative_figure_starts_with_the_left_to_right_mark():
+    assert numbers.grouped(-606) == f"{LRM}-606"
+    assert numbers.grouped(-1234567.4) == f"{LRM}-1,234,567"
+    assert numbers.signed(-606) == f"{LRM}-606"
+
+
+def test_a_positive_figure_is_printed_as_before():
+    assert numbers.grouped(6663048) == "6,663,048"
+    assert numbers.grouped("1234.6") == "1,235"
+    assert numbers.grouped(0) == "0"
+    assert numbers.signed(1234) == f"{LRM}+1,234"
+    assert numbers.signed(0) == f"{LRM}0"
+
+
+def test_a_missing_figure_is_a_dash_and_text_stays_text():
+    assert numbers.grouped(None) == numbers.grouped("") == numbers.signed(None) == "—"
+    assert numbers.grouped("n/a") == "n/a"
+
+
+def test_the_pages_filters_print_a_fall_with_its_minus_first():
+    rendered = Template(
+        "{% load amina_text reports_tags %}{{ v|signed }} {{ v|num }} {{ w|num }}"
+    ).render(Context({"v": -606, "w": 562188}))
+    assert rendered == f"{LRM}-606 {LRM}-606 562,188"
