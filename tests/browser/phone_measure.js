@@ -25,15 +25,18 @@
     range.selectNodeContents(cell);
     const r = range.getBoundingClientRect();
     if (tiny(r)) continue;
+    // A visually hidden fallback (a chart's table for screen readers) is clipped on purpose,
+    // wherever its clipped box lies: a long Kurdish label puts it past the screen's edge.
+    let hidden = false;
     let bad = r.left < -1 || r.right > vw + 1;
-    for (let a = cell.parentElement; a && !bad && a !== document.body; a = a.parentElement) {
+    for (let a = cell.parentElement; a && !hidden && a !== document.body; a = a.parentElement) {
       const ox = getComputedStyle(a).overflowX;
       if (ox === "visible") continue;
       const f = a.getBoundingClientRect();
-      if (tiny(f)) { bad = false; break; }  // a visually hidden fallback, clipped on purpose
-      if (r.left < f.left - 1 || r.right > f.right + 1) bad = true;
+      if (tiny(f)) hidden = true;
+      else if (r.left < f.left - 1 || r.right > f.right + 1) bad = true;
     }
-    if (bad) out.cut.push(cell.textContent.trim().replace(/\s+/g, " ").slice(0, 40));
+    if (bad && !hidden) out.cut.push(cell.textContent.trim().replace(/\s+/g, " ").slice(0, 40));
   }
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const skip = "script, style, template, noscript, code, kbd, samp, [translate=no], [lang=en], .leaflet-control-attribution";

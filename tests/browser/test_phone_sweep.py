@@ -1,11 +1,13 @@
-"""A field day in Arabic on a phone: every page of the menu, for every role, at 390 × 844.
+"""A field day in Arabic, and in Central Kurdish, on a phone: every page of the menu, for
+every role, at 390 × 844.
 
 On the small demo (``amina.core.demo.generate("small")``: 125 locations, two rounds, 300
 households, figures as large as 562,188 IDP individuals in Anbar), each page must fit the
 screen, keep every control in reach, show every figure whole (no cell cut by the screen or
-by its scrolling frame), speak Arabic only (``tests/browser/phone.py`` says what Latin text
-is data), show no ``None`` and log no error. The demo is built once (about 10 s) and the
-five roles walk their menus in one test, so the sweep stays near two minutes.
+by its scrolling frame), speak the page's language only (``tests/browser/phone.py`` says
+what Latin text is data), show no ``None`` and log no error. The demo is built once (about
+10 s) and the five roles walk their menus in one test, so the sweep of a language stays near
+two minutes.
 
 The same walk rewrites the README's screenshots (docs/screenshots/): the Arabic phone
 pages of the governorate officer of Najaf and the English desktop pages of a national user.
@@ -113,19 +115,7 @@ def demo_world(reference_geography):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize(
-    "language",
-    [
-        "ar",
-        # Central Kurdish (issue 19) runs the same walk; its longer words still widen the
-        # dashboard's governorate table and the coordination date ranges past 390 px
-        # (home, /reports/dashboard/, /needs/, /coordination/): a known gap to fix.
-        pytest.param(
-            "ckb",
-            marks=pytest.mark.xfail(reason="Kurdish tables wider than a phone", strict=False),
-        ),
-    ],
-)
+@pytest.mark.parametrize("language", ["ar", "ckb"])
 def test_every_page_of_every_role_reads_whole_right_to_left_on_a_phone(
     _browser, live_server, demo_world, language
 ):
@@ -166,6 +156,34 @@ def test_every_page_of_every_role_reads_whole_right_to_left_on_a_phone(
     context.close()
     report = "\n".join(f"{where}:\n  " + "\n  ".join(found) for where, found in faults.items())
     assert not faults, f"pages that fail on a phone in {language}:\n{report}"
+
+
+@pytest.mark.parametrize("language", ["ar", "ckb"])
+def test_a_fall_reads_with_its_minus_before_its_digits_right_to_left(_browser, language):
+    """A figures cell of an Arabic or Kurdish page shows "-606", never "606-" (issue 19)."""
+    from django.template import Context, Template
+
+    html = Template(
+        '{% load amina_text reports_tags %}<html lang="{{ language }}" dir="rtl"><body><table>'
+        '<tr><td class="num">{{ change|signed }}</td><td class="num">{{ change|num }}</td>'
+        "<td>+{{ rise }}</td><td>{{ rise|signed }}</td></tr></table></body></html>"
+    ).render(Context({"language": language, "change": -606, "rise": 1234}))
+    page = _browser.new_page()
+    page.set_content(html)
+    # For each cell: is the sign drawn left of the first digit, as "-606" and "+1,234" read?
+    sign_first = page.eval_on_selector_all(
+        "td",
+        """cells => cells.map(cell => {
+          const text = cell.firstChild, at = text.data.search(/[-+]/);
+          const box = (i) => { const r = document.createRange(); r.setStart(text, i);
+                               r.setEnd(text, i + 1); return r.getBoundingClientRect(); };
+          return box(at).left < box(at + 1).left;
+        })""",
+    )
+    page.close()
+    # The third cell is a bare "+1234", as the displacement pages once printed it: the line's
+    # direction takes the sign to the right of the digits ("1234+").
+    assert sign_first == [True, True, False, True]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -31,6 +31,9 @@
         }
       }
     });
+    // The fallback is a <div> around the table: a table ignores visually-hidden's width
+    // and overflow, so with its nowrap a long label (Kurdish shelter names) made an unseen
+    // table wider than a phone that widened the whole page.
     var fallback = canvas.parentNode.parentNode.querySelector(".chart-fallback");
     if (fallback) { fallback.classList.add("visually-hidden"); }
   }
