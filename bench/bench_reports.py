@@ -10,7 +10,8 @@ Measured in the same run:
 - the dashboard page (``/reports/dashboard/``) and the home page (``/``, where the
   dashboard is a panel among the other capabilities' panels) as a national user and as a
   governorate officer: server time p50/p95 with the figures recomputed on every request
-  (cache cleared), and with the per-scope cache warm; the dashboard's figures alone;
+  (cache cleared), and with the per-scope cache warm; the dashboard's figures alone,
+  timed in turns with the floor below (``_time_pair``), so both see the same load;
 - the floor: the same figures' raw SQL, one hand-written query per figure family (the
   rounds, every round's totals per governorate, the governorates' names, shelter,
   needs, 4W, trainings, arrivals, stock, alerts: ``raw_figures``), run alone with a
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import gzip
+import os
 import random
 import re
 import statistics
@@ -130,6 +132,20 @@ def _time(func, repeat: int) -> tuple[float, float]:
         func()
         samples.append((time.perf_counter() - t) * 1000)
     return _percentiles(samples)
+
+
+def _time_pair(first, second, repeat: int) -> tuple[tuple[float, float], tuple[float, float]]:
+    """Both timed in turns, one run of each per round: on a shared machine the load
+    changes from second to second, and a ratio of two series taken one after the other
+    would measure the load as much as the code."""
+    first(), second()
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeat):
+        for func, out in ((first, samples[0]), (second, samples[1])):
+            t = time.perf_counter()
+            func()
+            out.append((time.perf_counter() - t) * 1000)
+    return _percentiles(samples[0]), _percentiles(samples[1])
 
 
 def raw_figures(gov_ids: list[int] | None) -> None:
@@ -284,6 +300,7 @@ def main(argv: list[str]) -> int:
     t = time.perf_counter()
     made = generate(args.locations, args.rounds)
     print(f"data: {made} ({time.perf_counter() - t:.0f} s) on {connection.vendor}")
+    print("load average (1, 5, 15 min): " + ", ".join(f"{v:.1f}" for v in os.getloadavg()))
     from amina.reports.dashboard import dashboard_figures
 
     header = [
@@ -306,8 +323,11 @@ def main(argv: list[str]) -> int:
         gov_ids = (
             None if user.national_scope else list(user.governorates.values_list("pk", flat=True))
         )
-        alone = _time(lambda user=user: dashboard_figures(user, use_cache=False), args.repeat)
-        raw = _time(lambda gov_ids=gov_ids: raw_figures(gov_ids), args.repeat)
+        alone, raw = _time_pair(
+            lambda user=user: dashboard_figures(user, use_cache=False),
+            lambda gov_ids=gov_ids: raw_figures(gov_ids),
+            args.repeat,
+        )
         connection.queries_log.clear()  # a full log (9,000 entries) would count nothing
         with CaptureQueriesContext(connection) as figure_queries:
             dashboard_figures(user, use_cache=False)

@@ -394,7 +394,13 @@ def training_figures(summary) -> dict:
 
 def _by_sector(values: dict[int, int]) -> list[tuple[str, int]]:
     """(sector name, value) from a mapping keyed by MCOF sector number, largest first."""
-    names = {s.code: s.name for s in needs_queries.sectors()}
+    # The names only, not the sectors (their descriptions are long and unused here).
+    names = {
+        code: localised(en, ar, ckb)
+        for code, en, ar, ckb in needs_queries.sectors().values_list(
+            "code", "name_en", "name_ar", "name_ckb"
+        )
+    }
     out = [(names.get(code, str(code)), int(v or 0)) for code, v in values.items() if v]
     return sorted(out, key=lambda kv: -kv[1])
 
