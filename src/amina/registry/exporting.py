@@ -212,7 +212,7 @@ def export_households(
     qs = _scope(
         user,
         Household.objects.select_related(
-            "location", "governorate", "origin_governorate", "shelter"
+            "location", "governorate", "origin_governorate", "shelter", "merged_into"
         ),
         list(governorates),
     )

@@ -117,3 +117,22 @@ def test_merge_moves_every_record_of_other_apps_and_keeps_conflicting_ones(
 
         del apps.all_models["registry"]["assistance"]
         apps.clear_cache()
+
+
+@pytest.mark.django_db
+def test_the_household_export_names_the_survivor_without_a_query_per_merged_household(
+    officer_a, household_a, twin, register, location_a, django_assert_max_num_queries
+):
+    from amina.registry.exporting import export_households
+
+    confirm_candidate(officer_a, candidate_for(household_a, twin))
+    with django_assert_max_num_queries(12) as one_merged:
+        first = export_households(officer_a, "csv", purpose="test")
+    later = register(location_a, first="زينب", phone="07711111111", document="")
+    third = register(location_a, first="زينب", phone="07711111112", document="")
+    confirm_candidate(officer_a, candidate_for(later, third))
+    with django_assert_max_num_queries(len(one_merged.captured_queries)):
+        second = export_households(officer_a, "csv", purpose="test")
+    text = (second if isinstance(second, str) else second.decode("utf-8")).splitlines()
+    assert sum(household_a.household_ref in line for line in text) >= 2  # itself, its twin
+    assert first != second
