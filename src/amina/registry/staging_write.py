@@ -153,12 +153,10 @@ SHARED = (
 )
 
 
-def _insert_members(cursor, rows: str, params: dict | None = None, where: str = "") -> int:
+def _insert_members(cursor, rows: str) -> int:
     cursor.execute(
         f"INSERT INTO registry_member ({', '.join(MEMBER)}) "
         f"SELECT {', '.join(MEMBER.values())} FROM ({rows}) t"
-        + (f" WHERE {where}" if where else ""),
-        params,
     )
     return cursor.rowcount
 
@@ -225,20 +223,23 @@ def raw_members(cursor, f) -> int:
         raise Renumber
     col = f.column
     joins, household = _households_of_members(f)
-    written = _insert_members(
-        cursor,
-        f"""SELECT {household} AS household_id, ans.given_no AS member_no,
-                   false AS is_head, {member_values(col)}
-            FROM m_raw r {joins} {member_joins(col)}""",
-        {"ws": whitespace()},
-        where="t.relationship <> 'head' OR t.household_id IS NULL",
-    )
+    # The numbers are checked on the rows as they are written (RETURNING), not by
+    # reading the table again.
     cursor.execute(
-        "SELECT EXISTS (SELECT 1 FROM registry_member m "
-        "WHERE m.household_id >= (SELECT min(id) FROM h_ids) AND NOT m.is_head "
-        "GROUP BY m.household_id, m.member_no HAVING count(*) > 1)"
+        f"""WITH written AS (
+            INSERT INTO registry_member ({", ".join(MEMBER)})
+            SELECT {", ".join(MEMBER.values())} FROM (
+                SELECT {household} AS household_id, ans.given_no AS member_no,
+                       false AS is_head, {member_values(col)}
+                FROM m_raw r {joins} {member_joins(col)}) t
+            WHERE t.relationship <> 'head' OR t.household_id IS NULL
+            RETURNING household_id, member_no)
+        SELECT (SELECT count(*) FROM written), EXISTS (
+            SELECT 1 FROM written GROUP BY household_id, member_no HAVING count(*) > 1)""",
+        {"ws": whitespace()},
     )
-    if cursor.fetchone()[0]:
+    written, twice = cursor.fetchone()
+    if twice:
         raise Renumber
     return written
 
