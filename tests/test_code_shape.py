@@ -1,10 +1,8 @@
 """No function in src/ passes about a screen: a long function is split into named steps
 (issue 13), so each step can be read, named in a traceback and tested on its own.
 
-The limit is 80 lines (a def line to its last line, docstring included). The functions
-that passed it when the rule came are listed in ``OVER_THE_LIMIT`` with their length: the
-list only shrinks. A listed function may not grow; once split below the limit it must
-leave the list; no other function may join it. Tests and migrations are not counted.
+The limit is 60 lines (a def line to its last line, docstring included). Tests and
+migrations are not counted.
 """
 
 from __future__ import annotations
@@ -13,30 +11,7 @@ import ast
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "amina"
-LIMIT = 80
-
-#: Functions longer than LIMIT, with their length when the rule came. Split them (the DTM
-#: parse and commit, the household check and the plan optimisation first) and remove them.
-OVER_THE_LIMIT = {
-    "coordination/demo.py:coordination": 255,
-    "registry/importing.py:check": 215,
-    "tracking/services/dtm.py:parse_dtm": 210,
-    "supply/demo.py:supply": 187,
-    "tracking/services/dtm.py:commit_dtm": 188,
-    "coordination/services/imports.py:parse_rows": 146,
-    "needs/xlsform.py:survey_rows": 145,
-    "supply/services/planning.py:optimise_plan": 139,
-    "needs/importing.py:_parse_row": 135,
-    "registry/staging.py:_write": 134,
-    "registry/staging.py:_judge_households": 130,
-    "registry/dedupe_model.py:comparisons": 113,
-    "needs/importing.py:import_needs_file": 94,
-    "registry/dedupe.py:_link": 89,
-    "geo/services.py:create_locations": 85,
-    "registry/services.py:save_candidates": 85,
-    "geo/scopemap.py:scope_map": 84,
-    "registry/queries.py:likely_duplicates": 81,
-}
+LIMIT = 60
 
 
 def function_lengths(tree: ast.AST) -> dict[str, int]:
@@ -70,24 +45,9 @@ def long_functions(limit: int = LIMIT) -> dict[str, int]:
     return found
 
 
-def test_no_function_but_the_listed_ones_passes_the_limit():
-    new = {k: v for k, v in long_functions().items() if k not in OVER_THE_LIMIT}
-    assert not new, f"split these into named steps (at most {LIMIT} lines each): {new}"
-
-
-def test_a_listed_function_does_not_grow():
-    grown = {
-        k: f"{v} lines, listed at {OVER_THE_LIMIT[k]}"
-        for k, v in long_functions().items()
-        if k in OVER_THE_LIMIT and v > OVER_THE_LIMIT[k]
-    }
-    assert not grown, f"shorten these again (split them into named steps): {grown}"
-
-
-def test_the_list_names_only_functions_still_over_the_limit():
+def test_no_function_passes_the_limit():
     found = long_functions()
-    gone = sorted(k for k in OVER_THE_LIMIT if k not in found)
-    assert not gone, f"split or renamed, remove them from OVER_THE_LIMIT: {gone}"
+    assert not found, f"split these into named steps (at most {LIMIT} lines each): {found}"
 
 
 def test_the_measure_counts_a_function_from_its_def_to_its_last_line():
