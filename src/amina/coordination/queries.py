@@ -383,3 +383,64 @@ def training_summary(governorate_ids: Iterable[int] | None = None) -> dict:
         "by_institution_kind": by_kind,
         "trainings": counts["trainings"],
     }
+
+
+@dataclass
+class DashboardFigures:
+    """``people_reached`` (with each sector's names) and ``training_summary``, as
+    ``dashboard_figures`` reads them."""
+
+    reached: dict[int, tuple[str, str, str, int]]  # sector code → (en, ar, ckb, people)
+    trainings: dict
+
+
+def dashboard_figures(governorate_ids: Iterable[int] | None = None) -> DashboardFigures:
+    """People reached per sector (with the sectors' names) and the trainings' summary in
+    one plain query (a ``UNION ALL`` of three grouped reads), for a dashboard, where every
+    round trip and every query the ORM compiles shows. The same figures as
+    ``people_reached`` and ``training_summary``."""
+    from django.db import connection
+
+    from amina.accounts.models import Organisation
+    from amina.needs.models import Sector
+
+    params: list = []
+
+    def scoped(column: str) -> str:
+        if governorate_ids is None:
+            return ""
+        ids = sorted(set(governorate_ids)) or [None]  # IN (NULL) matches nothing
+        params.extend(ids)
+        return f" WHERE {column} IN ({', '.join(['%s'] * len(ids))})"
+
+    people, activity = Participant._meta.db_table, Activity._meta.db_table
+    null = "CAST(NULL AS BIGINT)"
+    # Only this module's own table names go into the text; every value is a parameter.
+    sql = " UNION ALL ".join(
+        [
+            f"SELECT 'r', s.code, s.name_en, s.name_ar, s.name_ckb, SUM(a.people_reached), "  # noqa: S608
+            f"{null}, {null}, {null} FROM {activity} a "
+            f"JOIN {Sector._meta.db_table} s ON s.id = a.sector_id{scoped('a.governorate_id')} "
+            "GROUP BY s.id, s.code, s.name_en, s.name_ar, s.name_ckb",
+            f"SELECT 't', {null}, NULL, NULL, NULL, COUNT(*), "  # noqa: S608
+            "SUM(CASE WHEN p.sex = 'f' THEN 1 ELSE 0 END), "
+            "SUM(CASE WHEN p.sex = 'm' THEN 1 ELSE 0 END), COUNT(DISTINCT p.training_id) "
+            f"FROM {people} p{scoped('p.governorate_id')}",
+            f"SELECT 'k', {null}, o.kind, NULL, NULL, COUNT(*), {null}, {null}, {null} "  # noqa: S608
+            f"FROM {people} p JOIN {Organisation._meta.db_table} o "
+            f"ON o.id = p.organisation_id{scoped('p.governorate_id')} GROUP BY o.kind",
+        ]
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = sorted(cursor.fetchall(), key=lambda row: (row[0], row[1] or 0, row[2] or ""))
+    reached: dict[int, tuple[str, str, str, int]] = {}
+    counts: dict = {"by_institution_kind": {}}
+    for tag, code, en, ar, ckb, n, female, male, trainings in found:
+        if tag == "r" and n:
+            reached[code] = (en, ar, ckb, n)
+        elif tag == "t":
+            counts.update(participants=n, female=female or 0, male=male or 0, trainings=trainings)
+        elif tag == "k":
+            counts["by_institution_kind"][en] = n
+    return DashboardFigures(reached, counts)

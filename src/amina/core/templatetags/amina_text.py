@@ -6,6 +6,8 @@
   ``{% list_comma %}`` between the items of a loop;
 - ``{{ day|day }}``: a date in the one format of the language ("4 حزيران 2015");
 - ``{{ moment|moment }}``: a date and time the same way, with the local time;
+- ``{{ count|figure }}``: any figure, grouped by thousands, a negative one with its minus
+  before its digits in every language (``amina.lib.numbers.figure``; never ``intcomma``);
 - ``{{ change|signed }}``: a change with its sign before its digits in every language
   ("+1,234", "-606"; ``amina.lib.numbers``), where ``intcomma`` shows "606-" in Arabic.
 """
@@ -54,6 +56,11 @@ def moment(value) -> str:
     if timezone.is_aware(value):
         value = timezone.localtime(value)
     return date_filter(value, "DATETIME_FORMAT")
+
+
+@register.filter
+def figure(value) -> str:
+    return numbers.figure(value)
 
 
 @register.filter

@@ -33,3 +33,22 @@ def test_the_pages_filters_print_a_fall_with_its_minus_first():
         "{% load amina_text reports_tags %}{{ v|signed }} {{ v|num }} {{ w|num }}"
     ).render(Context({"v": -606, "w": 562188}))
     assert rendered == f"{LRM}-606 {LRM}-606 562,188"
+
+
+def test_any_figure_is_grouped_and_a_negative_one_keeps_its_minus_first():
+    assert numbers.figure(1234567) == "1,234,567"
+    assert numbers.figure(-606) == f"{LRM}-606"
+    assert numbers.figure(2.5) == "2.5"  # quantities keep their decimals
+
+
+def test_no_template_prints_a_figure_past_the_one_rule():
+    """``intcomma`` leaves "-606" to the bidi algorithm, which shows "606-" in Arabic."""
+    from pathlib import Path
+
+    root = Path(numbers.__file__).resolve().parent.parent
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.html")
+        if "intcomma" in path.read_text("utf-8")
+    ]
+    assert not offenders, f"use |figure (amina_text) in: {offenders}"
