@@ -13,7 +13,17 @@ same in every language.
 
 from __future__ import annotations
 
+from django.contrib.humanize.templatetags.humanize import intcomma
+
 LRM = "\u200e"
+
+
+def figure(value) -> str:
+    """Any figure a page shows (a count, a quantity with decimals): grouped by thousands
+    as Django's ``intcomma`` groups it in the reader's language, and a negative one led by
+    the left-to-right mark. Every page prints figures through this (``|figure``)."""
+    text = str(intcomma(value))
+    return f"{LRM}{text}" if text.startswith("-") else text
 
 
 def grouped(value: int | float | str | None) -> str:
