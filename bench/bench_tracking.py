@@ -14,7 +14,8 @@ period), then in the same run:
 
 Run: ``.venv/bin/python -m bench tracking`` (a throw-away SQLite database unless
 DATABASE_URL is set; on PostgreSQL everything is rolled back at the end).
-Options for a quick run: ``python bench/bench_tracking.py --locations 400 --rounds 4``.
+Options for a quick run: ``python bench/bench_tracking.py --locations 400 --rounds 4``;
+``--floors N`` measures the load floor N times and keeps the best (default 3).
 """
 
 from __future__ import annotations
@@ -193,6 +194,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--locations", type=int, default=4000)
     parser.add_argument("--rounds", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--floors", type=int, default=3, help="load floor runs (best kept)")
     args = parser.parse_args(argv)
     _setup()
     from django.db import connection, transaction
@@ -229,15 +231,20 @@ def main(argv: list[str]) -> int:
                 if connection.vendor == "postgresql":
                     from bench.common import load_floor
 
-                    load = load_floor(
-                        [
-                            "tracking_locationassessment",
-                            "tracking_assessmentorigin",
-                            "tracking_assessmentshelter",
-                            "tracking_assessmentperiod",
-                        ],
-                        tmp,
-                    )
+                    # Best of three: on a shared machine one run can take twice another.
+                    floors = [
+                        load_floor(
+                            [
+                                "tracking_locationassessment",
+                                "tracking_assessmentorigin",
+                                "tracking_assessmentshelter",
+                                "tracking_assessmentperiod",
+                            ],
+                            tmp,
+                        )
+                        for _ in range(args.floors)
+                    ]
+                    load = min(floors, key=lambda f: f["total"])
                 check = queries.national_total()
                 latest_families = sum(
                     int(r["Families"]) for r in csv.DictReader(open(paths[-1], encoding="utf-8"))
@@ -269,7 +276,9 @@ def main(argv: list[str]) -> int:
                     **(
                         {
                             "load floor (s)": f"{load['total']:.2f} (COPY {load['copy']:.2f}"
-                            f" + indexes and keys {load['indexes']:.2f})",
+                            f" + indexes and keys {load['indexes']:.2f}; best of "
+                            + ", ".join(f"{f['total']:.2f}" for f in floors)
+                            + ")",
                             "import / load floor": round(imported / load["total"], 1),
                         }
                         if load

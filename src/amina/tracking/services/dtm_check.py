@@ -14,6 +14,7 @@ import datetime
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from amina.lib import tabular
 from amina.lib.arabic import to_western_digits
@@ -116,6 +117,15 @@ class _Figures:
     breakdowns: list[dict[int, int]]
 
 
+def _getter(names: list[str]):
+    """The values of ``names`` from a row's values, as a sequence, in one call."""
+    if not names:
+        return lambda _values: ()
+    if len(names) == 1:
+        return lambda values: (values[names[0]],)
+    return itemgetter(*names)
+
+
 def _place_id(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -151,11 +161,15 @@ class RowChecker:
         self.header = table.mapping.get
         self.where = self.header("place_id") or self.header("name_en")
         self.seen: dict[object, int] = {}
-        # Only the breakdown columns the file has, each with the row id it counts.
-        self.breakdowns = [
-            [(name, pk) for name, pk in groups.ids[which].items() if name in table.mapping]
-            for which in BREAKDOWNS
+        # Only the breakdown columns the file has: their names, and for each the
+        # breakdown it belongs to (its position in ``BREAKDOWNS``) and the row id it counts.
+        self.cells = [
+            (name, index, pk)
+            for index, which in enumerate(BREAKDOWNS)
+            for name, pk in groups.ids[which].items()
+            if name in table.mapping
         ]
+        self.cell_values = _getter([name for name, _index, _pk in self.cells])
 
     def _erred(self, since: int) -> bool:
         """Whether an error was recorded after problem number ``since`` (this row's)."""
@@ -294,7 +308,7 @@ class RowChecker:
             lon=self._coordinate(row, "longitude", 180),
             families=self._count(row, "families", required=True),
             individuals=self._count(row, "individuals"),
-            breakdowns=[self._breakdown(row, columns) for columns in self.breakdowns],
+            breakdowns=self._breakdowns(row),
         )
 
     def _coordinate(self, row: tabular.Row, column: str, limit: int) -> float | None:
@@ -320,14 +334,16 @@ class RowChecker:
             self.report, row, column, required=required, header=self.header(column)
         )
 
-    def _breakdown(self, row: tabular.Row, columns: list[tuple[str, int]]) -> dict[int, int]:
-        """One breakdown's non-zero cells: row id → families."""
-        values = row.values
-        out: dict[int, int] = {}
-        for name, pk in columns:
-            raw = values.get(name, "")
-            if raw == "" or raw is None:
-                continue
+    def _breakdowns(self, row: tabular.Row) -> list[dict[int, int]]:
+        """The three breakdowns' non-zero cells, each as row id → families. Most cells
+        are empty: they are passed over in one sweep, the others read one by one."""
+        out: list[dict[int, int]] = [{}, {}, {}]
+        given = [
+            (cell, raw)
+            for cell, raw in zip(self.cells, self.cell_values(row.values), strict=True)
+            if raw != "" and raw is not None
+        ]
+        for (name, index, pk), raw in given:
             if type(raw) is str and raw.isascii() and raw.isdigit():
                 n = int(raw)
             elif type(raw) is int and raw >= 0:
@@ -335,7 +351,7 @@ class RowChecker:
             else:
                 n = tabular.cell_int(self.report, row, name, header=self.header(name))
             if n:
-                out[pk] = n
+                out[index][pk] = n
         return out
 
     def _individuals(self, row: tabular.Row, figures: _Figures) -> int | None:

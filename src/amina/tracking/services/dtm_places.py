@@ -14,6 +14,12 @@ from amina.geo.models import Location
 from amina.geo.names import code_key
 
 
+def _code_key(text: str) -> str:
+    """``geo.names.code_key``, without its regular expression for a code with no space
+    (every published place id): a file's thousands of ids are looked up each import."""
+    return text.upper() if text.isalnum() else code_key(text)
+
+
 class DtmPlaces:
     """The places of one import; answers are cached per distinct text."""
 
@@ -31,7 +37,7 @@ class DtmPlaces:
             self.parent[pk] = (gov_id, district_id)
             for value in (code, pcode, dtm_id):
                 if value:
-                    self.by_code.setdefault(code_key(value), set()).add(pk)
+                    self.by_code.setdefault(_code_key(value), set()).add(pk)
 
     def governorate(self, text: str) -> Resolution:
         found = self._governorates.get(text)
@@ -48,7 +54,7 @@ class DtmPlaces:
 
     def by_place_id(self, place_id: str) -> int | None:
         """The one location known under this code; none when unknown or shared."""
-        ids = self.by_code.get(code_key(place_id), ())
+        ids = self.by_code.get(_code_key(place_id), ())
         return next(iter(ids)) if len(ids) == 1 else None
 
     def by_name(self, names: tuple[str, str], governorate, district) -> int | None:
