@@ -17,6 +17,7 @@ from datetime import date
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from amina.lib.i18n import localised
 from amina.needs.models import NeedsAssessment, PriorityNeed, Sector, SectorSeverity
 from amina.needs.severity import SEVERE_FROM, in_need
 from amina.tracking import queries as tracking_queries
@@ -137,5 +138,79 @@ def people_in_need(governorate_ids: Iterable[int] | None = None) -> dict[int, in
             population[loc] = figure.idp_individuals
     totals: dict[int, int] = defaultdict(int)
     for loc, _value, code, severity in rows:
+        totals[code] += in_need(severity, population[loc] or 0)
+    return dict(totals)
+
+
+@dataclass
+class DashboardNeeds:
+    """``top_priority_needs`` (sector names and mentions) and ``people_in_need``."""
+
+    top: list[tuple[str, int]]
+    people_in_need: dict[int, int]
+
+
+def dashboard_needs(governorate_ids: Iterable[int] | None = None, limit: int = 5) -> DashboardNeeds:
+    """The priority needs and the people in need of the latest assessments in one plain
+    query (a ``UNION ALL`` over the latest assessment of each location), for a dashboard,
+    where every round trip and every query the ORM compiles shows. The same figures, ties
+    broken the same way, as ``top_priority_needs`` and ``people_in_need``."""
+    from django.db import connection
+
+    from amina.geo.models import Location
+
+    params: list = []
+    where = ""
+    if governorate_ids is not None:
+        ids = sorted(set(governorate_ids)) or [None]  # IN (NULL) matches nothing
+        params.extend(ids)
+        where = (
+            f" JOIN {Location._meta.db_table} l ON l.id = n.location_id"
+            f" WHERE l.governorate_id IN ({', '.join(['%s'] * len(ids))})"
+        )
+    # "Latest" as ``latest_assessments``: by date, then by the order it was recorded.
+    latest = (
+        "SELECT id, location_id, population_individuals FROM (SELECT n.id, n.location_id, "  # noqa: S608 (own names)
+        "n.population_individuals, ROW_NUMBER() OVER (PARTITION BY n.location_id "
+        f"ORDER BY n.assessed_on DESC, n.id DESC) AS k FROM {NeedsAssessment._meta.db_table} n"
+        f"{where}) ranked WHERE k = 1"
+    )
+    sector, null = Sector._meta.db_table, "CAST(NULL AS BIGINT)"
+    sql = (
+        f"WITH latest AS ({latest}) "  # noqa: S608 (own table names; values are parameters)
+        f"SELECT 'p', s.code, s.name_en, s.name_ar, s.name_ckb, COUNT(*), "
+        f"SUM(CASE WHEN p.rank = 1 THEN 1 ELSE 0 END), {null} "
+        f"FROM {PriorityNeed._meta.db_table} p JOIN latest ON latest.id = p.assessment_id "
+        f"JOIN {sector} s ON s.id = p.sector_id "
+        "GROUP BY s.id, s.code, s.name_en, s.name_ar, s.name_ckb "
+        "UNION ALL SELECT 'v', s.code, NULL, NULL, NULL, v.severity, latest.location_id, "
+        f"latest.population_individuals FROM {SectorSeverity._meta.db_table} v "
+        f"JOIN latest ON latest.id = v.assessment_id JOIN {sector} s ON s.id = v.sector_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    return DashboardNeeds(
+        _ranked_needs([row for row in found if row[0] == "p"], limit),
+        _people_in_need_of([row[1:] for row in found if row[0] == "v"]),
+    )
+
+
+def _ranked_needs(rows: list[tuple], limit: int) -> list[tuple[str, int]]:
+    """(name, mentions) of the sectors most often named, as ``top_priority_needs`` ranks
+    them: mentions, then how often named first, then sector number."""
+    ranked = sorted(rows, key=lambda row: (-row[5], -(row[6] or 0), row[1]))
+    return [(localised(en, ar, ckb), n) for _p, _code, en, ar, ckb, n, _first, _ in ranked][:limit]
+
+
+def _people_in_need_of(rows: list[tuple]) -> dict[int, int]:
+    """``people_in_need`` from (sector code, _, _, _, severity, location, population) rows."""
+    population = {loc: value for _code, _en, _ar, _ckb, _severity, loc, value in rows}
+    missing = [loc for loc, value in population.items() if value is None]
+    if missing:
+        for loc, figure in latest_figures(missing).items():
+            population[loc] = figure.idp_individuals
+    totals: dict[int, int] = defaultdict(int)
+    for code, _en, _ar, _ckb, severity, loc, _value in rows:
         totals[code] += in_need(severity, population[loc] or 0)
     return dict(totals)

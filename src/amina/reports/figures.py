@@ -363,17 +363,23 @@ def _trend_rounds(rnd, kind_rounds: list, limit: int) -> list:
 
 
 def _other_parts(figures: Figures, gov_ids) -> None:
-    """The parts read from the other capabilities: needs, people in need, people reached
-    (4W), trainings, stock and deliveries."""
-    figures.needs = [
-        (sector.name, n) for sector, n in needs_queries.top_priority_needs(gov_ids, limit=5)
-    ]
+    """The parts read from the other capabilities, one query each (their
+    ``dashboard_*`` reads): needs and people in need, people reached (4W) with the
+    sectors' names and trainings, stock and deliveries."""
+    needs = needs_queries.dashboard_needs(gov_ids, limit=5)
+    figures.needs = needs.top
     # People in need per sector overlap (one family needs shelter and food): the overall
     # figure is the largest sector's, as humanitarian needs overviews count it.
-    figures.people_in_need = max(needs_queries.people_in_need(gov_ids).values(), default=0)
-    figures.assistance = _by_sector(coordination_queries.people_reached(gov_ids))
-    figures.trainings = training_figures(coordination_queries.training_summary(gov_ids))
-    figures.stock = supply_figures(gov_ids)
+    figures.people_in_need = max(needs.people_in_need.values(), default=0)
+    coordination = coordination_queries.dashboard_figures(gov_ids)
+    figures.assistance = sorted(
+        ((localised(en, ar, ckb), int(n)) for en, ar, ckb, n in coordination.reached.values()),
+        key=lambda kv: -kv[1],
+    )
+    figures.trainings = training_figures(coordination.trainings)
+    figures.stock = [
+        (row.name, row.on_hand, row.delivered) for row in supply_queries.dashboard_stock(gov_ids)
+    ]
 
 
 GOVERNMENT_KINDS = ("ministry", "governorate_office", "provincial_council", "krg_body")
@@ -390,19 +396,6 @@ def training_figures(summary) -> dict:
         "women": int(summary.get("female") or 0),
         "men": int(summary.get("male") or 0),
     }
-
-
-def _by_sector(values: dict[int, int]) -> list[tuple[str, int]]:
-    """(sector name, value) from a mapping keyed by MCOF sector number, largest first."""
-    # The names only, not the sectors (their descriptions are long and unused here).
-    names = {
-        code: localised(en, ar, ckb)
-        for code, en, ar, ckb in needs_queries.sectors().values_list(
-            "code", "name_en", "name_ar", "name_ckb"
-        )
-    }
-    out = [(names.get(code, str(code)), int(v or 0)) for code, v in values.items() if v]
-    return sorted(out, key=lambda kv: -kv[1])
 
 
 def arrivals_since(rnd, gov_ids) -> int | None:

@@ -1,0 +1,104 @@
+"""The dashboard's one-query reads give exactly the figures of the reads they stand for
+(issue 18): each capability's ``dashboard_*`` function is compared with its ORM
+functions on the same rows, for the whole country, one governorate, both and none.
+
+The ORM functions stay the reference: pages, the API and exports use them, and a
+dashboard figure that drifted from them would be a wrong figure on the first page.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests.test_query_counts import DAY, world  # noqa: F401 (the fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scopes(world):  # noqa: F811 (the fixture imported above)
+    from amina.needs.models import NeedsAssessment, PriorityNeed, Sector
+
+    gov_a, gov_b = world["govs"]
+    # A newer assessment of one place, with other priorities and a population: the
+    # latest one counts, and the older one no longer does.
+    older = NeedsAssessment.objects.filter(location__governorate=gov_a).order_by("pk").first()
+    newer = NeedsAssessment.objects.create(
+        location=older.location,
+        assessed_on=DAY + datetime.timedelta(days=3),
+        team="RART",
+        key_informants_count=1,
+        population_individuals=321,
+    )
+    PriorityNeed.objects.create(
+        assessment=newer, sector=Sector.objects.order_by("-code").first(), rank=1
+    )
+    world["grow"](2)
+    return [None, [gov_a.pk], [gov_a.pk, gov_b.pk], []]
+
+
+def test_needs_read_equals_top_priority_needs_and_people_in_need(scopes):
+    from amina.needs import queries
+
+    for scope in scopes:
+        found = queries.dashboard_needs(scope, limit=5)
+        assert found.top == [(s.name, n) for s, n in queries.top_priority_needs(scope, limit=5)], (
+            scope
+        )
+        assert found.people_in_need == queries.people_in_need(scope), scope
+        assert (found.top and any(found.people_in_need.values())) or scope == [], scope
+
+
+def test_coordination_read_equals_people_reached_and_training_summary(scopes):
+    from amina.coordination import queries
+    from amina.needs.models import Sector
+
+    names = {s.code: (s.name_en, s.name_ar, s.name_ckb) for s in Sector.objects.all()}
+    for scope in scopes:
+        found = queries.dashboard_figures(scope)
+        assert {code: row[3] for code, row in found.reached.items()} == queries.people_reached(
+            scope
+        ), scope
+        assert all(row[:3] == names[code] for code, row in found.reached.items())
+        expected = queries.training_summary(scope)
+        assert found.trainings["by_institution_kind"] == expected["by_institution_kind"]
+        assert {k: v for k, v in found.trainings.items() if k != "by_institution_kind"} == {
+            k: v for k, v in expected.items() if k != "by_institution_kind"
+        }, scope
+        assert found.trainings["participants"] or scope == [], scope  # (reached: see reports)
+
+
+def test_supply_read_equals_stock_and_deliveries(scopes):
+    from amina.supply import queries
+
+    for scope in scopes:
+        found = queries.dashboard_stock(scope)
+        assert found == queries.stock_and_deliveries(scope), scope
+        assert found or scope == [], scope
+
+
+def test_tracking_read_equals_its_separate_reads(world, scopes):  # noqa: F811
+    from amina.tracking import queries
+
+    before, now = world["rounds"]
+    since = timezone.now() - datetime.timedelta(days=30)
+    window = (DAY, DAY + datetime.timedelta(days=5))
+    for scope in scopes:
+        found = queries.dashboard_reads(
+            [before, now],
+            scope,
+            everywhere=[now.pk],
+            shelter_round=now,
+            arrivals_between=window,
+            alerts_since=since,
+        )
+        assert found.totals == queries.totals_by_round([before, now], scope, everywhere=[now.pk])
+        assert found.shelter == queries.shelter_totals(now, scope), scope
+        assert found.arrivals == queries.arrivals(*window, governorate_ids=scope), scope
+        assert found.alerts == queries.alerts_fired(since, scope), scope
+        assert found.totals and found.shelter and found.arrivals and found.alerts or scope == []
+        named = {pk for _round, pk in found.totals} | set(scope or [])
+        assert set(found.governorates) == named
