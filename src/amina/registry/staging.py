@@ -194,35 +194,38 @@ class _Csv:
             self.chunks(),
             f"FORMAT csv, DELIMITER {delimiter}, ENCODING '{self.encoding}'",
         )
-        self._within_limits(cursor, table)
-        # Rows with nothing in any cell are skipped, as the reader does.
+        # One scan: rows, the last row's number, a cell or record that may be over a
+        # limit, and rows with nothing in any cell (skipped, as the reader skips them).
         empty = " AND ".join(f"coalesce(c{i}, '') = ''" for i in range(self.width))
-        cursor.execute(f"DELETE FROM {table} WHERE {empty}")
-        cursor.execute(f"SELECT count(*) FROM {table}")
-        return cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT count(*) FILTER (WHERE NOT ({empty})), coalesce(max(n), 0), "
+            f"coalesce(bool_or({self._over_limits()}), false), count(*) FILTER (WHERE {empty}) "
+            f"FROM {table}"
+        )
+        rows, last, over, blank = cursor.fetchone()
+        lines = self.header_index + 1 + self.newlines
+        if over or max(lines, self.header_index + 1 + last) > self.limit.max_rows:
+            raise Unsuitable
+        if blank:
+            cursor.execute(f"DELETE FROM {table} WHERE {empty}")
+        return rows
 
-    def _within_limits(self, cursor, table: str) -> None:
-        """Rows, cells and records within the reader's limits, or ``Unsuitable``.
+    def _over_limits(self) -> str:
+        """Whether a row may be over the reader's limits (the reader then decides).
 
-        Lines are counted as the reader counts them before it parses anything. A cell
-        of more bytes than the limit has characters (UTF-8 or Windows-1256: never
-        fewer bytes than characters) may be over it, and a record whose cells could
-        take more characters than the limit once quoted may be: the reader decides.
+        Lines and records are counted as the reader counts them, before it parses
+        anything. A cell of more bytes than the limit has characters (UTF-8 or
+        Windows-1256: never fewer bytes than characters) may be over it, and a record
+        whose cells could take more characters than the limit once quoted may be.
         """
         limit = self.limit
-        lines = self.header_index + 1 + self.newlines
-        cursor.execute(f"SELECT coalesce(max(n), 0) FROM {table}")
-        if lines > limit.max_rows or self.header_index + 1 + cursor.fetchone()[0] > limit.max_rows:
-            raise Unsuitable
         cells = [f"coalesce(octet_length(c{i}), 0)" for i in range(self.width)]
         tests = [f"{cell} > {limit.max_cell_chars:d}" for cell in cells]
         if 2 * self.width * limit.max_cell_chars + 3 * self.width > limit.max_row_chars:
             tests.append(
                 f"2 * ({' + '.join(cells)}) + {3 * self.width:d} > {limit.max_row_chars:d}"
             )
-        cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {' OR '.join(tests)})")
-        if cursor.fetchone()[0]:
-            raise Unsuitable
+        return " OR ".join(tests)
 
     def row_number(self) -> str:
         return f"(r.n + {self.header_index + 1})"

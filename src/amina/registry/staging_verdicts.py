@@ -82,6 +82,8 @@ def judged(column: str, raw: str, judge: Callable) -> tuple[object, list]:
     """A value's parse and its problems, from the same function the row path calls."""
     report = Report()
     value = judge(report, Row(0, {column: raw.strip()}))
+    if not report.problems:  # nearly every value
+        return value, []
     return value, [[p.column, p.message] for p in report.errors]
 
 
