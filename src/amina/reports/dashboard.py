@@ -4,7 +4,7 @@ It is a panel of the core home page (``home_panel``), so the first page after lo
 is the dashboard, and the governorate map under it (the core's Leaflet map, drawing the
 ``idp_individuals`` metric) serves as its choropleth. Figures come from a handful of
 grouped queries, the same number for the country and for one governorate (the rounds,
-one for every displacement figure, one or two per other part), and are cached
+one for every displacement figure, one per other capability), and are cached
 per scope and language for ``CACHE_SECONDS``: a governor's office refreshing the page on
 a slow link costs the server nothing.
 """

@@ -219,8 +219,8 @@ def compute(
     see. The same few queries whatever the scope: the rounds, **one** for displacement
     (``tracking.queries.dashboard_reads``: every round's totals — the round, the previous
     one, the trend, and the country for the share and the map —, the governorates'
-    names, shelter, arrivals and alerts), then one or two per other part
-    (``_other_parts``). ``kind_rounds``: the rounds of ``rnd``'s kind, oldest first,
+    names, shelter, arrivals and alerts), then one per other capability (``_other_parts``:
+    needs, coordination, supply). ``kind_rounds``: the rounds of ``rnd``'s kind, oldest first,
     when already read.
     """
     gov_ids = None if governorates is None else [getattr(g, "pk", g) for g in governorates]
