@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from amina.lib import tabular
 from amina.lib.bulk import copy_rows
@@ -193,12 +193,17 @@ ANSWERS = Combination(
 
 @dataclass(frozen=True)
 class Single:
-    """One column judged alone: (kind, file column, judge, slot of ``verdict``)."""
+    """One column judged alone: (kind, file column, judge, slot of ``verdict``).
+
+    ``pure`` stands for a judge that finds no problem: the value from the stripped
+    text alone (names' comparison keys, most of the distinct values of a file).
+    """
 
     kind: str
     column: str
-    judge: Callable
+    judge: Callable | None
     slot: str
+    pure: Callable[[str], object] | None = None
 
 
 def _slots(raw, slot, value, errors) -> tuple:
@@ -262,10 +267,12 @@ class Verdicts:
                 self.cursor.execute(f"ANALYZE {item.name}")
                 self.combinations.append(item.name)
                 continue
-            rows = []
-            for raw in raws:
-                value, errors = judged(item.column, raw, item.judge)
-                rows.append(_slots(raw, item.slot, value, errors))
+            if item.pure is not None:
+                rows = [_slots(raw, item.slot, item.pure(raw.strip()), []) for raw in raws]
+            else:
+                rows = [
+                    _slots(raw, item.slot, *judged(item.column, raw, item.judge)) for raw in raws
+                ]
             self.add(item.kind, rows)
 
     def any_problem(self) -> bool:
@@ -290,18 +297,6 @@ def _future(judge: Callable, column: str) -> Callable:
         return value
 
     return checked
-
-
-def _bool(column: str, header: str | None = None) -> Callable:
-    return lambda report, row: tabular.cell_bool(report, row, column, header=header)
-
-
-def _name(column: str, *, family: bool = False) -> Callable:
-    return lambda report, row: names.arabic_part(row.values[column], family=family)
-
-
-def _latin(column: str) -> Callable:
-    return lambda report, row: names.latin_key(row.values[column])
 
 
 def _governorate(places: Places, column: str, outside: Callable | None = None) -> Callable:
@@ -361,40 +356,24 @@ def household_plan(places: Places, outside: Callable) -> list[Single | Combinati
             "s",
         ),
         *name_plan("h", "head_", _first_name),
-        Single("h_team", "registered_by", lambda report, row: None, "s"),
+        Single("h_team", "registered_by", None, "s", pure=lambda text: None),
     ]
 
 
 def name_plan(prefix: str, column_prefix: str, first: Callable | None = None) -> list[Single]:
-    """A person's four name parts and Latin name: their comparison keys."""
-    column = column_prefix + "first_name_ar"
-    return [
-        Single(f"{prefix}_first", column, first or _name(column), "s"),
-        Single(
-            f"{prefix}_father",
-            f"{column_prefix}father_name_ar",
-            _name(f"{column_prefix}father_name_ar"),
-            "s",
-        ),  # fmt: skip
-        Single(
-            f"{prefix}_grandfather",
-            f"{column_prefix}grandfather_name_ar",
-            _name(f"{column_prefix}grandfather_name_ar"),
-            "s",
-        ),  # fmt: skip
-        Single(
-            f"{prefix}_family",
-            f"{column_prefix}family_name_ar",
-            _name(f"{column_prefix}family_name_ar", family=True),
-            "s",
-        ),  # fmt: skip
-        Single(
-            f"{prefix}_latin",
-            f"{column_prefix}name_latin",
-            _latin(f"{column_prefix}name_latin"),
-            "s",
-        ),  # fmt: skip
-    ]
+    """A person's four name parts and Latin name: their comparison keys. ``first``
+    judges the first name where it is required (the head's)."""
+    plan = []
+    for part in ("first", "father", "grandfather", "family"):
+        column = f"{column_prefix}{part}_name_ar"
+        if part == "first" and first is not None:
+            plan.append(Single(f"{prefix}_first", column, first, "s"))
+            continue
+        key = partial(names.arabic_part, family=part == "family")
+        plan.append(Single(f"{prefix}_{part}", column, None, "s", pure=key))
+    latin = f"{column_prefix}name_latin"
+    plan.append(Single(f"{prefix}_latin", latin, None, "s", pure=names.latin_key))
+    return plan
 
 
 def member_plan() -> list[Single | Combination]:
