@@ -19,7 +19,8 @@ Run (PostgreSQL; the registry tables of that database are emptied before and aft
 or ``… python bench/bench_registry.py --households 100000``. At 1,000,000 households use
 ``--dedupe-only`` (heads only, no import comparison); add ``--keep`` to leave that registry
 and its truth in the database, so that the next ``--keep --dedupe-only`` run of the same
-size and seed de-duplicates it again without writing it anew.
+size and seed de-duplicates it again without writing it anew. ``--import-only`` measures
+the import against its floors and stops (no de-duplication, no warning).
 """
 
 from __future__ import annotations

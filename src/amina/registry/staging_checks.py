@@ -3,8 +3,8 @@
 """The staged import's checked rows and its report: every verdict joined to its rows.
 
 ``h_checked`` holds one typed row per household (the heads are written from it);
-``m_checked`` one per member row, built only when a file has a problem (or members
-numbered so that they must be renumbered): then ``report`` words every problem as the
+``m_checked`` one per member row, built only for a dry run, a file with a problem, or
+one whose members must be renumbered: then ``report`` words every problem as the
 row-by-row check does, with its row and column.
 """
 
