@@ -48,12 +48,13 @@ def name_joins(prefix: str, col: Callable, column_prefix: str) -> str:
 
 def person(col: Callable) -> str:
     """A person's names as written and stripped, document, phone and comparison keys."""
-    names_ = [f"left({part}.t, 60) AS {part}_name_ar" for part in NAME_PARTS]
+    # Verdicts keep names stripped and cut to their fields' lengths.
+    names_ = [f"{part}.t AS {part}_name_ar" for part in NAME_PARTS]
     keys = [f"{part}.s AS key_{part}" for part in NAME_PARTS]
     return ",\n               ".join(
         [
             *names_,
-            "left(latin.t, 150) AS name_latin",
+            "latin.t AS name_latin",
             f"{strip_sql(col('id_doc_number'))} AS document_number",
             f"{strip_sql(col('phone'))} AS phone",
             *keys,
@@ -91,7 +92,7 @@ def check_households(cursor, f) -> None:
                {", ".join(f"coalesce(crit.{flag}, false) AS {flag}" for flag in FLAGS)},
                crit.large_household, crit.vulnerability_score, crit.vulnerability_reasons,
                sex.s AS sex, coalesce(nullif(doc.s, ''), 'none') AS document_type,
-               left(team.t, 150) AS team,
+               team.t AS team,
                {person(col)},
                {errors} AS errors
         FROM h_raw r

@@ -204,6 +204,8 @@ class Single:
     judge: Callable | None
     slot: str
     pure: Callable[[str], object] | None = None
+    #: The stored text's length (a name's field), so rows need not cut it.
+    width: int | None = None
 
 
 def _slots(raw, slot, value, errors) -> tuple:
@@ -232,15 +234,15 @@ class Verdicts:
             "s text, t text, errors jsonb, PRIMARY KEY (kind, raw)) ON COMMIT DROP"
         )
 
-    def add(self, kind: str, rows) -> None:
+    def add(self, kind: str, rows, width: int | None = None) -> None:
         """rows: (raw, i, d, b, s, errors)."""
-        # t: the value as written, stripped (what is stored for names).
+        # t: the value as written, stripped and cut to ``width`` (what is stored for names).
         copy_rows(
             self.cursor,
             "verdict",
             ["kind", "raw", "i", "d", "b", "s", "t", "errors"],
             (
-                (kind, raw, i, d, b, s, raw.strip(), problems_json(errors))
+                (kind, raw, i, d, b, s, raw.strip()[:width], problems_json(errors))
                 for raw, i, d, b, s, errors in rows
             ),
         )
@@ -273,7 +275,7 @@ class Verdicts:
                 rows = [
                     _slots(raw, item.slot, *judged(item.column, raw, item.judge)) for raw in raws
                 ]
-            self.add(item.kind, rows)
+            self.add(item.kind, rows, item.width)
 
     def any_problem(self) -> bool:
         """Whether any value judged has a problem (a clean file has none)."""
@@ -356,7 +358,7 @@ def household_plan(places: Places, outside: Callable) -> list[Single | Combinati
             "s",
         ),
         *name_plan("h", "head_", _first_name),
-        Single("h_team", "registered_by", None, "s", pure=lambda text: None),
+        Single("h_team", "registered_by", None, "s", pure=lambda text: None, width=150),
     ]
 
 
@@ -367,12 +369,12 @@ def name_plan(prefix: str, column_prefix: str, first: Callable | None = None) ->
     for part in ("first", "father", "grandfather", "family"):
         column = f"{column_prefix}{part}_name_ar"
         if part == "first" and first is not None:
-            plan.append(Single(f"{prefix}_first", column, first, "s"))
+            plan.append(Single(f"{prefix}_first", column, first, "s", width=60))
             continue
         key = partial(names.arabic_part, family=part == "family")
-        plan.append(Single(f"{prefix}_{part}", column, None, "s", pure=key))
+        plan.append(Single(f"{prefix}_{part}", column, None, "s", pure=key, width=60))
     latin = f"{column_prefix}name_latin"
-    plan.append(Single(f"{prefix}_latin", latin, None, "s", pure=names.latin_key))
+    plan.append(Single(f"{prefix}_latin", latin, None, "s", pure=names.latin_key, width=150))
     return plan
 
 

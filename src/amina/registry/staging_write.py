@@ -22,7 +22,7 @@ from amina.registry.bulk import _columns
 from amina.registry.importing_rules import FLAGS, NAME_FIELDS, NewKey, NewPlace, Places
 from amina.registry.models import Household, Member
 from amina.registry.staging_checks import member_joins, member_values
-from amina.registry.staging_verdicts import strip_sql, whitespace
+from amina.registry.staging_verdicts import whitespace
 
 
 class Renumber(Exception):
@@ -247,9 +247,12 @@ def raw_members(cursor, f) -> int:
 def _households_of_members(f) -> tuple[str, str]:
     """(joins, SQL of the household id) of a member row: by reference, else by
     KoboToolbox's parent index, else by submission uuid (the last household row with
-    that index or uuid, as on the row path); NULL when none is in the file."""
+    that index or uuid, as on the row path); NULL when none is in the file (or when a
+    cell needs stripping to find it)."""
+    # The cells as written: a reference with spaces around it finds no household here,
+    # and the long way (which strips it, as the row path does) takes the file.
     col = f.column
-    own = strip_sql(col("household_ref"))
+    own = col("household_ref")
     joins = [f"LEFT JOIN h_ids by_ref ON by_ref.ref = {own}"]
     cases = [f"WHEN {own} <> '' THEN by_ref.id"]
     for column, key, alias in (
@@ -258,7 +261,7 @@ def _households_of_members(f) -> tuple[str, str]:
     ):
         if column not in f.mapping:
             continue
-        parent = strip_sql(col(column))
+        parent = col(column)
         joins.append(
             f"LEFT JOIN (SELECT DISTINCT ON ({key}) {key}, id FROM h_ids WHERE {key} <> '' "
             f"ORDER BY {key}, row_no DESC) {alias} ON {alias}.{key} = {parent}"

@@ -329,14 +329,19 @@ def test_a_file_over_the_readers_limits_is_refused_with_the_row_paths_message(
 def test_a_clean_file_that_needs_renumbering_or_names_no_household_goes_the_long_way(
     reference_geography, both_ways
 ):
-    """The one-pass write meets these only as it writes: it rolls back to its savepoint
-    and the long way writes (renumbered) or refuses, as the row path does."""
+    """The one-pass write meets these only as it writes (numbers given twice, a
+    reference written with spaces around it, one of no household): it rolls back to
+    its savepoint and the long way writes (renumbered, stripped) or refuses, as the
+    row path does."""
     members = table(MEMBERS)
     col = {name: members[0].index(name) for name in members[0]}
     first, second = members[1], next(r for r in members[2:] if r[0] == members[1][0])
     second[col["member_no"]] = first[col["member_no"]] = "3"
     staged, rows = both_ways(HOUSEHOLDS.encode(), to_csv(members))
     assert staged == rows
+    members[3][col["household_ref"]] = f"\u00a0{members[3][col['household_ref']]} "
+    staged, rows = both_ways(HOUSEHOLDS.encode(), to_csv(members))
+    assert staged == rows and isinstance(staged, tuple)
     members[4][col["household_ref"]] = "HH-99999"
     staged, rows = both_ways(HOUSEHOLDS.encode(), to_csv(members))
     assert staged == rows and staged[0][1] == "members:household_ref"
