@@ -39,8 +39,9 @@ def main(argv: list[str]) -> int:
     from amina.accounts.models import Organisation
     from amina.coordination import queries
     from amina.coordination.cli import _System
+    from amina.coordination.importing import COLUMNS
     from amina.coordination.models import Activity
-    from amina.coordination.services.imports import COLUMNS, import_activities
+    from amina.coordination.services.imports import import_activities
     from amina.geo.models import Governorate, Location
     from amina.lib.tabular import Column, read_table
 

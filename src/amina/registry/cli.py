@@ -48,13 +48,13 @@ def _no_args(parser):
 
 
 def _duplicates(options, stdout) -> bytes:
-    from amina.registry.exporting import export_duplicates
+    from amina.registry.exports import export_duplicates
 
     return export_duplicates(None, options["format"], options["governorate"])
 
 
 def _households(options, stdout) -> bytes:
-    from amina.registry.exporting import export_households
+    from amina.registry.exports import export_households
 
     if not options.get("purpose", "").strip():
         raise ValueError("exporting households needs --purpose (it is logged)")

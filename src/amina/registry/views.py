@@ -30,7 +30,7 @@ from amina.lib.arabic import to_western_digits
 from amina.lib.downloads import file_response
 from amina.lib.exports import FORMATS
 from amina.lib.i18n import Message
-from amina.registry import exporting, queries, review, services, vulnerability
+from amina.registry import exports, queries, review, services, vulnerability
 from amina.registry.forms import (
     CloseForm,
     HeadForm,
@@ -495,13 +495,13 @@ def export(request):
     fmt = request.POST.get("format", "csv")
     if kind and fmt in FORMATS and fmt != "geojson":
         if kind == "duplicates":
-            return file_response(exporting.export_duplicates(user, fmt), fmt, "duplicates")
+            return file_response(exports.export_duplicates(user, fmt), fmt, "duplicates")
         if kind == "households":
             purpose = request.POST.get("purpose", "").strip()
             if not purpose:
                 messages.error(request, _("Say why you export personal data."))
             else:
-                content = exporting.export_households(user, fmt, purpose=purpose)
+                content = exports.export_households(user, fmt, purpose=purpose)
                 return file_response(content, fmt, "households")
     return render(
         request, "registry/export.html", {"personal": access.can_view_personal_data(user)}

@@ -14,13 +14,13 @@ def _check_format(options) -> str:
 
 
 def _stock(options, stdout) -> bytes:
-    from amina.supply.exporting import export_stock as run
+    from amina.supply.exports import export_stock as run
 
     return run(None, _check_format(options), options["governorate"])
 
 
 def _distributions(options, stdout) -> bytes:
-    from amina.supply.exporting import export_distributions as run
+    from amina.supply.exports import export_distributions as run
 
     fmt = _check_format(options)
     if not options.get("purpose", "").strip():
@@ -31,13 +31,13 @@ def _distributions(options, stdout) -> bytes:
 
 
 def export_stock(user, fmt: str) -> bytes:
-    from amina.supply.exporting import export_stock as run
+    from amina.supply.exports import export_stock as run
 
     return run(user, fmt)
 
 
 def export_distributions(user, fmt: str, *, purpose: str) -> bytes:
-    from amina.supply.exporting import export_distributions as run
+    from amina.supply.exports import export_distributions as run
 
     return run(user, fmt, purpose=purpose)
 

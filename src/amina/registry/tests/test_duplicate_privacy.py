@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from amina.audit.models import AccessLog
-from amina.registry.exporting import duplicate_clusters, export_duplicates
+from amina.registry.exports import duplicate_clusters, export_duplicates
 from amina.registry.models import DuplicateCandidate, Household
 from amina.registry.services import confirm_candidate, ordered, reject_candidate
 from conftest import make_user

@@ -123,7 +123,7 @@ def test_merge_moves_every_record_of_other_apps_and_keeps_conflicting_ones(
 def test_the_household_export_names_the_survivor_without_a_query_per_merged_household(
     officer_a, household_a, twin, register, location_a, django_assert_max_num_queries
 ):
-    from amina.registry.exporting import export_households
+    from amina.registry.exports import export_households
 
     confirm_candidate(officer_a, candidate_for(household_a, twin))
     with django_assert_max_num_queries(12) as one_merged:

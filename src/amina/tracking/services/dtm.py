@@ -10,8 +10,8 @@ resolve (DTM has ~106 districts against the COD's 101) is a warning, and its loc
 is kept under the governorate with ``needs_review``. Locations are matched by DTM's
 ``Place id`` (stable across rounds), else by name in the governorate and district.
 
-The steps live beside this module: ``dtm_columns`` (the file's layout), ``dtm_places``
-(finding places), ``dtm_check`` (checking rows into ``DtmRow``), ``dtm_write`` (writing).
+Reading is ``amina.tracking.importing`` (``columns``: the file's layout, ``places``:
+finding places, ``rows``: checking rows into ``DtmRow``); writing is ``dtm_write``.
 """
 
 from __future__ import annotations
@@ -28,10 +28,7 @@ from amina.accounts import access
 from amina.audit.services import record_bulk
 from amina.lib import tabular
 from amina.lib.i18n import gettext_deferred as _
-from amina.tracking.models import LocationAssessment, Round, ShelterType
-from amina.tracking.services import dtm_write
-from amina.tracking.services.dtm_check import DtmParse, DtmRow, RowChecker
-from amina.tracking.services.dtm_columns import (
+from amina.tracking.importing.columns import (
     BASE_COLUMNS,
     MAX_ROWS,
     SHEETS,
@@ -40,7 +37,10 @@ from amina.tracking.services.dtm_columns import (
     round_code_from,
     title_date,
 )
-from amina.tracking.services.dtm_places import DtmPlaces
+from amina.tracking.importing.places import DtmPlaces
+from amina.tracking.importing.rows import DtmParse, DtmRow, RowChecker
+from amina.tracking.models import LocationAssessment, Round, ShelterType
+from amina.tracking.services import dtm_write
 from amina.tracking.services.dtm_write import KIND_NAMES
 
 __all__ = [

@@ -19,6 +19,7 @@ from amina.geo.services import NewLocation, create_locations
 from amina.lib import tabular
 from amina.lib.bulk import allocate_ids, bulk_insert, insert_rows
 from amina.lib.i18n import gettext_deferred as _
+from amina.tracking.importing.rows import DtmRow
 from amina.tracking.models import (
     AssessmentOrigin,
     AssessmentPeriod,
@@ -27,7 +28,6 @@ from amina.tracking.models import (
     Round,
     ShelterType,
 )
-from amina.tracking.services.dtm_check import DtmRow
 
 #: A round's kind in a sentence (the labels of ``Round.Kind``).
 KIND_NAMES = {

@@ -20,9 +20,9 @@ from amina.lib import tabular
 from amina.lib.arabic import to_western_digits
 from amina.lib.i18n import Name
 from amina.lib.i18n import gettext_deferred as _
+from amina.tracking.importing.columns import BREAKDOWNS, GroupColumns
+from amina.tracking.importing.places import DtmPlaces
 from amina.tracking.models import Round
-from amina.tracking.services.dtm_columns import BREAKDOWNS, GroupColumns
-from amina.tracking.services.dtm_places import DtmPlaces
 
 
 @dataclass
