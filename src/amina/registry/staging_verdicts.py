@@ -208,19 +208,15 @@ class Single:
     width: int | None = None
 
 
-def _slots(raw, slot, value, errors) -> tuple:
-    i = d = b = s = None
-    if slot == "i":
-        i = value
-    elif slot == "d":
-        d = value
-    elif slot == "b":
-        b = value
-    elif slot == "s":
-        s = value
-    elif slot == "birth":
-        d, i = value
-    return raw, i, d, b, s, errors
+#: A verdict's row (raw, i, d, b, s, errors) for each slot its value goes to.
+SLOTS: dict[str, Callable[[str, object, list], tuple]] = {
+    "i": lambda raw, value, errors: (raw, value, None, None, None, errors),
+    "d": lambda raw, value, errors: (raw, None, value, None, None, errors),
+    "b": lambda raw, value, errors: (raw, None, None, value, None, errors),
+    "s": lambda raw, value, errors: (raw, None, None, None, value, errors),
+    # A birth: (date, year).
+    "birth": lambda raw, value, errors: (raw, value[1], value[0], None, None, errors),
+}
 
 
 class Verdicts:
@@ -270,10 +266,11 @@ class Verdicts:
                 self.combinations.append(item.name)
                 continue
             if item.pure is not None:
-                rows = [_slots(raw, item.slot, item.pure(raw.strip()), []) for raw in raws]
+                slot, pure = SLOTS[item.slot], item.pure
+                rows = [slot(raw, pure(raw.strip()), []) for raw in raws]
             else:
                 rows = [
-                    _slots(raw, item.slot, *judged(item.column, raw, item.judge)) for raw in raws
+                    SLOTS[item.slot](raw, *judged(item.column, raw, item.judge)) for raw in raws
                 ]
             self.add(item.kind, rows, item.width)
 
