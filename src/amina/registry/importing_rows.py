@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from amina.geo.models import Governorate
@@ -80,26 +81,27 @@ class MemberRow:
         first, father, grandfather, family, latin = (str(p or "").strip() for p in parts)
         document = str(person["document_number"] or "").strip()
         phone = str(person["phone"] or "").strip()
+        # Positional, in the fields' order: a hundred thousand people are built so.
         return cls(
-            household_ref=ref,
-            member_no=number,
-            is_head=relationship == "head",
-            relationship=relationship,
-            first_name_ar=first[:60],
-            father_name_ar=father[:60],
-            grandfather_name_ar=grandfather[:60],
-            family_name_ar=family[:60],
-            name_latin=latin[:150],
-            sex=person["sex"],
-            birth_date=person["birth_date"],
-            birth_year=person["birth_year"],
-            document_type=person["document_type"] or "none",
-            document_number=document[:40],
-            phone=phone[:30],
-            disability=bool(person["disability"]),
-            chronic_illness=bool(person["chronic"]),
-            keys=names.member_keys(first, father, grandfather, family, latin, phone, document),
-            given_no=number,
+            ref,
+            number,
+            relationship == "head",
+            relationship,
+            first[:60],
+            father[:60],
+            grandfather[:60],
+            family[:60],
+            latin[:150],
+            person["sex"],
+            person["birth_date"],
+            person["birth_year"],
+            person["document_type"] or "none",
+            document[:40],
+            phone[:30],
+            bool(person["disability"]),
+            bool(person["chronic"]),
+            names.member_keys(first, father, grandfather, family, latin, phone, document),
+            number,
         )
 
     def columns(self) -> dict:
@@ -183,6 +185,7 @@ class _Checker:
         self.outside = outside
         self.refs: dict[str, int] = {}
         self.by_index: dict[str, str] = {}
+        self.today = timezone.localdate()
 
     # .............................................................. households
 
@@ -199,9 +202,9 @@ class _Checker:
         flags = {flag: bool(tabular.cell_bool(report, row, flag)) for flag in FLAGS}
         if tabular.cell_bool(report, row, "consent") is False:
             report.error(row.number, "consent", NO_CONSENT)
-        not_in_the_future(report, row, "displacement_date", displaced)
-        not_in_the_future(report, row, "registration_date", registered)
-        not_in_the_future(report, row, "head_birth_date", birth_date)
+        not_in_the_future(report, row, "displacement_date", displaced, self.today)
+        not_in_the_future(report, row, "registration_date", registered, self.today)
+        not_in_the_future(report, row, "head_birth_date", birth_date, self.today)
         if not str(v.get("head_first_name_ar") or "").strip():
             report.error(row.number, "head_first_name_ar", REQUIRED)
         person = {

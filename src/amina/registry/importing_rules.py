@@ -248,9 +248,10 @@ def birth(report: Report, row: Row, column: str, sheet: str = "") -> tuple:
     return when, when.year if when else None
 
 
-def not_in_the_future(report: Report, row: Row, column: str, when) -> None:
-    """A registration, displacement or birth cannot be after today."""
-    if when and when > timezone.localdate():
+def not_in_the_future(report: Report, row: Row, column: str, when, today=None) -> None:
+    """A registration, displacement or birth cannot be after today (``today``, when a
+    caller checks many rows, is read once)."""
+    if when and when > (today or timezone.localdate()):
         report.error(row.number, column, in_the_future(when))
 
 
