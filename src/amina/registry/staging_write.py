@@ -224,7 +224,8 @@ def raw_members(cursor, f) -> int:
     col = f.column
     joins, household = _households_of_members(f)
     # The numbers are checked on the rows as they are written (RETURNING), not by
-    # reading the table again.
+    # reading the table again; one integer per (household, number): numbers are below
+    # 65,536 (a small integer).
     cursor.execute(
         f"""WITH written AS (
             INSERT INTO registry_member ({", ".join(MEMBER)})
@@ -233,9 +234,9 @@ def raw_members(cursor, f) -> int:
                        false AS is_head, {member_values(col)}
                 FROM m_raw r {joins} {member_joins(col)}) t
             WHERE t.relationship <> 'head' OR t.household_id IS NULL
-            RETURNING household_id, member_no)
+            RETURNING household_id * 65536 + member_no AS place)
         SELECT (SELECT count(*) FROM written), EXISTS (
-            SELECT 1 FROM written GROUP BY household_id, member_no HAVING count(*) > 1)""",
+            SELECT 1 FROM written GROUP BY place HAVING count(*) > 1)""",
         {"ws": whitespace()},
     )
     written, twice = cursor.fetchone()
