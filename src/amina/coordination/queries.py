@@ -25,6 +25,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from amina.coordination.models import Activity, Participant, Target, Training
+from amina.lib.sql import in_list
 from amina.needs import queries as needs_queries
 from amina.needs.severity import SEVERE_FROM
 from amina.supply import queries as supply_queries
@@ -409,9 +410,7 @@ def dashboard_figures(governorate_ids: Iterable[int] | None = None) -> Dashboard
     def scoped(column: str) -> str:
         if governorate_ids is None:
             return ""
-        ids = sorted(set(governorate_ids)) or [None]  # IN (NULL) matches nothing
-        params.extend(ids)
-        return f" WHERE {column} IN ({', '.join(['%s'] * len(ids))})"
+        return f" WHERE {in_list(column, governorate_ids, params)}"
 
     people, activity = Participant._meta.db_table, Activity._meta.db_table
     null = "CAST(NULL AS BIGINT)"

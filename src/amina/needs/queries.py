@@ -18,6 +18,7 @@ from datetime import date
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from amina.lib.i18n import localised
+from amina.lib.sql import in_list
 from amina.needs.models import NeedsAssessment, PriorityNeed, Sector, SectorSeverity
 from amina.needs.severity import SEVERE_FROM, in_need
 from amina.tracking import queries as tracking_queries
@@ -162,11 +163,9 @@ def dashboard_needs(governorate_ids: Iterable[int] | None = None, limit: int = 5
     params: list = []
     where = ""
     if governorate_ids is not None:
-        ids = sorted(set(governorate_ids)) or [None]  # IN (NULL) matches nothing
-        params.extend(ids)
         where = (
             f" JOIN {Location._meta.db_table} l ON l.id = n.location_id"
-            f" WHERE l.governorate_id IN ({', '.join(['%s'] * len(ids))})"
+            f" WHERE {in_list('l.governorate_id', governorate_ids, params)}"
         )
     # "Latest" as ``latest_assessments``: by date, then by the order it was recorded.
     latest = (

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db.models import Sum
 
 from amina.lib.i18n import localised
+from amina.lib.sql import in_list
 from amina.supply.models import Distribution, StockBalance
 
 
@@ -94,11 +95,9 @@ def dashboard_stock(governorate_ids: Iterable[int] | None = None) -> list[ItemFi
     def part(tag: str, model, place: str) -> str:
         where = ""
         if governorate_ids is not None:
-            ids = sorted(set(governorate_ids)) or [None]  # IN (NULL) matches nothing
-            params.extend(ids)
             where = (
                 f" JOIN {Warehouse._meta.db_table} w ON w.id = x.{place}"
-                f" WHERE w.governorate_id IN ({', '.join(['%s'] * len(ids))})"
+                f" WHERE {in_list('w.governorate_id', governorate_ids, params)}"
             )
         return (
             f"SELECT '{tag}', i.id, i.name_en, i.name_ar, i.name_ckb, SUM(x.quantity) "  # noqa: S608 (own names)

@@ -17,6 +17,7 @@ from django.db.models import Count, Q, Sum
 
 from amina.geo.models import Governorate, Location
 from amina.lib.i18n import localised
+from amina.lib.sql import in_list
 from amina.tracking.models import (
     Alert,
     AssessmentOrigin,
@@ -549,11 +550,7 @@ class _DashboardSql:
 
     def _in(self, column: str, ids) -> str:
         """``column IN (…)`` with its parameters; never true for no ids."""
-        ids = sorted(ids)
-        if not ids:
-            return "1 = 0"
-        self.params.extend(ids)
-        return f"{column} IN ({', '.join(['%s'] * len(ids))})"
+        return in_list(column, ids, self.params)
 
     def _scoped(self, column: str) -> str:
         return "" if self.scope is None else f" AND {self._in(column, self.scope)}"
