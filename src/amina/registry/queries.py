@@ -299,40 +299,35 @@ def _duplicate_tests(keys: dict[str, str], birth_year) -> list[tuple[str, Q]]:
     """The tests worth running, each a reason and a condition on ``Member`` that one
     index answers: a document or phone long enough to mean something, the name with the
     year of birth give or take one, the three names."""
-    tests: list[tuple[str, Q]] = []
+    tests: list[tuple[tuple[str, ...], Q]] = []
     if keys["key_document"] and len(keys["key_document"]) >= 5:
-        tests.append(("document", Q(key_document=keys["key_document"])))
+        tests.append((("document",), Q(key_document=keys["key_document"])))
     if keys["key_phone"] and len(keys["key_phone"]) >= 8:
-        tests.append(("phone", Q(key_phone=keys["key_phone"])))
+        tests.append((("phone",), Q(key_phone=keys["key_phone"])))
     if not (keys["key_first"] and keys["key_family"]):
         return tests
-    if birth_year:
-        tests.append(
-            (
-                "name and year of birth",
-                Q(
-                    key_first=keys["key_first"],
-                    key_family=keys["key_family"],
-                    birth_year__gte=int(birth_year) - 1,
-                    birth_year__lte=int(birth_year) + 1,
-                ),
-            )
-        )
+    name = Q(key_first=keys["key_first"], key_family=keys["key_family"])
+    father = Q(key_father=keys["key_father"])
+    year = (
+        Q(birth_year__gte=int(birth_year) - 1, birth_year__lte=int(birth_year) + 1)
+        if birth_year
+        else None
+    )
+    if year is not None and keys["key_father"]:
+        # Both name tests at once first: on millions of people a common name with a year
+        # of birth, or three common names, match more members than a test reads, and the
+        # family being registered again must not be cut off among its namesakes.
+        tests.append((("name and year of birth", "three names"), name & father & year))
+    if year is not None:
+        tests.append((("name and year of birth",), name & year))
     if keys["key_father"]:
-        tests.append(
-            (
-                "three names",
-                Q(
-                    key_first=keys["key_first"],
-                    key_father=keys["key_father"],
-                    key_family=keys["key_family"],
-                ),
-            )
-        )
+        tests.append((("three names",), name & father))
     return tests
 
 
-def _members_matching(user, tests: list[tuple[str, Q]]) -> tuple[dict[int, list[str]], set[int]]:
+def _members_matching(
+    user, tests: list[tuple[tuple[str, ...], Q]]
+) -> tuple[dict[int, list[str]], set[int]]:
     """Households with a member matching each test (reasons in the tests' order), and
     those whose head matched one."""
     # Each test reads one index only; scope and status are checked once, on the few
@@ -342,7 +337,7 @@ def _members_matching(user, tests: list[tuple[str, Q]]) -> tuple[dict[int, list[
     members = Member.objects.all()
     if not access.has_national_scope(user):
         members = members.filter(household__governorate__in=access.governorate_ids(user))
-    for reason, condition in tests:
+    for reasons, condition in tests:
         # Heads first: the family being registered is typed in by its head, and a
         # common name shared by hundreds of members must not push the head out.
         rows = (
@@ -351,8 +346,7 @@ def _members_matching(user, tests: list[tuple[str, Q]]) -> tuple[dict[int, list[
             .values_list("household_id", "is_head")[:50]
         )
         for household_id, is_head in rows:
-            if reason not in found[household_id]:
-                found[household_id].append(reason)
+            found[household_id].extend(r for r in reasons if r not in found[household_id])
             if is_head:
                 by_head.add(household_id)
     return found, by_head
