@@ -398,26 +398,6 @@ def training_figures(summary) -> dict:
     }
 
 
-def arrivals_since(rnd, gov_ids) -> int | None:
-    """Families that arrived (emergency tracking) after the round's date, up to today
-    (``compute`` reads them with the other displacement figures, in the same window)."""
-    window = _arrivals_window(rnd)
-    if window is None:
-        return None
-    if window[0] > window[1]:
-        return 0
-    return tracking_queries.arrivals(*window, governorate_ids=gov_ids)
-
-
-def supply_figures(gov_ids) -> list[tuple[str, int, int]]:
-    """Per item: stock on hand in the selection's warehouses and quantity delivered to
-    households there (proof of delivery), largest deliveries first."""
-    return [
-        (row.name, row.on_hand, row.delivered)
-        for row in supply_queries.stock_and_deliveries(gov_ids)
-    ]
-
-
 def alert_count(gov_ids) -> int:
     """Influx alerts fired in the last 30 days in the selection (already scoped ids)."""
     return tracking_queries.alerts_fired(timezone.now() - timedelta(days=30), gov_ids)
