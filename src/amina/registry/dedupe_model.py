@@ -30,6 +30,8 @@ the reasons, with its m probability fixed near zero.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 #: Pairs at or above this probability are proposed for review.
 THRESHOLD = 0.9
 #: A link strong enough to join a cluster: a cluster of more than two households is
@@ -49,19 +51,25 @@ PLACEHOLDER_DATES = ((1, 1), (7, 1))
 #: Documents whose number identifies one person (an "other" document may be anything).
 IDENTITY_DOCUMENTS = ("national_id", "civil_id", "nationality", "passport")
 
-#: Comparisons and what a reviewer reads for each (``views.FIELD_LABELS`` translates).
+#: Comparisons and what a reviewer reads for each (the one list of these labels:
+#: ``views.field_labels`` shows them).
 FIELDS = {
-    "first": "first name",
-    "father": "father's name",
-    "grandfather": "grandfather's name",
-    "family": "family name",
-    "birth": "date of birth",
-    "phone": "phone",
-    "document": "document number",
-    "children": "children",
-    "spouse": "spouse",
-    "sex": "sex",
-    "governorate": "governorate",
+    "first": gettext_lazy("first name"),
+    "father": gettext_lazy("father's name"),
+    "grandfather": gettext_lazy("grandfather's name"),
+    "family": gettext_lazy("family name"),
+    "birth": gettext_lazy("date of birth"),
+    "phone": gettext_lazy("phone"),
+    "document": gettext_lazy("document number"),
+    "children": gettext_lazy("children"),
+    "spouse": gettext_lazy("spouse"),
+    "sex": gettext_lazy("sex"),
+    "governorate": gettext_lazy("governorate"),
+}
+#: What the "same family, other head" pass stores besides the comparisons' codes.
+OTHER_HEAD_FIELDS = {
+    "children_father": gettext_lazy("the children's father is the other head"),
+    "head": gettext_lazy("another head of household"),
 }
 
 #: Pairs compared at all: those sharing one of these keys. The loose name keys only within

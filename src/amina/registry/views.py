@@ -30,7 +30,7 @@ from amina.lib.arabic import to_western_digits
 from amina.lib.downloads import file_response
 from amina.lib.exports import FORMATS
 from amina.lib.i18n import Message
-from amina.registry import exports, queries, review, services, vulnerability
+from amina.registry import dedupe_model, exports, queries, review, services, vulnerability
 from amina.registry.forms import (
     CloseForm,
     HeadForm,
@@ -369,22 +369,11 @@ def _side_by_side(user, candidate: DuplicateCandidate) -> dict:
     }
 
 
-#: What a reviewer reads for each field code a pair stores (``dedupe_model.FIELDS`` and
-#: the other-head pass's codes).
+#: What a reviewer reads for each field code a pair stores: the model's comparisons and
+#: the other-head pass's codes (labelled where they are defined), and ``name``.
 FIELD_LABELS = {
-    "first": gettext_lazy("first name"),
-    "father": gettext_lazy("father's name"),
-    "grandfather": gettext_lazy("grandfather's name"),
-    "family": gettext_lazy("family name"),
-    "birth": gettext_lazy("date of birth"),
-    "phone": gettext_lazy("phone"),
-    "document": gettext_lazy("document number"),
-    "sex": gettext_lazy("sex"),
-    "governorate": gettext_lazy("governorate"),
-    "children": gettext_lazy("children"),
-    "spouse": gettext_lazy("spouse"),
-    "children_father": gettext_lazy("the children's father is the other head"),
-    "head": gettext_lazy("another head of household"),
+    **dedupe_model.FIELDS,
+    **dedupe_model.OTHER_HEAD_FIELDS,
     "name": gettext_lazy("name"),
 }
 #: Codes that pairs stored by earlier versions, other tools or hand-made rows carry,
