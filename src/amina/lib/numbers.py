@@ -18,11 +18,18 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 LRM = "\u200e"
 
 
+def _digits(value) -> str:
+    """The figure's digits grouped by thousands as Django's ``intcomma`` groups them in the
+    reader's language (``amina.formats``: "1,234,567" in every language)."""
+    return str(intcomma(value))
+
+
 def figure(value) -> str:
     """Any figure a page shows (a count, a quantity with decimals): grouped by thousands
-    as Django's ``intcomma`` groups it in the reader's language, and a negative one led by
-    the left-to-right mark. Every page prints figures through this (``|figure``)."""
-    text = str(intcomma(value))
+    and a negative one led by the left-to-right mark. Every page prints figures through
+    this (``|figure``); ``grouped`` and ``signed`` are the same rule for a whole number and
+    a change."""
+    text = _digits(value)
     return f"{LRM}{text}" if text.startswith("-") else text
 
 
@@ -38,7 +45,7 @@ def grouped(value: int | float | str | None) -> str:
         number = round(float(value))
     except (TypeError, ValueError):
         return str(value)
-    return f"{LRM}{number:,}" if number < 0 else f"{number:,}"
+    return figure(number)
 
 
 def signed(value: int | float | None) -> str:
@@ -47,4 +54,4 @@ def signed(value: int | float | None) -> str:
     show (no earlier round)."""
     if value is None:
         return "—"
-    return LRM + (f"+{value:,}" if value > 0 else f"{value:,}")
+    return LRM + (f"+{_digits(value)}" if value > 0 else _digits(value))

@@ -52,3 +52,16 @@ def test_no_template_prints_a_figure_past_the_one_rule():
         if "intcomma" in path.read_text("utf-8")
     ]
     assert not offenders, f"use |figure (amina_text) in: {offenders}"
+
+
+def test_the_three_print_one_rule_in_every_language():
+    """``grouped`` is ``figure`` of the rounded value and ``signed`` its digits with a sign:
+    the same grouping and the same mark in English, Arabic and Kurdish."""
+    from django.utils import translation
+
+    for language in ("en", "ar", "ckb"):
+        with translation.override(language):
+            assert numbers.grouped(-1234567.4) == numbers.figure(-1234567) == f"{LRM}-1,234,567"
+            assert numbers.grouped(6663048) == numbers.figure(6663048) == "6,663,048"
+            assert numbers.signed(1234567) == f"{LRM}+{numbers.figure(1234567)}"
+            assert numbers.signed(-606) == numbers.figure(-606)
