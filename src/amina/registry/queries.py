@@ -295,11 +295,17 @@ def likely_duplicates(
     return [{"household": by_id[pk], "reasons": reasons} for pk, reasons in ranked]
 
 
-def _duplicate_tests(keys: dict[str, str], birth_year) -> list[tuple[str, Q]]:
-    """The tests worth running, each a reason and a condition on ``Member`` that one
-    index answers: a document or phone long enough to mean something, the name with the
-    year of birth give or take one, the three names."""
-    tests: list[tuple[tuple[str, ...], Q]] = []
+#: One test of the duplicate warning: the reasons a match gives (the words
+#: ``_duplicates_warning.html`` translates: "document", "phone", "name and year of
+#: birth", "three names") and a condition on ``Member`` that one index answers.
+DuplicateTest = tuple[tuple[str, ...], Q]
+
+
+def _duplicate_tests(keys: dict[str, str], birth_year) -> list[DuplicateTest]:
+    """The tests worth running: a document or phone long enough to mean something, the
+    name with the year of birth give or take one, the three names; with both name tests
+    possible, first the two at once (a match gives both reasons)."""
+    tests: list[DuplicateTest] = []
     if keys["key_document"] and len(keys["key_document"]) >= 5:
         tests.append((("document",), Q(key_document=keys["key_document"])))
     if keys["key_phone"] and len(keys["key_phone"]) >= 8:
@@ -325,9 +331,7 @@ def _duplicate_tests(keys: dict[str, str], birth_year) -> list[tuple[str, Q]]:
     return tests
 
 
-def _members_matching(
-    user, tests: list[tuple[tuple[str, ...], Q]]
-) -> tuple[dict[int, list[str]], set[int]]:
+def _members_matching(user, tests: list[DuplicateTest]) -> tuple[dict[int, list[str]], set[int]]:
     """Households with a member matching each test (reasons in the tests' order), and
     those whose head matched one."""
     # Each test reads one index only; scope and status are checked once, on the few
