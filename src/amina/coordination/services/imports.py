@@ -1,12 +1,8 @@
-"""Importing 4W from the spreadsheets partners already keep (CSV or XLSX, HXL or not).
-
-If a row of HXL hashtags sits under the header, libhxl finds it and parses the hashtags,
-and columns are mapped by libhxl tag patterns (in any order, attributes in any order);
-otherwise by header names in English or Arabic. Every
-row is checked before anything is written: one bad cell refuses the whole file, with
-each problem named by row and column. A row already imported (same organisation,
-sector, activity, place and start date) is updated, so importing a corrected file twice
-does not double the figures.
+"""Importing 4W from the spreadsheets partners already keep: ``importing`` reads the file
+and checks every row (how columns are found, HXL or not, is told there); this writes it,
+all or nothing: one bad cell refuses the whole file, with each problem named by row and
+column. A row already imported (same organisation, sector, activity, place and start
+date) is updated, so importing a corrected file twice does not double the figures.
 """
 
 from __future__ import annotations
