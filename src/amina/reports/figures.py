@@ -363,9 +363,9 @@ def _trend_rounds(rnd, kind_rounds: list, limit: int) -> list:
 
 
 def _other_parts(figures: Figures, gov_ids) -> None:
-    """The parts read from the other capabilities, one query each (their
-    ``dashboard_*`` reads): needs and people in need, people reached (4W) with the
-    sectors' names and trainings, stock and deliveries."""
+    """The parts read from the other capabilities, one query each: needs and people in
+    need, people reached (4W) with the sectors' names and trainings, stock and
+    deliveries."""
     needs = needs_queries.dashboard_needs(gov_ids, limit=5)
     figures.needs = needs.top
     # People in need per sector overlap (one family needs shelter and food): the overall
@@ -378,7 +378,8 @@ def _other_parts(figures: Figures, gov_ids) -> None:
     )
     figures.trainings = training_figures(coordination.trainings)
     figures.stock = [
-        (row.name, row.on_hand, row.delivered) for row in supply_queries.dashboard_stock(gov_ids)
+        (row.name, row.on_hand, row.delivered)
+        for row in supply_queries.stock_and_deliveries(gov_ids)
     ]
 
 

@@ -13,11 +13,9 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Sum
-
 from amina.lib.i18n import localised
 from amina.lib.sql import in_list
-from amina.supply.models import Distribution, StockBalance
+from amina.supply.models import Distribution, Item, StockBalance, Warehouse
 
 
 def households_served(governorate_id: int, start: datetime.date, end: datetime.date) -> int:
@@ -52,43 +50,12 @@ class ItemFigures:
 def stock_and_deliveries(governorate_ids: Iterable[int] | None = None) -> list[ItemFigures]:
     """Per item: stock on hand in the governorates' warehouses and quantity delivered to
     households at their sites, largest deliveries first (then largest stock, then name).
-    Items with neither stock nor deliveries are left out."""
-    balances = StockBalance.objects.all()
-    delivered = Distribution.objects.all()
-    if governorate_ids is not None:
-        ids = list(governorate_ids)
-        balances = balances.filter(warehouse__governorate_id__in=ids)
-        delivered = delivered.filter(site__governorate_id__in=ids)
-    # Two grouped queries, the items' names joined in (no third read of the catalogue).
-    names: dict[int, str] = {}
+    Items with neither stock nor deliveries are left out.
 
-    def per_item(qs) -> dict[int, int]:
-        out = {}
-        for pk, name_en, name_ar, name_ckb, n in (
-            qs.values("item", "item__name_en", "item__name_ar", "item__name_ckb")
-            .annotate(n=Sum("quantity"))
-            .order_by()
-            .values_list("item", "item__name_en", "item__name_ar", "item__name_ckb", "n")
-        ):
-            names[pk] = localised(name_en, name_ar, name_ckb)
-            out[pk] = n
-        return out
-
-    on_hand, given = per_item(balances), per_item(delivered)
-    rows = [
-        ItemFigures(name, int(on_hand.get(pk) or 0), int(given.get(pk) or 0))
-        for pk, name in names.items()
-    ]
-    return sorted(rows, key=lambda r: (-r.delivered, -r.on_hand, r.name))
-
-
-def dashboard_stock(governorate_ids: Iterable[int] | None = None) -> list[ItemFigures]:
-    """``stock_and_deliveries`` in one plain query (both grouped reads as one ``UNION
-    ALL``), for a dashboard, where every round trip and every query the ORM compiles
-    shows: the same rows in the same order."""
+    One plain query (both grouped reads, the items' names joined in, as one ``UNION
+    ALL``): the home dashboard reads it on every refresh, where every round trip and
+    every query the ORM compiles shows."""
     from django.db import connection
-
-    from amina.supply.models import Item, Warehouse
 
     params: list = []
 
