@@ -139,10 +139,13 @@ class Activity(models.Model):
         return f"{self.organisation} · {self.activity_type}"
 
     def save(self, *args, **kwargs):
-        self.people_reached = sum(getattr(self, f) or 0 for f in self.BREAKDOWN) + (
-            self.reached_other or 0
-        )
+        self.people_reached = self.sum_reached()
         super().save(*args, **kwargs)
+
+    def sum_reached(self) -> int:
+        """What ``people_reached`` must hold (the database checks it): for ``save``, and
+        for bulk writes, which do not call it."""
+        return sum(getattr(self, f) or 0 for f in self.BREAKDOWN) + (self.reached_other or 0)
 
     @property
     def female(self) -> int:

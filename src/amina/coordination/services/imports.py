@@ -93,9 +93,7 @@ def _write(user, activities: list[Activity], result: ImportResult, filename: str
         if key in seen:
             continue  # the same row twice in one file: keep the first
         seen.add(key)
-        activity.people_reached = sum(getattr(activity, f) for f in Activity.BREAKDOWN) + (
-            activity.reached_other
-        )
+        activity.people_reached = activity.sum_reached()
         stored = existing.get(key)
         if stored is not None:
             activity.pk = stored.pk
