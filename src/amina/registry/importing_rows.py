@@ -39,7 +39,9 @@ from amina.registry.importing_rules import (
     birth,
     choice,
     date,
+    governorate,
     not_in_the_future,
+    origin,
 )
 from amina.registry.models import Criterion
 
@@ -256,13 +258,9 @@ class _Checker:
         """(governorate id, location): the governorate must be known and within the
         importer's scope, on every row."""
         v = row.values
-        found = self.places.governorate(v.get("governorate"))
-        if not found.ok:
-            self.report.error(row.number, "governorate", found.reason("governorate"))
+        gov = governorate(self.report, row, self.places, outside=self.outside)
+        if gov is None:
             return None, None
-        gov = found.place
-        if problem := self.outside(gov):
-            self.report.error(row.number, "governorate", problem)
         text = str(v.get("location") or "").strip()
         verdict = self.places.place(gov, v.get("district"), text, row.number)
         for column, message in verdict.problems:
@@ -270,14 +268,8 @@ class _Checker:
         return gov.pk, verdict.location
 
     def _origin(self, row: Row) -> int | None:
-        raw = row.values.get("origin_governorate")
-        if not raw:
-            return None
-        found = self.places.governorate(raw)
-        if found.ok:
-            return found.place.pk
-        self.report.error(row.number, "origin_governorate", found.reason("governorate"))
-        return None
+        found = origin(self.report, row, self.places)
+        return found.pk if found else None
 
     @staticmethod
     def _head(ref: str, row: Row, person: dict) -> MemberRow:

@@ -350,6 +350,31 @@ class Places:
         return verdict
 
 
+def governorate(
+    report: Report,
+    row: Row,
+    places: Places,
+    column: str = "governorate",
+    outside: Callable[[Governorate], Message | None] | None = None,
+) -> Governorate | None:
+    """A governorate cell: one the gazetteer knows and, with ``outside``
+    (``outside_scope``), one the importer may write to; None and a problem otherwise."""
+    found = places.governorate(row.values.get(column))
+    if not found.ok:
+        report.error(row.number, column, found.reason("governorate"))
+        return None
+    if outside and (problem := outside(found.place)):
+        report.error(row.number, column, problem)
+    return found.place
+
+
+def origin(report: Report, row: Row, places: Places) -> Governorate | None:
+    """The governorate of origin: optional (an empty cell is no problem), else known."""
+    if not row.values.get("origin_governorate"):
+        return None
+    return governorate(report, row, places, "origin_governorate")
+
+
 def outside_scope(user) -> Callable[[Governorate], Message | None]:
     """The importer's scope as a check of a row's governorate: the problem to report
     when it lies outside the governorates ``user`` may write to, else None.

@@ -36,7 +36,9 @@ from amina.registry.importing_rules import (
     birth,
     choice,
     date,
+    governorate,
     not_in_the_future,
+    origin,
 )
 
 
@@ -298,19 +300,14 @@ def _future(judge: Callable, column: str) -> Callable:
     return checked
 
 
-def _governorate(places: Places, column: str, outside: Callable | None = None) -> Callable:
-    """A governorate cell; with ``outside``, also within the importer's scope."""
+def _id(judge: Callable) -> Callable:
+    """A place's judge (``importing_rules.governorate``, ``origin``) giving its id."""
 
-    def judge(report, row):
-        result = places.governorate(row.values[column])
-        if not result.ok:
-            report.error(row.number, column, result.reason("governorate"))
-            return None
-        if outside and (problem := outside(result.place)):
-            report.error(row.number, column, problem)
-        return result.place.pk
+    def judged(report, row):
+        found = judge(report, row)
+        return found.pk if found else None
 
-    return judge
+    return judged
 
 
 def _consent(report, row):
@@ -334,8 +331,10 @@ def household_plan(places: Places, outside: Callable) -> list[Single | Combinati
         return _future(lambda r, w: date(r, w, column), column)
 
     return [
-        Single("h_gov", "governorate", _governorate(places, "governorate", outside), "i"),
-        Single("h_origin", "origin_governorate", _governorate(places, "origin_governorate"), "i"),
+        Single(
+            "h_gov", "governorate", _id(partial(governorate, places=places, outside=outside)), "i"
+        ),
+        Single("h_origin", "origin_governorate", _id(partial(origin, places=places)), "i"),
         Single("h_shelter", "shelter_type", shelters.judge, "i"),
         criteria(vulnerability.weights()),
         Single("h_registered", "registration_date", dated("registration_date"), "d"),

@@ -183,6 +183,19 @@ def test_messy_files_are_written_the_same_both_ways(reference_geography, both_wa
     assert "مخيم الأمل الجديد" in created and "مخيم الامل الجديد" not in created
 
 
+def test_an_empty_origin_governorate_is_written_the_same_both_ways(reference_geography, both_ways):
+    """The governorate of origin is optional on both paths (one rule:
+    ``importing_rules.origin``), not "governorate is empty" on the staged one."""
+    households, members = messy()
+    col = {name: households[0].index(name) for name in households[0]}
+    households[2][col["origin_governorate"]] = ""
+    staged, rows = both_ways(to_csv(households), to_csv(members))
+    assert staged == rows
+    (written, _members), _h, _m = staged
+    origin = HOUSEHOLD_FIELDS.index("origin_governorate_id")
+    assert sum(1 for w in written if w[origin] is None) == 1
+
+
 def test_a_semicolon_windows_arabic_file_is_written_the_same_both_ways(
     reference_geography, both_ways
 ):
