@@ -72,8 +72,6 @@ def import_boundaries(actor, path: str | Path, progress=None) -> dict:
     simplified before the one short write transaction opens, so a large or hostile file
     never holds the embedded database's write lock (issue 12).
     """
-    from amina.geo.boundaries import vertex_count
-
     data = _read_geojson(Path(path))
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise ValidationError(_("The file is not a GeoJSON FeatureCollection."))
@@ -95,7 +93,7 @@ def import_boundaries(actor, path: str | Path, progress=None) -> dict:
         if more > 0:
             errors = [*errors[:MAX_PROBLEMS], _("and %(count)s more problems") % {"count": more}]
         raise ValidationError(errors)
-    return _write_boundaries(actor, updates, Path(path).name[:200], vertex_count)
+    return _write_boundaries(actor, updates, Path(path).name[:200])
 
 
 def _check_feature(number: int, feature, places: dict[str, dict]) -> tuple | Message:
@@ -128,7 +126,11 @@ def _check_feature(number: int, feature, places: dict[str, dict]) -> tuple | Mes
 
 
 @transaction.atomic
-def _write_boundaries(actor, updates: list, source: str, vertex_count) -> dict:
+def _write_boundaries(actor, updates: list, source: str) -> dict:
+    """The checked boundaries saved, with one audit row of the file: the one short write
+    transaction of ``import_boundaries``."""
+    from amina.geo.boundaries import vertex_count
+
     counts = {"governorate": 0, "district": 0}
     for name, place, geometry in updates:
         Boundary.objects.update_or_create(
