@@ -109,8 +109,13 @@ def latest_figures(location_ids: list[int]) -> dict[int, LocationFigures]:
 def population_by_location(assessments: Iterable[NeedsAssessment]) -> dict[int, int]:
     """The population each assessment covered; when the team recorded none, the location's
     latest displacement figure stands in for it."""
-    assessments = list(assessments)
-    population = {a.location_id: a.population_individuals for a in assessments}
+    return _populations({a.location_id: a.population_individuals for a in assessments})
+
+
+def _populations(recorded: dict[int, int | None]) -> dict[int, int]:
+    """``population_by_location`` from each location's recorded population (``None``:
+    none recorded): tracking's figures are read, once, only for those."""
+    population = dict(recorded)
     missing = [loc for loc, value in population.items() if value is None]
     if missing:
         for loc, figure in latest_figures(missing).items():
@@ -132,14 +137,16 @@ def people_in_need(governorate_ids: Iterable[int] | None = None) -> dict[int, in
             "severity",
         )
     )
-    population = {loc: value for loc, value, _code, _severity in rows}
-    missing = [loc for loc, value in population.items() if value is None]
-    if missing:
-        for loc, figure in latest_figures(missing).items():
-            population[loc] = figure.idp_individuals
+    return _in_need(rows)
+
+
+def _in_need(rows: list[tuple]) -> dict[int, int]:
+    """People in need per sector code from (location id, population recorded, sector
+    code, severity) rows of the latest assessments."""
+    population = _populations({loc: value for loc, value, _code, _severity in rows})
     totals: dict[int, int] = defaultdict(int)
     for loc, _value, code, severity in rows:
-        totals[code] += in_need(severity, population[loc] or 0)
+        totals[code] += in_need(severity, population[loc])
     return dict(totals)
 
 
@@ -191,7 +198,7 @@ def dashboard_needs(governorate_ids: Iterable[int] | None = None, limit: int = 5
         found = cursor.fetchall()
     return DashboardNeeds(
         _ranked_needs([row for row in found if row[0] == "p"], limit),
-        _people_in_need_of([row[1:] for row in found if row[0] == "v"]),
+        _in_need([(row[6], row[7], row[1], row[5]) for row in found if row[0] == "v"]),
     )
 
 
@@ -200,16 +207,3 @@ def _ranked_needs(rows: list[tuple], limit: int) -> list[tuple[str, int]]:
     them: mentions, then how often named first, then sector number."""
     ranked = sorted(rows, key=lambda row: (-row[5], -(row[6] or 0), row[1]))
     return [(localised(en, ar, ckb), n) for _p, _code, en, ar, ckb, n, _first, _ in ranked][:limit]
-
-
-def _people_in_need_of(rows: list[tuple]) -> dict[int, int]:
-    """``people_in_need`` from (sector code, _, _, _, severity, location, population) rows."""
-    population = {loc: value for _code, _en, _ar, _ckb, _severity, loc, value in rows}
-    missing = [loc for loc, value in population.items() if value is None]
-    if missing:
-        for loc, figure in latest_figures(missing).items():
-            population[loc] = figure.idp_individuals
-    totals: dict[int, int] = defaultdict(int)
-    for code, _en, _ar, _ckb, severity, loc, _value in rows:
-        totals[code] += in_need(severity, population[loc] or 0)
-    return dict(totals)
