@@ -94,9 +94,9 @@ def pdf_text(path) -> str:
     return " ".join(re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", " ", text).split())
 
 
-def test_its_arabic_pdf_is_valid_has_two_pages_and_reads_the_headline_in_order(
-    displacement, tmp_path
-):
+def flash_pdf(tmp_path, language: str, pcode: str = "IQG04"):
+    """The flash report of round R2 for one governorate, made by the command as a PDF in
+    ``language`` (the path of the file)."""
     out = tmp_path / "flash.pdf"
     call_command(
         "report",
@@ -104,19 +104,31 @@ def test_its_arabic_pdf_is_valid_has_two_pages_and_reads_the_headline_in_order(
         "--round",
         "R2",
         "--governorate",
-        "IQG04",
+        pcode,
         "--lang",
-        "ar",
+        language,
         "-o",
         str(out),
         stdout=io.StringIO(),
     )
+    return out
+
+
+def headline_figures(pcode: str) -> tuple[str, str]:
+    """The IDP individuals (grouped) and the share of the national total (one decimal) that
+    the headline of ``pcode``'s report prints, counted independently of the report."""
+    now = independent("R2", [pcode])
+    return f"{now['individuals']:,}", f"{100 * now['individuals'] / now['national']:.1f}"
+
+
+def test_its_arabic_pdf_is_valid_has_two_pages_and_reads_the_headline_in_order(
+    displacement, tmp_path
+):
+    out = flash_pdf(tmp_path, "ar")
     reader = PdfReader(str(out))
     assert len(reader.pages) == 2
     assert "النجف" in reader.pages[0].extract_text()
-    now = independent("R2", ["IQG04"])
-    individuals = f"{now['individuals']:,}"
-    share = f"{100 * now['individuals'] / now['national']:.1f}"
+    individuals, share = headline_figures("IQG04")
     # "تستضيف النجف 1,260 من النازحين، أي 14.9% من المجموع الوطني", word after word
     headline = (
         rf"تستضيف النجف {re.escape(individuals)} من النازحين ?، ?أي %?{re.escape(share)}%? "

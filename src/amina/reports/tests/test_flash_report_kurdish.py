@@ -1,34 +1,19 @@
 """The flash report in Central Kurdish: a PDF whose text extracts with the Kurdish letters
 intact (shaped by a font that has them), right to left, places named in Kurdish."""
 
-import io
 import re
 
-from django.core.management import call_command
 from pypdf import PdfReader
 
 from amina.reports import figures, rendering
 
-from .test_flash_report import independent, pdf_text
+from .test_flash_report import flash_pdf, headline_figures, pdf_text
 
 
 def test_its_kurdish_pdf_keeps_the_kurdish_letters_and_reads_the_headline_in_order(
     displacement, tmp_path
 ):
-    out = tmp_path / "flash.pdf"
-    call_command(
-        "report",
-        "flash",
-        "--round",
-        "R2",
-        "--governorate",
-        "IQG04",
-        "--lang",
-        "ckb",
-        "-o",
-        str(out),
-        stdout=io.StringIO(),
-    )
+    out = flash_pdf(tmp_path, "ckb")
     reader = PdfReader(str(out))
     assert len(reader.pages) == 2
     text = " ".join(page.extract_text() for page in reader.pages)
@@ -36,9 +21,7 @@ def test_its_kurdish_pdf_keeps_the_kurdish_letters_and_reads_the_headline_in_ord
     for word in ("نەجەف", "ڕاپۆرتی", "خێرا", "پەناگە"):
         assert word in text, word
     assert "النجف" not in text  # the place is named in Kurdish, not in Arabic
-    now = independent("R2", ["IQG04"])
-    individuals = f"{now['individuals']:,}"
-    share = f"{100 * now['individuals'] / now['national']:.1f}"
+    individuals, share = headline_figures("IQG04")
     # "1,260 ئاوارە لە نەجەف: 14.9% ی کۆی گشتیی نیشتمانی", word after word
     headline = (
         rf"{re.escape(individuals)} ئاوارە لە نەجەف ?:? ?%?{re.escape(share)}%? ?:? ?ی کۆی "
