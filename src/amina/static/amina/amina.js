@@ -8,7 +8,8 @@
    Amina.escapeHtml is the ONE escaper for text that JavaScript puts into HTML (Leaflet
    tooltips and popups take HTML strings; so does innerHTML). Prefer textContent or
    building DOM nodes where that is as simple. Amina.data reads a json_script element,
-   the one way data passes from Django to JavaScript. */
+   the one way data passes from Django to JavaScript. Amina.number is the ONE number
+   format of scripts: the pages' (amina.lib.numbers). */
 (function () {
   "use strict";
   var ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" };
@@ -26,6 +27,12 @@
     if (!/^\/(?!\/)/.test(href)) { return escapeHtml(text); }
     return "<a href=\"" + escapeHtml(href) + "\">" + escapeHtml(text) + "</a>";
   }
+
+  /* A figure as the pages print it (amina.lib.numbers, amina.formats): Western digits
+     grouped by thousands in every language. Intl's own digits for the page's language
+     would print Kurdish figures as "١٬٢٣٤" beside the tables' "1,234". */
+  var NUMBER = new Intl.NumberFormat(document.documentElement.lang || "en", { numberingSystem: "latn" });
+  function number(value) { return NUMBER.format(value); }
 
   /* The parsed content of a {{ value|json_script:"id" }} element, or null without one. */
   function data(id) {
@@ -58,7 +65,7 @@
     return out.map(function (l) { return l.length > width + 2 ? l.slice(0, width) + "…" : l; });
   }
 
-  window.Amina = Object.freeze({ escapeHtml: escapeHtml, link: link, data: data, map: map, chartLabel: chartLabel });
+  window.Amina = Object.freeze({ escapeHtml: escapeHtml, link: link, data: data, map: map, chartLabel: chartLabel, number: number });
 
   /* Tables on a phone. Each body cell gets its column's name (data-label, from the header
      cell's data-label, else its text) unless it has one; a table wider than its frame on a

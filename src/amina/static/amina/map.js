@@ -15,7 +15,7 @@
 (function () {
   "use strict";
   var esc = Amina.escapeHtml;
-  function fmt(n) { return new Intl.NumberFormat(document.documentElement.lang).format(n); }
+  var fmt = Amina.number;
 
   function colour(value, max) {
     var t = max > 0 ? value / max : 0;

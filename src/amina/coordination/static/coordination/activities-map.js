@@ -18,7 +18,7 @@
       var jitter = (i % 7) * 0.004;
       var m = L.circleMarker([c[1] + jitter, c[0] + jitter], { radius: 6 + Math.min(14, Math.sqrt(p.reached) / 4), color: "#333", weight: 1,
         fillColor: palette[(p.sector_code - 1) % palette.length], fillOpacity: 0.75, className: "amina-activity" });
-      m.bindTooltip("<strong>" + esc(p.organisation) + "</strong><br>" + esc(p.sector) + "<br>" + esc(p.activity) + "<br>" + esc(p.place) + " · " + esc(p.status) + "<br>" + esc(el.dataset.labelReached) + ": " + esc(p.reached));
+      m.bindTooltip("<strong>" + esc(p.organisation) + "</strong><br>" + esc(p.sector) + "<br>" + esc(p.activity) + "<br>" + esc(p.place) + " · " + esc(p.status) + "<br>" + esc(el.dataset.labelReached) + ": " + esc(Amina.number(p.reached)));
       m.addTo(map); bounds.extend(m.getLatLng());
     });
     if (bounds.isValid()) { map.fitBounds(bounds.pad(0.2)); }

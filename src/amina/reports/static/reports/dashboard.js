@@ -9,10 +9,9 @@
   var data = Amina.data("dashboard-data");
   if (!data || typeof Chart === "undefined") { return; }
   var rtl = document.documentElement.dir === "rtl";
-  var lang = document.documentElement.lang;
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
   Chart.defaults.animation = false;
-  var fmt = new Intl.NumberFormat(lang);
+  var fmt = Amina.number;
   function draw(id, type, series, colour, horizontal) {
     var canvas = document.getElementById(id);
     if (!canvas || !series || !series.labels.length) { return; }
@@ -23,11 +22,11 @@
         indexAxis: horizontal ? "y" : "x", responsive: true, maintainAspectRatio: false,
         plugins: { legend: { display: false }, tooltip: { rtl: rtl, callbacks: {
           title: function (items) { return items.length ? series.labels[items[0].dataIndex] : ""; },
-          label: function (c) { return fmt.format(c.parsed[horizontal ? "x" : "y"]); } } } },
+          label: function (c) { return fmt(c.parsed[horizontal ? "x" : "y"]); } } } },
         scales: {
           // Bars grow from the reading start (right in Arabic); time never runs backwards.
-          x: { reverse: rtl && horizontal, ticks: { maxRotation: 0, autoSkip: true, callback: function (v) { return horizontal ? fmt.format(v) : Amina.chartLabel(this.getLabelForValue(v), 12, 2); } } },
-          y: { position: rtl && horizontal ? "right" : "left", ticks: { callback: function (v) { return horizontal ? Amina.chartLabel(this.getLabelForValue(v), 18, 2) : fmt.format(v); } } }
+          x: { reverse: rtl && horizontal, ticks: { maxRotation: 0, autoSkip: true, callback: function (v) { return horizontal ? fmt(v) : Amina.chartLabel(this.getLabelForValue(v), 12, 2); } } },
+          y: { position: rtl && horizontal ? "right" : "left", ticks: { callback: function (v) { return horizontal ? Amina.chartLabel(this.getLabelForValue(v), 18, 2) : fmt(v); } } }
         }
       }
     });

@@ -44,7 +44,7 @@
     points.forEach(function (p) {
       var r = max > 0 ? 3 + 17 * Math.sqrt(p.value / max) : 4;
       L.circleMarker([p.lat, p.lon], { radius: r, color: "#7f2704", weight: 1, fillColor: "#d94801", fillOpacity: 0.6 })
-        .bindTooltip(Amina.escapeHtml(p.name) + ": " + Amina.escapeHtml(new Intl.NumberFormat(document.documentElement.lang).format(p.value))).addTo(map);
+        .bindTooltip(Amina.escapeHtml(p.name) + ": " + Amina.escapeHtml(Amina.number(p.value))).addTo(map);
       bounds.extend([p.lat, p.lon]);
     });
     if (bounds.isValid()) { map.fitBounds(bounds.pad(0.2)); }
