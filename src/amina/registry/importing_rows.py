@@ -23,9 +23,7 @@ from amina.lib.tabular import Report, Row
 from amina.registry import names, vulnerability
 from amina.registry.importing_rules import (
     DOCUMENTS,
-    FLAGS,
     NAME_FIELDS,
-    NO_CONSENT,
     NO_HOUSEHOLD_ROW,
     NOT_IN_FILE,
     RELATIONSHIPS,
@@ -38,10 +36,13 @@ from amina.registry.importing_rules import (
     appears_twice,
     birth,
     choice,
+    consent,
     date,
     governorate,
+    head_first_name,
     not_in_the_future,
     origin,
+    scored_criteria,
 )
 from amina.registry.models import Criterion
 
@@ -201,14 +202,12 @@ class _Checker:
         registered = date(report, row, "registration_date")
         displaced = date(report, row, "displacement_date")
         birth_date, birth_year = birth(report, row, "head_birth_date")
-        flags = {flag: bool(tabular.cell_bool(report, row, flag)) for flag in FLAGS}
-        if tabular.cell_bool(report, row, "consent") is False:
-            report.error(row.number, "consent", NO_CONSENT)
+        _flags, flags, score, reasons = scored_criteria(report, row, size, self.weights)
+        consent(report, row)
         not_in_the_future(report, row, "displacement_date", displaced, self.today)
         not_in_the_future(report, row, "registration_date", registered, self.today)
         not_in_the_future(report, row, "head_birth_date", birth_date, self.today)
-        if not str(v.get("head_first_name_ar") or "").strip():
-            report.error(row.number, "head_first_name_ar", REQUIRED)
+        head_first_name(report, row)
         person = {
             "sex": choice(report, row, "head_sex", SEX, "sex", ""),
             "document_type": choice(report, row, "id_doc_type", DOCUMENTS, "document type", ""),
@@ -217,8 +216,6 @@ class _Checker:
             "document_number": v.get("id_doc_number"),
             "phone": v.get("phone"),
         }
-        flags = vulnerability.derive_flags(flags, size)
-        score, reasons = vulnerability.score(flags, self.weights)
         person.update(disability=flags.get("disability"), chronic=flags.get("chronic_illness"))
         team = str(v.get("registered_by") or "")[:150]
         return HouseholdRow(

@@ -24,7 +24,7 @@ from amina.lib import tabular
 from amina.lib.i18n import Message, Name
 from amina.lib.i18n import gettext_deferred as _
 from amina.lib.tabular import Column, Report, Row
-from amina.registry import names
+from amina.registry import names, vulnerability
 from amina.registry.models import Criterion
 from amina.tracking.queries import shelter_types
 
@@ -253,6 +253,33 @@ def not_in_the_future(report: Report, row: Row, column: str, when, today=None) -
     caller checks many rows, is read once)."""
     if when and when > (today or timezone.localdate()):
         report.error(row.number, column, in_the_future(when))
+
+
+def consent(report: Report, row: Row) -> bool | None:
+    """The household's consent: a "no" is refused (an empty cell is not a "no")."""
+    value = tabular.cell_bool(report, row, "consent")
+    if value is False:
+        report.error(row.number, "consent", NO_CONSENT)
+    return value
+
+
+def head_first_name(report: Report, row: Row) -> str:
+    """The head's first name, which every household must give."""
+    text = str(row.values.get("head_first_name_ar") or "").strip()
+    if not text:
+        report.error(row.number, "head_first_name_ar", REQUIRED)
+    return text
+
+
+def scored_criteria(
+    report: Report, row: Row, size: int | None, weights: dict[str, int]
+) -> tuple[dict[str, bool], dict[str, bool], int, list[str]]:
+    """(the criteria ticked in the file, the same with those that follow from the
+    household's ``size``, the score they make with ``weights``, its reasons)."""
+    flags = {flag: bool(tabular.cell_bool(report, row, flag)) for flag in FLAGS}
+    derived = vulnerability.derive_flags(flags, size)
+    score, reasons = vulnerability.score(derived, weights)
+    return flags, derived, score, reasons
 
 
 class Shelters:

@@ -27,18 +27,19 @@ from amina.registry import names, vulnerability
 from amina.registry.importing_rules import (
     DOCUMENTS,
     FLAGS,
-    NO_CONSENT,
     RELATIONSHIPS,
-    REQUIRED,
     SEX,
     Places,
     Shelters,
     birth,
     choice,
+    consent,
     date,
     governorate,
+    head_first_name,
     not_in_the_future,
     origin,
+    scored_criteria,
 )
 
 
@@ -142,9 +143,7 @@ def criteria(weights: dict[str, int]) -> Combination:
 
     def judge(report: Report, row: Row) -> tuple:
         size = tabular.cell_int(report, row, "household_size", required=True, minimum=1)
-        flags = {flag: bool(tabular.cell_bool(report, row, flag)) for flag in FLAGS}
-        derived = vulnerability.derive_flags(flags, size)
-        score, reasons = vulnerability.score(derived, weights)
+        flags, derived, score, reasons = scored_criteria(report, row, size, weights)
         large = bool(derived.get("large_household"))
         return (*(flags[f] for f in FLAGS), size, large, score, json.dumps(reasons))
 
@@ -310,17 +309,9 @@ def _id(judge: Callable) -> Callable:
     return judged
 
 
-def _consent(report, row):
-    value = tabular.cell_bool(report, row, "consent")
-    if value is False:
-        report.error(row.number, "consent", NO_CONSENT)
-    return value
-
-
 def _first_name(report, row):
-    if not row.values["head_first_name_ar"]:
-        report.error(row.number, "head_first_name_ar", REQUIRED)
-    return names.arabic_part(row.values["head_first_name_ar"])
+    """The head's first name, required; its comparison key."""
+    return names.arabic_part(head_first_name(report, row))
 
 
 def household_plan(places: Places, outside: Callable) -> list[Single | Combination]:
@@ -345,7 +336,7 @@ def household_plan(places: Places, outside: Callable) -> list[Single | Combinati
             _future(lambda r, w: birth(r, w, "head_birth_date"), "head_birth_date"),
             "birth",
         ),
-        Single("h_consent", "consent", _consent, "b"),
+        Single("h_consent", "consent", consent, "b"),
         Single("h_sex", "head_sex", lambda r, w: choice(r, w, "head_sex", SEX, "sex", ""), "s"),
         Single(
             "h_doc",
