@@ -68,13 +68,8 @@ def bulk_insert(model, objs: list, *, need_ids: bool = False, batch_size: int = 
     meta = model._meta
     pk = meta.pk
     if need_ids:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, pk.column, len(objs)],
-            )
-            for obj, (value,) in zip(objs, cursor.fetchall(), strict=True):
-                obj.pk = value
+        for obj, value in zip(objs, allocate_ids(model, len(objs)) or [], strict=True):
+            obj.pk = value
     fields = [f for f in meta.concrete_fields if need_ids or f is not pk]
     columns = [connection.ops.quote_name(f.column) for f in fields]
     values = (
