@@ -56,6 +56,7 @@ from django.dispatch import Signal
 from django.utils import timezone, translation
 
 from amina.jobs.models import DATABASE_BUSY, Job
+from amina.lib import numbers
 from amina.lib.i18n import Message
 
 log = logging.getLogger(__name__)
@@ -202,7 +203,7 @@ def result_rows(job: Job) -> list[tuple[str, str]]:
         if isinstance(value, bool) or value is None or value == "":
             text = render(value if value != "" else None)
         elif isinstance(value, int | float):
-            text = f"{value:,}"
+            text = numbers.figure(value)
         elif isinstance(value, list):
             text = join_list(value) if value else "—"
         else:

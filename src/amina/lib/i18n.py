@@ -27,6 +27,8 @@ from django.utils.translation import (
     override,
 )
 
+from amina.lib import numbers
+
 #: The months as Iraqi (Levantine) Arabic names them — "حزيران", not Django's "يونيو" —
 #: so that the project catalogue can give them; ``DATE_FORMAT`` ("j F Y") shows them.
 MONTHS = (
@@ -88,12 +90,12 @@ def join_list(items: Iterable[Any]) -> str:
 
 
 def _text(value: Any) -> str:
-    """A parameter as it is shown: counts grouped by thousands, lists joined, messages
-    translated."""
+    """A parameter as it is shown: counts grouped by thousands as the pages print them
+    (``amina.lib.numbers``), lists joined, messages translated."""
     if isinstance(value, bool) or value is None:
         return render(value)
     if isinstance(value, int):
-        return f"{value:,}"
+        return numbers.figure(value)
     if isinstance(value, list | tuple):
         return join_list(value)
     return render(value)

@@ -65,3 +65,15 @@ def test_the_three_print_one_rule_in_every_language():
             assert numbers.grouped(6663048) == numbers.figure(6663048) == "6,663,048"
             assert numbers.signed(1234567) == f"{LRM}+{numbers.figure(1234567)}"
             assert numbers.signed(-606) == numbers.figure(-606)
+
+
+def test_a_count_in_a_message_follows_the_pages_rule():
+    """A message's parameters (``amina.lib.i18n.Message``) are grouped and marked as the
+    pages print figures, so "-606" in a sentence keeps its minus first in Arabic too."""
+    from django.utils import translation
+
+    from amina.lib.i18n import Message
+
+    with translation.override("ar"):
+        assert str(Message("%(n)s rows", n=1234567)) == "1,234,567 rows"
+        assert str(Message("%(n)s rows", n=-606)) == f"{LRM}-606 rows"
