@@ -247,37 +247,11 @@ def governorate_totals(
         for gov, _, f in _location_rows(None, None, governorate_ids).values():
             totals.setdefault(gov, GovernorateFigures()).add(f, locations=1)
         return totals
-    return {
-        gov: figures
-        for (_round, gov), figures in totals_by_round([chosen], governorate_ids).items()
-    }
-
-
-def totals_by_round(
-    rounds,
-    governorate_ids=None,
-    *,
-    everywhere=(),
-) -> dict[tuple[int, int], GovernorateFigures]:
-    """Per (round id, governorate id): the totals of several rounds in one grouped query.
-
-    A dashboard's trend, its comparison with the previous round and the national figure
-    its share is measured against are one figure family: one query, not one per round.
-    ``rounds`` are Round instances; ``everywhere`` are the ids of rounds wanted in every
-    governorate whatever ``governorate_ids`` says (the country's total of the round).
-    """
-    dates = {r.pk: r.date for r in rounds}
-    if not dates:
-        return {}
-    qs = LocationAssessment.objects.filter(round_id__in=list(dates))
+    qs = LocationAssessment.objects.filter(round=chosen)
     if governorate_ids is not None:
-        wanted = Q(location__governorate_id__in=list(governorate_ids))
-        if everywhere:
-            wanted |= Q(round_id__in=list(everywhere))
-        qs = qs.filter(wanted)
-    totals: dict[tuple[int, int], GovernorateFigures] = {}
+        qs = qs.filter(location__governorate_id__in=list(governorate_ids))
     for row in (
-        qs.values("round_id", "location__governorate_id")
+        qs.values("location__governorate_id")
         .annotate(
             fam=Sum("families"),
             ind=Sum("individuals"),
@@ -287,12 +261,12 @@ def totals_by_round(
         )
         .order_by()
     ):
-        totals[(row["round_id"], row["location__governorate_id"])] = GovernorateFigures(
+        totals[row["location__governorate_id"]] = GovernorateFigures(
             row["fam"] or 0,
             row["ind"] or 0,
             row["rfam"] or 0,
             row["rind"] or 0,
-            dates[row["round_id"]],
+            chosen.date,
             row["n"],
         )
     return totals
@@ -361,42 +335,6 @@ def shelter_breakdown(round=None, governorate_ids=None) -> dict[str, int]:  # no
     return _families_by(AssessmentShelter, "shelter_type__code", round, governorate_ids)
 
 
-def shelter_totals(round=None, governorate_ids=None) -> list[tuple[str, str, int]]:  # noqa: A002
-    """(code, name in the active language, families) per shelter type holding families in
-    ``round`` (None: the latest IDP round), in the types' reading order: one query, the
-    labels joined in rather than read apart."""
-    chosen = _round_or_latest(round)
-    if chosen is None:
-        return []
-    qs = AssessmentShelter.objects.filter(assessment__round=chosen)
-    if governorate_ids is not None:
-        qs = qs.filter(assessment__location__governorate_id__in=list(governorate_ids))
-    rows = (
-        qs.values(
-            "shelter_type__order",
-            "shelter_type__code",
-            "shelter_type__name_en",
-            "shelter_type__name_ar",
-            "shelter_type__name_ckb",
-        )
-        .annotate(n=Sum("families"))
-        .order_by("shelter_type__order", "shelter_type__code")
-    )
-    return [
-        (
-            row["shelter_type__code"],
-            localised(
-                row["shelter_type__name_en"],
-                row["shelter_type__name_ar"],
-                row["shelter_type__name_ckb"],
-            ),
-            int(row["n"]),
-        )
-        for row in rows
-        if row["n"]
-    ]
-
-
 def origin_breakdown(round=None, governorate_ids=None) -> dict[int, int]:  # noqa: A002
     """Families per governorate of origin (id) in ``round``."""
     return _families_by(AssessmentOrigin, "governorate_id", round, governorate_ids)
@@ -413,10 +351,8 @@ def arrivals(
     *,
     governorate_id=None,
     location_id=None,
-    governorate_ids=None,
 ) -> int:
-    """Families arriving in a governorate, a set of them (``governorate_ids``, one query
-    however many) or a location between two dates (inclusive)."""
+    """Families arriving in a governorate or location between two dates (inclusive)."""
     qs = MovementEvent.objects.filter(
         direction=MovementEvent.Direction.ARRIVAL, date__gte=since, date__lte=until
     )
@@ -424,8 +360,6 @@ def arrivals(
         qs = qs.filter(location_id=location_id)
     if governorate_id is not None:
         qs = qs.filter(location__governorate_id=governorate_id)
-    if governorate_ids is not None:
-        qs = qs.filter(location__governorate_id__in=list(governorate_ids))
     return qs.aggregate(n=Sum("families"))["n"] or 0
 
 
@@ -454,8 +388,8 @@ class PlaceName:
 @dataclass
 class DashboardReads:
     """What a dashboard reads of displacement (``dashboard_reads``): totals per (round id,
-    governorate id), the governorates' names, shelter as ``shelter_totals`` gives it,
-    families arrived and alerts fired."""
+    governorate id), the governorates' names, (code, name, families) per shelter type
+    holding families, families arrived and alerts fired."""
 
     totals: dict[tuple[int, int], GovernorateFigures] = field(default_factory=dict)
     governorates: dict[int, PlaceName] = field(default_factory=dict)
@@ -475,13 +409,15 @@ def dashboard_reads(
 ) -> DashboardReads:
     """A dashboard's displacement figures in **one** query (one round trip, not six).
 
-    The figures are those of ``totals_by_round(rounds, governorate_ids,
-    everywhere=everywhere)`` with the governorates' names (of those totals and of
-    ``governorate_ids``), ``shelter_totals(shelter_round, governorate_ids)``,
-    ``arrivals(*arrivals_between, governorate_ids=governorate_ids)`` and
-    ``alerts_fired(alerts_since, governorate_ids)``; each part is left out when its
-    argument is. An officer's page is mostly round trips, not SQL: the parts are one
-    ``UNION ALL`` of plain grouped reads (``_DashboardSql``), on SQLite as on PostgreSQL.
+    The figures are those of ``governorate_totals`` for each round (in every governorate
+    for the ``everywhere`` round ids, in ``governorate_ids`` for the others) with the
+    governorates' names (of those totals and of ``governorate_ids``), of
+    ``shelter_breakdown(shelter_round, governorate_ids)`` with the types' names in their
+    reading order, of ``arrivals`` between ``arrivals_between`` in those governorates and
+    of ``alerts_fired(alerts_since, governorate_ids)``; each part is left out when its
+    argument is (``tests/test_dashboard_reads.py`` holds them equal). An officer's page
+    is mostly round trips, not SQL: the parts are one ``UNION ALL`` of plain grouped
+    reads (``_DashboardSql``), on SQLite as on PostgreSQL.
     """
     from django.db import connection
 
@@ -560,7 +496,7 @@ class _DashboardSql:
 
     def totals(self, rounds: set[int], everywhere: set[int]) -> None:
         """Totals per round and governorate with the governorate's names: ``everywhere``
-        rounds in every governorate, the others in the scope (as ``totals_by_round``);
+        rounds in every governorate, the others in the scope;
         then the scope's names, for governorates that have no figures."""
         if self.scope is None:
             self._totals(rounds, scoped=False)
