@@ -3,8 +3,9 @@
 On PostgreSQL the rows go through ``COPY`` (psycopg 3 ``cursor.copy``) into temporary
 staging tables, then one ``INSERT … SELECT`` each into the real tables, so the
 database checks every constraint and members find their household by
-``household_ref`` without a round trip per row. Elsewhere (SQLite, the embedded mode)
-``bulk_create`` does the same in batches. Both run inside the caller's transaction.
+``household_ref`` without a round trip per row. Elsewhere (SQLite, the embedded mode,
+or ``AMINA_NO_COPY=1``: ``amina.lib.bulk.use_copy``) ``bulk_create`` does the same in
+batches. Both run inside the caller's transaction.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from django.db import connection
 from django.utils import timezone
 
-from amina.lib.bulk import copy_rows, indexes_rebuilt
+from amina.lib.bulk import copy_rows, indexes_rebuilt, use_copy
 from amina.registry.models import Household, Member
 
 BATCH = 5000
@@ -42,7 +43,7 @@ def write(
     now = timezone.now()
     for row in households:
         row.setdefault("registered_at", now)
-    if connection.vendor == "postgresql":
+    if use_copy():
         return _write_copy(households, members, progress)
     return _write_orm(households, members, progress)
 

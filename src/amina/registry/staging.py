@@ -36,7 +36,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils.translation import gettext_noop
 
 from amina.lib import tabular
-from amina.lib.bulk import copy_chunks, indexes_rebuilt
+from amina.lib.bulk import copy_chunks, indexes_rebuilt, use_copy
 from amina.lib.tabular import ImportFailed
 from amina.registry import staging_checks, staging_write
 from amina.registry.importing_rules import (
@@ -247,7 +247,7 @@ def import_staged(
 ) -> dict | None:
     """Stage, check and (unless ``dry_run``) write; returns counts and new locations,
     ``None`` when the file is for the row-by-row path, raises ``ImportFailed``."""
-    if connection.vendor != "postgresql":
+    if not use_copy():  # other databases, or COPY turned off (AMINA_NO_COPY)
         return None
     limit = tabular.limits()
     try:

@@ -274,6 +274,19 @@ def test_the_sql_keys_are_the_python_keys(text):
         assert cursor.fetchone() == (names.phone_key(text), names.document_key(text))
 
 
+def test_no_copy_turns_the_staged_path_and_copy_off(reference_geography, monkeypatch):
+    """``AMINA_NO_COPY=1`` (``amina.lib.bulk.use_copy``) turns off every COPY fast path,
+    the registry's too: the file is checked and written row by row."""
+    monkeypatch.setenv("AMINA_NO_COPY", "1")
+    assert checked_staged(HOUSEHOLDS.encode()) is None
+    copied = []
+    monkeypatch.setattr("amina.registry.bulk._write_copy", lambda *a: copied.append(a))
+    result = import_households(None, HOUSEHOLDS.encode(), MEMBERS.encode(), filename="h.csv")
+    assert not copied
+    assert result.households == Household.objects.count() == 63
+    assert result.members == Member.objects.count()
+
+
 def test_a_line_copy_would_read_as_the_end_of_its_input_goes_the_row_by_row_way(
     reference_geography,
 ):
