@@ -221,10 +221,11 @@ class _Csv:
         limit = self.limit
         cells = [f"coalesce(octet_length(c{i}), 0)" for i in range(self.width)]
         tests = [f"{cell} > {limit.max_cell_chars:d}" for cell in cells]
-        if 2 * self.width * limit.max_cell_chars + 3 * self.width > limit.max_row_chars:
-            tests.append(
-                f"2 * ({' + '.join(cells)}) + {3 * self.width:d} > {limit.max_row_chars:d}"
-            )
+        # Quoted, a cell takes at most 2 × its characters + 2 quotes; with the
+        # delimiters and a CRLF, a record at most 2 × its characters + 3 per cell + 1.
+        syntax = 3 * self.width + 1
+        if 2 * self.width * limit.max_cell_chars + syntax > limit.max_row_chars:
+            tests.append(f"2 * ({' + '.join(cells)}) + {syntax:d} > {limit.max_row_chars:d}")
         return " OR ".join(tests)
 
     def row_number(self) -> str:

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from amina.geo.models import Location
+from amina.lib import tabular
 from amina.lib.tabular import ImportFailed, TableError
 from amina.registry import names, staging
 from amina.registry.importing import import_households
@@ -350,6 +351,22 @@ def test_a_file_over_the_readers_limits_is_refused_with_the_row_paths_message(
         messages.append(str(refused.value))
     assert messages[0] == messages[1] and ("limit" in messages[0] or "longer" in messages[0])
     assert not Household.objects.exists()
+
+
+def test_a_record_at_the_worst_case_of_quoting_just_over_the_limit_goes_the_row_by_row_way(
+    reference_geography, monkeypatch
+):
+    """A row of cells made only of quotes (each written doubled, inside quotes) and a
+    CRLF is 2 x its characters + 3 per cell + 1 long: one character over the reader's
+    record limit must not slip past the staged path's bound."""
+    households = table(HOUSEHOLDS)[:2]
+    width = len(households[0])
+    households[1] = ['"' * 100] * width
+    record = 2 * 100 * width + 3 * width  # the row's length is this + 1
+    monkeypatch.setattr(tabular, "limits", lambda **lower: tabular.Limits(max_row_chars=record))
+    assert checked_staged(to_csv(households)) is None
+    with pytest.raises(TableError, match="longer than"):
+        import_households(None, to_csv(households), None, filename="h.csv")
 
 
 def test_a_clean_file_that_needs_renumbering_or_names_no_household_goes_the_long_way(
