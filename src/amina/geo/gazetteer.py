@@ -136,8 +136,9 @@ class Gazetteer:
     """An in-memory index of the hierarchy, built once per import (a few thousand rows).
 
     Build a fresh one after changing places or aliases; it reads the database once.
-    ``locations=False`` leaves the locations out (governorates and districts only), for
-    an importer that finds its locations by code itself: their names cost the most.
+    ``locations=False`` reads the locations only when a location is first asked for, for
+    an importer that finds its locations by code itself: their names cost the most, and
+    a file whose every row has a code never pays for them.
     """
 
     def __init__(self, *, locations: bool = True) -> None:
@@ -174,8 +175,16 @@ class Gazetteer:
                 codes=(dist.pcode,),
                 names=(dist.name_en, dist.name_ar, dist.name_ckb, *aliases[("d", dist.pk)]),
             )
+        self._aliases = aliases
         self._location_parent: dict[int, tuple[int, int | None]] = {}
-        for loc in (Location.objects.none() if not locations else Location.objects).only(
+        self._locations_read = False
+        if locations:
+            self._read_locations()
+
+    def _read_locations(self) -> None:
+        """The locations' codes, names and aliases, and each one's governorate and district."""
+        self._locations_read = True
+        for loc in Location.objects.only(
             "pk",
             "code",
             "pcode",
@@ -190,7 +199,7 @@ class Gazetteer:
             self.locations.add(
                 loc,
                 codes=(loc.code, loc.pcode, loc.dtm_place_id),
-                names=(loc.name_en, loc.name_ar, loc.name_ckb, *aliases[("l", loc.pk)]),
+                names=(loc.name_en, loc.name_ar, loc.name_ckb, *self._aliases[("l", loc.pk)]),
             )
 
     def governorate(self, text) -> Resolution:
@@ -204,6 +213,8 @@ class Gazetteer:
         return self.districts.resolve(text, within)
 
     def location(self, text, governorate=None, district=None) -> Resolution:
+        if not self._locations_read:
+            self._read_locations()
         within = None
         if district is not None:
             within = lambda pk: self._location_parent[pk][1] == district.pk  # noqa: E731

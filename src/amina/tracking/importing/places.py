@@ -2,9 +2,10 @@
 
 Governorates and districts come from the gazetteer (a hundred names, each distinct spelling
 resolved once per file). Locations are found by DTM place id (or a location's code or
-p-code) in an index of codes only; the gazetteer's index of location names — normalising
-every known location's names, the dearest part of it — is built only if a row has no
-place id, so a published list (every row has one) never pays for it.
+p-code) in an index of codes only; the gazetteer reads its index of location names —
+normalising every known location's names, the dearest part of it — only when a row has
+no place id (``Gazetteer(locations=False)``), so a published list (every row has one)
+never pays for it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ class DtmPlaces:
 
     def __init__(self) -> None:
         self.gazetteer = Gazetteer(locations=False)
-        self._named: Gazetteer | None = None
         self._governorates: dict[str, Resolution] = {}
         self._districts: dict[tuple[int, str], Resolution] = {}
         self.by_code: dict[str, set[int]] = {}
@@ -59,11 +59,9 @@ class DtmPlaces:
 
     def by_name(self, names: tuple[str, str], governorate, district) -> int | None:
         """The location named so in the district (or governorate), English name first."""
-        if self._named is None:
-            self._named = Gazetteer()
         for text in names:
             if text:
-                res = self._named.location(text, governorate, district)
+                res = self.gazetteer.location(text, governorate, district)
                 if res.ok:
                     return res.place.pk
         return None

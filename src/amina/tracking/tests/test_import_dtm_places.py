@@ -26,6 +26,16 @@ def test_a_gazetteer_without_locations_still_resolves_governorates(tracking_refe
     assert not gazetteer.locations.places
 
 
+def test_a_gazetteer_without_locations_reads_them_when_one_is_first_asked_for(
+    tracking_reference,
+):
+    gazetteer = Gazetteer(locations=False)
+    najaf = gazetteer.governorate("Najaf").place
+    Location.objects.create(name_en="Hay Al-Amal", name_ar="حي الأمل", governorate=najaf)
+    assert gazetteer.location("hay al amal", najaf).ok
+    assert gazetteer.location("Hay Al-Amal").place.governorate_id == najaf.pk
+
+
 def test_rows_without_a_place_id_find_known_locations_by_name(tracking_reference):
     import_dtm_file(
         None,
