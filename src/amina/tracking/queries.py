@@ -53,15 +53,6 @@ class GovernorateFigures(LocationFigures):
             self.as_of = other.as_of
 
 
-@dataclass
-class Breakdowns:
-    """Families by origin governorate id, shelter code and period code."""
-
-    origin: dict[int, int] = field(default_factory=dict)
-    shelter: dict[str, int] = field(default_factory=dict)
-    period: dict[str, int] = field(default_factory=dict)
-
-
 # ---------------------------------------------------------------- rounds
 
 
