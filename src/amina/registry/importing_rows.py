@@ -26,7 +26,6 @@ from amina.registry.importing_rules import (
     NAME_FIELDS,
     NO_HOUSEHOLD_ROW,
     NOT_IN_FILE,
-    RELATIONSHIPS,
     REQUIRED,
     SEX,
     NewKey,
@@ -40,8 +39,11 @@ from amina.registry.importing_rules import (
     date,
     governorate,
     head_first_name,
+    member_answers,
+    member_number,
     not_in_the_future,
     origin,
+    relationship,
     scored_criteria,
 )
 from amina.registry.models import Criterion
@@ -282,29 +284,24 @@ class _Checker:
         if not ref:
             return None
         report = self.report
-        relationship = choice(
-            report, row, "relationship", RELATIONSHIPS, "relationship", "members:"
-        )
-        if relationship == "head":
+        relation = relationship(report, row)
+        if relation == "head":
             return None
-        number = tabular.cell_int(report, row, "member_no", minimum=1, header="members:member_no")
+        number = member_number(report, row)
         birth_date, birth_year = birth(report, row, "birth_date", "members:")
+        sex, document_type, disability, chronic = member_answers(report, row)
         v = row.values
         person = {
-            "sex": choice(report, row, "sex", SEX, "sex", "members:"),
-            "document_type": choice(
-                report, row, "id_doc_type", DOCUMENTS, "document type", "members:"
-            ),
+            "sex": sex,
+            "document_type": document_type,
             "birth_date": birth_date,
             "birth_year": birth_year,
             "document_number": v.get("id_doc_number"),
             "phone": v.get("phone"),
-            "disability": tabular.cell_bool(report, row, "disability", header="members:disability"),
-            "chronic": tabular.cell_bool(
-                report, row, "chronic_illness", header="members:chronic_illness"
-            ),
+            "disability": disability,
+            "chronic": chronic,
         }
-        return MemberRow.of(ref, number, relationship, [v.get(c) for c in NAME_FIELDS], person)
+        return MemberRow.of(ref, number, relation, [v.get(c) for c in NAME_FIELDS], person)
 
     def _household_of(self, row: Row) -> str:
         """The member's household: by reference, or by KoboToolbox's parent index or

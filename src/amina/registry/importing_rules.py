@@ -282,6 +282,26 @@ def scored_criteria(
     return flags, derived, score, reasons
 
 
+def relationship(report: Report, row: Row) -> str:
+    """A member's relationship to the head (``RELATIONSHIPS``)."""
+    return choice(report, row, "relationship", RELATIONSHIPS, "relationship", "members:")
+
+
+def member_number(report: Report, row: Row) -> int | None:
+    """The number the file gives a member (``importing_rows.renumber`` settles it)."""
+    return tabular.cell_int(report, row, "member_no", minimum=1, header="members:member_no")
+
+
+def member_answers(report: Report, row: Row) -> tuple[str, str, bool, bool]:
+    """A member's sex, document type, disability and chronic illness."""
+    return (
+        choice(report, row, "sex", SEX, "sex", "members:"),
+        choice(report, row, "id_doc_type", DOCUMENTS, "document type", "members:"),
+        bool(tabular.cell_bool(report, row, "disability", header="members:disability")),
+        bool(tabular.cell_bool(report, row, "chronic_illness", header="members:chronic_illness")),
+    )
+
+
 class Shelters:
     """Shelter types by code or English name (normalised), as the DTM lists them."""
 

@@ -27,7 +27,6 @@ from amina.registry import names, vulnerability
 from amina.registry.importing_rules import (
     DOCUMENTS,
     FLAGS,
-    RELATIONSHIPS,
     SEX,
     Places,
     Shelters,
@@ -37,8 +36,11 @@ from amina.registry.importing_rules import (
     date,
     governorate,
     head_first_name,
+    member_answers,
+    member_number,
     not_in_the_future,
     origin,
+    relationship,
     scored_criteria,
 )
 
@@ -163,15 +165,7 @@ def criteria(weights: dict[str, int]) -> Combination:
 
 def _answers(report: Report, row: Row) -> tuple:
     """A member's answers, in the row-by-row check's order."""
-    sheet = "members:"
-    return (
-        choice(report, row, "relationship", RELATIONSHIPS, "relationship", sheet),
-        tabular.cell_int(report, row, "member_no", minimum=1, header="members:member_no"),
-        choice(report, row, "sex", SEX, "sex", sheet),
-        choice(report, row, "id_doc_type", DOCUMENTS, "document type", sheet),
-        bool(tabular.cell_bool(report, row, "disability", header="members:disability")),
-        bool(tabular.cell_bool(report, row, "chronic_illness", header="members:chronic_illness")),
-    )
+    return (relationship(report, row), member_number(report, row), *member_answers(report, row))
 
 
 ANSWERS = Combination(
