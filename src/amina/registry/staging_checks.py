@@ -28,6 +28,7 @@ from amina.registry.staging_verdicts import (
     criteria_join,
     errors_sql,
     join_verdict,
+    key_sql,
     strip_sql,
     whitespace,
 )
@@ -76,9 +77,7 @@ def check_households(cursor, f) -> None:
             "doc.errors",
         ]
     )
-    place_key = (
-        f"{col('governorate')} || chr(31) || {col('district')} || chr(31) || {col('location')}"
-    )
+    place_key = key_sql(col, ("governorate", "district", "location"))
     sql = f"""
         CREATE TEMP TABLE h_checked ON COMMIT DROP AS
         SELECT {f.row_number()} AS row_no,

@@ -55,6 +55,11 @@ class Ambiguous(Exception):
 SEPARATOR = "\x1f"
 
 
+def key_sql(col: Callable[[str], str], columns) -> str:
+    """The SQL of the key ``SEPARATOR`` makes of several columns' raw text."""
+    return " || chr(31) || ".join(col(column) for column in columns)
+
+
 @lru_cache(maxsize=1)
 def whitespace() -> str:
     """Every character ``str.strip`` removes, so SQL ``btrim`` strips exactly the same."""
@@ -107,7 +112,7 @@ class Combination:
     judge: Callable[[Report, Row], tuple]
 
     def key(self, col: Callable[[str], str]) -> str:
-        return " || chr(31) || ".join(col(column) for column in self.columns)
+        return key_sql(col, self.columns)
 
     def create(self, cursor) -> None:
         fields = ", ".join(f"{name} {kind}" for name, kind in self.fields.items())
@@ -136,8 +141,7 @@ CRITERIA_COLUMNS = (*FLAGS, "household_size")
 
 def criteria_join(col: Callable[[str], str], alias: str) -> str:
     """The join of a household row to its criteria (``criteria``)."""
-    key = " || chr(31) || ".join(col(column) for column in CRITERIA_COLUMNS)
-    return f"LEFT JOIN {CRITERIA_TABLE} {alias} ON {alias}.raw = {key}"
+    return f"LEFT JOIN {CRITERIA_TABLE} {alias} ON {alias}.raw = {key_sql(col, CRITERIA_COLUMNS)}"
 
 
 def criteria(weights: dict[str, int]) -> Combination:
