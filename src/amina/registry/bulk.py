@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from amina.lib.bulk import copy_rows, indexes_rebuilt, use_copy
 from amina.registry.models import Household, Member
@@ -70,16 +71,16 @@ def _write_copy(households, members, progress) -> tuple[int, int]:
             "stage_household",
             h_cols,
             ([_value(row.get(c)) for c in h_cols] for row in households),
-            progress=lambda n: progress(n, total, "copying households"),
+            progress=lambda n: progress(n, total, gettext_noop("copying households")),
         )
         done += copy_rows(
             cursor,
             "stage_member",
             m_stage_cols,
             ([_value(row.get(c)) for c in m_stage_cols] for row in members),
-            progress=lambda n: progress(done + n, total, "copying members"),
+            progress=lambda n: progress(done + n, total, gettext_noop("copying members")),
         )
-        progress(done, total, "inserting")
+        progress(done, total, gettext_noop("inserting"))
         with indexes_rebuilt(["registry_household", "registry_member"], total):
             cursor.execute(
                 f"INSERT INTO registry_household ({', '.join(h_cols)}) "  # noqa: S608
@@ -108,7 +109,7 @@ def _write_orm(households, members, progress) -> tuple[int, int]:
         )
         ids.update({h.household_ref: h.pk for h in objs})
         done += len(chunk)
-        progress(done, total, "households")
+        progress(done, total, gettext_noop("households"))
     m_fields = {f.column: f.attname for f in Member._meta.concrete_fields}
     for start in range(0, len(members), BATCH):
         chunk = members[start : start + BATCH]
@@ -119,5 +120,5 @@ def _write_orm(households, members, progress) -> tuple[int, int]:
             objs.append(Member(**values))
         Member.objects.bulk_create(objs)
         done += len(chunk)
-        progress(done, total, "members")
+        progress(done, total, gettext_noop("members"))
     return len(households), len(members)
