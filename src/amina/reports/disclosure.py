@@ -36,6 +36,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from amina.lib import numbers
+
 #: Shown in place of a withheld figure.
 SUPPRESSED = None
 _ZERO_COST = 10**9  # withholding a zero protects little (it can only go up): last resort
@@ -225,4 +227,4 @@ def display(value: int | None, limit: int | None = None) -> str:
     """How a withheld figure reads in a document: "<5"."""
     if value is SUPPRESSED:
         return f"<{threshold() if limit is None else limit}"
-    return f"{value:,}"
+    return numbers.figure(value)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from amina.geo.boundaries import geometries
 from amina.geo.models import Governorate
+from amina.lib import numbers
 from amina.lib.i18n import list_comma
 from amina.reports import svg
 from amina.reports.figures import Figures
@@ -36,18 +37,14 @@ class Narrative:
 
 
 def number(value) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.0f}"
+    """A figure in the PDF: the pages' one rule (``amina.lib.numbers``)."""
+    return numbers.grouped(value)
 
 
 def signed(value) -> str:
-    if value is None:
-        return "—"
-    # A left-to-right mark first, so the sign stays before the digits in an Arabic line
-    # (WeasyPrint's layout ignores CSS ``unicode-bidi`` and embedding controls here).
-    text = f"+{value:,.0f}" if value > 0 else f"{value:,.0f}"
-    return f"\u200e{text}"
+    """A change in the PDF, whole, with its sign before its digits in every language
+    (the left-to-right mark of ``numbers.signed``; WeasyPrint ignores CSS bidi here)."""
+    return numbers.signed(None if value is None else round(value))
 
 
 def place_names(figures: Figures) -> str:

@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from amina.jobs.services import JobError, handler
-from amina.lib import tabular
+from amina.lib import numbers, tabular
 from amina.lib.i18n import gettext_deferred as _
 
 KIND = "tracking-dtm-import"
@@ -98,7 +98,7 @@ def import_dtm(job, progress) -> dict:
     summary.pop("coverage", None)
     summary["next_url"] = reverse("tracking:round", args=[summary["round"]])
     summary["unmatched_districts"] = [
-        f"{u['district']} ({u['governorate']}, {u['rows']:,})"
+        f"{u['district']} ({u['governorate']}, {numbers.figure(u['rows'])})"
         for u in summary["unmatched_districts"]
     ]
     return summary
