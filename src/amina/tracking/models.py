@@ -141,11 +141,21 @@ class LocationAssessment(models.Model):
         IMPORT = "import", _("DTM import")
         DEMO = "demo", _("demo data")
 
+    # No index of their own: (round, location) is unique and (location, round) indexed,
+    # and each index is paid again on every row a national import writes.
     round = models.ForeignKey(
-        Round, models.CASCADE, related_name="assessments", verbose_name=_("round")
+        Round,
+        models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("round"),
+        db_index=False,
     )
     location = models.ForeignKey(
-        "geo.Location", models.PROTECT, related_name="assessments", verbose_name=_("location")
+        "geo.Location",
+        models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("location"),
+        db_index=False,
     )
     date = models.DateField(_("date of assessment"))
     families = models.PositiveIntegerField(_("IDP families"), default=0)
@@ -202,11 +212,22 @@ class LocationAssessment(models.Model):
 
 
 class AssessmentOrigin(models.Model):
-    """Families of an assessment by governorate of origin (of last displacement, for returnees)."""
+    """Families of an assessment by governorate of origin (of last displacement, for returnees).
 
-    assessment = models.ForeignKey(LocationAssessment, models.CASCADE, related_name="origins")
+    The three breakdowns are about nine rows an assessment, so their indexes are kept to
+    the two that reads use: the primary key and (assessment, category), which also finds
+    an assessment's rows. The category alone is not indexed: nothing reads the rows of
+    one category, and deleting a category (a reference row, all but never) may scan."""
+
+    assessment = models.ForeignKey(
+        LocationAssessment, models.CASCADE, related_name="origins", db_index=False
+    )
     governorate = models.ForeignKey(
-        "geo.Governorate", models.PROTECT, related_name="+", verbose_name=_("governorate of origin")
+        "geo.Governorate",
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("governorate of origin"),
+        db_index=False,
     )
     families = models.PositiveIntegerField(_("families"))
 
@@ -222,11 +243,18 @@ class AssessmentOrigin(models.Model):
 
 
 class AssessmentShelter(models.Model):
-    """Families of an assessment by shelter type (shelter at return, for returnees)."""
+    """Families of an assessment by shelter type (shelter at return, for returnees);
+    indexed as ``AssessmentOrigin`` says."""
 
-    assessment = models.ForeignKey(LocationAssessment, models.CASCADE, related_name="shelters")
+    assessment = models.ForeignKey(
+        LocationAssessment, models.CASCADE, related_name="shelters", db_index=False
+    )
     shelter_type = models.ForeignKey(
-        ShelterType, models.PROTECT, related_name="+", verbose_name=_("shelter type")
+        ShelterType,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("shelter type"),
+        db_index=False,
     )
     families = models.PositiveIntegerField(_("families"))
 
@@ -242,11 +270,18 @@ class AssessmentShelter(models.Model):
 
 
 class AssessmentPeriod(models.Model):
-    """Families of an assessment by displacement period (period of return, for returnees)."""
+    """Families of an assessment by displacement period (period of return, for returnees);
+    indexed as ``AssessmentOrigin`` says."""
 
-    assessment = models.ForeignKey(LocationAssessment, models.CASCADE, related_name="periods")
+    assessment = models.ForeignKey(
+        LocationAssessment, models.CASCADE, related_name="periods", db_index=False
+    )
     period = models.ForeignKey(
-        DisplacementPeriod, models.PROTECT, related_name="+", verbose_name=_("period")
+        DisplacementPeriod,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("period"),
+        db_index=False,
     )
     families = models.PositiveIntegerField(_("families"))
 
