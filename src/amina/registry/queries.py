@@ -19,7 +19,6 @@ from amina.accounts.models import Role, User
 from amina.registry import names
 from amina.registry.models import DuplicateCandidate, Household, Member
 
-PERSONAL_KINDS = ("name", "document", "phone")
 MASK = "•••"
 
 
@@ -431,7 +430,3 @@ def duplicate_group(household_ids) -> dict[int, set[int]]:
     for pk in seen:
         groups[find(pk)].add(pk)
     return {pk: set(groups[find(pk)]) for pk in wanted}
-
-
-def head_of(household: Household) -> Member | None:
-    return next((m for m in household.members.all() if m.is_head), None)

@@ -342,14 +342,6 @@ def optimise_plan(
     return plan
 
 
-def _capacity(plan: DistributionPlan, kind: str):
-    return {
-        "stock": plan.stock_available,
-        "weight": plan.capacity_kg,
-        "volume": plan.capacity_m3,
-    }.get(kind)
-
-
 def infeasible_sentence(plan: DistributionPlan, infeasible) -> str:
     """The binding constraint in words, with what was needed against what there is."""
     if infeasible.conflict:
