@@ -139,6 +139,11 @@ def indexes_rebuilt(tables: list[str], incoming: int) -> Iterator[bool]:
     a violation then, and the whole import rolls back. The price is an exclusive lock
     on the tables until the transaction ends: reads of the registry wait for a large
     import (a first national load, or one that grows the registry by a third or more).
+
+    Foreign keys between the loaded tables are dropped and added again (one join checks
+    them all); keys to any other table stay and check each row. Dropping a key locks the
+    table it points to as well, and the users, governorates and locations it would lock
+    are read by every page: a national import would stop the whole site until it ends.
     Yields whether the indexes were dropped.
     """
     if connection.vendor != "postgresql":
@@ -161,12 +166,15 @@ def indexes_rebuilt(tables: list[str], incoming: int) -> Iterator[bool]:
             [tables],
         )
         definitions = cursor.fetchall()
-        # Foreign keys too: re-adding one checks every row in one join, where a row
-        # inserted under the key fires a check of its own.
+        # Foreign keys between the loaded tables too: re-adding one checks every row in
+        # one join, where a row inserted under the key fires a check of its own.
         cursor.execute(
+            "WITH loaded AS (SELECT oid FROM pg_class WHERE relname = ANY(%s) "
+            "AND relkind = 'r') "
             "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
-            "FROM pg_constraint c WHERE c.contype = 'f' AND c.conrelid = ANY("
-            "SELECT oid FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r')",
+            "FROM pg_constraint c WHERE c.contype = 'f' "
+            "AND c.conrelid IN (SELECT oid FROM loaded) "
+            "AND c.confrelid IN (SELECT oid FROM loaded)",
             [tables],
         )
         keys = cursor.fetchall()
@@ -179,6 +187,9 @@ def indexes_rebuilt(tables: list[str], incoming: int) -> Iterator[bool]:
             cursor.execute(f'DROP INDEX "{name}"')
     yield True
     with connection.cursor() as cursor:
+        # The rows' checks of the keys that stayed must run before an index is built.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _name, definition in definitions:
             cursor.execute(definition)
