@@ -47,11 +47,14 @@ def load_floor(tables: list[str], directory) -> dict[str, float]:
 
     Call it right after the import, inside or outside its transaction. The tables' rows
     are written to files in ``directory`` (text COPY format, not timed), the tables are
-    emptied (``TRUNCATE … CASCADE``, not timed), their secondary indexes and foreign keys
-    dropped, as a large import drops them; then, timed: ``COPY`` of every file back into
-    its table (primary keys and the unique indexes behind constraints kept, so every key
-    is still checked on the way in), and the indexes and foreign keys built again. The
-    tables end as the import left them (same rows, same ids).
+    emptied (``TRUNCATE … CASCADE``, not timed), their secondary indexes and the foreign
+    keys between them dropped, as a large import drops them (``lib.bulk.indexes_rebuilt``;
+    keys to other tables — places, users, categories — stay and check each row, in the
+    floor as in the import, since dropping one would lock the table it points to); then,
+    timed: ``COPY`` of every file back into its table (primary keys and the unique indexes
+    behind constraints kept, so every key is still checked on the way in), those rows'
+    key checks, and the indexes and dropped keys built again. The tables end as the import
+    left them (same rows, same ids).
     Returns seconds: ``copy``, ``indexes`` (indexes and foreign keys) and ``total``.
     """
     from pathlib import Path
