@@ -18,10 +18,19 @@ turns its scores into proposals.
 3. **Same family, other head.** Households sharing at least two children (first name,
    year of birth and father's name) where one head *is* the children's father and the
    other is not (the wife registering while the husband is missing, detained or stayed
-   behind) are proposed with the kind ``other_head``; their "probability" is the share of
-   children in common (Jaccard), not a model probability.
+   behind) are proposed with the kind ``other_head``, unless a spouse either one names
+   says otherwise, their share of children in common (Jaccard) is below
+   ``OTHER_HEAD_MIN_SHARE``, or step 2 already proposed them; their "probability" is
+   that share, not a model probability. The whole pass is one DuckDB query
+   (``other_heads_sql``): it pairs households only through a shared child whose father
+   is not the head of one of them (two fathers cannot qualify), applies every rule
+   there, and only the proposals leave DuckDB.
 4. **Clusters.** Only strong links make clusters (``clusters``): a weak pair, or a pair
    that would chain two households together through a third, is proposed alone.
+
+DuckDB holds the registry as soon as it is read (the Python copy is dropped), and the
+pairs leave it in batches: at millions of households the peak memory came from copies
+of the registry and from whole query results held in Python.
 
 The result is stored as ``DuplicateCandidate`` rows by ``services.save_candidates``:
 decided pairs are never proposed again; pending pairs a new run no longer finds are
@@ -30,7 +39,6 @@ withdrawn.
 
 from __future__ import annotations
 
-import io
 import logging
 import math
 import os
@@ -168,28 +176,30 @@ def _copy(values, names: list[str], types: list):
     from pyarrow import csv
 
     query, params = values.query.sql_with_params()
-    buffer = io.BytesIO()
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)", params) as copy:
-            for chunk in copy:
-                buffer.write(chunk)
-    if not buffer.tell():
-        # No rows (a registry with no members besides heads): pyarrow refuses empty CSV.
-        import pyarrow as pa
+    # The CSV is spooled to a file: kept in memory beside the table parsed from it, it
+    # doubled what the read needed.
+    with tempfile.TemporaryFile() as buffer:
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY ({query}) TO STDOUT (FORMAT csv)", params) as copy:
+                for chunk in copy:
+                    buffer.write(chunk)
+        if not buffer.tell():
+            # No rows (a registry with no members besides heads): pyarrow refuses empty CSV.
+            import pyarrow as pa
 
-        return pa.table({n: pa.array([], type=t) for n, t in zip(names, types, strict=True)})
-    buffer.seek(0)
-    return csv.read_csv(
-        buffer,
-        read_options=csv.ReadOptions(column_names=names),
-        parse_options=csv.ParseOptions(newlines_in_values=True),
-        convert_options=csv.ConvertOptions(
-            column_types=dict(zip(names, types, strict=True)),
-            null_values=[""],
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
-    )
+            return pa.table({n: pa.array([], type=t) for n, t in zip(names, types, strict=True)})
+        buffer.seek(0)
+        return csv.read_csv(
+            buffer,
+            read_options=csv.ReadOptions(column_names=names),
+            parse_options=csv.ParseOptions(newlines_in_values=True),
+            convert_options=csv.ConvertOptions(
+                column_types=dict(zip(names, types, strict=True)),
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
 
 
 def records_sql() -> str:
@@ -248,20 +258,24 @@ def find(
 ) -> Outcome:
     """Run the linkage over the registry (or some governorates); returns the pairs
     proposed, each with its kind, cluster, and the fields that agree, disagree or are
-    missing."""
+    missing. The work happens in a DuckDB file of its own, removed afterwards."""
     progress = progress or (lambda *a: None)
     started = time.monotonic()
     outcome = Outcome()
     progress(0, 5, "reading the registry")
-    heads = load_heads(governorate_ids)
-    members = load_members(governorate_ids)
-    outcome.timings["read"] = time.monotonic() - started
-    _lap(started, "read %s heads and %s members", heads.num_rows, members.num_rows)
-    outcome.records = heads.num_rows
-    if heads.num_rows < 2:
+    pairs: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="amina-dedupe-") as tmp:
+        con = _duckdb(tmp, memory_limit)
+        try:
+            outcome.records = _read(con, governorate_ids)
+            outcome.timings["read"] = time.monotonic() - started
+            if outcome.records >= 2:
+                pairs = _link(con, outcome.records, threshold, max_pairs, progress, seed, outcome)
+        finally:
+            con.close()
+    if outcome.records < 2:
         outcome.seconds = time.monotonic() - started
         return outcome
-    pairs = _link(heads, members, threshold, memory_limit, max_pairs, progress, seed, outcome)
     progress(4, 5, "clustering")
     outcome.clusters = clusters(pairs)
     outcome.pairs = pairs
@@ -269,36 +283,57 @@ def find(
     return outcome
 
 
-def _link(heads, members, threshold, memory_limit, max_pairs, progress, seed, outcome):
-    """Same-head pairs from Splink and other-head pairs, in a DuckDB file of its own
-    (removed afterwards), with the time of each step in ``outcome.timings``."""
+def _read(con, governorate_ids: list[int] | None) -> int:
+    """Read the registry into DuckDB's ``records``; returns how many heads there are.
+
+    The pyarrow tables live only in this function: kept by the caller, they stayed in
+    memory through the whole linkage, beside DuckDB's own copy."""
+    import pyarrow as pa
+
+    started = time.monotonic()
+    heads = load_heads(governorate_ids)
+    members = load_members(governorate_ids)
+    count = heads.num_rows
+    _lap(started, "read %s heads and %s members", count, members.num_rows)
+    _load_records(con, heads, members)
+    del heads, members
+    pa.default_memory_pool().release_unused()  # or the allocator may keep it
+    return count
+
+
+def _link(con, count, threshold, max_pairs, progress, seed, outcome) -> list[dict]:
+    """Same-head pairs from Splink, then other-head pairs, from ``records`` in ``con``,
+    with the time of each step in ``outcome.timings``."""
     from splink import DuckDBAPI, Linker
 
     logging.getLogger("splink").setLevel(logging.WARNING)
     # Its one warning says that a small rule was not sampled, which is what we want.
     logging.getLogger("splink.internals.em_sampling").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory(prefix="amina-dedupe-") as tmp:
-        con = _duckdb(tmp, memory_limit)
-        count = heads.num_rows
-        _load_records(con, heads, members)
-        table = DuckDBAPI(connection=con).register("records")
-        linker = Linker(table, model.settings(), log_level=None)
-        progress(1, 5, "training the model")
-        timer = time.monotonic()
-        _train(linker, count, max_pairs, seed)
-        outcome.timings["train"] = time.monotonic() - timer
-        timer = _lap(timer, "trained on %s records", count)
-        progress(2, 5, "comparing records")
-        rows = _predict(con, linker, threshold)
-        outcome.timings["compare"] = time.monotonic() - timer
-        timer = _lap(timer, "compared")
-        progress(3, 5, "families under another head")
-        same = {(int(r[0]), int(r[1])) for r in rows}
-        other = _other_heads(con, same)
-        outcome.timings["other_head"] = time.monotonic() - timer
-        _lap(timer, "families under another head: %s pairs", len(other))
-        con.close()
-    return [_same_head_pair(row) for row in rows] + other
+    table = DuckDBAPI(connection=con).register("records")
+    linker = Linker(table, model.settings(), log_level=None)
+    progress(1, 5, "training the model")
+    timer = time.monotonic()
+    _train(linker, count, max_pairs, seed)
+    outcome.timings["train"] = time.monotonic() - timer
+    timer = _lap(timer, "trained on %s records", count)
+    progress(2, 5, "comparing records")
+    _predict(con, linker, threshold)
+    pairs = [_same_head_pair(row) for row in _batches(con, "SELECT * FROM same_head")]
+    outcome.timings["compare"] = time.monotonic() - timer
+    timer = _lap(timer, "compared")
+    progress(3, 5, "families under another head")
+    other = _other_heads(con)
+    outcome.timings["other_head"] = time.monotonic() - timer
+    _lap(timer, "families under another head: %s pairs", len(other))
+    return pairs + other
+
+
+def _batches(con, sql: str, size: int = 50_000):
+    """The rows of a query, fetched a batch at a time (a whole result as Python tuples
+    is many times its size in DuckDB)."""
+    cursor = con.execute(sql)
+    while rows := cursor.fetchmany(size):
+        yield from rows
 
 
 def _duckdb(tmp: str, memory_limit: str | None):
@@ -347,9 +382,10 @@ def _train(linker, count: int, max_pairs: float, seed: int) -> None:
         )
 
 
-def _predict(con, linker, threshold: float) -> list[tuple]:
-    """Pairs at or above ``threshold`` that no hard rule forbids: both ids, the
-    probability, then each field's match weight and each field's gamma."""
+def _predict(con, linker, threshold: float) -> None:
+    """The table ``same_head``: pairs at or above ``threshold`` that no hard rule
+    forbids, with both ids, the probability, then each field's match weight and each
+    field's gamma. Splink's own table of predictions is dropped after."""
     predictions = linker.inference.predict(
         threshold_match_probability=threshold, warning_mode="never"
     )
@@ -358,10 +394,12 @@ def _predict(con, linker, threshold: float) -> list[tuple]:
     )
     weights = ", ".join(f"mw_{name}" for name in FIELDS)
     gammas = ", ".join(f"gamma_{name}" for name in FIELDS)
-    return con.execute(
-        f"SELECT unique_id_l, unique_id_r, match_probability, {weights}, {gammas} "  # noqa: S608
+    con.execute(
+        "CREATE TABLE same_head AS SELECT unique_id_l, unique_id_r, "  # noqa: S608
+        f"match_probability, {weights}, {gammas} "
         f"FROM {predictions.physical_name} WHERE NOT ({forbidden})"
-    ).fetchall()
+    )
+    predictions.drop_table_from_database_and_remove_from_cache()
 
 
 def _same_head_pair(row: tuple) -> dict:
@@ -399,65 +437,99 @@ def _gamma(linker, comparison: str, label: str) -> int:
 
 
 def other_heads_sql() -> str:
-    """Pairs of households sharing children where exactly one head is their father."""
+    """The "same family, other head" proposals (see the module's docstring, step 3),
+    from the tables ``records`` and ``same_head``: each pair's ids, the children they
+    share, each one's children, whether their governorates agree, and whether a spouse
+    was checked."""
     return f"""
-        WITH k AS (
-            SELECT unique_id AS hh, unnest(kids_block) AS kid
-            FROM records WHERE kids_block IS NOT NULL
-        ), shared AS (
-            SELECT a.hh AS l, b.hh AS r, count(*) AS n,
-                min(split_part(a.kid, '|', 3)) AS father
-            FROM k a JOIN k b ON a.kid = b.kid AND a.hh < b.hh
-            GROUP BY a.hh, b.hh
-            HAVING count(*) >= {model.OTHER_HEAD_MIN_CHILDREN}
+        WITH {_shared_children_sql()}, fathers AS (
+            SELECT *, coalesce(first_l = father, false) AS father_l,
+                coalesce(first_r = father, false) AS father_r
+            FROM shared
+        ), oriented AS (
+            SELECT l, r, n, n_l, n_r, same_governorate,
+                coalesce(CASE WHEN father_l THEN spouse_l ELSE spouse_r END <> '', false)
+                    AND coalesce(CASE WHEN father_l THEN sex_r ELSE sex_l END = 'female', false)
+                    AS check_father_spouse,
+                CASE WHEN father_l THEN spouse_l ELSE spouse_r END AS father_spouse,
+                CASE WHEN father_l THEN first_r ELSE first_l END AS other_first,
+                coalesce(CASE WHEN father_l THEN spouse_r ELSE spouse_l END <> '', false)
+                    AS check_other_spouse,
+                CASE WHEN father_l THEN spouse_r ELSE spouse_l END AS other_spouse,
+                CASE WHEN father_l THEN first_l ELSE first_r END AS father_first
+            FROM fathers
+            -- Both heads the children's father: the same head. Neither: not this case.
+            WHERE father_l <> father_r
+                AND n / (n_l + n_r - n) >= {model.OTHER_HEAD_MIN_SHARE!r}::DOUBLE
         )
-        SELECT s.l, s.r, s.n, len(x.kids_block) AS n_l, len(y.kids_block) AS n_r,
-            x.first = s.father AS father_l, y.first = s.father AS father_r,
-            x.first AS first_l, y.first AS first_r, x.sex AS sex_l, y.sex AS sex_r,
-            x.spouse AS spouse_l, y.spouse AS spouse_r,
-            x.governorate_id = y.governorate_id AS same_governorate
-        FROM shared s
-        JOIN records x ON x.unique_id = s.l
-        JOIN records y ON y.unique_id = s.r
+        SELECT l, r, n, n_l, n_r, same_governorate,
+            check_father_spouse OR check_other_spouse AS spouse_agrees
+        FROM oriented
+        -- The father's registration names a spouse: she must be the other head (when a
+        -- woman). The other registration names a spouse: he must be the father.
+        WHERE NOT (check_father_spouse AND father_spouse IS DISTINCT FROM other_first)
+            AND NOT (check_other_spouse AND other_spouse IS DISTINCT FROM father_first)
     """  # noqa: S608 (the model's constants only)
 
 
-def _other_heads(con, same_head: set[tuple[int, int]]) -> list[dict]:
-    """ "Same family, other head" pairs (see the module's docstring, step 3)."""
-    found = []
-    for row in con.execute(other_heads_sql()).fetchall():
-        (l_id, r_id, shared, n_l, n_r, father_l, father_r, first_l, first_r) = row[:9]
-        sex_l, sex_r, spouse_l, spouse_r, same_governorate = row[9:]
-        pair = tuple(sorted((int(l_id), int(r_id))))
-        share = shared / (n_l + n_r - shared)
-        # Both heads the children's father: the same head (Splink's question, answered
-        # above — namesakes and re-registrations alike). Neither: not this case.
-        if pair in same_head or bool(father_l) == bool(father_r):
-            continue
-        if share < model.OTHER_HEAD_MIN_SHARE:
-            continue
-        # The father's registration names a spouse: she must be the other head.
-        father_spouse, other_first, other_sex = (
-            (spouse_l, first_r, sex_r) if father_l else (spouse_r, first_l, sex_l)
+def _shared_children_sql() -> str:
+    """The pairs the other-head rules look at (``shared``): households sharing at least
+    ``OTHER_HEAD_MIN_CHILDREN`` children, how many (``n``), the smallest father's-name
+    key among them (``father``) and what the rules read of both heads; pairs already
+    proposed as the same head are left out (Splink's question, answered).
+
+    A pair qualifies only if exactly one head is the father of the children they share
+    (the smallest father's-name key among them), so the other head is not that child's
+    father: pairs are formed only through such a child (``unfathered``). That leaves
+    out the pairs of two fathers, most of the households that share children, which the
+    self-join of every child used to form and count.
+    """
+    return f"""
+        k AS (
+            SELECT unique_id AS hh, first, unnest(kids_block) AS kid
+            FROM records WHERE kids_block IS NOT NULL
+        ), unfathered AS (
+            SELECT hh, kid FROM k WHERE first IS DISTINCT FROM split_part(kid, '|', 3)
+        ), candidates AS (
+            SELECT DISTINCT least(a.hh, b.hh) AS l, greatest(a.hh, b.hh) AS r
+            FROM unfathered a JOIN k b ON a.kid = b.kid AND a.hh <> b.hh
+        ), counted AS (
+            SELECT c.l, c.r, count(*) AS n, min(split_part(a.kid, '|', 3)) AS father
+            FROM candidates c
+            JOIN k a ON a.hh = c.l
+            JOIN k b ON b.hh = c.r AND b.kid = a.kid
+            WHERE NOT EXISTS (
+                SELECT 1 FROM same_head p WHERE p.unique_id_l = c.l AND p.unique_id_r = c.r
+            )
+            GROUP BY c.l, c.r
+            HAVING count(*) >= {model.OTHER_HEAD_MIN_CHILDREN}
+        ), shared AS (
+            SELECT s.*, len(x.kids_block) AS n_l, len(y.kids_block) AS n_r,
+                x.first AS first_l, y.first AS first_r, x.sex AS sex_l, y.sex AS sex_r,
+                x.spouse AS spouse_l, y.spouse AS spouse_r,
+                coalesce(x.governorate_id = y.governorate_id, false) AS same_governorate
+            FROM counted s
+            JOIN records x ON x.unique_id = s.l
+            JOIN records y ON y.unique_id = s.r
         )
-        # The other registration names a spouse: he must be the father.
-        other_spouse, father_first = (spouse_r, first_l) if father_l else (spouse_l, first_r)
-        agreeing = ["children", "children_father"]
-        if father_spouse and other_sex == "female":
-            if father_spouse != other_first:
-                continue
-            agreeing.append("spouse")
-        if other_spouse:
-            if other_spouse != father_first:
-                continue
-            if "spouse" not in agreeing:
-                agreeing.append("spouse")
+    """  # noqa: S608 (the model's constants only)
+
+
+def _other_heads(con) -> list[dict]:
+    """ "Same family, other head" pairs (see the module's docstring, step 3), from the
+    tables ``records`` and ``same_head`` in ``con``."""
+    found = []
+    for row in _batches(con, other_heads_sql()):
+        left, right, shared, n_l, n_r, same_governorate, spouse = row
+        a, b = sorted((int(left), int(right)))
+        share = shared / (n_l + n_r - shared)
+        agreeing = ["children", "children_father"] + (["spouse"] if spouse else [])
         if same_governorate:
             agreeing.append("governorate")
         found.append(
             {
-                "a": pair[0],
-                "b": pair[1],
+                "a": a,
+                "b": b,
                 "kind": OTHER_HEAD,
                 "probability": round(min(1.0, share), 4),
                 "agreeing": agreeing,
