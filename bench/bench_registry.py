@@ -331,12 +331,15 @@ def _dedupe(memory_limit: str, score, true_count: int) -> None:
 
 
 def _truth_path() -> Path:
-    """One file per database: the truth belongs to the registry it describes."""
-    from django.conf import settings
+    """One file per database: the truth belongs to the registry it describes. It lives
+    in the system's temporary folder, not in the run's ``AMINA_VAR_DIR``: each run gets
+    a new one of those, and the next ``--keep`` run must find the file."""
     from django.db import connection
 
     name = Path(str(connection.settings_dict["NAME"])).name
-    return Path(settings.VAR_DIR) / f"bench-registry-truth-{name}.json"
+    folder = Path(tempfile.gettempdir()) / "amina-bench-kept"
+    folder.mkdir(exist_ok=True)
+    return folder / f"bench-registry-truth-{name}.json"
 
 
 def _keep_truth(truth: dict[str, int], n: int, seed: int) -> None:

@@ -150,37 +150,12 @@ def indexes_rebuilt(tables: list[str], incoming: int) -> Iterator[bool]:
         yield False
         return
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT coalesce(sum(greatest(reltuples, 0)), 0) FROM pg_class "
-            "WHERE relname = ANY(%s) AND relkind = 'r'",
-            [tables],
-        )
-        existing = cursor.fetchone()[0]
-        if incoming < existing * REBUILD_SHARE:
+        if incoming < _existing_rows(cursor, tables) * REBUILD_SHARE:
             yield False
             return
-        cursor.execute(
-            "SELECT i.indexname, i.indexdef FROM pg_indexes i "
-            "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
-            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
-            [tables],
-        )
-        definitions = cursor.fetchall()
-        # Foreign keys between the loaded tables too: re-adding one checks every row in
-        # one join, where a row inserted under the key fires a check of its own.
-        cursor.execute(
-            "WITH loaded AS (SELECT oid FROM pg_class WHERE relname = ANY(%s) "
-            "AND relkind = 'r') "
-            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
-            "FROM pg_constraint c WHERE c.contype = 'f' "
-            "AND c.conrelid IN (SELECT oid FROM loaded) "
-            "AND c.confrelid IN (SELECT oid FROM loaded)",
-            [tables],
-        )
-        keys = cursor.fetchall()
+        definitions, keys = _secondary_indexes(cursor, tables), _keys_between(cursor, tables)
         # Nothing may be pending on the tables when their indexes are dropped or built.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        _check_pending(cursor)
         for table, name, _definition in keys:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in definitions:
@@ -188,10 +163,51 @@ def indexes_rebuilt(tables: list[str], incoming: int) -> Iterator[bool]:
     yield True
     with connection.cursor() as cursor:
         # The rows' checks of the keys that stayed must run before an index is built.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        _check_pending(cursor)
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _name, definition in definitions:
             cursor.execute(definition)
         for table, name, definition in keys:
             cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
+def _existing_rows(cursor, tables: list[str]) -> float:
+    cursor.execute(
+        "SELECT coalesce(sum(greatest(reltuples, 0)), 0) FROM pg_class "
+        "WHERE relname = ANY(%s) AND relkind = 'r'",
+        [tables],
+    )
+    return cursor.fetchone()[0]
+
+
+def _secondary_indexes(cursor, tables: list[str]) -> list[tuple[str, str]]:
+    """Name and definition of each index that backs no constraint."""
+    cursor.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+        "WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s) "
+        "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+        [tables],
+    )
+    return cursor.fetchall()
+
+
+def _keys_between(cursor, tables: list[str]) -> list[tuple[str, str, str]]:
+    """Table, name and definition of each foreign key from one loaded table to another:
+    re-adding one checks every row in one join, where a row inserted under the key
+    fires a check of its own."""
+    cursor.execute(
+        "WITH loaded AS (SELECT oid FROM pg_class WHERE relname = ANY(%s) "
+        "AND relkind = 'r') "
+        "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) "
+        "FROM pg_constraint c WHERE c.contype = 'f' "
+        "AND c.conrelid IN (SELECT oid FROM loaded) "
+        "AND c.confrelid IN (SELECT oid FROM loaded)",
+        [tables],
+    )
+    return cursor.fetchall()
+
+
+def _check_pending(cursor) -> None:
+    """Run the deferred key checks queued so far (they stay deferred after)."""
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
