@@ -153,3 +153,16 @@ def test_number_fields_render_as_text_with_a_numeric_keyboard():
 def test_a_bad_number_is_still_refused():
     form = NumbersForm({"families": "١٢x", "latitude": "1", "amount": "1", "on": "2015-06-30"})
     assert not form.is_valid() and "families" in form.errors
+
+
+@pytest.mark.django_db
+def test_postgresql_sessions_search_in_memory():
+    """A name search over millions of people fits its bitmap in 64 MB; at PostgreSQL's
+    default 4 MB it goes lossy and re-reads every row of millions (docs/performance.md)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW work_mem")
+        assert cursor.fetchone()[0] == "64MB"
