@@ -47,6 +47,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.utils.translation import gettext_noop
 
 from amina.registry import dedupe_model as model
 from amina.registry.models import DuplicateCandidate, Household, Member
@@ -262,7 +263,7 @@ def find(
     progress = progress or (lambda *a: None)
     started = time.monotonic()
     outcome = Outcome()
-    progress(0, 5, "reading the registry")
+    progress(0, 5, gettext_noop("reading the registry"))
     pairs: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="amina-dedupe-") as tmp:
         con = _duckdb(tmp, memory_limit)
@@ -276,7 +277,7 @@ def find(
     if outcome.records < 2:
         outcome.seconds = time.monotonic() - started
         return outcome
-    progress(4, 5, "clustering")
+    progress(4, 5, gettext_noop("clustering"))
     outcome.clusters = clusters(pairs)
     outcome.pairs = pairs
     outcome.seconds = time.monotonic() - started
@@ -311,17 +312,17 @@ def _link(con, count, threshold, max_pairs, progress, seed, outcome) -> list[dic
     logging.getLogger("splink.internals.em_sampling").setLevel(logging.ERROR)
     table = DuckDBAPI(connection=con).register("records")
     linker = Linker(table, model.settings(), log_level=None)
-    progress(1, 5, "training the model")
+    progress(1, 5, gettext_noop("training the model"))
     timer = time.monotonic()
     _train(linker, count, max_pairs, seed)
     outcome.timings["train"] = time.monotonic() - timer
     timer = _lap(timer, "trained on %s records", count)
-    progress(2, 5, "comparing records")
+    progress(2, 5, gettext_noop("comparing records"))
     _predict(con, linker, threshold)
     pairs = [_same_head_pair(row) for row in _batches(con, "SELECT * FROM same_head")]
     outcome.timings["compare"] = time.monotonic() - timer
     timer = _lap(timer, "compared")
-    progress(3, 5, "families under another head")
+    progress(3, 5, gettext_noop("families under another head"))
     other = _other_heads(con)
     outcome.timings["other_head"] = time.monotonic() - timer
     _lap(timer, "families under another head: %s pairs", len(other))
@@ -648,7 +649,7 @@ def run(user, governorate_ids: list[int] | None = None, progress=None, **options
 
     outcome = find(governorate_ids, progress=progress, **options)
     progress = progress or (lambda *a: None)
-    progress(4, 5, "saving")
+    progress(4, 5, gettext_noop("saving"))
     ids = {p["a"] for p in outcome.pairs} | {p["b"] for p in outcome.pairs}
     governorates = (
         dict(Household.objects.filter(pk__in=ids).values_list("pk", "governorate_id"))
