@@ -203,15 +203,16 @@ def _checks_at_commit(phases: _Phases) -> None:
 
     if connection.vendor != "postgresql":
         return
+    from amina.lib.bulk import check_pending
+
     started = time.perf_counter()
     with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        check_pending(cursor)
     phases.totals[FK_PHASE] += time.perf_counter() - started
 
 
 ROUND_TABLES = {
-    "tracking_locationassessment": "round_id = %s",
+    "tracking_locationassessment": "round_id = %d",
     "tracking_assessmentorigin": "assessment_id IN ({})",
     "tracking_assessmentshelter": "assessment_id IN ({})",
     "tracking_assessmentperiod": "assessment_id IN ({})",
@@ -231,7 +232,10 @@ def round_floor(round_ids: list[int], directory: str) -> float:
 
     from django.db import connection, transaction
 
-    assessments = "SELECT id FROM tracking_locationassessment WHERE round_id = %s"
+    from amina.lib.bulk import check_pending
+    from bench.common import copy_in, copy_out
+
+    assessments = "SELECT id FROM tracking_locationassessment WHERE round_id = %d"
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor
         files: list[list[tuple[str, Path]]] = []
@@ -239,24 +243,17 @@ def round_floor(round_ids: list[int], directory: str) -> float:
             parts = []
             for table, where in ROUND_TABLES.items():
                 path = Path(directory) / f"round-floor-{round_id}-{table}.copy"
-                query = f"COPY (SELECT * FROM {table} WHERE {where.format(assessments)}"  # noqa: S608
-                query += " ORDER BY id) TO STDOUT"
-                with raw.copy(query % int(round_id)) as copy, open(path, "wb") as out:
-                    for data in copy:
-                        out.write(data)
+                rows = f"SELECT * FROM {table} WHERE {where.format(assessments)} ORDER BY id"
+                copy_out(raw, f"({rows % int(round_id)})", path)
                 parts.append((table, path))
             files.append(parts)
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        check_pending(cursor)  # nothing pending before TRUNCATE
         cursor.execute(f"TRUNCATE {', '.join(ROUND_TABLES)} CASCADE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         started = time.perf_counter()
         for parts in files:
             for table, path in parts:
-                with raw.copy(f"COPY {table} FROM STDIN") as copy, open(path, "rb") as handle:
-                    while chunk := handle.read(1 << 20):
-                        copy.write(chunk)
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the round's commit
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+                copy_in(raw, table, path)
+            check_pending(cursor)  # the round's commit
         elapsed = time.perf_counter() - started
     for parts in files:
         for _table, path in parts:

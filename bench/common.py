@@ -67,9 +67,7 @@ def load_floor(tables: list[str], directory) -> dict[str, float]:
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor
         for table, path in files.items():
-            with raw.copy(f"COPY {table} TO STDOUT") as copy, open(path, "wb") as out:
-                for data in copy:
-                    out.write(data)
+            copy_out(raw, table, path)
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # nothing pending before TRUNCATE
         cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
         # The import's own drop-and-rebuild of secondary indexes and foreign keys, so the
@@ -77,11 +75,23 @@ def load_floor(tables: list[str], directory) -> dict[str, float]:
         with indexes_rebuilt(tables, incoming=float("inf")):
             started = time.perf_counter()
             for table, path in files.items():
-                with raw.copy(f"COPY {table} FROM STDIN") as copy, open(path, "rb") as handle:
-                    while chunk := handle.read(1 << 20):
-                        copy.write(chunk)
+                copy_in(raw, table, path)
             copied = time.perf_counter()
         done = time.perf_counter()
     for path in files.values():
         path.unlink(missing_ok=True)
     return {"copy": copied - started, "indexes": done - copied, "total": done - started}
+
+
+def copy_out(raw, source: str, path) -> None:
+    """``COPY`` a table, or a ``(SELECT …)``, to a file in text format (a floor's input)."""
+    with raw.copy(f"COPY {source} TO STDOUT") as copy, open(path, "wb") as out:
+        for data in copy:
+            out.write(data)
+
+
+def copy_in(raw, table: str, path) -> None:
+    """``COPY`` a file that ``copy_out`` wrote into ``table``."""
+    with raw.copy(f"COPY {table} FROM STDIN") as copy, open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            copy.write(chunk)

@@ -155,7 +155,7 @@ def indexes_rebuilt(tables: list[str], incoming: int) -> Iterator[bool]:
             return
         definitions, keys = _secondary_indexes(cursor, tables), _keys_between(cursor, tables)
         # Nothing may be pending on the tables when their indexes are dropped or built.
-        _check_pending(cursor)
+        check_pending(cursor)
         for table, name, _definition in keys:
             cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
         for name, _definition in definitions:
@@ -163,7 +163,7 @@ def indexes_rebuilt(tables: list[str], incoming: int) -> Iterator[bool]:
     yield True
     with connection.cursor() as cursor:
         # The rows' checks of the keys that stayed must run before an index is built.
-        _check_pending(cursor)
+        check_pending(cursor)
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         for _name, definition in definitions:
             cursor.execute(definition)
@@ -207,7 +207,8 @@ def _keys_between(cursor, tables: list[str]) -> list[tuple[str, str, str]]:
     return cursor.fetchall()
 
 
-def _check_pending(cursor) -> None:
-    """Run the deferred key checks queued so far (they stay deferred after)."""
+def check_pending(cursor) -> None:
+    """Run the deferred key checks queued so far, as a commit would (later ones stay
+    deferred)."""
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
